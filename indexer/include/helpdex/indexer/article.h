@@ -1,0 +1,45 @@
+// File: article.h
+// Parsing one article file: YAML front matter (yaml-cpp) and Markdown body
+// (cmark, safe mode) into a search::DocumentRecord. Errors name the file and
+// line: "content/tr/slow.md:3: front matter field 'lang': unknown language 'tk'".
+//
+//   Result<search::DocumentRecord> record = ParseArticle("content/en/a.md", bytes);
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "helpdex/search/document.h"
+#include "helpdex/search/error.h"
+
+namespace helpdex::indexer {
+
+inline constexpr size_t kMaxArticleBytes = 1 << 20;  // 1 MiB per file
+
+struct FrontMatterSplit {
+  std::string yaml;      // the text between the --- lines
+  std::string body;      // the Markdown after the closing ---
+  int body_first_line;   // 1-based line number of the body's first line
+};
+
+// Splits "---\n<yaml>\n---\n<body>". Accepts a UTF-8 BOM and CRLF line ends.
+// kInvalidInput naming `path` and the line when there is no front matter or it
+// is not closed.
+Result<FrontMatterSplit> SplitFrontMatter(std::string_view path, std::string_view bytes);
+
+struct RenderedMarkdown {
+  std::string html;                         // safe HTML; headings carry id="anchor"
+  std::vector<search::Section> sections;    // text split at headings
+  std::vector<std::string> links;           // link destinations, for broken-link reports
+};
+
+// Renders Markdown with cmark (raw HTML and javascript:/data: links dropped).
+RenderedMarkdown RenderMarkdown(std::string_view markdown);
+
+// Parses and validates a whole article file (see content/README.md for the
+// fields). Checks that need the whole knowledge base (duplicate id or slug)
+// happen in BuildIndex.
+Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes);
+
+}  // namespace helpdex::indexer

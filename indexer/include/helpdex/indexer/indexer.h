@@ -1,0 +1,46 @@
+// File: indexer.h
+// Building and publishing an index: start here. BuildIndex() reads the content
+// directory (Markdown articles with YAML front matter), builds a complete new
+// generation beside the live one and swaps the stubs (see
+// helpdex/search/index_layout.h). Unchanged files are copied from the live
+// generation without being parsed again; deleted files disappear.
+//
+//   IndexOptions options{.content_dir = "content", .index_dir = "var/index"};
+//   Result<IndexReport> report = BuildIndex(options);
+//   if (report.ok() && report->failed > 0) { /* print report->errors */ }
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "helpdex/search/error.h"
+
+namespace helpdex::indexer {
+
+struct IndexOptions {
+  std::string content_dir;               // articles: **/*.md; may be empty
+  std::vector<std::string> docs_files;   // evaluation-format JSON Lines (.gz or not)
+  std::string index_dir;                 // the published index directory
+  bool full_rebuild = false;             // re-analyse every file, ignore the live generation
+  int keep_generations = 3;              // old generations kept for readers still using them
+};
+
+struct IndexReport {
+  int indexed = 0;   // documents analysed in this run
+  int reused = 0;    // unchanged documents copied from the previous generation
+  int removed = 0;   // documents of the previous generation whose source is gone
+  int failed = 0;    // files (or records) that could not be indexed
+  int public_documents = 0;
+  int agent_documents = 0;
+  long generation = 0;  // the generation now live
+  double seconds = 0;
+  std::vector<Error> errors;  // one per failed file, with file:line
+};
+
+// Builds and publishes a new generation. Per-file problems are reported in
+// IndexReport::errors and never stop the run; the Result is an Error only when
+// nothing could be published (index directory unwritable, another indexer holds
+// the lock, every source unreadable), and then the live generation is untouched.
+Result<IndexReport> BuildIndex(const IndexOptions& options);
+
+}  // namespace helpdex::indexer

@@ -1,0 +1,281 @@
+// Article files: YAML front matter between --- lines, then Markdown.
+#include "helpdex/indexer/article.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "helpdex/search/analysis.h"
+
+namespace helpdex::indexer {
+namespace {
+
+using nlohmann::json;
+
+Error InvalidAt(std::string_view path, int line, std::string message) {
+  return Error{ErrorCode::kInvalidInput, std::move(message), std::string(path) + ":" + std::to_string(line)};
+}
+
+// 1-based line of the byte at `offset`.
+int LineOf(std::string_view text, size_t offset) {
+  int line = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) line += text[i] == '\n';
+  return line;
+}
+
+// Offset of the first line holding invalid UTF-8, or npos.
+size_t FirstInvalidUtf8Offset(std::string_view text) {
+  if (search::IsValidUtf8(text)) return std::string_view::npos;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    end = end == std::string_view::npos ? text.size() : end + 1;
+    if (!search::IsValidUtf8(text.substr(start, end - start))) return start;
+    start = end;
+  }
+  return std::string_view::npos;
+}
+
+std::string StripCarriageReturns(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    if (bytes[i] == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') continue;
+    out += bytes[i];
+  }
+  return out;
+}
+
+json YamlToJson(const YAML::Node& node, int depth = 0) {
+  if (depth > 32) return nullptr;
+  switch (node.Type()) {
+    case YAML::NodeType::Sequence: {
+      json array = json::array();
+      for (const YAML::Node& item : node) array.push_back(YamlToJson(item, depth + 1));
+      return array;
+    }
+    case YAML::NodeType::Map: {
+      json object = json::object();
+      for (const auto& item : node) {
+        object[item.first.Scalar()] = YamlToJson(item.second, depth + 1);
+      }
+      return object;
+    }
+    case YAML::NodeType::Scalar:
+      return node.Scalar();
+    default:
+      return nullptr;
+  }
+}
+
+// Reads front-matter fields, remembering which were consumed so that the
+// unknown ones can be kept.
+class FrontMatter {
+ public:
+  FrontMatter(std::string_view path, const YAML::Node& root, int first_line)
+      : path_(path), root_(root), first_line_(first_line) {}
+
+  int LineOfField(const std::string& key) const {
+    const YAML::Node node = root_[key];
+    if (node && node.Mark().line >= 0) return first_line_ + node.Mark().line;
+    return first_line_ - 1;  // the opening --- line
+  }
+
+  // A scalar field; nullopt when absent. Errors when present but not a scalar.
+  Result<std::optional<std::string>> Scalar(const std::string& key) {
+    used_.insert(key);
+    const YAML::Node node = root_[key];
+    if (!node || node.IsNull()) return std::optional<std::string>();
+    if (!node.IsScalar()) {
+      return InvalidAt(path_, LineOfField(key), "front matter field '" + key + "' must be a single value");
+    }
+    return std::optional<std::string>(node.Scalar());
+  }
+
+  Result<std::string> Required(const std::string& key) {
+    Result<std::optional<std::string>> value = Scalar(key);
+    if (!value.ok()) return value.error();
+    if (!value->has_value() || (*value)->empty()) {
+      return InvalidAt(path_, first_line_ - 1, "front matter is missing the required field '" + key + "'");
+    }
+    return **value;
+  }
+
+  Result<std::vector<std::string>> List(const std::string& key) {
+    used_.insert(key);
+    const YAML::Node node = root_[key];
+    std::vector<std::string> items;
+    if (!node || node.IsNull()) return items;
+    if (node.IsScalar()) {
+      items.push_back(node.Scalar());
+      return items;
+    }
+    if (!node.IsSequence()) {
+      return InvalidAt(path_, LineOfField(key), "front matter field '" + key + "' must be a list");
+    }
+    for (const YAML::Node& item : node) {
+      if (!item.IsScalar()) {
+        return InvalidAt(path_, LineOfField(key), "front matter field '" + key + "' must be a list of words");
+      }
+      items.push_back(item.Scalar());
+    }
+    return items;
+  }
+
+  std::string UnknownFieldsJson() const {
+    json extra = json::object();
+    for (const auto& item : root_) {
+      const std::string key = item.first.Scalar();
+      if (!used_.count(key)) extra[key] = YamlToJson(item.second);
+    }
+    return extra.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+
+  Error At(const std::string& key, std::string message) const {
+    return InvalidAt(path_, LineOfField(key), "front matter field '" + key + "': " + message);
+  }
+
+ private:
+  std::string_view path_;
+  YAML::Node root_;
+  int first_line_;  // file line of the YAML's first line
+  std::set<std::string> used_;
+};
+
+bool IsValidSlug(const std::string& slug) {
+  static const std::regex kSlug("[a-z0-9]+(-[a-z0-9]+)*");
+  return slug.size() <= 100 && std::regex_match(slug, kSlug);
+}
+
+bool IsIsoDate(const std::string& date) {
+  static const std::regex kDate(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
+  return std::regex_match(date, kDate);
+}
+
+bool IsValidId(const std::string& id) {
+  if (id.size() > 200) return false;
+  for (unsigned char c : id) {
+    if (c <= ' ' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+std::string FileStem(std::string_view path) {
+  std::string name(path.substr(path.find_last_of('/') + 1));
+  if (const size_t dot = name.rfind('.'); dot != std::string::npos) name.resize(dot);
+  return name;
+}
+
+}  // namespace
+
+Result<FrontMatterSplit> SplitFrontMatter(std::string_view path, std::string_view bytes) {
+  if (bytes.substr(0, 3) == "\xEF\xBB\xBF") bytes.remove_prefix(3);
+  const std::string text = StripCarriageReturns(bytes);
+  if (text.rfind("---\n", 0) != 0 && text != "---") {
+    return InvalidAt(path, 1, "the file must start with a '---' line opening the front matter");
+  }
+  size_t line_start = 4;
+  int line = 2;
+  while (line_start <= text.size()) {
+    size_t line_end = text.find('\n', line_start);
+    if (line_end == std::string::npos) line_end = text.size();
+    const std::string_view current(text.data() + line_start, line_end - line_start);
+    if (current == "---" || current == "...") {
+      FrontMatterSplit split;
+      split.yaml = text.substr(4, line_start - 4);
+      split.body = line_end < text.size() ? text.substr(line_end + 1) : std::string();
+      split.body_first_line = line + 1;
+      return split;
+    }
+    line_start = line_end + 1;
+    ++line;
+  }
+  return InvalidAt(path, 1, "the front matter opened here is never closed with a '---' line");
+}
+
+Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes) {
+  if (bytes.size() > kMaxArticleBytes) {
+    return InvalidAt(path, 1, "the file is " + std::to_string(bytes.size()) + " bytes; the limit is " +
+                                  std::to_string(kMaxArticleBytes));
+  }
+  if (const size_t bad = FirstInvalidUtf8Offset(bytes); bad != std::string_view::npos) {
+    return InvalidAt(path, LineOf(bytes, bad), "the file is not valid UTF-8");
+  }
+  if (bytes.find('\0') != std::string_view::npos) {
+    return InvalidAt(path, LineOf(bytes, bytes.find('\0')), "the file contains a NUL byte");
+  }
+  Result<FrontMatterSplit> split = SplitFrontMatter(path, bytes);
+  if (!split.ok()) return split.error();
+
+  YAML::Node root;
+  try {
+    root = YAML::Load(split->yaml);
+  } catch (const YAML::Exception& e) {
+    return InvalidAt(path, 2 + std::max(0, e.mark.line), "front matter is not valid YAML: " + e.msg);
+  }
+  if (!root.IsMap()) return InvalidAt(path, 2, "front matter must be a YAML mapping of fields");
+
+  FrontMatter fields(path, root, 2);
+  search::DocumentRecord record;
+  record.source_path = std::string(path);
+
+  Result<std::string> id = fields.Required("id");
+  if (!id.ok()) return id.error();
+  if (!IsValidId(*id)) return fields.At("id", "must be at most 200 characters without spaces");
+  record.id = *id;
+
+  Result<std::string> title = fields.Required("title");
+  if (!title.ok()) return title.error();
+  record.title = *title;
+
+  Result<std::string> lang = fields.Required("lang");
+  if (!lang.ok()) return lang.error();
+  std::optional<Language> language = ParseLanguage(*lang);
+  if (!language || *lang != LanguageCode(*language)) {
+    return fields.At("lang", "unknown language '" + *lang + "' (expected one of " +
+                                 std::string(SupportedLanguageList()) + ")");
+  }
+  record.language = *language;
+
+  Result<std::optional<std::string>> slug = fields.Scalar("slug");
+  if (!slug.ok()) return slug.error();
+  record.slug = slug->value_or(FileStem(path));
+  if (!IsValidSlug(record.slug)) {
+    return fields.At("slug", "'" + record.slug + "' must be lower-case a-z, 0-9 and single hyphens");
+  }
+
+  Result<std::vector<std::string>> tags = fields.List("tags");
+  if (!tags.ok()) return tags.error();
+  record.tags = *tags;
+
+  Result<std::optional<std::string>> audience = fields.Scalar("audience");
+  if (!audience.ok()) return audience.error();
+  record.audience = audience->value_or("public");
+  if (record.audience != "public" && record.audience != "internal") {
+    return fields.At("audience", "must be 'public' or 'internal', not '" + record.audience + "'");
+  }
+
+  Result<std::optional<std::string>> translation_key = fields.Scalar("translation_key");
+  if (!translation_key.ok()) return translation_key.error();
+  record.translation_key = translation_key->value_or(record.id);
+
+  Result<std::optional<std::string>> reviewed = fields.Scalar("reviewed");
+  if (!reviewed.ok()) return reviewed.error();
+  record.reviewed = reviewed->value_or("");
+  if (!record.reviewed.empty() && !IsIsoDate(record.reviewed)) {
+    return fields.At("reviewed", "'" + record.reviewed + "' is not an ISO date (YYYY-MM-DD)");
+  }
+
+  Result<std::optional<std::string>> answer = fields.Scalar("answer");
+  if (!answer.ok()) return answer.error();
+  record.answer = answer->value_or("");
+
+  record.extra_json = fields.UnknownFieldsJson();
+  RenderedMarkdown rendered = RenderMarkdown(split->body);
+  record.html = std::move(rendered.html);
+  record.sections = std::move(rendered.sections);
+  return record;
+}
+
+}  // namespace helpdex::indexer

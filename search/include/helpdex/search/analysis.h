@@ -1,0 +1,54 @@
+// File: analysis.h
+// The one place that maps a language to its text analysis. Indexing and
+// querying both go through AnalyzerFor(), so they can never disagree.
+//
+//   const Analyzer& analyzer = AnalyzerFor(Language::kTurkish);
+//   std::string folded = analyzer.Normalize("İSTANBUL ŞİFRE");   // "istanbul şifre"
+//   Xapian::Stem stem = analyzer.MakeStemmer();
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "helpdex/search/language.h"
+
+namespace helpdex::search {
+
+class Analyzer {
+ public:
+  virtual ~Analyzer() = default;
+
+  virtual Language language() const = 0;
+
+  // Unicode NFKC, full case folding (ς→σ), and the language's own rules
+  // (Turkish ı/İ/I/i all meet at "i"). Idempotent. Invalid UTF-8 is replaced
+  // with U+FFFD. The result is what Xapian's TermGenerator and QueryParser see.
+  virtual std::string Normalize(std::string_view text) const = 0;
+
+  // A new stemmer for this language, or Xapian::Stem("none") where there is no
+  // stemmer yet. The stemmer normalises each word first, so it also stems the
+  // raw words that MSet::snippet() feeds it. Not thread-safe: one per thread.
+  virtual Xapian::Stem MakeStemmer() const = 0;
+};
+
+// Thread-safe; the analyzers live for the whole program.
+const Analyzer& AnalyzerFor(Language language);
+
+// The analysis used when the language is unknown: normalisation only, no stemmer.
+const Analyzer& NeutralAnalyzer();
+
+// Normalisation shared by every language (NFKC + case fold), for text whose
+// language is unknown.
+std::string NormalizeText(std::string_view text);
+
+// True when `text` is valid UTF-8.
+bool IsValidUtf8(std::string_view text);
+
+// Replaces invalid UTF-8 sequences with U+FFFD.
+std::string SanitizeUtf8(std::string_view text);
+
+}  // namespace helpdex::search

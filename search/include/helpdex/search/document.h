@@ -1,0 +1,68 @@
+// File: document.h
+// DocumentRecord: one article (or, later, ticket) as the indexer hands it to
+// the index, and as the searcher reads it back from the document data.
+// BuildDocument() applies the schema and the language's analysis, so the
+// indexer never spells a prefix or a stemmer itself.
+//
+//   DocumentRecord record = ...;              // from indexer/
+//   Xapian::Document doc = BuildDocument(record);
+//   db.replace_document(schema::Term(schema::kUniqueId, record.id), doc);
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "helpdex/search/error.h"
+#include "helpdex/search/language.h"
+
+namespace helpdex::search {
+
+// A part of an article under one heading. The first section (the text before
+// the first heading) has an empty anchor.
+struct Section {
+  std::string anchor;  // "check-what-is-slow", unique within the article
+  std::string title;   // the heading text, plain
+  std::string text;    // the section's plain text, for snippets
+};
+
+struct DocumentRecord {
+  std::string id;                        // front-matter id; unique in the KB
+  std::string type = "article";          // "article" or "ticket"
+  std::string title;
+  Language language = Language::kEnglish;
+  std::string slug;                      // [a-z0-9-]+, unique per language
+  std::vector<std::string> tags;
+  std::string audience = "public";       // "public" or "internal"
+  std::string translation_key;           // shared by the translations of one article
+  std::string reviewed;                  // ISO date, may be empty
+  std::string answer;                    // vetted short answer, plain text
+  std::string html;                      // the body rendered to safe HTML, with heading ids
+  std::vector<Section> sections;         // body split at headings
+  std::string source_path;               // file the record came from, for errors and updates
+  std::string source_hash;               // hash of the source bytes (change detection)
+  std::string extra_json = "{}";         // unknown front-matter fields, kept as JSON
+};
+
+// Builds the Xapian document: weighted free text (title, headings, answer,
+// body) through AnalyzerFor(record.language), boolean terms, value slots and
+// the stored data. Thread-safe.
+Xapian::Document BuildDocument(const DocumentRecord& record);
+
+// The unique-id term of a record ("Q" + id), the key for replace_document().
+std::string UniqueIdTerm(std::string_view id);
+
+// Reads a record back from a document's data. kInternal if the data is not a
+// helpdex record.
+Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc);
+
+// Adds the document's unprefixed words to `db`'s spelling dictionary. Only
+// ever called on the public database (design.md: spelling must not leak).
+void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc);
+
+// URL of an article page: "/articles/SLUG?lang=LL".
+std::string ArticleUrl(const DocumentRecord& record);
+
+}  // namespace helpdex::search

@@ -1,0 +1,61 @@
+// File: schema.h
+// The index schema: term prefixes, value slots and the stored document, shared
+// by the indexer and the searcher. It follows Omega's conventions
+// (docs/termprefixes.rst) so that xapian-delve and quest can read our index.
+// ARCHITECTURE.md has the same table; keep the two in step.
+//
+//   doc.add_boolean_term(std::string(schema::kLanguage) + "nb");
+//   doc.add_value(schema::kSlotLanguage, "nb");
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+namespace helpdex::search::schema {
+
+// Free-text prefixes (each field is also indexed unprefixed, weighted by
+// repetition: see kWeight*).
+inline constexpr std::string_view kTitle = "S";      // title words
+inline constexpr std::string_view kHeading = "XH";   // section headings
+inline constexpr std::string_view kAnswer = "XA";    // the vetted short answer
+// Body words carry no prefix; stemmed forms get "Z" in front (Xapian's default).
+
+// Boolean prefixes.
+inline constexpr std::string_view kUniqueId = "Q";          // Q<id>, hashed when long
+inline constexpr std::string_view kLanguage = "L";          // Len Lnb Ltr Lcs Lru Lel
+inline constexpr std::string_view kTag = "K";               // K<tag>, tag as written
+inline constexpr std::string_view kType = "XTYPE";          // XTYPEarticle, XTYPEticket
+inline constexpr std::string_view kAudience = "XAUD";       // XAUDpublic, XAUDinternal
+inline constexpr std::string_view kSlug = "XSLUG";          // XSLUG<slug>
+inline constexpr std::string_view kTranslationKey = "XTK";  // XTK<translation_key>
+inline constexpr std::string_view kSourcePath = "XPATH";    // XPATH<path or hash>: change detection
+
+// Within-document frequency added per word of each field, so that a title
+// word counts more than a body word in BM25 (Xapian 1.4 has no BM25F).
+inline constexpr Xapian::termcount kWeightTitle = 5;
+inline constexpr Xapian::termcount kWeightHeading = 3;
+inline constexpr Xapian::termcount kWeightAnswer = 2;
+inline constexpr Xapian::termcount kWeightBody = 1;
+
+// Value slots.
+inline constexpr Xapian::valueno kSlotReviewed = 0;        // ISO date, sortable
+inline constexpr Xapian::valueno kSlotType = 1;            // "article" / "ticket"
+inline constexpr Xapian::valueno kSlotTranslationKey = 2;  // translation group
+inline constexpr Xapian::valueno kSlotLanguage = 3;        // "en", "nb", ... (facet)
+inline constexpr Xapian::valueno kSlotTags = 4;            // tags joined by '\n' (facet)
+inline constexpr Xapian::valueno kSlotSourceHash = 5;      // hash of the source bytes
+inline constexpr Xapian::valueno kSlotId = 6;              // the document's own id (tie-break)
+inline constexpr Xapian::valueno kSlotAudience = 7;        // "public" / "internal"
+
+inline constexpr std::string_view kTypeArticle = "article";
+inline constexpr std::string_view kTypeTicket = "ticket";
+inline constexpr std::string_view kAudiencePublic = "public";
+inline constexpr std::string_view kAudienceInternal = "internal";
+
+// Boolean term helpers: Term(kLanguage, "nb") == "Lnb". Long values are
+// hashed so that no term exceeds Xapian's 245-byte limit.
+std::string Term(std::string_view prefix, std::string_view value);
+
+}  // namespace helpdex::search::schema

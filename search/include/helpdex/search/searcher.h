@@ -1,0 +1,142 @@
+// File: searcher.h
+// Reading the index: start here. Index opens a published index directory
+// (written by helpdex::indexer) and follows its generation swaps; a Searcher is
+// a snapshot of one generation that answers searches and article lookups.
+//
+//   Result<std::shared_ptr<Index>> index = Index::Open(dir, Viewer::Public());
+//   auto searcher = (*index)->AcquireSearcher();
+//   Result<SearchResponse> response = searcher->Search(request);
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "helpdex/search/document.h"
+#include "helpdex/search/error.h"
+#include "helpdex/search/language.h"
+
+namespace helpdex::search {
+
+// Limits applied before a query reaches Xapian (platform.md B2 #6).
+inline constexpr size_t kMaxQueryBytes = 1024;   // longer: kQueryTooLong
+inline constexpr size_t kMaxQueryTerms = 32;     // further words are dropped
+inline constexpr int kMaxPageSize = 50;
+inline constexpr int kMaxPage = 100;
+
+// Who is asking. The public viewer sees public articles only; an agent sees
+// internal articles and tickets too. Applied inside the Searcher on every path.
+struct Viewer {
+  bool agent = false;
+  static Viewer Public() { return Viewer{false}; }
+  static Viewer Agent() { return Viewer{true}; }
+};
+
+struct SearchRequest {
+  std::string query;                   // raw user text; bounded by kMaxQueryBytes
+  std::optional<Language> language;    // filter and analysis; nullopt: all languages, unstemmed
+  std::vector<std::string> tags;       // AND of tag filters
+  std::string type;                    // "" (any), "article" or "ticket"
+  int page = 1;                        // 1-based, 1..kMaxPage
+  int page_size = 10;                  // 1..kMaxPageSize
+};
+
+struct SearchResult {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::string url;             // article page, with #anchor of the matched section
+  std::string lang;
+  std::string snippet;         // HTML: escaped text with <mark>…</mark>
+  double score = 0;
+  std::string section_title;   // heading of the matched section, "" for the intro
+  std::string answer;          // vetted short answer (plain text)
+  std::vector<std::string> tags;
+  std::string audience;
+};
+
+struct SearchResponse {
+  std::string query;
+  size_t total = 0;                         // Xapian's estimate of matches
+  int page = 1;
+  int page_size = 10;
+  std::vector<SearchResult> results;
+  // facet name ("lang", "tag", "type") -> value -> count over all matches.
+  std::map<std::string, std::map<std::string, size_t>> facets;
+  std::optional<std::string> did_you_mean;  // corrected query, from public vocabulary only
+};
+
+struct Translation {
+  std::string lang;
+  std::string title;
+  std::string url;
+};
+
+struct Article {
+  DocumentRecord record;
+  std::vector<Translation> translations;  // other languages, visible ones only
+};
+
+// Validates and bounds a request: kQueryTooLong (where "q") for an
+// over-long query, kInvalidInput (where "q") for invalid UTF-8, and clamps
+// page and page_size into range.
+Result<SearchRequest> NormalizeRequest(SearchRequest request);
+
+class Searcher;
+
+// A published index directory. Thread-safe. Holds a pool of Searchers for the
+// live generation and notices a swap (by checking the stub at most every
+// `recheck` interval), after which new Searchers open the new generation.
+class Index {
+ public:
+  // kIndexUnavailable when `dir` holds no published index. A public Index
+  // never opens the agent database.
+  static Result<std::shared_ptr<Index>> Open(
+      const std::string& dir, Viewer viewer,
+      std::chrono::milliseconds recheck = std::chrono::milliseconds(500));
+
+  // A Searcher for the live generation. The Searcher returns to the pool when
+  // released; one in use keeps seeing the generation it opened.
+  Result<std::shared_ptr<Searcher>> AcquireSearcher();
+
+  // Number of the live generation ("gen-000042" -> 42).
+  long generation();
+
+  ~Index();
+
+ private:
+  struct State;
+  explicit Index(std::shared_ptr<State> state);
+  std::shared_ptr<State> state_;
+};
+
+// A snapshot of one generation. Not thread-safe: one per request or thread.
+class Searcher {
+ public:
+  ~Searcher();
+
+  // Full-text search with filters, paging, snippets, facets and a spelling
+  // suggestion. Never throws; kIndexUnavailable if the index cannot be read.
+  Result<SearchResponse> Search(const SearchRequest& request);
+
+  // The article with this slug, in `language` when several languages share the
+  // slug (any language otherwise). kNotFound if there is none visible.
+  Result<Article> GetArticle(const std::string& slug, std::optional<Language> language);
+
+  // Documents in this generation visible to the viewer.
+  size_t DocumentCount();
+
+  long generation() const;
+
+ private:
+  friend class Index;
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace helpdex::search

@@ -1,0 +1,177 @@
+#include "helpdex/search/analysis.h"
+
+#include <libstemmer.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include <stdexcept>
+
+namespace helpdex::search {
+namespace {
+
+const icu::Normalizer2& CasefoldNormalizer() {
+  UErrorCode status = U_ZERO_ERROR;
+  // NFKC_Casefold: compatibility composition plus full case folding, which
+  // maps final sigma to σ and ß to ss (platform.md A1.2).
+  const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  if (U_FAILURE(status) || normalizer == nullptr) {
+    throw std::runtime_error("ICU NFKC_Casefold normalizer unavailable");
+  }
+  return *normalizer;
+}
+
+// After folding, Turkish İ becomes "i̇" (i + U+0307) and ı stays ı. Map both
+// to plain i everywhere, so ISLAK, islak, ıslak and İSLAK all meet whether or
+// not the query's language is known.
+void MergeTurkishI(icu::UnicodeString& text) {
+  icu::UnicodeString out;
+  out.getBuffer(text.length());
+  out.releaseBuffer(0);
+  for (int32_t i = 0; i < text.length(); ++i) {
+    char16_t c = text.charAt(i);
+    if (c == 0x0131) {
+      out.append(static_cast<char16_t>(u'i'));
+    } else if (c == 0x0307 && i > 0 && (text.charAt(i - 1) == u'i' || text.charAt(i - 1) == 0x0131)) {
+      continue;
+    } else {
+      out.append(c);
+    }
+  }
+  text = std::move(out);
+}
+
+// A Xapian stemmer that normalises each word first. MSet::snippet() hands the
+// stemmer raw words from the stored text, so normalising here makes snippet
+// highlighting agree with the normalised index terms.
+class NormalizingStem : public Xapian::StemImplementation {
+ public:
+  explicit NormalizingStem(Xapian::Stem inner) : inner_(std::move(inner)) {}
+  std::string operator()(const std::string& word) override { return inner_(NormalizeText(word)); }
+  std::string get_description() const override { return "normalizing(" + inner_.get_description() + ")"; }
+
+ private:
+  Xapian::Stem inner_;
+};
+
+// A Snowball stemmer from Debian's libstemmer (Greek is there, not in Xapian
+// 1.4). One sb_stemmer per instance: sb_stemmer is not thread-safe.
+class LibstemmerStem : public Xapian::StemImplementation {
+ public:
+  explicit LibstemmerStem(const char* algorithm)
+      : algorithm_(algorithm), stemmer_(sb_stemmer_new(algorithm, "UTF_8")) {
+    if (stemmer_ == nullptr) throw std::runtime_error(std::string("libstemmer has no ") + algorithm);
+  }
+  ~LibstemmerStem() override { sb_stemmer_delete(stemmer_); }
+  LibstemmerStem(const LibstemmerStem&) = delete;
+  LibstemmerStem& operator=(const LibstemmerStem&) = delete;
+
+  std::string operator()(const std::string& word) override {
+    const sb_symbol* stemmed = sb_stemmer_stem(
+        stemmer_, reinterpret_cast<const sb_symbol*>(word.data()), static_cast<int>(word.size()));
+    if (stemmed == nullptr) return word;  // out of memory: index the word itself
+    return std::string(reinterpret_cast<const char*>(stemmed),
+                       static_cast<size_t>(sb_stemmer_length(stemmer_)));
+  }
+  std::string get_description() const override { return std::string("libstemmer-") + algorithm_; }
+
+ private:
+  const char* algorithm_;
+  sb_stemmer* stemmer_;
+};
+
+class LanguageAnalyzer : public Analyzer {
+ public:
+  // `xapian_stemmer`: a Xapian 1.4 language name; `libstemmer`: a libstemmer
+  // algorithm used when Xapian has none; both empty: no stemming yet.
+  LanguageAnalyzer(Language language, const char* xapian_stemmer, const char* libstemmer)
+      : language_(language), xapian_stemmer_(xapian_stemmer), libstemmer_(libstemmer) {}
+
+  Language language() const override { return language_; }
+  std::string Normalize(std::string_view text) const override { return NormalizeText(text); }
+
+  Xapian::Stem MakeStemmer() const override {
+    if (*xapian_stemmer_ != '\0') {
+      return Xapian::Stem(new NormalizingStem(Xapian::Stem(xapian_stemmer_)));
+    }
+    if (*libstemmer_ != '\0') {
+      return Xapian::Stem(new NormalizingStem(Xapian::Stem(new LibstemmerStem(libstemmer_))));
+    }
+    return Xapian::Stem();
+  }
+
+ private:
+  Language language_;
+  const char* xapian_stemmer_;
+  const char* libstemmer_;
+};
+
+class NeutralAnalyzerImpl : public Analyzer {
+ public:
+  Language language() const override { return Language::kEnglish; }
+  std::string Normalize(std::string_view text) const override { return NormalizeText(text); }
+  Xapian::Stem MakeStemmer() const override { return Xapian::Stem(); }
+};
+
+}  // namespace
+
+std::string NormalizeText(std::string_view text) {
+  // fromUTF8 replaces invalid sequences with U+FFFD.
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  UErrorCode status = U_ZERO_ERROR;
+  icu::UnicodeString folded = CasefoldNormalizer().normalize(unicode, status);
+  if (U_FAILURE(status)) return SanitizeUtf8(text);
+  MergeTurkishI(folded);
+  std::string out;
+  folded.toUTF8String(out);
+  return out;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  int32_t i = 0;
+  const auto length = static_cast<int32_t>(text.size());
+  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
+  while (i < length) {
+    UChar32 c;
+    U8_NEXT(bytes, i, length, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+std::string SanitizeUtf8(std::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  std::string out;
+  unicode.toUTF8String(out);
+  return out;
+}
+
+const Analyzer& AnalyzerFor(Language language) {
+  static const LanguageAnalyzer kEnglish(Language::kEnglish, "english", "");
+  static const LanguageAnalyzer kNorwegian(Language::kNorwegian, "norwegian", "");
+  static const LanguageAnalyzer kTurkish(Language::kTurkish, "turkish", "");
+  static const LanguageAnalyzer kRussian(Language::kRussian, "russian", "");
+  static const LanguageAnalyzer kGreek(Language::kGreek, "", "greek");
+  // Czech: no stemmer in Xapian or libstemmer; a light stemmer comes with the
+  // languages issue and plugs in here.
+  static const LanguageAnalyzer kCzech(Language::kCzech, "", "");
+  switch (language) {
+    case Language::kEnglish: return kEnglish;
+    case Language::kNorwegian: return kNorwegian;
+    case Language::kTurkish: return kTurkish;
+    case Language::kCzech: return kCzech;
+    case Language::kRussian: return kRussian;
+    case Language::kGreek: return kGreek;
+  }
+  return kEnglish;
+}
+
+const Analyzer& NeutralAnalyzer() {
+  static const NeutralAnalyzerImpl kNeutral;
+  return kNeutral;
+}
+
+}  // namespace helpdex::search

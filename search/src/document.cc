@@ -1,0 +1,156 @@
+#include "helpdex/search/document.h"
+
+#include <nlohmann/json.hpp>
+
+#include "helpdex/search/analysis.h"
+#include "helpdex/search/schema.h"
+
+namespace helpdex::search {
+namespace {
+
+using nlohmann::json;
+
+std::string JoinLines(const std::vector<std::string>& items) {
+  std::string joined;
+  for (const std::string& item : items) {
+    if (!joined.empty()) joined += '\n';
+    joined += item;
+  }
+  return joined;
+}
+
+json RecordToJson(const DocumentRecord& record) {
+  json sections = json::array();
+  for (const Section& section : record.sections) {
+    sections.push_back({{"anchor", section.anchor}, {"title", section.title}, {"text", section.text}});
+  }
+  json extra = json::parse(record.extra_json, nullptr, /*allow_exceptions=*/false);
+  if (extra.is_discarded()) extra = json::object();
+  return {
+      {"id", record.id},
+      {"type", record.type},
+      {"title", record.title},
+      {"lang", LanguageCode(record.language)},
+      {"slug", record.slug},
+      {"tags", record.tags},
+      {"audience", record.audience},
+      {"translation_key", record.translation_key},
+      {"reviewed", record.reviewed},
+      {"answer", record.answer},
+      {"html", record.html},
+      {"sections", sections},
+      {"source_path", record.source_path},
+      {"source_hash", record.source_hash},
+      {"extra", extra},
+  };
+}
+
+// Indexes `text` twice: unprefixed with `weight` per word (so that ranking
+// favours title and heading words) and once under `prefix` for field searches.
+void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std::string_view text,
+                Xapian::termcount weight, std::string_view prefix) {
+  if (text.empty()) return;
+  const std::string normalized = analyzer.Normalize(text);
+  generator.index_text(normalized, weight);
+  generator.increase_termpos();
+  if (!prefix.empty()) {
+    generator.index_text(normalized, 1, std::string(prefix));
+    generator.increase_termpos();
+  }
+}
+
+}  // namespace
+
+std::string UniqueIdTerm(std::string_view id) { return schema::Term(schema::kUniqueId, id); }
+
+std::string ArticleUrl(const DocumentRecord& record) {
+  return "/articles/" + record.slug + "?lang=" + std::string(LanguageCode(record.language));
+}
+
+Xapian::Document BuildDocument(const DocumentRecord& record) {
+  const Analyzer& analyzer = AnalyzerFor(record.language);
+  Xapian::TermGenerator generator;
+  generator.set_stemmer(analyzer.MakeStemmer());
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+
+  Xapian::Document doc;
+  generator.set_document(doc);
+  IndexField(generator, analyzer, record.title, schema::kWeightTitle, schema::kTitle);
+  IndexField(generator, analyzer, record.answer, schema::kWeightAnswer, schema::kAnswer);
+  for (const Section& section : record.sections) {
+    IndexField(generator, analyzer, section.title, schema::kWeightHeading, schema::kHeading);
+    IndexField(generator, analyzer, section.text, schema::kWeightBody, "");
+  }
+
+  const std::string lang(LanguageCode(record.language));
+  doc.add_boolean_term(UniqueIdTerm(record.id));
+  doc.add_boolean_term(schema::Term(schema::kLanguage, lang));
+  doc.add_boolean_term(schema::Term(schema::kType, record.type));
+  doc.add_boolean_term(schema::Term(schema::kAudience, record.audience));
+  if (!record.slug.empty()) doc.add_boolean_term(schema::Term(schema::kSlug, record.slug));
+  if (!record.translation_key.empty()) {
+    doc.add_boolean_term(schema::Term(schema::kTranslationKey, record.translation_key));
+  }
+  if (!record.source_path.empty()) {
+    doc.add_boolean_term(schema::Term(schema::kSourcePath, record.source_path));
+  }
+  for (const std::string& tag : record.tags) doc.add_boolean_term(schema::Term(schema::kTag, tag));
+
+  doc.add_value(schema::kSlotReviewed, record.reviewed);
+  doc.add_value(schema::kSlotType, record.type);
+  doc.add_value(schema::kSlotTranslationKey, record.translation_key);
+  doc.add_value(schema::kSlotLanguage, lang);
+  doc.add_value(schema::kSlotTags, JoinLines(record.tags));
+  doc.add_value(schema::kSlotSourceHash, record.source_hash);
+  doc.add_value(schema::kSlotId, record.id);
+  doc.add_value(schema::kSlotAudience, record.audience);
+
+  doc.set_data(RecordToJson(record).dump(-1, ' ', false, json::error_handler_t::replace));
+  return doc;
+}
+
+Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
+  json data = json::parse(doc.get_data(), nullptr, /*allow_exceptions=*/false);
+  if (!data.is_object()) {
+    return Error{ErrorCode::kInternal, "document data is not a helpdex record", ""};
+  }
+  DocumentRecord record;
+  record.id = data.value("id", "");
+  record.type = data.value("type", "article");
+  record.title = data.value("title", "");
+  record.language = ParseLanguage(data.value("lang", "en")).value_or(Language::kEnglish);
+  record.slug = data.value("slug", "");
+  if (data.contains("tags") && data["tags"].is_array()) {
+    for (const json& tag : data["tags"]) {
+      if (tag.is_string()) record.tags.push_back(tag.get<std::string>());
+    }
+  }
+  record.audience = data.value("audience", "public");
+  record.translation_key = data.value("translation_key", "");
+  record.reviewed = data.value("reviewed", "");
+  record.answer = data.value("answer", "");
+  record.html = data.value("html", "");
+  if (data.contains("sections") && data["sections"].is_array()) {
+    for (const json& section : data["sections"]) {
+      record.sections.push_back(Section{section.value("anchor", ""), section.value("title", ""),
+                                        section.value("text", "")});
+    }
+  }
+  record.source_path = data.value("source_path", "");
+  record.source_hash = data.value("source_hash", "");
+  if (data.contains("extra")) record.extra_json = data["extra"].dump();
+  return record;
+}
+
+void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    const std::string& word = *term;
+    // Prefixed terms start with an ASCII capital (S, Z, XH, Q...). Normalised
+    // words never do, because normalisation folds case.
+    if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z')) continue;
+    if (word.size() < 3 || word.size() > 32) continue;
+    db.add_spelling(word, term.get_wdf());
+  }
+}
+
+}  // namespace helpdex::search

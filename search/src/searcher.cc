@@ -1,0 +1,414 @@
+#include "helpdex/search/searcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <sstream>
+
+#include "helpdex/search/analysis.h"
+#include "helpdex/search/index_layout.h"
+#include "helpdex/search/schema.h"
+
+namespace helpdex::search {
+namespace {
+
+// Facet counts are exact up to this many matches; beyond it Xapian counts the
+// documents it examined (platform.md A1.3), which keeps large indexes fast.
+constexpr Xapian::doccount kMaxFacetDocuments = 5000;
+constexpr size_t kSnippetBytes = 240;
+
+// Counts each '\n'-separated value of a slot: one document can carry several tags.
+class MultiValueCountSpy : public Xapian::MatchSpy {
+ public:
+  explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const std::string joined = doc.get_value(slot_);
+    size_t start = 0;
+    while (start < joined.size()) {
+      size_t end = joined.find('\n', start);
+      if (end == std::string::npos) end = joined.size();
+      if (end > start) ++counts_[joined.substr(start, end - start)];
+      start = end + 1;
+    }
+  }
+  const std::map<std::string, size_t>& counts() const { return counts_; }
+
+ private:
+  Xapian::valueno slot_;
+  std::map<std::string, size_t> counts_;
+};
+
+std::map<std::string, size_t> SpyCounts(const Xapian::ValueCountMatchSpy& spy) {
+  std::map<std::string, size_t> counts;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    if (!(*it).empty()) counts[*it] = it.get_termfreq();
+  }
+  return counts;
+}
+
+// Keeps the first kMaxQueryTerms whitespace-separated words.
+std::string LimitTerms(const std::string& text) {
+  std::istringstream words(text);
+  std::string word;
+  std::string limited;
+  size_t count = 0;
+  while (words >> word && count < kMaxQueryTerms) {
+    if (!limited.empty()) limited += ' ';
+    limited += word;
+    ++count;
+  }
+  return limited;
+}
+
+size_t CountMarks(const std::string& snippet) {
+  size_t count = 0;
+  for (size_t pos = snippet.find("<mark>"); pos != std::string::npos; pos = snippet.find("<mark>", pos + 6)) {
+    ++count;
+  }
+  return count;
+}
+
+Xapian::Query VisibleTo(const Viewer& viewer) {
+  if (viewer.agent) return Xapian::Query::MatchAll;
+  return Xapian::Query(schema::Term(schema::kAudience, schema::kAudiencePublic));
+}
+
+Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter) {
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+}
+
+}  // namespace
+
+Result<SearchRequest> NormalizeRequest(SearchRequest request) {
+  if (request.query.size() > kMaxQueryBytes) {
+    return Error{ErrorCode::kQueryTooLong,
+                 "the query is " + std::to_string(request.query.size()) + " bytes; the limit is " +
+                     std::to_string(kMaxQueryBytes),
+                 "q"};
+  }
+  if (!IsValidUtf8(request.query) || request.query.find('\0') != std::string::npos) {
+    return Error{ErrorCode::kInvalidInput, "the query is not valid UTF-8 text", "q"};
+  }
+  for (const std::string& tag : request.tags) {
+    if (tag.size() > 100 || !IsValidUtf8(tag)) {
+      return Error{ErrorCode::kInvalidInput, "a tag must be valid UTF-8 of at most 100 bytes", "tag"};
+    }
+  }
+  if (!request.type.empty() && request.type != schema::kTypeArticle && request.type != schema::kTypeTicket) {
+    return Error{ErrorCode::kInvalidInput, "type must be 'article' or 'ticket'", "type"};
+  }
+  request.page = std::clamp(request.page, 1, kMaxPage);
+  request.page_size = std::clamp(request.page_size, 1, kMaxPageSize);
+  return request;
+}
+
+// ---------------------------------------------------------------------------
+// Searcher
+
+struct Searcher::Impl {
+  Xapian::Database db;
+  Viewer viewer;
+  long generation = 0;
+
+  Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::QueryParser& parser) {
+    parser.set_database(db);
+    parser.set_stemmer(analyzer.MakeStemmer());
+    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    parser.set_default_op(Xapian::Query::OP_OR);
+    parser.add_prefix("title", std::string(schema::kTitle));
+    const std::string normalized = LimitTerms(analyzer.Normalize(text));
+    // Normalisation lower-cases AND/OR/NOT, so only phrases and +/- remain as
+    // syntax. Spelling correction reads the public database's dictionary only.
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
+                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    try {
+      return parser.parse_query(normalized, flags);
+    } catch (const Xapian::QueryParserError&) {
+      // Lenient, like Omega: retry with the syntax switched off.
+      return parser.parse_query(normalized, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    }
+  }
+
+  Xapian::Query Filters(const SearchRequest& request) const {
+    std::vector<Xapian::Query> filters{VisibleTo(viewer)};
+    if (request.language) {
+      filters.emplace_back(schema::Term(schema::kLanguage, LanguageCode(*request.language)));
+    }
+    for (const std::string& tag : request.tags) filters.emplace_back(schema::Term(schema::kTag, tag));
+    if (!request.type.empty()) filters.emplace_back(schema::Term(schema::kType, request.type));
+    return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+  }
+
+  // The snippet of the section that matches the query best, and that section.
+  std::pair<std::string, const Section*> BestSnippet(const Xapian::MSet& mset, const DocumentRecord& record,
+                                                     const Xapian::Stem& stemmer, bool has_query) {
+    const Section* best = nullptr;
+    std::string best_snippet;
+    size_t best_marks = 0;
+    if (has_query) {
+      for (const Section& section : record.sections) {
+        std::string snippet = mset.snippet(section.text, kSnippetBytes, stemmer,
+                                           Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+                                               Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
+                                           "<mark>", "</mark>", "…");
+        const size_t marks = CountMarks(snippet);
+        if (marks > best_marks) {
+          best_marks = marks;
+          best = &section;
+          best_snippet = std::move(snippet);
+        }
+      }
+    }
+    if (best != nullptr) return {best_snippet, best};
+    // Nothing in the body matched (a title-only match): show the opening text.
+    const std::string opening = record.sections.empty() ? record.answer : record.sections.front().text;
+    return {mset.snippet(opening, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…"), nullptr};
+  }
+
+  SearchResult MakeResult(const Xapian::MSetIterator& it, const Xapian::MSet& mset, const Xapian::Stem& stemmer,
+                          bool has_query) {
+    Xapian::Document doc = it.get_document();
+    Result<DocumentRecord> record = ReadDocumentRecord(doc);
+    SearchResult result;
+    if (!record.ok()) return result;
+    result.id = record->id;
+    result.type = record->type;
+    result.title = record->title;
+    result.lang = std::string(LanguageCode(record->language));
+    result.url = ArticleUrl(*record);
+    result.score = it.get_weight();
+    result.answer = record->answer;
+    result.tags = record->tags;
+    result.audience = record->audience;
+    auto [snippet, section] = BestSnippet(mset, *record, stemmer, has_query);
+    result.snippet = std::move(snippet);
+    if (section != nullptr && !section->anchor.empty()) {
+      result.url += "#" + section->anchor;
+      result.section_title = section->title;
+    }
+    return result;
+  }
+
+  Result<SearchResponse> Search(const SearchRequest& raw) {
+    Result<SearchRequest> checked = NormalizeRequest(raw);
+    if (!checked.ok()) return checked.error();
+    const SearchRequest& request = *checked;
+    const Analyzer& analyzer = request.language ? AnalyzerFor(*request.language) : NeutralAnalyzer();
+
+    Xapian::QueryParser parser;
+    Xapian::Query text_query = ParseQuery(request.query, analyzer, parser);
+    const bool has_query = !text_query.empty();
+    if (!has_query) text_query = Xapian::Query::MatchAll;
+
+    Xapian::Enquire enquire(db);
+    enquire.set_query(FilterAnd(text_query, Filters(request)));
+    // Equal scores come back in id order, the same on one index or on shards.
+    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    Xapian::ValueCountMatchSpy language_spy(schema::kSlotLanguage);
+    Xapian::ValueCountMatchSpy type_spy(schema::kSlotType);
+    MultiValueCountSpy tag_spy(schema::kSlotTags);
+    enquire.add_matchspy(&language_spy);
+    enquire.add_matchspy(&type_spy);
+    enquire.add_matchspy(&tag_spy);
+
+    const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.page_size);
+    const Xapian::doccount check_at_least = std::min(db.get_doccount(), kMaxFacetDocuments);
+    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.page_size), check_at_least);
+
+    SearchResponse response;
+    response.query = request.query;
+    response.page = request.page;
+    response.page_size = request.page_size;
+    response.total = mset.get_matches_estimated();
+    const Xapian::Stem stemmer = analyzer.MakeStemmer();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      SearchResult result = MakeResult(it, mset, stemmer, has_query);
+      if (!result.id.empty()) response.results.push_back(std::move(result));
+    }
+    response.facets["lang"] = SpyCounts(language_spy);
+    response.facets["type"] = SpyCounts(type_spy);
+    response.facets["tag"] = tag_spy.counts();
+    const std::string corrected = parser.get_corrected_query_string();
+    if (!corrected.empty() && corrected != analyzer.Normalize(request.query)) {
+      response.did_you_mean = corrected;
+    }
+    return response;
+  }
+
+  std::vector<DocumentRecord> FindRecords(const Xapian::Query& query, Xapian::doccount limit) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(FilterAnd(query, VisibleTo(viewer)));
+    enquire.set_sort_by_value(schema::kSlotId, false);
+    Xapian::MSet mset = enquire.get_mset(0, limit);
+    std::vector<DocumentRecord> records;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
+      if (record.ok()) records.push_back(std::move(record).value());
+    }
+    return records;
+  }
+
+  Result<Article> GetArticle(const std::string& slug, std::optional<Language> language) {
+    const Xapian::Query slug_query(schema::Term(schema::kSlug, slug));
+    std::vector<DocumentRecord> matches = FindRecords(slug_query, 20);
+    if (matches.empty()) return Error{ErrorCode::kNotFound, "no article with this address", "slug"};
+    auto chosen = matches.begin();
+    if (language) {
+      auto in_language = std::find_if(matches.begin(), matches.end(),
+                                      [&](const DocumentRecord& r) { return r.language == *language; });
+      if (in_language != matches.end()) chosen = in_language;
+    }
+    Article article;
+    article.record = std::move(*chosen);
+    if (!article.record.translation_key.empty()) {
+      const Xapian::Query group(schema::Term(schema::kTranslationKey, article.record.translation_key));
+      for (const DocumentRecord& other : FindRecords(group, 50)) {
+        if (other.id == article.record.id) continue;
+        article.translations.push_back(
+            Translation{std::string(LanguageCode(other.language)), other.title, ArticleUrl(other)});
+      }
+    }
+    return article;
+  }
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+long Searcher::generation() const { return impl_->generation; }
+
+Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
+  try {
+    return impl_->Search(request);
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the search failed unexpectedly", ""};
+  }
+}
+
+Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Language> language) {
+  try {
+    return impl_->GetArticle(slug, language);
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the article lookup failed unexpectedly", ""};
+  }
+}
+
+size_t Searcher::DocumentCount() {
+  try {
+    Xapian::Enquire enquire(impl_->db);
+    enquire.set_query(FilterAnd(Xapian::Query::MatchAll, VisibleTo(impl_->viewer)));
+    return enquire.get_mset(0, 0, impl_->db.get_doccount()).get_matches_estimated();
+  } catch (const Xapian::Error&) {
+    return 0;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Index
+
+struct Index::State {
+  std::filesystem::path dir;
+  Viewer viewer;
+  std::chrono::milliseconds recheck;
+
+  std::mutex mutex;
+  long generation = 0;                                  // guarded by mutex
+  std::chrono::steady_clock::time_point last_check;     // guarded by mutex
+  std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `generation`
+
+  std::filesystem::path StubPath() const { return viewer.agent ? AgentStubPath(dir) : PublicStubPath(dir); }
+
+  // Re-reads the stub when the recheck interval has passed. Caller holds mutex.
+  void RefreshLocked() {
+    const auto now = std::chrono::steady_clock::now();
+    if (generation != 0 && now - last_check < recheck) return;
+    last_check = now;
+    std::optional<long> live = ReadStubGeneration(StubPath());
+    if (live && *live != generation) {
+      generation = *live;
+      pool.clear();
+    }
+  }
+
+  Result<std::unique_ptr<Searcher>> OpenGeneration(long gen) const {
+    const std::filesystem::path gen_dir = dir / GenerationDirName(gen);
+    try {
+      auto impl = std::make_unique<Searcher::Impl>();
+      impl->db = Xapian::Database((gen_dir / "public").string());
+      if (viewer.agent) impl->db.add_database(Xapian::Database((gen_dir / "agent").string()));
+      impl->viewer = viewer;
+      impl->generation = gen;
+      return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+    } catch (const Xapian::Error& e) {
+      return Error{ErrorCode::kIndexUnavailable,
+                   "generation " + std::to_string(gen) + " cannot be opened (" + e.get_type() + ")", dir.string()};
+    }
+  }
+};
+
+Index::Index(std::shared_ptr<State> state) : state_(std::move(state)) {}
+Index::~Index() = default;
+
+Result<std::shared_ptr<Index>> Index::Open(const std::string& dir, Viewer viewer, std::chrono::milliseconds recheck) {
+  auto state = std::make_shared<State>();
+  state->dir = dir;
+  state->viewer = viewer;
+  state->recheck = recheck;
+  std::optional<long> live = ReadStubGeneration(state->StubPath());
+  if (!live) {
+    return Error{ErrorCode::kIndexUnavailable,
+                 "no published index here (run `helpdex index --index " + dir + "` first)", dir};
+  }
+  state->generation = *live;
+  state->last_check = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<Searcher>> probe = state->OpenGeneration(*live);
+  if (!probe.ok()) return probe.error();
+  state->pool.push_back(std::move(probe).value());
+  return std::shared_ptr<Index>(new Index(std::move(state)));
+}
+
+long Index::generation() {
+  std::lock_guard lock(state_->mutex);
+  state_->RefreshLocked();
+  return state_->generation;
+}
+
+Result<std::shared_ptr<Searcher>> Index::AcquireSearcher() {
+  std::unique_ptr<Searcher> searcher;
+  long generation = 0;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->RefreshLocked();
+    generation = state_->generation;
+    if (!state_->pool.empty()) {
+      searcher = std::move(state_->pool.back());
+      state_->pool.pop_back();
+    }
+  }
+  if (!searcher) {
+    Result<std::unique_ptr<Searcher>> opened = state_->OpenGeneration(generation);
+    if (!opened.ok()) {
+      // The generation may have been replaced and removed since we read the
+      // stub: read it again and retry once.
+      std::optional<long> live = ReadStubGeneration(state_->StubPath());
+      if (!live || *live == generation) return opened.error();
+      opened = state_->OpenGeneration(*live);
+      if (!opened.ok()) return opened.error();
+    }
+    searcher = std::move(opened).value();
+  }
+  // A released Searcher goes back to the pool if its generation is still live.
+  // The deleter shares the state, so a Searcher may outlive its Index.
+  return std::shared_ptr<Searcher>(searcher.release(), [state = state_](Searcher* used) {
+    std::unique_ptr<Searcher> owned(used);
+    std::lock_guard lock(state->mutex);
+    if (used->generation() == state->generation && state->pool.size() < 64) {
+      state->pool.push_back(std::move(owned));
+    }
+  });
+}
+
+}  // namespace helpdex::search

@@ -1,0 +1,39 @@
+// File: server.h
+// The HTTP server: a thin Pistache adapter over helpdex::search. Start here.
+//
+//   ServerOptions options{.index_dir = "var/index", .data_dir = "var/data", .port = 0};
+//   Result<std::unique_ptr<Server>> server = Server::Start(options);
+//   uint16_t port = (*server)->port();   // the bound port (options.port 0 = any free one)
+//   (*server)->Shutdown();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "helpdex/search/error.h"
+
+namespace helpdex::server {
+
+struct ServerOptions {
+  std::string index_dir;             // published index (helpdex index --index)
+  std::string data_dir;              // SQLite stores; created if missing
+  std::string templates_dir;         // "" = the templates/ of the source tree
+  std::string address = "0.0.0.0";   // "127.0.0.1" for loopback only
+  uint16_t port = 8080;              // 0 = any free port
+  int threads = 2;                   // Pistache worker threads
+};
+
+class Server {
+ public:
+  // Opens the index (public database only), loads templates and starts
+  // serving on background threads. kIndexUnavailable / kInvalidInput on failure.
+  static Result<std::unique_ptr<Server>> Start(const ServerOptions& options);
+
+  virtual ~Server() = default;
+  virtual uint16_t port() const = 0;
+  // Stops accepting, finishes in-flight requests, joins the threads. Idempotent.
+  virtual void Shutdown() = 0;
+};
+
+}  // namespace helpdex::server

@@ -1,0 +1,175 @@
+// Unit tests for helpdex/indexer/indexer.h: generations, incremental updates,
+// bad files, and the publish step.
+#include "helpdex/indexer/indexer.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include "../support/temp_kb.h"
+#include "helpdex/search/index_layout.h"
+#include "helpdex/search/searcher.h"
+
+namespace helpdex::indexer {
+namespace {
+
+using helpdex::testing::TempKb;
+
+IndexReport Build(const TempKb& kb) {
+  Result<IndexReport> report = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  EXPECT_TRUE(report.ok()) << report.error().ToString();
+  return report.ok() ? *report : IndexReport{};
+}
+
+std::vector<std::string> SearchIds(const TempKb& kb, const std::string& query) {
+  auto index = search::Index::Open(kb.index().string(), search::Viewer::Public(), std::chrono::milliseconds(0));
+  if (!index.ok()) return {};
+  auto searcher = (*index)->AcquireSearcher();
+  auto response = (*searcher)->Search({.query = query});
+  std::vector<std::string> ids;
+  for (const auto& result : response->results) ids.push_back(result.id);
+  return ids;
+}
+
+void WriteTwoArticles(const TempKb& kb) {
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha article", "Body about apples."));
+  kb.Write("en/b.md", TempKb::Article("b", "en", "beta", "Beta article", "Body about bananas."));
+}
+
+TEST(IndexerTest, FirstRunAnalysesEverythingAndPublishesGenerationOne) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  IndexReport report = Build(kb);
+  EXPECT_EQ(report.indexed, 2);
+  EXPECT_EQ(report.failed, 0);
+  EXPECT_EQ(report.generation, 1);
+  EXPECT_EQ(search::ReadStubGeneration(search::PublicStubPath(kb.index())), 1);
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
+}
+
+TEST(IndexerTest, UnchangedFilesAreReusedAndDeletedOnesDisappear) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  IndexReport second = Build(kb);
+  EXPECT_EQ(second.indexed, 0);
+  EXPECT_EQ(second.reused, 2);
+  EXPECT_EQ(second.generation, 2);
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});  // reused documents still match
+
+  kb.Remove("en/b.md");
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha article", "Body about cherries now."));
+  IndexReport third = Build(kb);
+  EXPECT_EQ(third.indexed, 1);
+  EXPECT_EQ(third.removed, 1);
+  EXPECT_TRUE(SearchIds(kb, "bananas").empty());
+  EXPECT_TRUE(SearchIds(kb, "apples").empty());
+  EXPECT_EQ(SearchIds(kb, "cherries"), std::vector<std::string>{"a"});
+}
+
+TEST(IndexerTest, ABrokenFileIsReportedAndEveryOtherFileStillIndexes) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  kb.Write("en/broken.md", "---\nid: c\ntitle: [oops\n---\n");
+  kb.Write("en/nolang.md", "---\nid: d\ntitle: No language\n---\n");
+  Result<IndexReport> report = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->failed, 2);
+  EXPECT_EQ(report->indexed, 2);
+  ASSERT_EQ(report->errors.size(), 2u);
+  EXPECT_EQ(report->errors[0].where.rfind(kb.content().string() + "/en/broken.md:", 0), 0u)
+      << report->errors[0].ToString();
+  EXPECT_NE(report->errors[1].message.find("'lang'"), std::string::npos) << report->errors[1].ToString();
+}
+
+TEST(IndexerTest, APublishedArticleThatBreaksStaysOnlineInItsLastGoodVersion) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  kb.Write("en/a.md", "---\nid: a\ntitle: [broken\n---\n");
+  Result<IndexReport> report = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->failed, 1);
+  EXPECT_NE(report->errors[0].message.find("previously published version stays online"), std::string::npos);
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
+}
+
+TEST(IndexerTest, DuplicateIdsAndSlugsAreErrorsNamingBothFiles) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  kb.Write("en/c.md", TempKb::Article("a", "en", "gamma", "Gamma", "Same id as a."));
+  kb.Write("en/d.md", TempKb::Article("d", "en", "alpha", "Delta", "Same slug as a."));
+  kb.Write("nb/e.md", TempKb::Article("e", "nb", "alpha", "Alfa", "Samme slug, annet språk er lov."));
+  Result<IndexReport> report = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->failed, 2);
+  EXPECT_EQ(report->indexed, 3);
+  ASSERT_EQ(report->errors.size(), 2u);
+  EXPECT_NE(report->errors[0].message.find("duplicate id 'a'"), std::string::npos);
+  EXPECT_NE(report->errors[0].message.find("en/a.md"), std::string::npos);
+  EXPECT_NE(report->errors[1].message.find("duplicate slug 'alpha'"), std::string::npos);
+}
+
+TEST(IndexerTest, InternalArticlesGoToTheAgentDatabaseOnly) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  kb.Write("internal/x.md", TempKb::Article("x", "en", "escalate", "Escalation zqxjkv", "Internal zqxjkv.", "internal"));
+  IndexReport report = Build(kb);
+  EXPECT_EQ(report.public_documents, 2);
+  EXPECT_EQ(report.agent_documents, 1);
+  EXPECT_TRUE(SearchIds(kb, "zqxjkv").empty());
+  auto agent = search::Index::Open(kb.index().string(), search::Viewer::Agent());
+  ASSERT_TRUE(agent.ok());
+  auto response = (*(*agent)->AcquireSearcher())->Search({.query = "zqxjkv"});
+  ASSERT_EQ(response->results.size(), 1u);
+  EXPECT_EQ(response->results[0].id, "x");
+}
+
+TEST(IndexerTest, AFailureBeforeTheSwapLeavesTheLiveGenerationServing) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  kb.Remove("en/a.md");
+  ::setenv("HELPDEX_FAILPOINT", "before_swap", 1);
+  Result<IndexReport> failed = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ::unsetenv("HELPDEX_FAILPOINT");
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(search::ReadStubGeneration(search::PublicStubPath(kb.index())), 1);
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
+  // The next run discards the half-built generation and publishes normally.
+  IndexReport next = Build(kb);
+  EXPECT_EQ(next.generation, 2);
+  EXPECT_TRUE(SearchIds(kb, "apples").empty());
+}
+
+TEST(IndexerTest, OldGenerationsAreRemovedKeepingAFew) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  for (int i = 0; i < 6; ++i) Build(kb);
+  int generations = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kb.index())) {
+    generations += entry.path().filename().string().rfind("gen-", 0) == 0;
+  }
+  EXPECT_EQ(generations, 3);
+}
+
+TEST(IndexerTest, EvaluationFormatDocumentsBecomePublicArticles) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl";
+  std::ofstream(docs) << R"({"id": "d1", "lang": "nb", "title": "Glemt passord", "text": "Slik endrer du passordet."})"
+                      << "\n"
+                      << "not json\n"
+                      << R"({"id": "d2", "lang": "xx", "title": "Bad", "text": "x"})" << "\n";
+  Result<IndexReport> report = BuildIndex({.docs_files = {docs.string()}, .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->indexed, 1);
+  EXPECT_EQ(report->failed, 2);
+  EXPECT_EQ(report->errors[0].where, docs.string() + ":2");
+  EXPECT_EQ(report->errors[1].where, docs.string() + ":3");
+  auto index = search::Index::Open(kb.index().string(), search::Viewer::Public());
+  auto response = (*(*index)->AcquireSearcher())->Search({.query = "passord", .language = Language::kNorwegian});
+  ASSERT_EQ(response->results.size(), 1u);
+  EXPECT_EQ(response->results[0].id, "d1");
+}
+
+}  // namespace
+}  // namespace helpdex::indexer

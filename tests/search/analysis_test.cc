@@ -1,0 +1,82 @@
+// Unit tests for helpdex/search/analysis.h: normalisation and stemming per language.
+#include "helpdex/search/analysis.h"
+
+#include <gtest/gtest.h>
+
+namespace helpdex::search {
+namespace {
+
+struct NormalizeCase {
+  Language language;
+  std::string_view input;
+  std::string_view expected;
+};
+
+TEST(AnalysisTest, NormalizeFoldsCaseAndLanguageSpecialLetters) {
+  const NormalizeCase cases[] = {
+      {Language::kEnglish, "Password RESET", "password reset"},
+      {Language::kTurkish, "İSTANBUL", "istanbul"},           // dotted capital I: no stray U+0307
+      {Language::kTurkish, "ISLAK ıslak islak", "islak islak islak"},  // ı, I and i all meet
+      {Language::kTurkish, "ŞİFRE", "şifre"},
+      {Language::kGreek, "ΚΩΔΙΚΌΣ κωδικός", "κωδικόσ κωδικόσ"},  // final sigma folds to σ
+      {Language::kRussian, "ПАРОЛЬ Ёлка", "пароль ёлка"},
+      {Language::kCzech, "PŘIHLÁŠENÍ", "přihlášení"},
+      {Language::kNorwegian, "PASSORD ÆØÅ", "passord æøå"},
+      {Language::kEnglish, "ﬁle Straße", "file strasse"},      // NFKC ligature, full fold
+  };
+  for (const NormalizeCase& c : cases) {
+    EXPECT_EQ(AnalyzerFor(c.language).Normalize(c.input), c.expected) << c.input;
+  }
+}
+
+TEST(AnalysisTest, NormalizeIsIdempotent) {
+  for (Language language : kAllLanguages) {
+    const std::string once = AnalyzerFor(language).Normalize("İstanbul ΚΩΔΙΚΌΣ Přihlášení");
+    EXPECT_EQ(AnalyzerFor(language).Normalize(once), once);
+  }
+}
+
+TEST(AnalysisTest, InvalidUtf8IsReplacedNotPassedOn) {
+  const std::string normalized = NormalizeText("ok\xFF\xFEword");
+  EXPECT_TRUE(IsValidUtf8(normalized));
+  EXPECT_FALSE(IsValidUtf8("ok\xFF"));
+  EXPECT_EQ(SanitizeUtf8("a\xC3"), "a\xEF\xBF\xBD");
+}
+
+struct StemCase {
+  Language language;
+  std::string_view a;
+  std::string_view b;  // an inflected form that must stem like `a`
+};
+
+TEST(AnalysisTest, StemmersConflateInflectedForms) {
+  const StemCase cases[] = {
+      {Language::kEnglish, "websites", "website"},
+      {Language::kEnglish, "loading", "loads"},
+      {Language::kNorwegian, "passordet", "passord"},
+      {Language::kNorwegian, "nettsiden", "nettside"},
+      {Language::kTurkish, "şifremi", "şifre"},
+      {Language::kTurkish, "ŞİFREMİ", "şifre"},          // normalised before stemming
+      {Language::kRussian, "пароля", "пароль"},
+      {Language::kRussian, "сайта", "сайт"},
+      {Language::kGreek, "λογαριασμούς", "λογαριασμός"},  // libstemmer's Greek
+      {Language::kGreek, "ΚΩΔΙΚΟΥΣ", "κωδικός"},
+  };
+  for (const StemCase& c : cases) {
+    Xapian::Stem stem = AnalyzerFor(c.language).MakeStemmer();
+    EXPECT_EQ(stem(std::string(c.a)), stem(std::string(c.b))) << c.a << " / " << c.b;
+  }
+}
+
+TEST(AnalysisTest, EveryLanguageHasAnAnalyzerForItself) {
+  for (Language language : kAllLanguages) {
+    EXPECT_EQ(AnalyzerFor(language).language(), language);
+    EXPECT_EQ(ParseLanguage(LanguageCode(language)), language);
+  }
+  EXPECT_EQ(ParseLanguage("no"), Language::kNorwegian);
+  EXPECT_EQ(ParseLanguage("NB"), Language::kNorwegian);
+  EXPECT_EQ(ParseLanguage("xx"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace helpdex::search

@@ -1,0 +1,195 @@
+// Unit tests for helpdex/search/searcher.h over a small index built by the
+// real indexer: ranking per language, filters, facets, snippets, bounds,
+// visibility and generation swaps.
+#include "helpdex/search/searcher.h"
+
+#include <gtest/gtest.h>
+
+#include "../support/temp_kb.h"
+#include "helpdex/indexer/indexer.h"
+
+namespace helpdex::search {
+namespace {
+
+using helpdex::testing::TempKb;
+
+class SearcherTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    kb_ = new TempKb();
+    kb_->Write("en/slow.md", TempKb::Article("en-slow", "en", "website-slow", "My website is slow",
+                                             "Pages load slowly.\n\n## Turn on caching\n\nCaching makes sites faster.\n",
+                                             "public", "[performance, hosting]", "slow"));
+    kb_->Write("en/mail.md", TempKb::Article("en-mail", "en", "email-setup", "Setting up e-mail",
+                                             "Use IMAP on port 993. `<script>alert(1)</script>` is text here.\n",
+                                             "public", "[email]"));
+    kb_->Write("nb/slow.md", TempKb::Article("nb-slow", "nb", "nettsiden-er-treg", "Nettsiden min er treg",
+                                             "Nettsidene laster tregt.\n", "public", "[performance]", "slow"));
+    kb_->Write("tr/slow.md", TempKb::Article("tr-slow", "tr", "sitem-yavas", "Web sitem yavaş",
+                                             "Sitenin sayfaları yavaş açılıyor.\n", "public", "[performance]", "slow"));
+    kb_->Write("ru/slow.md", TempKb::Article("ru-slow", "ru", "sajt-medlennyj", "Мой сайт медленно работает",
+                                             "Страницы сайта загружаются медленно.\n", "public", "[performance]",
+                                             "slow"));
+    kb_->Write("el/slow.md", TempKb::Article("el-slow", "el", "argos-istotopos", "Ο ιστότοπός μου είναι αργός",
+                                             "Οι σελίδες φορτώνουν αργά.\n", "public", "[performance]", "slow"));
+    kb_->Write("cs/slow.md", TempKb::Article("cs-slow", "cs", "pomaly-web", "Můj web je pomalý",
+                                             "Stránky se načítají pomalu.\n", "public", "[performance]", "slow"));
+    kb_->Write("internal/esc.md", TempKb::Article("int-esc", "en", "escalation", "Escalation zqxjkv policy",
+                                                  "Escalate slow sites to ops zqxjkv.\n", "internal", "[desk]"));
+    Result<indexer::IndexReport> report =
+        indexer::BuildIndex({.content_dir = kb_->content().string(), .index_dir = kb_->index().string()});
+    ASSERT_TRUE(report.ok());
+    ASSERT_EQ(report->failed, 0);
+  }
+  static void TearDownTestSuite() { delete kb_; }
+
+  static SearchResponse Search(SearchRequest request, Viewer viewer = Viewer::Public()) {
+    auto index = Index::Open(kb_->index().string(), viewer);
+    EXPECT_TRUE(index.ok());
+    auto searcher = (*index)->AcquireSearcher();
+    Result<SearchResponse> response = (*searcher)->Search(request);
+    EXPECT_TRUE(response.ok()) << response.error().ToString();
+    return response.ok() ? *response : SearchResponse{};
+  }
+
+  static std::string TopId(const std::string& query, std::optional<Language> language) {
+    SearchResponse response = Search({.query = query, .language = language});
+    return response.results.empty() ? "" : response.results[0].id;
+  }
+
+  static TempKb* kb_;
+};
+
+TempKb* SearcherTest::kb_ = nullptr;
+
+TEST_F(SearcherTest, InflectedQueriesFindTheArticleInTheirLanguage) {
+  EXPECT_EQ(TopId("websites slowly", Language::kEnglish), "en-slow");
+  EXPECT_EQ(TopId("nettsidene mine er trege", Language::kNorwegian), "nb-slow");
+  EXPECT_EQ(TopId("WEB SİTEM YAVAŞ", Language::kTurkish), "tr-slow");
+  EXPECT_EQ(TopId("сайта медленный", Language::kRussian), "ru-slow");
+  EXPECT_EQ(TopId("ΑΡΓΟΣ ΙΣΤΟΤΟΠΟΣ", Language::kGreek), "el-slow");
+  EXPECT_EQ(TopId("pomalý web", Language::kCzech), "cs-slow");
+}
+
+TEST_F(SearcherTest, UnknownLanguageStillFindsUnstemmedWords) {
+  EXPECT_EQ(TopId("treg", std::nullopt), "nb-slow");
+  EXPECT_EQ(TopId("медленно", std::nullopt), "ru-slow");
+}
+
+TEST_F(SearcherTest, LanguageTagAndTypeFilter) {
+  SearchResponse by_tag = Search({.query = "slow treg yavaş", .tags = {"hosting"}});
+  ASSERT_EQ(by_tag.results.size(), 1u);
+  EXPECT_EQ(by_tag.results[0].id, "en-slow");
+  EXPECT_TRUE(Search({.query = "slow", .type = "ticket"}).results.empty());
+  SearchResponse nb = Search({.query = "treg", .language = Language::kNorwegian});
+  for (const SearchResult& result : nb.results) EXPECT_EQ(result.lang, "nb");
+}
+
+TEST_F(SearcherTest, FacetsCountEveryMatchByLanguageTagAndType) {
+  SearchResponse response = Search({.query = "", .page_size = 1});
+  EXPECT_EQ(response.total, 7u);  // the internal article is not counted
+  EXPECT_EQ(response.facets["type"]["article"], 7u);
+  EXPECT_EQ(response.facets["lang"]["en"], 2u);
+  EXPECT_EQ(response.facets["tag"]["performance"], 6u);
+  EXPECT_EQ(response.facets["tag"]["hosting"], 1u);
+  EXPECT_EQ(response.facets["tag"].count("desk"), 0u);
+}
+
+TEST_F(SearcherTest, PagingReturnsDisjointPages) {
+  SearchResponse first = Search({.query = "", .page = 1, .page_size = 3});
+  SearchResponse third = Search({.query = "", .page = 3, .page_size = 3});
+  ASSERT_EQ(first.results.size(), 3u);
+  ASSERT_EQ(third.results.size(), 1u);
+  for (const SearchResult& result : first.results) EXPECT_NE(result.id, third.results[0].id);
+}
+
+TEST_F(SearcherTest, SnippetsHighlightAndEscape) {
+  SearchResponse response = Search({.query = "imap script", .language = Language::kEnglish});
+  ASSERT_FALSE(response.results.empty());
+  const std::string& snippet = response.results[0].snippet;
+  EXPECT_NE(snippet.find("<mark>IMAP</mark>"), std::string::npos) << snippet;
+  EXPECT_EQ(snippet.find("<script>"), std::string::npos) << snippet;
+  EXPECT_NE(snippet.find("&lt;"), std::string::npos) << snippet;
+}
+
+TEST_F(SearcherTest, ResultLinksToTheMatchedSection) {
+  SearchResponse response = Search({.query = "caching", .language = Language::kEnglish});
+  ASSERT_FALSE(response.results.empty());
+  EXPECT_EQ(response.results[0].url, "/articles/website-slow?lang=en#turn-on-caching");
+  EXPECT_EQ(response.results[0].section_title, "Turn on caching");
+}
+
+TEST_F(SearcherTest, InternalArticlesAreInvisibleToThePublicOnEveryPath) {
+  EXPECT_TRUE(Search({.query = "zqxjkv"}).results.empty());
+  EXPECT_FALSE(Search({.query = "zqxjkv"}).did_you_mean.has_value());
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  auto searcher = (*index)->AcquireSearcher();
+  EXPECT_EQ((*searcher)->GetArticle("escalation", std::nullopt).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ((*searcher)->DocumentCount(), 7u);
+  // Agents see it.
+  EXPECT_EQ(Search({.query = "zqxjkv"}, Viewer::Agent()).results.size(), 1u);
+}
+
+TEST_F(SearcherTest, SpellingSuggestionComesFromPublicWords) {
+  SearchResponse response = Search({.query = "cachng", .language = Language::kEnglish});
+  ASSERT_TRUE(response.did_you_mean.has_value());
+  EXPECT_EQ(*response.did_you_mean, "caching");
+  EXPECT_FALSE(Search({.query = "zqxjkw"}).did_you_mean.has_value());  // the internal word is not in the dictionary
+}
+
+TEST_F(SearcherTest, QueriesAreBoundedBeforeXapian) {
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  auto searcher = (*index)->AcquireSearcher();
+  Result<SearchResponse> too_long = (*searcher)->Search({.query = std::string(kMaxQueryBytes + 1, 'a')});
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(too_long.error().code, ErrorCode::kQueryTooLong);
+  EXPECT_EQ(too_long.error().where, "q");
+  Result<SearchResponse> bad_utf8 = (*searcher)->Search({.query = "caf\xC3"});
+  ASSERT_FALSE(bad_utf8.ok());
+  EXPECT_EQ(bad_utf8.error().where, "q");
+  // Syntax errors and many words degrade gracefully.
+  for (const char* query : {"\"unbalanced (quote", "title:", "+ - \"\" (((", "a* b* c*"}) {
+    EXPECT_TRUE((*searcher)->Search({.query = query}).ok()) << query;
+  }
+  std::string many_words;
+  for (int i = 0; i < 200; ++i) many_words += "slow ";
+  EXPECT_TRUE((*searcher)->Search({.query = many_words}).ok());
+  Result<SearchRequest> clamped = NormalizeRequest({.query = "x", .page = 1000, .page_size = 1000});
+  EXPECT_EQ(clamped->page, kMaxPage);
+  EXPECT_EQ(clamped->page_size, kMaxPageSize);
+}
+
+TEST_F(SearcherTest, ArticleLookupPicksTheLanguageAndListsTranslations) {
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  auto searcher = (*index)->AcquireSearcher();
+  Result<Article> article = (*searcher)->GetArticle("nettsiden-er-treg", std::nullopt);
+  ASSERT_TRUE(article.ok());
+  EXPECT_EQ(article->record.id, "nb-slow");
+  EXPECT_EQ(article->translations.size(), 5u);
+  EXPECT_EQ((*searcher)->GetArticle("no-such-article", Language::kEnglish).error().code, ErrorCode::kNotFound);
+}
+
+TEST(IndexSwapTest, AnOpenIndexFollowsANewGeneration) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok());
+  std::shared_ptr<Searcher> old_snapshot = *(*index)->AcquireSearcher();
+
+  kb.Write("en/b.md", TempKb::Article("b", "en", "beta", "Beta", "apples too"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  EXPECT_EQ((*index)->generation(), 2);
+  EXPECT_EQ((*(*index)->AcquireSearcher())->Search({.query = "apples"})->results.size(), 2u);
+  // A snapshot taken before the swap keeps answering from its generation.
+  EXPECT_EQ(old_snapshot->Search({.query = "apples"})->results.size(), 1u);
+}
+
+TEST(IndexOpenTest, AMissingIndexIsUnavailableNotACrash) {
+  auto index = Index::Open("/nonexistent/helpdex", Viewer::Public());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+}
+
+}  // namespace
+}  // namespace helpdex::search

@@ -1,0 +1,194 @@
+// The helpdex command line: one binary, a subcommand per task. Each
+// subcommand parses its flags, calls one library function and prints.
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/search/searcher.h"
+#include "helpdex/server/server.h"
+
+namespace {
+
+using nlohmann::json;
+
+int RunIndex(const helpdex::indexer::IndexOptions& options) {
+  helpdex::Result<helpdex::indexer::IndexReport> report = helpdex::indexer::BuildIndex(options);
+  if (!report.ok()) {
+    std::cerr << "helpdex index: " << report.error().ToString() << "\n";
+    return 2;
+  }
+  for (const helpdex::Error& error : report->errors) std::cerr << error.ToString() << "\n";
+  std::printf(
+      "generation %ld: %d analysed, %d unchanged, %d removed, %d failed; %d public and %d agent documents "
+      "(%.2f s)\n",
+      report->generation, report->indexed, report->reused, report->removed, report->failed,
+      report->public_documents, report->agent_documents, report->seconds);
+  if (report->failed > 0) {
+    std::fprintf(stderr, "helpdex index: %d file%s failed; every other file was indexed\n", report->failed,
+                 report->failed == 1 ? "" : "s");
+    return 1;
+  }
+  return 0;
+}
+
+json SearchResponseToJson(const helpdex::search::SearchResponse& response) {
+  json results = json::array();
+  for (const auto& result : response.results) {
+    results.push_back({{"id", result.id},
+                       {"type", result.type},
+                       {"title", result.title},
+                       {"url", result.url},
+                       {"lang", result.lang},
+                       {"snippet", result.snippet},
+                       {"score", result.score},
+                       {"section", result.section_title},
+                       {"answer", result.answer},
+                       {"tags", result.tags}});
+  }
+  json facets = json::object();
+  for (const auto& [name, counts] : response.facets) facets[name] = counts;
+  return {{"query", response.query},
+          {"total", response.total},
+          {"page", response.page},
+          {"size", response.page_size},
+          {"results", results},
+          {"facets", facets},
+          {"did_you_mean", response.did_you_mean ? json(*response.did_you_mean) : json(nullptr)}};
+}
+
+// Snippets are HTML; a terminal wants plain text with the matches visible.
+std::string SnippetForTerminal(std::string snippet) {
+  const std::pair<const char*, const char*> replacements[] = {
+      {"<mark>", "["}, {"</mark>", "]"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"},
+      {"&amp;", "&"}};
+  for (const auto& [from, to] : replacements) {
+    for (size_t pos = snippet.find(from); pos != std::string::npos; pos = snippet.find(from, pos + 1)) {
+      snippet.replace(pos, std::string_view(from).size(), to);
+    }
+  }
+  return snippet;
+}
+
+int RunSearch(const std::string& index_dir, const std::string& lang, bool as_json, int size,
+              const std::vector<std::string>& words) {
+  helpdex::search::SearchRequest request;
+  for (const std::string& word : words) request.query += (request.query.empty() ? "" : " ") + word;
+  if (!lang.empty()) {
+    request.language = helpdex::ParseLanguage(lang);
+    if (!request.language) {
+      std::cerr << "helpdex search: --lang: unknown language '" << lang << "' (expected one of "
+                << helpdex::SupportedLanguageList() << ")\n";
+      return 2;
+    }
+  }
+  request.page_size = size;
+  auto index = helpdex::search::Index::Open(index_dir, helpdex::search::Viewer::Public());
+  if (!index.ok()) {
+    std::cerr << "helpdex search: " << index.error().ToString() << "\n";
+    return 2;
+  }
+  auto searcher = (*index)->AcquireSearcher();
+  if (!searcher.ok()) {
+    std::cerr << "helpdex search: " << searcher.error().ToString() << "\n";
+    return 2;
+  }
+  auto response = (*searcher)->Search(request);
+  if (!response.ok()) {
+    std::cerr << "helpdex search: " << response.error().ToString() << "\n";
+    return 2;
+  }
+  if (as_json) {
+    std::cout << SearchResponseToJson(*response).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    return 0;
+  }
+  std::cout << response->total << " result" << (response->total == 1 ? "" : "s") << " for \"" << response->query
+            << "\"\n";
+  if (response->did_you_mean) std::cout << "Did you mean: " << *response->did_you_mean << "\n";
+  int rank = 1;
+  for (const auto& result : response->results) {
+    std::printf("\n%2d. %s  [%s, %.2f]\n    %s\n    %s\n", rank++, result.title.c_str(), result.lang.c_str(),
+                result.score, result.url.c_str(), SnippetForTerminal(result.snippet).c_str());
+  }
+  return 0;
+}
+
+int RunServe(helpdex::server::ServerOptions options) {
+  // Block the signals before any thread starts, then wait for them here.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = helpdex::server::Server::Start(options);
+  if (!server.ok()) {
+    std::cerr << "helpdex serve: " << server.error().ToString() << "\n";
+    return 2;
+  }
+  std::cout << "helpdex serving http://localhost:" << (*server)->port() << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << "helpdex serve: stopping\n";
+  (*server)->Shutdown();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"helpdex: a knowledge base and self-service search engine for customer support"};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "Read options from a TOML or INI file (flags win)");
+
+  helpdex::indexer::IndexOptions index_options;
+  CLI::App* index = app.add_subcommand("index", "Build or update an index from articles and documents");
+  index->add_option("--content", index_options.content_dir, "Folder of Markdown articles (content/)")
+      ->check(CLI::ExistingDirectory);
+  index->add_option("--docs", index_options.docs_files,
+                    "Documents in the evaluation format (JSON Lines, gzipped or not), as public articles")
+      ->check(CLI::ExistingFile);
+  index->add_option("--index", index_options.index_dir, "Index directory to publish into")->required();
+  index->add_flag("--full", index_options.full_rebuild, "Re-analyse every file, even unchanged ones");
+
+  std::string search_index;
+  std::string search_lang;
+  bool search_json = false;
+  int search_size = 10;
+  std::vector<std::string> search_words;
+  CLI::App* search = app.add_subcommand("search", "Search the public index");
+  search->add_option("--index", search_index, "Index directory")->required();
+  search->add_option("--lang", search_lang, "Language of the query and of the results (en nb tr cs ru el)");
+  search->add_flag("--json", search_json, "Print the same JSON object as /api/search");
+  search->add_option("--size", search_size, "Results to show")->check(CLI::Range(1, 50));
+  search->add_option("query", search_words, "The query")->required();
+
+  helpdex::server::ServerOptions serve_options;
+  CLI::App* serve = app.add_subcommand("serve", "Serve the help centre over HTTP");
+  serve->add_option("--index", serve_options.index_dir, "Index directory")->required()->envname("HELPDEX_INDEX");
+  serve->add_option("--data", serve_options.data_dir, "Folder for the SQLite stores")->required()->envname(
+      "HELPDEX_DATA");
+  serve->add_option("--port", serve_options.port, "TCP port (0 = any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->envname("HELPDEX_PORT");
+  serve->add_option("--address", serve_options.address, "Address to listen on")->envname("HELPDEX_ADDRESS");
+  serve->add_option("--threads", serve_options.threads, "Worker threads")->check(CLI::Range(1, 64));
+  serve->add_option("--templates", serve_options.templates_dir, "Templates folder (default: the source tree's)")
+      ->envname("HELPDEX_TEMPLATES");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (index->parsed()) {
+    if (index_options.content_dir.empty() && index_options.docs_files.empty()) {
+      std::cerr << "helpdex index: give --content DIR and/or --docs FILE\n";
+      return 2;
+    }
+    return RunIndex(index_options);
+  }
+  if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
+  if (serve->parsed()) return RunServe(serve_options);
+  return 0;
+}
