@@ -120,11 +120,25 @@ struct Searcher::Impl {
     // syntax. Spelling correction reads the public database's dictionary only.
     const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
                            Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
+    Xapian::Query stemmed = ParseLeniently(parser, normalized, flags);
+    if (analyzer.MakeStemmer().is_none()) return stemmed;
+    // Stemmed terms only match documents of the query's language; the
+    // unstemmed words also find the exact forms in any language, and rank a
+    // document that has the very word typed above one with another form.
+    Xapian::QueryParser exact;
+    exact.set_database(db);
+    exact.set_default_op(Xapian::Query::OP_OR);
+    exact.add_prefix("title", std::string(schema::kTitle));
+    Xapian::Query unstemmed = ParseLeniently(exact, normalized, flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    return Xapian::Query(Xapian::Query::OP_OR, stemmed, unstemmed);
+  }
+
+  static Xapian::Query ParseLeniently(Xapian::QueryParser& parser, const std::string& text, unsigned flags) {
     try {
-      return parser.parse_query(normalized, flags);
+      return parser.parse_query(text, flags);
     } catch (const Xapian::QueryParserError&) {
       // Lenient, like Omega: retry with the syntax switched off.
-      return parser.parse_query(normalized, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+      return parser.parse_query(text, flags & Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
     }
   }
 
@@ -192,7 +206,10 @@ struct Searcher::Impl {
     Result<SearchRequest> checked = NormalizeRequest(raw);
     if (!checked.ok()) return checked.error();
     const SearchRequest& request = *checked;
-    const Analyzer& analyzer = request.language ? AnalyzerFor(*request.language) : NeutralAnalyzer();
+    std::optional<Language> query_language = request.language;
+    if (!query_language) query_language = DetectLanguage(request.query);
+    if (!query_language) query_language = request.query_language;
+    const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
 
     Xapian::QueryParser parser;
     Xapian::Query text_query = ParseQuery(request.query, analyzer, parser);

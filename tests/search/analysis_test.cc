@@ -80,3 +80,24 @@ TEST(AnalysisTest, EveryLanguageHasAnAnalyzerForItself) {
 
 }  // namespace
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+TEST(LanguageDetectionTest, ScriptAndDistinctiveLettersDecideEvenOneWord) {
+  EXPECT_EQ(DetectLanguage("пароль"), Language::kRussian);
+  EXPECT_EQ(DetectLanguage("κωδικός"), Language::kGreek);
+  EXPECT_EQ(DetectLanguage("şifre"), Language::kTurkish);
+  EXPECT_EQ(DetectLanguage("přihlášení"), Language::kCzech);
+  EXPECT_EQ(DetectLanguage("påloggingen"), Language::kNorwegian);
+  EXPECT_EQ(DetectLanguage("password"), std::nullopt);  // one Latin word: not enough to tell
+}
+
+TEST(LanguageDetectionTest, LongerLatinTextGoesToCld2) {
+  EXPECT_EQ(DetectLanguage("my website is very slow since yesterday"), Language::kEnglish);
+  EXPECT_EQ(DetectLanguage("nettsiden min laster veldig tregt i dag"), Language::kNorwegian);
+  EXPECT_EQ(DetectLanguage("\xFF\xFE"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace helpdex::search

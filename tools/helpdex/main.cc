@@ -5,15 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "helpdex/indexer/indexer.h"
+#include "helpdex/search/json.h"
 #include "helpdex/search/searcher.h"
 #include "helpdex/server/server.h"
 
 namespace {
-
-using nlohmann::json;
 
 int RunIndex(const helpdex::indexer::IndexOptions& options) {
   helpdex::Result<helpdex::indexer::IndexReport> report = helpdex::indexer::BuildIndex(options);
@@ -33,31 +31,6 @@ int RunIndex(const helpdex::indexer::IndexOptions& options) {
     return 1;
   }
   return 0;
-}
-
-json SearchResponseToJson(const helpdex::search::SearchResponse& response) {
-  json results = json::array();
-  for (const auto& result : response.results) {
-    results.push_back({{"id", result.id},
-                       {"type", result.type},
-                       {"title", result.title},
-                       {"url", result.url},
-                       {"lang", result.lang},
-                       {"snippet", result.snippet},
-                       {"score", result.score},
-                       {"section", result.section_title},
-                       {"answer", result.answer},
-                       {"tags", result.tags}});
-  }
-  json facets = json::object();
-  for (const auto& [name, counts] : response.facets) facets[name] = counts;
-  return {{"query", response.query},
-          {"total", response.total},
-          {"page", response.page},
-          {"size", response.page_size},
-          {"results", results},
-          {"facets", facets},
-          {"did_you_mean", response.did_you_mean ? json(*response.did_you_mean) : json(nullptr)}};
 }
 
 // Snippets are HTML; a terminal wants plain text with the matches visible.
@@ -102,7 +75,7 @@ int RunSearch(const std::string& index_dir, const std::string& lang, bool as_jso
     return 2;
   }
   if (as_json) {
-    std::cout << SearchResponseToJson(*response).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    std::cout << helpdex::search::SearchResponseToJson(*response, 2) << "\n";
     return 0;
   }
   std::cout << response->total << " result" << (response->total == 1 ? "" : "s") << " for \"" << response->query

@@ -35,6 +35,12 @@ class Analyzer {
   virtual Xapian::Stem MakeStemmer() const = 0;
 };
 
+// The language `text` is written in, when that is clear: from the script
+// (Cyrillic: ru, Greek: el), from letters only one of our languages uses
+// (ş ğ ı: tr; ř ě ů: cs; æ ø å: nb), or from CLD2 when the text has at least
+// three words and CLD2 calls its guess reliable. nullopt otherwise.
+std::optional<Language> DetectLanguage(std::string_view text);
+
 // Thread-safe; the analyzers live for the whole program.
 const Analyzer& AnalyzerFor(Language language);
 

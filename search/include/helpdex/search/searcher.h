@@ -38,7 +38,11 @@ struct Viewer {
 
 struct SearchRequest {
   std::string query;                   // raw user text; bounded by kMaxQueryBytes
-  std::optional<Language> language;    // filter and analysis; nullopt: all languages, unstemmed
+  std::optional<Language> language;    // only results in this language; also the query's analysis
+  // The language the query is written in, when known but not a filter (the
+  // page's language): its stemmer is used, and results in every language are
+  // still found through their unstemmed words. Ignored when `language` is set.
+  std::optional<Language> query_language;
   std::vector<std::string> tags;       // AND of tag filters
   std::string type;                    // "" (any), "article" or "ticket"
   int page = 1;                        // 1-based, 1..kMaxPage
