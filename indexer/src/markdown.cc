@@ -120,7 +120,7 @@ RenderedMarkdown RenderMarkdown(std::string_view markdown) {
       section.title = PlainText(block, nullptr);
       while (!section.title.empty() && section.title.back() == '\n') section.title.pop_back();
       std::string anchor = AnchorFor(section.title);
-      if (int uses = anchors_used[anchor]++; uses > 0) anchor += "-" + std::to_string(uses + 1);
+      if (int uses = anchors_used[anchor]++; uses > 0) anchor.append("-").append(std::to_string(uses + 1));
       section.anchor = anchor;
       // "<h2>" -> "<h2 id=\"anchor\">"; the anchor is [a-z0-9-] or letters, safe in an attribute.
       if (html.size() > 4 && html.compare(0, 2, "<h") == 0) {

@@ -76,6 +76,26 @@ Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter)
   return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
 }
 
+std::vector<std::string> SplitWords(const std::string& text) {
+  std::istringstream stream(text);
+  std::vector<std::string> words;
+  for (std::string word; stream >> word;) words.push_back(word);
+  return words;
+}
+
+// The corrected query, unless every correction is just another form of the
+// word typed ("websites" -> "website" is not a typo: the stem already matches).
+std::optional<std::string> DidYouMean(const std::string& corrected, const std::string& typed, const Xapian::Stem& stem) {
+  if (corrected.empty() || corrected == typed) return std::nullopt;
+  const std::vector<std::string> from = SplitWords(typed);
+  const std::vector<std::string> to = SplitWords(corrected);
+  if (from.size() != to.size() || stem.is_none()) return corrected;
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (from[i] != to[i] && stem(from[i]) != stem(to[i])) return corrected;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<SearchRequest> NormalizeRequest(SearchRequest request) {
@@ -244,10 +264,7 @@ struct Searcher::Impl {
     response.facets["lang"] = SpyCounts(language_spy);
     response.facets["type"] = SpyCounts(type_spy);
     response.facets["tag"] = tag_spy.counts();
-    const std::string corrected = parser.get_corrected_query_string();
-    if (!corrected.empty() && corrected != analyzer.Normalize(request.query)) {
-      response.did_you_mean = corrected;
-    }
+    response.did_you_mean = DidYouMean(parser.get_corrected_query_string(), analyzer.Normalize(request.query), stemmer);
     return response;
   }
 

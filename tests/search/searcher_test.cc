@@ -193,3 +193,15 @@ TEST(IndexOpenTest, AMissingIndexIsUnavailableNotACrash) {
 
 }  // namespace
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+// Regression: "websites slow" was offered "did you mean: website slow",
+// although the plural already matched through its stem.
+TEST_F(SearcherTest, NoSpellingSuggestionForAnotherFormOfTheSameWord) {
+  EXPECT_FALSE(Search({.query = "websites slow", .language = Language::kEnglish}).did_you_mean.has_value());
+}
+
+}  // namespace
+}  // namespace helpdex::search

@@ -1,0 +1,56 @@
+// File: http_response.h
+// HttpResponse: what a route handler returns. Handlers build a value; one
+// place (routes.cc) sends it, counts it and logs it, so every response gets the
+// same security headers and no handler touches Pistache's writer directly.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pistache/http.h>
+
+#include "error_codes.h"
+
+namespace helpdex::server {
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // sent verbatim
+};
+
+// A response header Pistache 0.0.5 will actually send: `addRaw()` headers are
+// dropped by its writer, which writes only typed headers. Refuses CR and LF in
+// the name or value (header injection) by throwing std::invalid_argument.
+class FixedHeader : public Pistache::Http::Header::Header {
+ public:
+  FixedHeader(std::string name, std::string value);
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& stream) const override { stream << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return 0; }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+// JSON body with `Content-Type: application/json; charset=utf-8`, nosniff.
+HttpResponse JsonResponse(int status, std::string body);
+// HTML page with the Content-Security-Policy and the other page headers
+// (platform.md A2.4); `language` fills Content-Language.
+HttpResponse HtmlResponse(int status, std::string body, std::string_view language);
+// {"error": {"code", "message", "parameter"?}} with the code's HTTP status.
+HttpResponse ApiErrorResponse(const ApiError& error);
+
+// Marks a public GET response cacheable for a minute.
+void MarkPublicCacheable(HttpResponse& response);
+
+// Writes `response` through Pistache. Throws std::invalid_argument for a
+// header with CR or LF, which would be a bug in the server.
+void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer);
+
+}  // namespace helpdex::server

@@ -1,0 +1,45 @@
+// File: i18n.h
+// Interface strings in the six languages, loaded once from templates/i18n.json
+// (language -> key -> text, or -> {"one", "few", "many", "other"} for plural
+// forms with {n}). Immutable after Load(), so safe to share between threads.
+//
+//   Result<Translations> strings = Translations::Load("templates/i18n.json");
+//   strings->Get(Language::kNorwegian, "search_button")   // "Søk"
+//   strings->Plural(Language::kRussian, "results_count", 5) // "5 результатов"
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "helpdex/search/error.h"
+#include "helpdex/search/language.h"
+
+namespace helpdex::server {
+
+class Translations {
+ public:
+  // kInvalidInput (where = path) if the file is unreadable, is not the
+  // expected JSON, or a language lacks a key that English has.
+  static Result<Translations> Load(const std::string& path);
+
+  // The text of `key`; the key itself if unknown (a visible, harmless bug).
+  const std::string& Get(Language language, const std::string& key) const;
+
+  // The plural form of `key` for `count`, with {n} replaced.
+  std::string Plural(Language language, const std::string& key, long count) const;
+
+  // All plain (non-plural) strings of a language, for templates ({{t.key}}).
+  const std::map<std::string, std::string>& All(Language language) const;
+
+ private:
+  struct LanguageStrings {
+    std::map<std::string, std::string> text;
+    std::map<std::string, std::map<std::string, std::string>> plurals;
+  };
+  std::map<Language, LanguageStrings> strings_;
+};
+
+// The CLDR plural category ("one", "few", "many", "other") of an integer.
+std::string_view PluralCategory(Language language, long count);
+
+}  // namespace helpdex::server

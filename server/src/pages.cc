@@ -1,0 +1,255 @@
+#include "pages.h"
+
+#include <algorithm>
+
+#include "params.h"
+
+namespace helpdex::server {
+namespace {
+
+constexpr int kPageLinksAroundCurrent = 3;
+
+std::string Code(Language language) { return std::string(LanguageCode(language)); }
+
+mstch::array HiddenInputs(std::initializer_list<std::pair<std::string, std::string>> fields) {
+  mstch::array inputs;
+  for (const auto& [name, value] : fields) {
+    inputs.push_back(mstch::map{{"name", name}, {"value", value}});
+  }
+  return inputs;
+}
+
+SearchLink LinkFor(const SearchPageInput& input) {
+  const search::SearchRequest& request = *input.request;
+  return SearchLink{request.query, request.language, request.tags, request.type, 1, input.ui};
+}
+
+// Links that add or remove one facet value, with the value's count.
+mstch::array FacetValues(const std::string& facet, const std::map<std::string, size_t>& counts,
+                         const SearchPageInput& input, const Translations& translations) {
+  mstch::array values;
+  const search::SearchRequest& request = *input.request;
+  for (const auto& [value, count] : counts) {
+    SearchLink link = LinkFor(input);
+    bool active = false;
+    std::string label = value;
+    if (facet == "lang") {
+      std::optional<Language> language = ParseLanguage(value);
+      if (!language) continue;
+      active = request.language == language;
+      link.language = active ? std::nullopt : language;
+      label = translations.Get(*language, "language_name");
+    } else if (facet == "tag") {
+      auto found = std::find(link.tags.begin(), link.tags.end(), value);
+      active = found != link.tags.end();
+      if (active) {
+        link.tags.erase(found);
+      } else {
+        link.tags.push_back(value);
+      }
+    } else if (facet == "type") {
+      active = request.type == value;
+      link.type = active ? "" : value;
+      label = translations.Get(input.ui, "type_" + value);
+    }
+    values.push_back(mstch::map{{"label", label},
+                                {"count", std::to_string(count)},
+                                {"url", SearchUrl(link)},
+                                {"active", active},
+                                {"value_lang", facet == "lang" ? value : std::string()}});
+  }
+  return values;
+}
+
+mstch::array FacetGroups(const SearchPageInput& input, const Translations& translations) {
+  mstch::array groups;
+  for (const char* facet : {"lang", "type", "tag"}) {
+    auto found = input.response->facets.find(facet);
+    if (found == input.response->facets.end() || found->second.empty()) continue;
+    groups.push_back(mstch::map{
+        {"label", translations.Get(input.ui, std::string("facet_") + facet)},
+        {"values", FacetValues(facet, found->second, input, translations)}});
+  }
+  return groups;
+}
+
+mstch::array ResultItems(const search::SearchResponse& response, const Translations& translations,
+                         Language ui) {
+  mstch::array items;
+  for (const search::SearchResult& result : response.results) {
+    mstch::map item{{"title", result.title},     {"url", result.url},
+                    {"snippet", result.snippet}, {"lang", result.lang},
+                    {"section", result.section_title}, {"answer", result.answer}};
+    if (std::optional<Language> language = ParseLanguage(result.lang)) {
+      item["language_name"] = translations.Get(*language, "language_name");
+    }
+    if (result.type != "article") item["type_label"] = translations.Get(ui, "type_" + result.type);
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+// Previous/next and a window of page numbers around the current page.
+mstch::map Pagination(const SearchPageInput& input) {
+  const search::SearchResponse& response = *input.response;
+  int size = std::max(1, response.page_size);
+  long pages = static_cast<long>((response.total + size - 1) / size);
+  pages = std::min<long>(pages, search::kMaxPage);
+  int current = response.page;
+  mstch::map pagination{{"show", pages > 1}};
+  SearchLink link = LinkFor(input);
+  if (current > 1) {
+    link.page = current - 1;
+    pagination["previous_url"] = SearchUrl(link);
+  }
+  if (current < pages) {
+    link.page = current + 1;
+    pagination["next_url"] = SearchUrl(link);
+  }
+  mstch::array numbers;
+  int first = std::max(1, current - kPageLinksAroundCurrent);
+  int last = static_cast<int>(std::min<long>(pages, current + kPageLinksAroundCurrent));
+  for (int page = first; page <= last; ++page) {
+    link.page = page;
+    numbers.push_back(mstch::map{
+        {"number", std::to_string(page)}, {"url", SearchUrl(link)}, {"current", page == current}});
+  }
+  pagination["pages"] = numbers;
+  return pagination;
+}
+
+}  // namespace
+
+std::string SearchUrl(const SearchLink& link) {
+  std::string url = "/search?q=" + UrlEncode(link.query);
+  if (link.language) url += "&lang=" + Code(*link.language);
+  if (!link.tags.empty()) url += "&tag=" + UrlEncode(JoinTags(link.tags));
+  if (!link.type.empty()) url += "&type=" + UrlEncode(link.type);
+  if (link.page > 1) url += "&page=" + std::to_string(link.page);
+  url += "&ui=" + Code(link.ui);
+  return url;
+}
+
+PageRenderer::PageRenderer(Translations translations, TemplateSet templates)
+    : translations_(std::move(translations)), templates_(std::move(templates)) {
+  for (Language language : kAllLanguages) {
+    mstch::map strings;
+    for (const auto& [key, text] : translations_.All(language)) strings[key] = text;
+    strings_[language] = std::move(strings);
+  }
+}
+
+mstch::map PageRenderer::BaseContext(Language ui, const std::string& title) const {
+  mstch::array interface_languages;
+  for (Language language : kAllLanguages) {
+    interface_languages.push_back(mstch::map{
+        {"code", Code(language)},
+        {"name", translations_.Get(language, "language_name")},
+        {"url", "/?ui=" + Code(language)},
+        {"current", language == ui}});
+  }
+  return mstch::map{
+      {"lang", Code(ui)},
+      {"t", strings_.at(ui)},
+      {"title", title},
+      {"query", std::string()},
+      // The interface language is a hint for the query's analysis, not a
+      // filter: a customer on an English page who types Norwegian still finds
+      // the Norwegian article.
+      {"hidden_inputs", HiddenInputs({{"ui", Code(ui)}})},
+      {"interface_languages", interface_languages},
+      {"alternates", mstch::array()},
+  };
+}
+
+std::string PageRenderer::Home(Language ui) const {
+  mstch::map context = BaseContext(ui, translations_.Get(ui, "site_name"));
+  context["is_home"] = true;
+  return templates_.Render("home", context);
+}
+
+std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
+  const search::SearchRequest& request = *input.request;
+  const std::string& results_title = translations_.Get(input.ui, "results_title");
+  mstch::map context = BaseContext(
+      input.ui, request.query.empty() ? results_title : request.query + " – " + results_title);
+  context["query"] = request.query;
+  // A new search from this page keeps the language filter, or searches all
+  // languages again if the page did.
+  context["hidden_inputs"] = request.language
+                                 ? HiddenInputs({{"lang", Code(*request.language)}})
+                                 : HiddenInputs({{"ui", Code(input.ui)}});
+  if (input.response == nullptr) {
+    context["empty_query"] = true;
+    return templates_.Render("search", context);
+  }
+  const search::SearchResponse& response = *input.response;
+  context["has_results"] = !response.results.empty();
+  context["no_results"] = response.results.empty();
+  context["results_count"] =
+      translations_.Plural(input.ui, "results_count", static_cast<long>(response.total));
+  context["results"] = ResultItems(response, translations_, input.ui);
+  mstch::array facet_groups = FacetGroups(input, translations_);
+  context["has_facets"] = !facet_groups.empty();
+  context["facet_groups"] = std::move(facet_groups);
+  context["pagination"] = Pagination(input);
+  if (request.language) {
+    SearchLink all_languages = LinkFor(input);
+    all_languages.language.reset();
+    context["all_languages_url"] = SearchUrl(all_languages);
+  }
+  if (response.did_you_mean && !response.did_you_mean->empty()) {
+    SearchLink corrected = LinkFor(input);
+    corrected.query = *response.did_you_mean;
+    context["did_you_mean"] =
+        mstch::map{{"text", *response.did_you_mean}, {"url", SearchUrl(corrected)}};
+  }
+  return templates_.Render("search", context);
+}
+
+std::string PageRenderer::ArticlePage(const search::Article& article, Language ui) const {
+  const search::DocumentRecord& record = article.record;
+  mstch::map context = BaseContext(ui, record.title);
+  std::string article_lang = Code(record.language);
+  context["article"] = mstch::map{
+      {"title", record.title},       {"lang", article_lang},
+      {"html", record.html},         {"answer", record.answer},
+      {"reviewed", record.reviewed}, {"has_answer", !record.answer.empty()},
+  };
+  mstch::array tags;
+  for (const std::string& tag : record.tags) {
+    SearchLink link{"", record.language, {tag}, "", 1, ui};
+    tags.push_back(mstch::map{{"name", tag}, {"url", SearchUrl(link)}});
+  }
+  context["tags"] = tags;
+  context["has_tags"] = !record.tags.empty();
+
+  mstch::array translations;
+  mstch::array alternates{mstch::map{{"lang", article_lang}, {"url", search::ArticleUrl(record)}}};
+  for (const search::Translation& translation : article.translations) {
+    std::optional<Language> language = ParseLanguage(translation.lang);
+    std::string name = language ? translations_.Get(*language, "language_name") : translation.lang;
+    translations.push_back(mstch::map{{"lang", translation.lang},
+                                      {"language_name", name},
+                                      {"title", translation.title},
+                                      {"url", translation.url}});
+    alternates.push_back(mstch::map{{"lang", translation.lang}, {"url", translation.url}});
+  }
+  context["translations"] = translations;
+  context["has_translations"] = !article.translations.empty();
+  context["alternates"] = alternates;
+  return templates_.Render("article", context);
+}
+
+std::string PageRenderer::ErrorPage(const ApiError& error, Language ui) const {
+  std::string key(WireName(error.code));
+  mstch::map context = BaseContext(ui, translations_.Get(ui, key + "_title"));
+  context["error"] = mstch::map{{"code", key},
+                                {"status", std::to_string(HttpStatus(error.code))},
+                                {"title", translations_.Get(ui, key + "_title")},
+                                {"text", translations_.Get(ui, key + "_text")},
+                                {"parameter", error.parameter}};
+  return templates_.Render("error", context);
+}
+
+}  // namespace helpdex::server

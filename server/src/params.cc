@@ -1,0 +1,243 @@
+#include "params.h"
+
+#include <algorithm>
+#include <charconv>
+#include <climits>
+#include <cstdint>
+#include <vector>
+
+namespace helpdex::server {
+namespace {
+
+int HexDigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string_view Trim(std::string_view text) {
+  const std::string_view kSpace = " \t";
+  size_t begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(kSpace);
+  return text.substr(begin, end - begin + 1);
+}
+
+std::vector<std::string_view> Split(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  while (true) {
+    size_t at = text.find(separator);
+    parts.push_back(text.substr(0, at));
+    if (at == std::string_view::npos) break;
+    text.remove_prefix(at + 1);
+  }
+  return parts;
+}
+
+Error ParameterError(std::string_view name, std::string message) {
+  return Error{ErrorCode::kInvalidInput, std::move(message), std::string(name)};
+}
+
+// Parses a decimal integer. Values beyond int range saturate, because
+// NormalizeRequest() clamps them anyway; only non-numbers are errors.
+Result<int> ParseInteger(std::string_view name, std::string_view text) {
+  long long value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  auto [stop, error] = std::from_chars(begin, end, value);
+  if (begin == end || stop != end || (error != std::errc() && error != std::errc::result_out_of_range)) {
+    return ParameterError(name, std::string(name) + " must be a whole number");
+  }
+  if (error == std::errc::result_out_of_range) return text.front() == '-' ? INT_MIN : INT_MAX;
+  return static_cast<int>(std::clamp<long long>(value, INT_MIN, INT_MAX));
+}
+
+}  // namespace
+
+std::optional<std::string> PercentDecode(std::string_view raw) {
+  std::string decoded;
+  decoded.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '+') {
+      decoded.push_back(' ');
+    } else if (c == '%') {
+      if (i + 2 >= raw.size()) return std::nullopt;
+      int high = HexDigitValue(raw[i + 1]);
+      int low = HexDigitValue(raw[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      decoded.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else {
+      decoded.push_back(c);
+    }
+  }
+  return decoded;
+}
+
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    auto byte = static_cast<uint8_t>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    int length = 0;
+    uint32_t code_point = 0;
+    if ((byte & 0xE0) == 0xC0) {
+      length = 2;
+      code_point = byte & 0x1F;
+    } else if ((byte & 0xF0) == 0xE0) {
+      length = 3;
+      code_point = byte & 0x0F;
+    } else if ((byte & 0xF8) == 0xF0) {
+      length = 4;
+      code_point = byte & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (int k = 1; k < length; ++k) {
+      auto continuation = static_cast<uint8_t>(text[i + k]);
+      if ((continuation & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (continuation & 0x3F);
+    }
+    static constexpr uint32_t kSmallestOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (code_point < kSmallestOfLength[length]) return false;  // overlong
+    if (code_point > 0x10FFFF) return false;
+    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
+    i += length;
+  }
+  return true;
+}
+
+Result<std::optional<std::string>> DecodeParameter(std::string_view name,
+                                                   const RawParameterSource& source) {
+  std::optional<std::string> raw = source(name);
+  if (!raw) return std::optional<std::string>();
+  std::optional<std::string> decoded = PercentDecode(*raw);
+  if (!decoded) {
+    return ParameterError(name, std::string(name) + " contains a malformed percent escape");
+  }
+  if (decoded->find('\0') != std::string::npos) {
+    return ParameterError(name, std::string(name) + " contains a NUL character");
+  }
+  if (!IsValidUtf8(*decoded)) {
+    return ParameterError(name, std::string(name) + " is not valid UTF-8");
+  }
+  return decoded;
+}
+
+Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source) {
+  search::SearchRequest request;
+
+  Result<std::optional<std::string>> q = DecodeParameter("q", source);
+  if (!q.ok()) return q.error();
+  if (*q) request.query = std::move(**q);
+
+  Result<std::optional<std::string>> lang = DecodeParameter("lang", source);
+  if (!lang.ok()) return lang.error();
+  if (*lang && !Trim(**lang).empty()) {
+    request.language = ParseLanguage(Trim(**lang));
+    if (!request.language) {
+      return ParameterError("lang", "lang must be one of " +
+                                        std::string(SupportedLanguageList()));
+    }
+  }
+
+  Result<std::optional<std::string>> type = DecodeParameter("type", source);
+  if (!type.ok()) return type.error();
+  if (*type) {
+    std::string_view value = Trim(**type);
+    if (!value.empty() && value != "article" && value != "ticket") {
+      return ParameterError("type", "type must be article or ticket");
+    }
+    request.type = std::string(value);
+  }
+
+  Result<std::optional<std::string>> tags = DecodeParameter("tag", source);
+  if (!tags.ok()) return tags.error();
+  if (*tags) {
+    for (std::string_view tag : Split(**tags, ',')) {
+      tag = Trim(tag);
+      if (!tag.empty()) request.tags.emplace_back(tag);
+    }
+  }
+
+  for (auto [name, field] : {std::pair<std::string_view, int*>{"page", &request.page},
+                             std::pair<std::string_view, int*>{"size", &request.page_size}}) {
+    Result<std::optional<std::string>> text = DecodeParameter(name, source);
+    if (!text.ok()) return text.error();
+    if (!*text || Trim(**text).empty()) continue;
+    Result<int> number = ParseInteger(name, Trim(**text));
+    if (!number.ok()) return number.error();
+    *field = *number;
+  }
+  return request;
+}
+
+std::optional<Language> PreferredLanguage(std::string_view accept_language) {
+  std::optional<Language> best;
+  double best_quality = 0;
+  for (std::string_view item : Split(accept_language, ',')) {
+    std::vector<std::string_view> fields = Split(item, ';');
+    std::string_view tag = Trim(fields[0]);
+    double quality = 1.0;
+    for (size_t i = 1; i < fields.size(); ++i) {
+      std::string_view field = Trim(fields[i]);
+      if (field.size() > 2 && (field[0] == 'q' || field[0] == 'Q') && field[1] == '=') {
+        std::string number(field.substr(2));
+        char* end = nullptr;
+        quality = std::strtod(number.c_str(), &end);
+        if (end == number.c_str()) quality = 0;
+      }
+    }
+    std::string_view primary = tag.substr(0, tag.find('-'));
+    std::optional<Language> language = ParseLanguage(primary);
+    // Strictly greater: among equal q-values the first listed wins.
+    if (language && quality > best_quality) {
+      best = language;
+      best_quality = quality;
+    }
+  }
+  return best;
+}
+
+bool IsValidSlug(std::string_view slug) {
+  if (slug.empty() || slug.size() > 100) return false;
+  return std::all_of(slug.begin(), slug.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+std::string JoinTags(const std::vector<std::string>& tags) {
+  std::string joined;
+  for (const std::string& tag : tags) {
+    if (!joined.empty()) joined += ',';
+    joined += tag;
+  }
+  return joined;
+}
+
+std::string UrlEncode(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (char c : value) {
+    auto byte = static_cast<unsigned char>(c);
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      encoded.push_back(c);
+    } else {
+      encoded.push_back('%');
+      encoded.push_back(kHex[byte >> 4]);
+      encoded.push_back(kHex[byte & 0x0F]);
+    }
+  }
+  return encoded;
+}
+
+}  // namespace helpdex::server

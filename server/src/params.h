@@ -1,0 +1,63 @@
+// File: params.h
+// Turning raw request parameters into typed requests. Pistache 0.0.5 hands
+// query values over still percent-encoded (pistacheio/pistache#1179), so every
+// value goes through DecodeQueryValue() here, which also rejects NUL and
+// invalid UTF-8. Errors are helpdex::Error values whose `where` is the
+// parameter name. Free of Pistache so it can be unit-tested and fuzzed.
+//
+//   Result<SearchRequest> request = ParseSearchRequest(
+//       [&](std::string_view name) { return RawValueOf(http.query(), name); });
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "helpdex/search/error.h"
+#include "helpdex/search/language.h"
+#include "helpdex/search/searcher.h"
+
+namespace helpdex::server {
+
+// Returns the raw (still encoded) value of a query parameter, or nullopt.
+using RawParameterSource = std::function<std::optional<std::string>(std::string_view name)>;
+
+// Percent-decodes a query value ('+' is a space). nullopt for a malformed
+// escape ("%4", "%zz").
+std::optional<std::string> PercentDecode(std::string_view raw);
+
+// True for well-formed UTF-8 (no overlongs, surrogates or code points past
+// U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+// Decodes and validates the parameter `name`: kInvalidInput (where = name) for
+// a malformed escape, a NUL byte or invalid UTF-8. nullopt when absent.
+Result<std::optional<std::string>> DecodeParameter(std::string_view name,
+                                                   const RawParameterSource& source);
+
+// The search parameters shared by /api/search and /search:
+//   q     free text ("" when absent)
+//   lang  one of en nb tr cs ru el (aliases no, nn); filters results
+//   type  "", "article" or "ticket"
+//   tag   comma-separated tags, all required (AND). A repeated `tag=` keeps only
+//         its first value: Pistache 0.0.5 stores query parameters in a map.
+//   page  1-based page number; size: results per page. Non-numeric values are
+//         errors, numbers out of range are clamped later by NormalizeRequest().
+Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source);
+
+// The best supported language of an Accept-Language header value, honouring
+// q-values ("nb-NO;q=0.9, en;q=0.8" -> nb; "no" and "nn" -> nb); nullopt when
+// none is supported.
+std::optional<Language> PreferredLanguage(std::string_view accept_language);
+
+// Slugs are [a-z0-9-]{1,100} (design.md); anything else cannot name an article.
+bool IsValidSlug(std::string_view slug);
+
+// Joins tags for a `tag=` value ("a,b").
+std::string JoinTags(const std::vector<std::string>& tags);
+
+// Percent-encodes a value for a URL query (unreserved characters stay).
+std::string UrlEncode(std::string_view value);
+
+}  // namespace helpdex::server

@@ -1,0 +1,241 @@
+#include "routes.h"
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+
+#include <nlohmann/json.hpp>
+
+#include "helpdex/search/json.h"
+#include "json_render.h"
+#include "params.h"
+
+namespace helpdex::server {
+namespace {
+
+using Pistache::Rest::Request;
+namespace Rest = Pistache::Rest;
+
+RawParameterSource QuerySource(const Request& request) {
+  return [&request](std::string_view name) { return request.query().get(std::string(name)); };
+}
+
+bool IsBlank(std::string_view text) {
+  return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// One JSON line per event on stderr, written with a single call so lines from
+// different worker threads do not interleave.
+void LogLine(const nlohmann::ordered_json& fields) {
+  std::string line =
+      fields.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+const char kFallbackErrorPage[] =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>"
+    "<body><main><h1>Something went wrong</h1></main></body></html>";
+
+}  // namespace
+
+Routes::Routes(std::shared_ptr<search::Index> index, PageRenderer pages, StaticAssets assets)
+    : index_(std::move(index)), pages_(std::move(pages)), assets_(std::move(assets)) {}
+
+void Routes::AddTo(Rest::Router& router) {
+  Rest::Routes::Get(router, "/healthz", Wrap("healthz", true, &Routes::Healthz));
+  Rest::Routes::Get(router, "/readyz", Wrap("readyz", true, &Routes::Readyz));
+  Rest::Routes::Get(router, "/metrics", Wrap("metrics", true, &Routes::MetricsText));
+  Rest::Routes::Get(router, "/api/search", Wrap("api_search", true, &Routes::ApiSearch));
+  Rest::Routes::Get(router, "/", Wrap("home", false, &Routes::HomePage));
+  Rest::Routes::Get(router, "/search", Wrap("search", false, &Routes::SearchPage));
+  Rest::Routes::Get(router, "/articles/:slug", Wrap("article", false, &Routes::ArticlePage));
+  Rest::Routes::Get(router, "/static/:name", Wrap("static", false, &Routes::StaticFile));
+  // The API answers in JSON and pages in HTML even for unknown paths.
+  Rest::Routes::NotFound(router, Wrap("not_found", false, &Routes::NotFound));
+}
+
+Rest::Route::Handler Routes::Wrap(const char* route_name, bool api, Handler handler) {
+  return [this, route_name, api, handler](const Request& request,
+                                          Pistache::Http::ResponseWriter writer) {
+    auto start = std::chrono::steady_clock::now();
+    std::optional<HttpResponse> response;
+    try {
+      response = (this->*handler)(request);
+    } catch (const std::exception& error) {
+      LogLine({{"level", "error"}, {"route", route_name}, {"exception", error.what()}});
+    } catch (...) {
+      LogLine({{"level", "error"}, {"route", route_name}, {"exception", "unknown"}});
+    }
+    if (!response) response = InternalErrorResponse(api);
+    try {
+      Send(*response, writer);
+    } catch (const std::exception& error) {
+      LogLine({{"level", "error"}, {"route", route_name}, {"send_failed", error.what()}});
+    }
+    metrics_.CountRequest(route_name, response->status);
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+    LogLine({{"route", route_name}, {"status", response->status}, {"ms", ms}});
+    return Rest::Route::Result::Ok;
+  };
+}
+
+HttpResponse Routes::InternalErrorResponse(bool api) {
+  ApiError internal{ApiErrorCode::kInternal, std::string(GenericMessage(ApiErrorCode::kInternal)),
+                    ""};
+  if (api) return ApiErrorResponse(internal);
+  try {
+    return ErrorPage(internal, Language::kEnglish);
+  } catch (...) {
+    return HtmlResponse(500, kFallbackErrorPage, "en");
+  }
+}
+
+HttpResponse Routes::Healthz(const Request&) {
+  return JsonResponse(200, R"({"status":"ok"})");
+}
+
+HttpResponse Routes::Readyz(const Request&) {
+  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  if (!searcher.ok()) return ApiErrorResponse(ToApiError(searcher.error()));
+  nlohmann::json body = {{"status", "ready"}, {"generation", (*searcher)->generation()}};
+  return JsonResponse(200, DumpJson(body));
+}
+
+HttpResponse Routes::MetricsText(const Request&) {
+  long generation = -1;
+  long documents = -1;
+  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  if (searcher.ok()) {
+    generation = (*searcher)->generation();
+    documents = static_cast<long>((*searcher)->DocumentCount());
+  }
+  HttpResponse response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = metrics_.Render(generation, documents);
+  return response;
+}
+
+Result<search::SearchResponse> Routes::RunSearch(const search::SearchRequest& request) {
+  if (IsBlank(request.query)) {
+    search::SearchResponse empty;
+    empty.page = request.page;
+    empty.page_size = request.page_size;
+    return empty;
+  }
+  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  return (*searcher)->Search(request);
+}
+
+HttpResponse Routes::ApiSearch(const Request& http) {
+  Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
+  if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
+  Result<search::SearchRequest> request = search::NormalizeRequest(std::move(*parsed));
+  if (!request.ok()) return ApiErrorResponse(ToApiError(request.error()));
+  Result<search::SearchResponse> result = RunSearch(*request);
+  if (!result.ok()) {
+    if (result.error().code == ErrorCode::kInternal) {
+      LogLine({{"level", "error"}, {"route", "api_search"}, {"error", result.error().ToString()}});
+    }
+    return ApiErrorResponse(ToApiError(result.error()));
+  }
+  HttpResponse response = JsonResponse(200, search::SearchResponseToJson(*result));
+  MarkPublicCacheable(response);
+  return response;
+}
+
+Language Routes::PageLanguage(const Request& request) {
+  for (const char* name : {"ui", "lang"}) {
+    Result<std::optional<std::string>> value = DecodeParameter(name, QuerySource(request));
+    if (value.ok() && *value) {
+      if (std::optional<Language> language = ParseLanguage(**value)) return *language;
+    }
+  }
+  if (auto header = request.headers().tryGetRaw("Accept-Language")) {
+    if (std::optional<Language> language = PreferredLanguage(header->value())) return *language;
+  }
+  return Language::kEnglish;
+}
+
+HttpResponse Routes::ErrorPage(const ApiError& error, Language ui) {
+  return HtmlResponse(HttpStatus(error.code), pages_.ErrorPage(error, ui), LanguageCode(ui));
+}
+
+HttpResponse Routes::HomePage(const Request& request) {
+  Language ui = PageLanguage(request);
+  HttpResponse response = HtmlResponse(200, pages_.Home(ui), LanguageCode(ui));
+  MarkPublicCacheable(response);
+  return response;
+}
+
+HttpResponse Routes::SearchPage(const Request& http) {
+  Language ui = PageLanguage(http);
+  Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
+  if (!parsed.ok()) return ErrorPage(ToApiError(parsed.error()), ui);
+  Result<search::SearchRequest> request = search::NormalizeRequest(std::move(*parsed));
+  if (!request.ok()) return ErrorPage(ToApiError(request.error()), ui);
+  request->query_language = ui;  // analysis hint; lang= stays the only filter
+  SearchPageInput input{ui, &*request, nullptr};
+  Result<search::SearchResponse> result = RunSearch(*request);
+  if (!result.ok()) return ErrorPage(ToApiError(result.error()), ui);
+  if (!IsBlank(request->query)) input.response = &*result;
+  HttpResponse response = HtmlResponse(200, pages_.SearchResults(input), LanguageCode(ui));
+  MarkPublicCacheable(response);
+  return response;
+}
+
+HttpResponse Routes::ArticlePage(const Request& http) {
+  Language ui = PageLanguage(http);
+  ApiError not_found{ApiErrorCode::kNotFound, std::string(GenericMessage(ApiErrorCode::kNotFound)), ""};
+  // The router hands the segment over still percent-encoded.
+  std::optional<std::string> slug = PercentDecode(http.param(":slug").as<std::string>());
+  if (!slug || !IsValidSlug(*slug)) return ErrorPage(not_found, ui);
+
+  Result<std::optional<std::string>> lang = DecodeParameter("lang", QuerySource(http));
+  if (!lang.ok()) return ErrorPage(ToApiError(lang.error()), ui);
+  std::optional<Language> language;
+  if (*lang && !lang->value().empty()) {
+    language = ParseLanguage(**lang);
+    if (!language) {
+      return ErrorPage(InvalidParameter("lang", "lang must be one of " +
+                                                    std::string(SupportedLanguageList())),
+                       ui);
+    }
+  }
+  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  if (!searcher.ok()) return ErrorPage(ToApiError(searcher.error()), ui);
+  Result<search::Article> article = (*searcher)->GetArticle(*slug, language);
+  if (!article.ok()) return ErrorPage(ToApiError(article.error()), ui);
+  HttpResponse response = HtmlResponse(200, pages_.ArticlePage(*article, ui), LanguageCode(ui));
+  MarkPublicCacheable(response);
+  return response;
+}
+
+HttpResponse Routes::StaticFile(const Request& http) {
+  // Served by exact whitelisted name from memory: an encoded "../" simply
+  // names no asset.
+  const StaticAsset* asset = assets_.Find(http.param(":name").as<std::string>());
+  if (asset == nullptr) return NotFound(http);
+  HttpResponse response;
+  response.content_type = asset->content_type;
+  response.headers = {{"ETag", asset->etag},
+                      {"Cache-Control", "public, max-age=3600"},
+                      {"X-Content-Type-Options", "nosniff"}};
+  auto if_none_match = http.headers().tryGetRaw("If-None-Match");
+  if (if_none_match && if_none_match->value() == asset->etag) {
+    response.status = 304;
+    return response;
+  }
+  response.body = asset->body;
+  return response;
+}
+
+HttpResponse Routes::NotFound(const Request& http) {
+  ApiError not_found{ApiErrorCode::kNotFound, std::string(GenericMessage(ApiErrorCode::kNotFound)), ""};
+  const std::string& path = http.resource();
+  if (path == "/api" || path.starts_with("/api/")) return ApiErrorResponse(not_found);
+  return ErrorPage(not_found, PageLanguage(http));
+}
+
+}  // namespace helpdex::server

@@ -1,0 +1,115 @@
+#include "helpdex/server/server.h"
+
+#include <csignal>
+#include <filesystem>
+#include <mutex>
+
+#include <pistache/endpoint.h>
+#include <pistache/router.h>
+
+#include "routes.h"
+
+namespace helpdex::server {
+namespace {
+
+// Pistache limits (platform.md A2.3, B2 #7): requests are small GETs, so a
+// small buffer bounds memory and the cost of oversized requests (#1190);
+// timeouts close silent and slow connections.
+// Not covered: Pistache's parser reserve()s a declared Content-Length before
+// any limit applies, so "Content-Length: 99999999999" gets a 500 with
+// "std::bad_alloc" (an abort under ASan); its Header::Registry refuses a
+// replacement Content-Length type, so only a reverse proxy can stop that.
+constexpr size_t kMaxRequestBytes = 16 * 1024;
+constexpr auto kHeaderTimeout = std::chrono::seconds(5);
+constexpr auto kBodyTimeout = std::chrono::seconds(10);
+constexpr auto kKeepaliveTimeout = std::chrono::seconds(30);
+
+class PistacheServer : public Server {
+ public:
+  explicit PistacheServer(std::unique_ptr<Routes> routes) : routes_(std::move(routes)) {}
+  ~PistacheServer() override { Shutdown(); }
+
+  // Binds and starts the worker threads. Pistache reports bind failures by
+  // throwing; they become an Error naming the address.
+  Result<bool> Listen(const ServerOptions& options) {
+    try {
+      Pistache::Address address(options.address, Pistache::Port(options.port));
+      endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
+      endpoint_->init(Pistache::Http::Endpoint::options()
+                          .threads(std::max(1, options.threads))
+                          .flags(Pistache::Tcp::Options::ReuseAddr)
+                          .maxRequestSize(kMaxRequestBytes)
+                          .headerTimeout(kHeaderTimeout)
+                          .bodyTimeout(kBodyTimeout)
+                          .keepaliveTimeout(kKeepaliveTimeout));
+      routes_->AddTo(router_);
+      endpoint_->setHandler(router_.handler());  // copies the router: routes are final
+      endpoint_->serveThreaded();
+      port_ = static_cast<uint16_t>(endpoint_->getPort());
+    } catch (const std::exception& error) {
+      endpoint_.reset();
+      return Error{ErrorCode::kInvalidInput,
+                   std::string("cannot listen: ") + error.what(),
+                   options.address + ":" + std::to_string(options.port)};
+    }
+    return true;
+  }
+
+  uint16_t port() const override { return port_; }
+
+  void Shutdown() override {
+    std::call_once(shutdown_once_, [this] {
+      if (endpoint_) endpoint_->shutdown();
+    });
+  }
+
+ private:
+  std::unique_ptr<Routes> routes_;  // outlives endpoint_, whose threads call it
+  Pistache::Rest::Router router_;
+  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+  uint16_t port_ = 0;
+  std::once_flag shutdown_once_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  // A client that disconnects mid-response must not kill the process: send()
+  // uses MSG_NOSIGNAL but sendfile() cannot (platform.md A2.3).
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::string templates_dir =
+      options.templates_dir.empty() ? HELPDEX_DEFAULT_TEMPLATES_DIR : options.templates_dir;
+  Result<Translations> translations =
+      Translations::Load((std::filesystem::path(templates_dir) / "i18n.json").string());
+  if (!translations.ok()) return translations.error();
+  Result<TemplateSet> templates = TemplateSet::Load(templates_dir);
+  if (!templates.ok()) return templates.error();
+  Result<StaticAssets> assets = StaticAssets::Load(templates_dir);
+  if (!assets.ok()) return assets.error();
+
+  if (!options.data_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.data_dir, error);
+    if (error) {
+      return Error{ErrorCode::kInvalidInput, "cannot create the data directory: " + error.message(),
+                   options.data_dir};
+    }
+  }
+
+  // The public server opens only the public database (design.md: nothing
+  // agent-only may be reachable through it).
+  Result<std::shared_ptr<search::Index>> index =
+      search::Index::Open(options.index_dir, search::Viewer::Public());
+  if (!index.ok()) return index.error();
+
+  auto routes = std::make_unique<Routes>(
+      std::move(*index), PageRenderer(std::move(*translations), std::move(*templates)),
+      std::move(*assets));
+  auto server = std::make_unique<PistacheServer>(std::move(routes));
+  Result<bool> listening = server->Listen(options);
+  if (!listening.ok()) return listening.error();
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace helpdex::server
