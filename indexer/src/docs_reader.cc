@@ -6,6 +6,7 @@
 
 #include "helpdex/indexer/article.h"
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/schema.h"
 
 namespace helpdex::indexer {
 namespace {
@@ -28,32 +29,27 @@ std::string SlugFromId(const std::string& id) {
   return slug.empty() ? "doc" : slug;
 }
 
-std::string HashHex(std::string_view bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
+std::string IdOf(const json& doc) {
+  if (!doc.contains("id")) return "";
+  if (doc["id"].is_string()) return doc["id"].get<std::string>();
+  if (doc["id"].is_number()) return doc["id"].dump();
+  return "";
 }
 
-Result<search::DocumentRecord> RecordFromLine(const std::string& where, const std::string& line) {
-  json doc = json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) return Error{ErrorCode::kInvalidInput, "not a JSON object", where};
-  if (!doc.contains("id") || !(doc["id"].is_string() || doc["id"].is_number())) {
-    return Error{ErrorCode::kInvalidInput, "missing field 'id'", where};
-  }
+}  // namespace
+
+Result<search::DocumentRecord> ParseDocsLine(const DocsLine& line) {
+  json doc = json::parse(line.text, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return Error{ErrorCode::kInvalidInput, "not a JSON object", line.where};
   search::DocumentRecord record;
-  record.id = doc["id"].is_string() ? doc["id"].get<std::string>() : doc["id"].dump();
+  record.id = IdOf(doc);
   const std::string lang = doc.value("lang", "");
   std::optional<Language> language = ParseLanguage(lang);
   if (!language) {
     return Error{ErrorCode::kInvalidInput,
                  "field 'lang': unknown language '" + lang + "' (expected one of " +
                      std::string(SupportedLanguageList()) + ")",
-                 where};
+                 line.where};
   }
   record.language = *language;
   record.title = doc.value("title", "");
@@ -69,57 +65,62 @@ Result<search::DocumentRecord> RecordFromLine(const std::string& where, const st
   const std::string text = doc.value("text", "");
   record.html = RenderMarkdown(text).html;
   record.sections.push_back(search::Section{"", "", text});
+  record.source_path = line.source_key;
+  record.source_hash = line.hash;
   return record;
 }
 
-}  // namespace
-
-Result<int> ReadDocsFile(const std::string& path,
-                         const std::function<void(search::DocumentRecord, const std::string&)>& on_record,
+Result<int> ReadDocsFile(const std::string& path, const std::function<void(const DocsLine&)>& on_line,
                          const std::function<void(Error)>& on_error) {
   // gzopen reads plain files transparently too.
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) return Error{ErrorCode::kInvalidInput, "cannot open the documents file", path};
   gzbuffer(file, 1 << 17);
-  std::string line;
+  std::string text;
   int line_number = 0;
-  int records = 0;
+  int lines = 0;
   char buffer[1 << 16];
   auto flush_line = [&]() {
     ++line_number;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) return;
-    const std::string where = path + ":" + std::to_string(line_number);
-    if (!search::IsValidUtf8(line)) {
-      on_error(Error{ErrorCode::kInvalidInput, "the line is not valid UTF-8", where});
+    if (text.find_first_not_of(" \t\r") == std::string::npos) return;
+    DocsLine line{path + ":" + std::to_string(line_number), "", "", std::move(text)};
+    text.clear();
+    if (!search::IsValidUtf8(line.text)) {
+      on_error(Error{ErrorCode::kInvalidInput, "the line is not valid UTF-8", line.where});
       return;
     }
-    Result<search::DocumentRecord> record = RecordFromLine(where, line);
-    if (!record.ok()) {
-      on_error(record.error());
+    // Only the id is read here; the rest is parsed when the line changed.
+    json doc = json::parse(line.text, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object()) {
+      on_error(Error{ErrorCode::kInvalidInput, "not a JSON object", line.where});
       return;
     }
-    record->source_path = "docs:" + record->id;
-    const std::string hash = HashHex(line);
-    record->source_hash = hash;
-    on_record(std::move(record).value(), hash);
-    ++records;
+    const std::string id = IdOf(doc);
+    if (id.empty()) {
+      on_error(Error{ErrorCode::kInvalidInput, "missing field 'id'", line.where});
+      return;
+    }
+    line.source_key = "docs:" + id;
+    line.hash = search::schema::SourceHash(line.text);
+    on_line(line);
+    ++lines;
   };
   int read = 0;
   while ((read = gzread(file, buffer, sizeof buffer)) > 0) {
     for (int i = 0; i < read; ++i) {
       if (buffer[i] == '\n') {
         flush_line();
-        line.clear();
+        text.clear();
       } else {
-        line += buffer[i];
+        text += buffer[i];
       }
     }
   }
   const bool failed = read < 0;
   gzclose(file);
-  if (!line.empty()) flush_line();
+  if (!text.empty()) flush_line();
   if (failed) return Error{ErrorCode::kInvalidInput, "the documents file is corrupt (gzip error)", path};
-  return records;
+  return lines;
 }
 
 }  // namespace helpdex::indexer

@@ -10,10 +10,20 @@
 
 namespace helpdex::indexer {
 
-// Calls `on_record` for each good line and `on_error` for each bad one (with
-// file:line). Returns an Error only when the file cannot be read at all.
-Result<int> ReadDocsFile(const std::string& path,
-                         const std::function<void(search::DocumentRecord, const std::string& line_hash)>& on_record,
+struct DocsLine {
+  std::string where;       // "file:line", for errors
+  std::string source_key;  // "docs:<id>": what identifies the document across runs
+  std::string hash;        // hash of the line's bytes: unchanged lines are not parsed again
+  std::string text;        // the JSON line
+};
+
+// Calls `on_line` for each line with an id, and `on_error` for lines that are
+// not even that (with file:line). Returns an Error only when the file cannot
+// be read at all.
+Result<int> ReadDocsFile(const std::string& path, const std::function<void(const DocsLine&)>& on_line,
                          const std::function<void(Error)>& on_error);
+
+// The full record of a line: validates the language, renders the text.
+Result<search::DocumentRecord> ParseDocsLine(const DocsLine& line);
 
 }  // namespace helpdex::indexer

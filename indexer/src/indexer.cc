@@ -28,17 +28,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace schema = search::schema;
 
-std::string HashHex(std::string_view bytes) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    hash ^= c;
-    hash *= 0x100000001b3ULL;
-  }
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return hex;
-}
-
 // Holds an exclusive lock on DIR/.lock for the indexer's lifetime, so two
 // `helpdex index` runs cannot publish over each other.
 class IndexLock {
@@ -127,60 +116,29 @@ void WriteFileAtomically(const fs::path& path, const std::string& contents) {
   fs::rename(temp, path);
 }
 
-// The previous generation's documents, by source, for reuse.
-class PreviousGeneration {
- public:
-  void Open(const fs::path& dir, long generation) {
-    const fs::path gen_dir = dir / search::GenerationDirName(generation);
-    try {
-      public_ = Xapian::Database((gen_dir / "public").string());
-      agent_ = Xapian::Database((gen_dir / "agent").string());
-      open_ = true;
-    } catch (const Xapian::Error&) {
-      open_ = false;  // unreadable: everything is re-analysed
-    }
-  }
-
-  // The document built from `source_path` last time, if its hash is unchanged
-  // (or any hash when `hash` is empty).
-  std::optional<Xapian::Document> Find(const std::string& source_path, const std::string& hash) {
-    if (!open_) return std::nullopt;
-    const std::string term = schema::Term(schema::kSourcePath, source_path);
-    for (Xapian::Database* db : {&public_, &agent_}) {
-      Xapian::PostingIterator posting = db->postlist_begin(term);
-      if (posting == db->postlist_end(term)) continue;
-      Xapian::Document doc = db->get_document(*posting);
-      if (hash.empty() || doc.get_value(schema::kSlotSourceHash) == hash) return doc;
-    }
-    return std::nullopt;
-  }
-
-  // Every source path of the previous generation, to count removals.
-  std::set<std::string> SourcePaths() {
-    std::set<std::string> paths;
-    if (!open_) return paths;
-    const std::string prefix(schema::kSourcePath);
-    for (Xapian::Database* db : {&public_, &agent_}) {
-      for (auto term = db->allterms_begin(prefix); term != db->allterms_end(prefix); ++term) {
-        paths.insert((*term).substr(prefix.size()));
-      }
-    }
-    return paths;
-  }
-
- private:
-  bool open_ = false;
-  Xapian::Database public_;
-  Xapian::Database agent_;
+// What the previous generation holds for one source (file or docs line).
+struct ExistingDocument {
+  bool in_public = true;
+  Xapian::docid docid = 0;
+  std::string hash;
+  std::string id;
+  std::string slug;
+  std::string lang;
+  bool seen = false;  // still present in the sources of this run
 };
 
+// Builds generation N+1 as a copy of generation N plus changes: unchanged
+// sources cost a hash, changed ones are re-analysed and replaced, vanished
+// ones are deleted. Without a previous generation it starts empty.
 class GenerationBuilder {
  public:
-  GenerationBuilder(const fs::path& gen_dir, PreviousGeneration& previous, IndexReport& report)
-      : public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OVERWRITE),
-        agent_db_((gen_dir / "agent").string(), Xapian::DB_CREATE_OR_OVERWRITE),
-        previous_(previous),
-        report_(report) {}
+  GenerationBuilder(const fs::path& gen_dir, IndexReport& report)
+      : public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OPEN),
+        agent_db_((gen_dir / "agent").string(), Xapian::DB_CREATE_OR_OPEN),
+        report_(report) {
+    LoadExisting(public_db_, true);
+    LoadExisting(agent_db_, false);
+  }
 
   void AddArticleFile(const fs::path& file, const std::string& display_path, const std::string& source_key) {
     std::optional<std::string> bytes = ReadFile(file, kMaxArticleBytes);
@@ -188,16 +146,8 @@ class GenerationBuilder {
       Fail(Error{ErrorCode::kInvalidInput, "cannot read the file", display_path}, source_key);
       return;
     }
-    const std::string hash = HashHex(*bytes);
-    if (std::optional<Xapian::Document> unchanged = previous_.Find(source_key, hash)) {
-      Result<search::DocumentRecord> record = search::ReadDocumentRecord(*unchanged);
-      if (record.ok() && Admit(*record, display_path, 1)) {
-        Store(*unchanged, record->audience);
-        ++report_.reused;
-        return;
-      }
-      if (record.ok()) return;  // a duplicate: Admit reported it
-    }
+    const std::string hash = schema::SourceHash(*bytes);
+    if (KeepIfUnchanged(source_key, hash, display_path)) return;
     Result<search::DocumentRecord> record = ParseArticle(display_path, *bytes);
     if (!record.ok()) {
       Fail(record.error(), source_key);
@@ -205,86 +155,134 @@ class GenerationBuilder {
     }
     record->source_path = source_key;
     record->source_hash = hash;
-    AddRecord(std::move(record).value(), display_path);
+    Put(std::move(record).value(), display_path + ":1");  // the front matter
   }
 
-  void AddRecord(search::DocumentRecord record, const std::string& display_path) {
-    if (!Admit(record, display_path, 2)) return;
-    if (std::optional<Xapian::Document> unchanged = previous_.Find(record.source_path, record.source_hash)) {
-      Store(*unchanged, record.audience);
-      ++report_.reused;
+  void AddDocsLine(const DocsLine& line) {
+    if (KeepIfUnchanged(line.source_key, line.hash, line.where)) return;
+    Result<search::DocumentRecord> record = ParseDocsLine(line);
+    if (!record.ok()) {
+      Fail(record.error(), line.source_key);
       return;
     }
-    Store(search::BuildDocument(record), record.audience);
-    ++report_.indexed;
+    Put(std::move(record).value(), line.where);
   }
 
-  void Fail(Error error, const std::string& source_key) {
+  void RecordError(Error error) {
     ++report_.failed;
-    // Nothing already published is lost: keep the last good version.
-    if (std::optional<Xapian::Document> last_good = previous_.Find(source_key, "")) {
-      Result<search::DocumentRecord> record = search::ReadDocumentRecord(*last_good);
-      if (record.ok() && Admit(*record, error.where, 1)) {
-        Store(*last_good, record->audience);
-        error.message += " (the previously published version stays online)";
-      }
-    }
     report_.errors.push_back(std::move(error));
   }
 
-  void Commit() {
+  // Deletes the documents whose source is gone, then commits.
+  void Finish() {
+    for (auto& [source, existing] : existing_) {
+      if (existing.seen) continue;
+      Delete(existing);
+      ++report_.removed;
+    }
     public_db_.commit();
     agent_db_.commit();
     report_.public_documents = static_cast<int>(public_db_.get_doccount());
     report_.agent_documents = static_cast<int>(agent_db_.get_doccount());
   }
 
-  const std::set<std::string>& source_paths() const { return source_paths_; }
+  bool changed() const { return report_.indexed > 0 || report_.removed > 0; }
 
  private:
-  // Rejects a duplicate id, or a duplicate slug within one language.
-  bool Admit(const search::DocumentRecord& record, const std::string& display_path, int line) {
-    const std::string where = display_path.find(':') == std::string::npos && line > 0
-                                  ? display_path + ":" + std::to_string(line)
-                                  : display_path;
-    if (auto [it, inserted] = ids_.emplace(record.id, display_path); !inserted) {
-      ++report_.failed;
-      report_.errors.push_back(Error{ErrorCode::kInvalidInput,
-                                     "duplicate id '" + record.id + "' (already used by " + it->second + ")", where});
-      return false;
+  void LoadExisting(Xapian::WritableDatabase& db, bool is_public) {
+    const std::string prefix(schema::kSourcePath);
+    for (auto term = db.allterms_begin(prefix); term != db.allterms_end(prefix); ++term) {
+      Xapian::PostingIterator posting = db.postlist_begin(*term);
+      if (posting == db.postlist_end(*term)) continue;
+      Xapian::Document doc = db.get_document(*posting);
+      existing_[(*term).substr(prefix.size())] = ExistingDocument{
+          is_public, *posting, doc.get_value(schema::kSlotSourceHash), doc.get_value(schema::kSlotId),
+          doc.get_value(schema::kSlotSlug), doc.get_value(schema::kSlotLanguage), false};
     }
-    const std::string slug_key = std::string(LanguageCode(record.language)) + "/" + record.slug;
-    if (auto [it, inserted] = slugs_.emplace(slug_key, display_path); !inserted) {
-      ids_.erase(record.id);
-      ++report_.failed;
-      report_.errors.push_back(Error{ErrorCode::kInvalidInput,
-                                     "duplicate slug '" + record.slug + "' in language " +
-                                         std::string(LanguageCode(record.language)) + " (already used by " +
-                                         it->second + ")",
-                                     where});
-      return false;
+  }
+
+  ExistingDocument* FindExisting(const std::string& source_key) {
+    auto it = existing_.find(source_key);
+    return it == existing_.end() ? nullptr : &it->second;
+  }
+
+  bool KeepIfUnchanged(const std::string& source_key, const std::string& hash, const std::string& where) {
+    ExistingDocument* existing = FindExisting(source_key);
+    if (existing == nullptr || existing->hash != hash) return false;
+    existing->seen = true;
+    if (Admit(existing->id, existing->lang, existing->slug, where)) {
+      ++report_.reused;
+    } else {
+      Delete(*existing);  // it now clashes with a document met earlier in this run
     }
-    source_paths_.insert(record.source_path);
     return true;
   }
 
-  void Store(const Xapian::Document& doc, const std::string& audience) {
-    if (audience == schema::kAudiencePublic) {
+  void Fail(Error error, const std::string& source_key) {
+    // Nothing already published is lost: the last good version stays.
+    if (ExistingDocument* existing = FindExisting(source_key)) {
+      existing->seen = true;
+      if (Admit(existing->id, existing->lang, existing->slug, error.where)) {
+        error.message += " (the previously published version stays online)";
+      } else {
+        Delete(*existing);
+      }
+    }
+    RecordError(std::move(error));
+  }
+
+  void Put(search::DocumentRecord record, const std::string& where) {
+    ExistingDocument* existing = FindExisting(record.source_path);
+    if (existing != nullptr) {
+      existing->seen = true;
+      Delete(*existing);
+    }
+    if (!Admit(record.id, std::string(LanguageCode(record.language)), record.slug, where)) return;
+    const Xapian::Document doc = search::BuildDocument(record);
+    if (record.audience == schema::kAudiencePublic) {
       public_db_.add_document(doc);
       // Only public words may reach the spelling dictionary (design.md).
       search::AddSpellings(public_db_, doc);
     } else {
       agent_db_.add_document(doc);
     }
+    ++report_.indexed;
+  }
+
+  void Delete(ExistingDocument& existing) {
+    if (existing.docid == 0) return;
+    if (existing.in_public) {
+      search::RemoveSpellings(public_db_, public_db_.get_document(existing.docid));
+      public_db_.delete_document(existing.docid);
+    } else {
+      agent_db_.delete_document(existing.docid);
+    }
+    existing.docid = 0;
+  }
+
+  // Rejects a duplicate id, or a duplicate slug within one language.
+  bool Admit(const std::string& id, const std::string& lang, const std::string& slug, const std::string& where) {
+    if (auto [it, inserted] = ids_.emplace(id, where); !inserted) {
+      RecordError(Error{ErrorCode::kInvalidInput, "duplicate id '" + id + "' (already used by " + it->second + ")",
+                        where});
+      return false;
+    }
+    if (auto [it, inserted] = slugs_.emplace(lang + "/" + slug, where); !inserted) {
+      ids_.erase(id);
+      RecordError(Error{ErrorCode::kInvalidInput,
+                        "duplicate slug '" + slug + "' in language " + lang + " (already used by " + it->second + ")",
+                        where});
+      return false;
+    }
+    return true;
   }
 
   Xapian::WritableDatabase public_db_;
   Xapian::WritableDatabase agent_db_;
-  PreviousGeneration& previous_;
   IndexReport& report_;
-  std::map<std::string, std::string> ids_;    // id -> file that used it
-  std::map<std::string, std::string> slugs_;  // lang/slug -> file
-  std::set<std::string> source_paths_;
+  std::map<std::string, ExistingDocument> existing_;  // source key -> document of the previous generation
+  std::map<std::string, std::string> ids_;            // id -> where it was first seen
+  std::map<std::string, std::string> slugs_;          // lang/slug -> where
 };
 
 void Publish(const fs::path& dir, long generation) {
@@ -330,20 +328,22 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
 
   IndexReport report;
   const std::optional<long> live = search::ReadStubGeneration(search::PublicStubPath(dir));
-  PreviousGeneration previous;
-  if (live && !options.full_rebuild) previous.Open(dir, *live);
 
   // Leftovers of a failed run (newer than the live generation) are discarded.
-  const std::vector<long> existing = ListGenerations(dir);
-  for (long generation : existing) {
+  for (long generation : ListGenerations(dir)) {
     if (!live || generation > *live) fs::remove_all(dir / search::GenerationDirName(generation), ec);
   }
   const long generation = (live ? *live : 0) + 1;
   const fs::path gen_dir = dir / search::GenerationDirName(generation);
 
+  bool changed = true;
   try {
     fs::create_directories(gen_dir);
-    GenerationBuilder builder(gen_dir, previous, report);
+    if (live && !options.full_rebuild) {
+      // The live generation is never written to: the new one starts as a copy.
+      fs::copy(dir / search::GenerationDirName(*live), gen_dir, fs::copy_options::recursive);
+    }
+    GenerationBuilder builder(gen_dir, report);
     if (!options.content_dir.empty()) {
       const fs::path content(options.content_dir);
       for (const fs::path& file : ListArticleFiles(content)) {
@@ -352,20 +352,12 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     }
     for (const std::string& docs : options.docs_files) {
       Result<int> read = ReadDocsFile(
-          docs, [&](search::DocumentRecord record, const std::string&) { builder.AddRecord(std::move(record), docs); },
-          [&](Error error) {
-            ++report.failed;
-            report.errors.push_back(std::move(error));
-          });
-      if (!read.ok()) {
-        ++report.failed;
-        report.errors.push_back(read.error());
-      }
+          docs, [&](const DocsLine& line) { builder.AddDocsLine(line); },
+          [&](Error error) { builder.RecordError(std::move(error)); });
+      if (!read.ok()) builder.RecordError(read.error());
     }
-    builder.Commit();
-    for (const std::string& path : previous.SourcePaths()) {
-      if (!builder.source_paths().count(path)) ++report.removed;
-    }
+    builder.Finish();
+    changed = builder.changed() || !live || options.full_rebuild;
   } catch (const Xapian::Error& e) {
     fs::remove_all(gen_dir, ec);
     return Error{ErrorCode::kInternal, "writing the new generation failed: " + e.get_msg(), gen_dir.string()};
@@ -374,6 +366,13 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     return Error{ErrorCode::kInternal, std::string("writing the new generation failed: ") + e.what(), gen_dir.string()};
   }
 
+  if (!changed) {
+    // Nothing to publish: the live generation already is this content.
+    fs::remove_all(gen_dir, ec);
+    report.generation = *live;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return report;
+  }
   if (FailpointSet("before_swap")) {
     return Error{ErrorCode::kInternal, "failpoint before_swap: the new generation was not published", gen_dir.string()};
   }

@@ -7,6 +7,8 @@
 
 #include <stdexcept>
 
+#include "czech_stemmer.h"
+
 namespace helpdex::search {
 namespace {
 
@@ -80,30 +82,22 @@ class LibstemmerStem : public Xapian::StemImplementation {
   sb_stemmer* stemmer_;
 };
 
+// Makes the inner (not yet normalising) stemmer of a language.
+using StemmerFactory = Xapian::Stem (*)();
+
 class LanguageAnalyzer : public Analyzer {
  public:
-  // `xapian_stemmer`: a Xapian 1.4 language name; `libstemmer`: a libstemmer
-  // algorithm used when Xapian has none; both empty: no stemming yet.
-  LanguageAnalyzer(Language language, const char* xapian_stemmer, const char* libstemmer)
-      : language_(language), xapian_stemmer_(xapian_stemmer), libstemmer_(libstemmer) {}
+  LanguageAnalyzer(Language language, StemmerFactory make_stemmer)
+      : language_(language), make_stemmer_(make_stemmer) {}
 
   Language language() const override { return language_; }
   std::string Normalize(std::string_view text) const override { return NormalizeText(text); }
 
-  Xapian::Stem MakeStemmer() const override {
-    if (*xapian_stemmer_ != '\0') {
-      return Xapian::Stem(new NormalizingStem(Xapian::Stem(xapian_stemmer_)));
-    }
-    if (*libstemmer_ != '\0') {
-      return Xapian::Stem(new NormalizingStem(Xapian::Stem(new LibstemmerStem(libstemmer_))));
-    }
-    return Xapian::Stem();
-  }
+  Xapian::Stem MakeStemmer() const override { return Xapian::Stem(new NormalizingStem(make_stemmer_())); }
 
  private:
   Language language_;
-  const char* xapian_stemmer_;
-  const char* libstemmer_;
+  StemmerFactory make_stemmer_;
 };
 
 class NeutralAnalyzerImpl : public Analyzer {
@@ -150,14 +144,14 @@ std::string SanitizeUtf8(std::string_view text) {
 }
 
 const Analyzer& AnalyzerFor(Language language) {
-  static const LanguageAnalyzer kEnglish(Language::kEnglish, "english", "");
-  static const LanguageAnalyzer kNorwegian(Language::kNorwegian, "norwegian", "");
-  static const LanguageAnalyzer kTurkish(Language::kTurkish, "turkish", "");
-  static const LanguageAnalyzer kRussian(Language::kRussian, "russian", "");
-  static const LanguageAnalyzer kGreek(Language::kGreek, "", "greek");
-  // Czech: no stemmer in Xapian or libstemmer; a light stemmer comes with the
-  // languages issue and plugs in here.
-  static const LanguageAnalyzer kCzech(Language::kCzech, "", "");
+  // Snowball stemmers from Xapian for en/nb/tr/ru; Greek from libstemmer
+  // (Xapian 1.4 has none); Czech: the Dolamic & Savoy light stemmer.
+  static const LanguageAnalyzer kEnglish(Language::kEnglish, [] { return Xapian::Stem("english"); });
+  static const LanguageAnalyzer kNorwegian(Language::kNorwegian, [] { return Xapian::Stem("norwegian"); });
+  static const LanguageAnalyzer kTurkish(Language::kTurkish, [] { return Xapian::Stem("turkish"); });
+  static const LanguageAnalyzer kRussian(Language::kRussian, [] { return Xapian::Stem("russian"); });
+  static const LanguageAnalyzer kGreek(Language::kGreek, [] { return Xapian::Stem(new LibstemmerStem("greek")); });
+  static const LanguageAnalyzer kCzech(Language::kCzech, [] { return Xapian::Stem(new CzechStem()); });
   switch (language) {
     case Language::kEnglish: return kEnglish;
     case Language::kNorwegian: return kNorwegian;

@@ -104,6 +104,7 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   doc.add_value(schema::kSlotSourceHash, record.source_hash);
   doc.add_value(schema::kSlotId, record.id);
   doc.add_value(schema::kSlotAudience, record.audience);
+  doc.add_value(schema::kSlotSlug, record.slug);
 
   doc.set_data(RecordToJson(record).dump(-1, ' ', false, json::error_handler_t::replace));
   return doc;
@@ -142,15 +143,29 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   return record;
 }
 
-void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
+namespace {
+
+// Calls `visit(word, wdf)` for each word of `doc` that belongs in the spelling
+// dictionary. Prefixed terms start with an ASCII capital (S, Z, XH, Q...);
+// normalised words never do, because normalisation folds case.
+template <typename Visit>
+void ForEachSpellingWord(const Xapian::Document& doc, Visit visit) {
   for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
     const std::string& word = *term;
-    // Prefixed terms start with an ASCII capital (S, Z, XH, Q...). Normalised
-    // words never do, because normalisation folds case.
     if (word.empty() || (word[0] >= 'A' && word[0] <= 'Z')) continue;
     if (word.size() < 3 || word.size() > 32) continue;
-    db.add_spelling(word, term.get_wdf());
+    visit(word, term.get_wdf());
   }
+}
+
+}  // namespace
+
+void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
+  ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { db.add_spelling(word, wdf); });
+}
+
+void RemoveSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
+  ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { db.remove_spelling(word, wdf); });
 }
 
 }  // namespace helpdex::search

@@ -27,12 +27,16 @@ std::string Term(std::string_view prefix, std::string_view value) {
     return term;
   }
   // Keep a readable head and make the rest unique with a hash.
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(value)));
   term.append(value.substr(0, 64));
   term.append("#");
-  term.append(hex);
+  term.append(SourceHash(value));
   return term;
+}
+
+std::string SourceHash(std::string_view bytes) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(bytes)));
+  return hex;
 }
 
 }  // namespace helpdex::search::schema

@@ -53,14 +53,22 @@ TEST(IndexerTest, UnchangedFilesAreReusedAndDeletedOnesDisappear) {
   IndexReport second = Build(kb);
   EXPECT_EQ(second.indexed, 0);
   EXPECT_EQ(second.reused, 2);
-  EXPECT_EQ(second.generation, 2);
-  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});  // reused documents still match
+  EXPECT_EQ(second.generation, 1);  // nothing changed: nothing to publish
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
+
+  kb.Write("en/c.md", TempKb::Article("c", "en", "gamma", "Gamma article", "Body about apples too."));
+  IndexReport with_new_file = Build(kb);
+  EXPECT_EQ(with_new_file.indexed, 1);
+  EXPECT_EQ(with_new_file.reused, 2);
+  EXPECT_EQ(with_new_file.generation, 2);
+  EXPECT_EQ(SearchIds(kb, "apples"), (std::vector<std::string>{"a", "c"}));  // copied documents still match
+  kb.Remove("en/c.md");
 
   kb.Remove("en/b.md");
   kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha article", "Body about cherries now."));
   IndexReport third = Build(kb);
   EXPECT_EQ(third.indexed, 1);
-  EXPECT_EQ(third.removed, 1);
+  EXPECT_EQ(third.removed, 2);  // b.md and c.md
   EXPECT_TRUE(SearchIds(kb, "bananas").empty());
   EXPECT_TRUE(SearchIds(kb, "apples").empty());
   EXPECT_EQ(SearchIds(kb, "cherries"), std::vector<std::string>{"a"});
@@ -109,6 +117,29 @@ TEST(IndexerTest, DuplicateIdsAndSlugsAreErrorsNamingBothFiles) {
   EXPECT_NE(report->errors[1].message.find("duplicate slug 'alpha'"), std::string::npos);
 }
 
+TEST(IndexerTest, ChangedAndRemovedArticlesLeaveNoSpellingBehind) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  kb.Write("en/c.md", TempKb::Article("c", "en", "gamma", "Gamma", "Xylophones everywhere."));
+  Build(kb);
+  kb.Remove("en/c.md");
+  Build(kb);
+  auto index = search::Index::Open(kb.index().string(), search::Viewer::Public());
+  auto response = (*(*index)->AcquireSearcher())->Search({.query = "xylophnes", .language = Language::kEnglish});
+  EXPECT_FALSE(response->did_you_mean.has_value());
+}
+
+TEST(IndexerTest, AnArticleMovedToInternalLeavesThePublicDatabase) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha article", "Body about apples.", "internal"));
+  IndexReport report = Build(kb);
+  EXPECT_EQ(report.public_documents, 1);
+  EXPECT_EQ(report.agent_documents, 1);
+  EXPECT_TRUE(SearchIds(kb, "apples").empty());
+}
+
 TEST(IndexerTest, InternalArticlesGoToTheAgentDatabaseOnly) {
   TempKb kb;
   WriteTwoArticles(kb);
@@ -144,7 +175,10 @@ TEST(IndexerTest, AFailureBeforeTheSwapLeavesTheLiveGenerationServing) {
 TEST(IndexerTest, OldGenerationsAreRemovedKeepingAFew) {
   TempKb kb;
   WriteTwoArticles(kb);
-  for (int i = 0; i < 6; ++i) Build(kb);
+  for (int i = 0; i < 6; ++i) {
+    kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha article", "Revision " + std::to_string(i)));
+    Build(kb);
+  }
   int generations = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kb.index())) {
     generations += entry.path().filename().string().rfind("gen-", 0) == 0;

@@ -62,6 +62,9 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc);
 // ever called on the public database (design.md: spelling must not leak).
 void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc);
 
+// Undoes AddSpellings() for a document about to be deleted.
+void RemoveSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc);
+
 // URL of an article page: "/articles/SLUG?lang=LL".
 std::string ArticleUrl(const DocumentRecord& record);
 

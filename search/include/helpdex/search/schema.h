@@ -48,6 +48,7 @@ inline constexpr Xapian::valueno kSlotTags = 4;            // tags joined by '\n
 inline constexpr Xapian::valueno kSlotSourceHash = 5;      // hash of the source bytes
 inline constexpr Xapian::valueno kSlotId = 6;              // the document's own id (tie-break)
 inline constexpr Xapian::valueno kSlotAudience = 7;        // "public" / "internal"
+inline constexpr Xapian::valueno kSlotSlug = 8;            // article slug (duplicate checks on reuse)
 
 inline constexpr std::string_view kTypeArticle = "article";
 inline constexpr std::string_view kTypeTicket = "ticket";
@@ -57,5 +58,9 @@ inline constexpr std::string_view kAudienceInternal = "internal";
 // Boolean term helpers: Term(kLanguage, "nb") == "Lnb". Long values are
 // hashed so that no term exceeds Xapian's 245-byte limit.
 std::string Term(std::string_view prefix, std::string_view value);
+
+// The hash stored in kSlotSourceHash: 16 hex digits of FNV-1a 64 over `bytes`.
+// Equal hashes mean the source is unchanged and need not be analysed again.
+std::string SourceHash(std::string_view bytes);
 
 }  // namespace helpdex::search::schema
