@@ -83,15 +83,19 @@ std::vector<std::string> SplitWords(const std::string& text) {
   return words;
 }
 
-// The corrected query, unless every correction is just another form of the
-// word typed ("websites" -> "website" is not a typo: the stem already matches).
-std::optional<std::string> DidYouMean(const std::string& corrected, const std::string& typed, const Xapian::Stem& stem) {
+// The corrected query, unless no correction is a real one: a word the index
+// knows is not a typo (even when the spelling dictionary skips it, like "is"),
+// and another form of the typed word is not either ("websites" -> "website").
+std::optional<std::string> DidYouMean(const Xapian::Database& db, const std::string& corrected,
+                                      const std::string& typed, const Xapian::Stem& stem) {
   if (corrected.empty() || corrected == typed) return std::nullopt;
   const std::vector<std::string> from = SplitWords(typed);
   const std::vector<std::string> to = SplitWords(corrected);
-  if (from.size() != to.size() || stem.is_none()) return corrected;
+  if (from.size() != to.size()) return corrected;
   for (size_t i = 0; i < from.size(); ++i) {
-    if (from[i] != to[i] && stem(from[i]) != stem(to[i])) return corrected;
+    if (from[i] == to[i] || db.term_exists(from[i])) continue;
+    if (!stem.is_none() && stem(from[i]) == stem(to[i])) continue;
+    return corrected;
   }
   return std::nullopt;
 }
@@ -264,7 +268,8 @@ struct Searcher::Impl {
     response.facets["lang"] = SpyCounts(language_spy);
     response.facets["type"] = SpyCounts(type_spy);
     response.facets["tag"] = tag_spy.counts();
-    response.did_you_mean = DidYouMean(parser.get_corrected_query_string(), analyzer.Normalize(request.query), stemmer);
+    response.did_you_mean =
+        DidYouMean(db, parser.get_corrected_query_string(), analyzer.Normalize(request.query), stemmer);
     return response;
   }
 

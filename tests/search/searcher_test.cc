@@ -21,7 +21,7 @@ class SearcherTest : public ::testing::Test {
                                              "Pages load slowly.\n\n## Turn on caching\n\nCaching makes sites faster.\n",
                                              "public", "[performance, hosting]", "slow"));
     kb_->Write("en/mail.md", TempKb::Article("en-mail", "en", "email-setup", "Setting up e-mail",
-                                             "Use IMAP on port 993. `<script>alert(1)</script>` is text here.\n",
+                                             "Use IMAP on port 993 for its security. `<script>alert(1)</script>` is text here.\n",
                                              "public", "[email]"));
     kb_->Write("nb/slow.md", TempKb::Article("nb-slow", "nb", "nettsiden-er-treg", "Nettsiden min er treg",
                                              "Nettsidene laster tregt.\n", "public", "[performance]", "slow"));
@@ -201,6 +201,12 @@ namespace {
 // although the plural already matched through its stem.
 TEST_F(SearcherTest, NoSpellingSuggestionForAnotherFormOfTheSameWord) {
   EXPECT_FALSE(Search({.query = "websites slow", .language = Language::kEnglish}).did_you_mean.has_value());
+}
+
+// Regression: "my website is slow" was offered "my website its slow": short
+// words are left out of the spelling dictionary, but they are not typos.
+TEST_F(SearcherTest, NoSpellingSuggestionForWordsTheIndexKnows) {
+  EXPECT_FALSE(Search({.query = "my website is slow", .language = Language::kEnglish}).did_you_mean.has_value());
 }
 
 }  // namespace
