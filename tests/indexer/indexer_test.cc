@@ -3,7 +3,10 @@
 #include "helpdex/indexer/indexer.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "../support/temp_kb.h"
 #include "helpdex/search/index_layout.h"
@@ -170,6 +173,21 @@ TEST(IndexerTest, AFailureBeforeTheSwapLeavesTheLiveGenerationServing) {
   IndexReport next = Build(kb);
   EXPECT_EQ(next.generation, 2);
   EXPECT_TRUE(SearchIds(kb, "apples").empty());
+}
+
+TEST(IndexerTest, ASecondIndexerIsRefusedWhileOneHoldsTheLock) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  const int fd = ::open((kb.index() / ".lock").c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);  // as a running `helpdex index` would
+  Result<IndexReport> refused = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ::close(fd);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("another `helpdex index`"), std::string::npos);
+  EXPECT_EQ(refused.error().where, kb.index().string());
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
 }
 
 TEST(IndexerTest, OldGenerationsAreRemovedKeepingAFew) {
