@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "docs_reader.h"
+#include "synonyms.h"
 #include "helpdex/indexer/article.h"
 #include "helpdex/search/document.h"
 #include "helpdex/search/index_layout.h"
@@ -27,6 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace schema = search::schema;
+
+// Database metadata: the hash of the synonym files the synonyms came from.
+constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
 
 // Holds an exclusive lock on DIR/.lock for the indexer's lifetime, so two
 // `helpdex index` runs cannot publish over each other.
@@ -186,7 +190,16 @@ class GenerationBuilder {
     report_.agent_documents = static_cast<int>(agent_db_.get_doccount());
   }
 
-  bool changed() const { return report_.indexed > 0 || report_.removed > 0; }
+  // Synonyms live in the public database (agent search reads it too).
+  void SetSynonyms(const SynonymFiles& synonyms) {
+    for (const Error& error : synonyms.errors) RecordError(error);
+    if (public_db_.get_metadata(kSynonymsHashKey) == synonyms.hash) return;
+    search::ReplaceSynonyms(public_db_, synonyms.groups);
+    public_db_.set_metadata(kSynonymsHashKey, synonyms.hash);
+    synonyms_changed_ = true;
+  }
+
+  bool changed() const { return report_.indexed > 0 || report_.removed > 0 || synonyms_changed_; }
 
  private:
   void LoadExisting(Xapian::WritableDatabase& db, bool is_public) {
@@ -283,6 +296,7 @@ class GenerationBuilder {
   std::map<std::string, ExistingDocument> existing_;  // source key -> document of the previous generation
   std::map<std::string, std::string> ids_;            // id -> where it was first seen
   std::map<std::string, std::string> slugs_;          // lang/slug -> where
+  bool synonyms_changed_ = false;
 };
 
 void Publish(const fs::path& dir, long generation) {
@@ -349,6 +363,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       for (const fs::path& file : ListArticleFiles(content)) {
         builder.AddArticleFile(file, file.string(), fs::relative(file, content).generic_string());
       }
+      builder.SetSynonyms(ReadSynonymFiles(content));
     }
     for (const std::string& docs : options.docs_files) {
       Result<int> read = ReadDocsFile(

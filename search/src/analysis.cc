@@ -2,12 +2,14 @@
 
 #include <libstemmer.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
 #include <stdexcept>
 
 #include "czech_stemmer.h"
+#include "stopwords.h"
 
 namespace helpdex::search {
 namespace {
@@ -25,8 +27,8 @@ const icu::Normalizer2& CasefoldNormalizer() {
 
 // After folding, Turkish İ becomes "i̇" (i + U+0307) and ı stays ı. Map both
 // to plain i everywhere, so ISLAK, islak, ıslak and İSLAK all meet whether or
-// not the query's language is known.
-void MergeTurkishI(icu::UnicodeString& text) {
+// not the query's language is known. Russian ё is mapped to е the same way.
+void MergeLetterVariants(icu::UnicodeString& text) {
   icu::UnicodeString out;
   out.getBuffer(text.length());
   out.releaseBuffer(0);
@@ -34,10 +36,29 @@ void MergeTurkishI(icu::UnicodeString& text) {
     char16_t c = text.charAt(i);
     if (c == 0x0131) {
       out.append(static_cast<char16_t>(u'i'));
+    } else if (c == 0x0451) {
+      out.append(static_cast<char16_t>(0x0435));  // ё -> е, as Russians usually type it
     } else if (c == 0x0307 && i > 0 && (text.charAt(i - 1) == u'i' || text.charAt(i - 1) == 0x0131)) {
       continue;
     } else {
       out.append(c);
+    }
+  }
+  text = std::move(out);
+}
+
+// "'" and "’" (U+2019) become spaces.
+void ReplaceApostrophesWithSpaces(std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\'') {
+      out += ' ';
+    } else if (text.compare(i, 3, "\xE2\x80\x99") == 0) {
+      out += ' ';
+      i += 2;
+    } else {
+      out += text[i];
     }
   }
   text = std::move(out);
@@ -91,9 +112,17 @@ class LanguageAnalyzer : public Analyzer {
       : language_(language), make_stemmer_(make_stemmer) {}
 
   Language language() const override { return language_; }
-  std::string Normalize(std::string_view text) const override { return NormalizeText(text); }
+
+  std::string Normalize(std::string_view text) const override {
+    std::string normalized = NormalizeText(text);
+    // Turkish attaches suffixes to names with an apostrophe ("Tesla'nın");
+    // split there so that the name is a word of its own.
+    if (language_ == Language::kTurkish) ReplaceApostrophesWithSpaces(normalized);
+    return normalized;
+  }
 
   Xapian::Stem MakeStemmer() const override { return Xapian::Stem(new NormalizingStem(make_stemmer_())); }
+  const Xapian::Stopper* stopper() const override { return &StopperFor(language_); }
 
  private:
   Language language_;
@@ -105,6 +134,7 @@ class NeutralAnalyzerImpl : public Analyzer {
   Language language() const override { return Language::kEnglish; }
   std::string Normalize(std::string_view text) const override { return NormalizeText(text); }
   Xapian::Stem MakeStemmer() const override { return Xapian::Stem(); }
+  const Xapian::Stopper* stopper() const override { return nullptr; }
 };
 
 }  // namespace
@@ -116,9 +146,29 @@ std::string NormalizeText(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString folded = CasefoldNormalizer().normalize(unicode, status);
   if (U_FAILURE(status)) return SanitizeUtf8(text);
-  MergeTurkishI(folded);
+  MergeLetterVariants(folded);
   std::string out;
   folded.toUTF8String(out);
+  return out;
+}
+
+std::string StripAccents(std::string_view normalized) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  if (U_FAILURE(status)) return std::string(normalized);
+  icu::UnicodeString decomposed = nfd->normalize(
+      icu::UnicodeString::fromUTF8(icu::StringPiece(normalized.data(), static_cast<int32_t>(normalized.size()))),
+      status);
+  icu::UnicodeString bare;
+  for (int32_t i = 0; i < decomposed.length(); ++i) {
+    const char16_t c = decomposed.charAt(i);
+    if (u_charType(c) != U_NON_SPACING_MARK) bare.append(c);
+  }
+  icu::UnicodeString composed = nfc->normalize(bare, status);
+  if (U_FAILURE(status)) return std::string(normalized);
+  std::string out;
+  composed.toUTF8String(out);
   return out;
 }
 

@@ -1,6 +1,7 @@
 #include "helpdex/search/document.h"
 
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
@@ -45,14 +46,18 @@ json RecordToJson(const DocumentRecord& record) {
   };
 }
 
-// Indexes `text` twice: unprefixed with `weight` per word (so that ranking
-// favours title and heading words) and once under `prefix` for field searches.
+// Indexes `text` unprefixed with `weight` per word (so that ranking favours
+// title and heading words), without accents under kFolded with the same
+// weight, and once under `prefix` for field searches.
 void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std::string_view text,
                 Xapian::termcount weight, std::string_view prefix) {
   if (text.empty()) return;
   const std::string normalized = analyzer.Normalize(text);
   generator.index_text(normalized, weight);
   generator.increase_termpos();
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+  generator.index_text_without_positions(StripAccents(normalized), weight, std::string(schema::kFolded));
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
   if (!prefix.empty()) {
     generator.index_text(normalized, 1, std::string(prefix));
     generator.increase_termpos();
@@ -72,6 +77,10 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   Xapian::TermGenerator generator;
   generator.set_stemmer(analyzer.MakeStemmer());
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  // Stop words keep their exact term (a query of only stop words still
+  // matches) but get no stemmed or folded weight of their own.
+  generator.set_stopper(analyzer.stopper());
+  generator.set_stopper_strategy(Xapian::TermGenerator::STOP_STEMMED);
 
   Xapian::Document doc;
   generator.set_document(doc);
@@ -162,6 +171,36 @@ void ForEachSpellingWord(const Xapian::Document& doc, Visit visit) {
 
 void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
   ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { db.add_spelling(word, wdf); });
+}
+
+void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGroup>& groups) {
+  std::vector<std::string> old_keys;
+  for (auto key = db.synonym_keys_begin(); key != db.synonym_keys_end(); ++key) old_keys.push_back(*key);
+  for (const std::string& key : old_keys) db.clear_synonyms(key);
+
+  for (const SynonymGroup& group : groups) {
+    const Analyzer& analyzer = AnalyzerFor(group.language);
+    Xapian::Stem stem = analyzer.MakeStemmer();
+    std::vector<std::string> keys;   // every member, words joined by one space
+    std::vector<std::string> words;  // the single-word members
+    for (const std::string& term : group.terms) {
+      std::istringstream split(analyzer.Normalize(term));
+      std::string key;
+      int count = 0;
+      for (std::string word; split >> word; ++count) key += (key.empty() ? "" : " ") + word;
+      if (key.empty()) continue;
+      keys.push_back(key);
+      if (count == 1) words.push_back(key);
+    }
+    for (const std::string& key : keys) {
+      const bool single = key.find(' ') == std::string::npos;
+      for (const std::string& word : words) {
+        if (word == key) continue;
+        db.add_synonym(key, word);
+        if (single && !stem.is_none()) db.add_synonym("Z" + stem(key), "Z" + stem(word));
+      }
+    }
+  }
 }
 
 void RemoveSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {

@@ -15,6 +15,11 @@ namespace {
 // documents it examined (platform.md A1.3), which keeps large indexes fast.
 constexpr Xapian::doccount kMaxFacetDocuments = 5000;
 constexpr size_t kSnippetBytes = 240;
+// Writers' synonyms (content/synonyms/) expand words and phrases of the query.
+constexpr unsigned kSynonymFlags =
+    Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
+// Weight of the accentless reading of a query, relative to the exact one.
+constexpr double kFoldedWeight = 0.5;
 
 // Counts each '\n'-separated value of a slot: one document can carry several tags.
 class MultiValueCountSpy : public Xapian::MatchSpy {
@@ -133,28 +138,43 @@ struct Searcher::Impl {
   Viewer viewer;
   long generation = 0;
 
+  // Three readings of the query, OR-ed: stemmed in the query's language (finds
+  // its inflections), exact words (finds any language, ranks the form typed
+  // first) and accentless (finds "přihlášení" from "prihlaseni", at a lower
+  // weight so that a query typed with accents ranks exact matches first).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::QueryParser& parser) {
-    parser.set_database(db);
-    parser.set_stemmer(analyzer.MakeStemmer());
-    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    parser.set_default_op(Xapian::Query::OP_OR);
-    parser.add_prefix("title", std::string(schema::kTitle));
     const std::string normalized = LimitTerms(analyzer.Normalize(text));
     // Normalisation lower-cases AND/OR/NOT, so only phrases and +/- remain as
     // syntax. Spelling correction reads the public database's dictionary only.
-    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE |
-                           Xapian::QueryParser::FLAG_SPELLING_CORRECTION;
-    Xapian::Query stemmed = ParseLeniently(parser, normalized, flags);
-    if (analyzer.MakeStemmer().is_none()) return stemmed;
-    // Stemmed terms only match documents of the query's language; the
-    // unstemmed words also find the exact forms in any language, and rank a
-    // document that has the very word typed above one with another form.
-    Xapian::QueryParser exact;
-    exact.set_database(db);
-    exact.set_default_op(Xapian::Query::OP_OR);
-    exact.add_prefix("title", std::string(schema::kTitle));
-    Xapian::Query unstemmed = ParseLeniently(exact, normalized, flags & ~Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-    return Xapian::Query(Xapian::Query::OP_OR, stemmed, unstemmed);
+    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE;
+    std::vector<Xapian::Query> readings;
+
+    ConfigureParser(parser, analyzer);
+    parser.set_stemmer(analyzer.MakeStemmer());
+    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION));
+
+    if (!analyzer.MakeStemmer().is_none()) {
+      Xapian::QueryParser exact;
+      ConfigureParser(exact, analyzer);
+      readings.push_back(ParseLeniently(exact, normalized, flags | kSynonymFlags));
+    }
+
+    Xapian::QueryParser folded;
+    ConfigureParser(folded, analyzer);
+    folded.add_prefix("", std::string(schema::kFolded));
+    Xapian::Query accentless = ParseLeniently(folded, StripAccents(normalized), flags);
+    if (!accentless.empty()) {
+      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, accentless, kFoldedWeight);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end());
+  }
+
+  void ConfigureParser(Xapian::QueryParser& parser, const Analyzer& analyzer) {
+    parser.set_database(db);
+    parser.set_default_op(Xapian::Query::OP_OR);
+    parser.add_prefix("title", std::string(schema::kTitle));
+    parser.set_stopper(analyzer.stopper());
   }
 
   static Xapian::Query ParseLeniently(Xapian::QueryParser& parser, const std::string& text, unsigned flags) {
@@ -162,7 +182,7 @@ struct Searcher::Impl {
       return parser.parse_query(text, flags);
     } catch (const Xapian::QueryParserError&) {
       // Lenient, like Omega: retry with the syntax switched off.
-      return parser.parse_query(text, flags & Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+      return parser.parse_query(text, flags & (Xapian::QueryParser::FLAG_SPELLING_CORRECTION | kSynonymFlags));
     }
   }
 

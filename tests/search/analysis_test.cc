@@ -19,13 +19,47 @@ TEST(AnalysisTest, NormalizeFoldsCaseAndLanguageSpecialLetters) {
       {Language::kTurkish, "ISLAK ıslak islak", "islak islak islak"},  // ı, I and i all meet
       {Language::kTurkish, "ŞİFRE", "şifre"},
       {Language::kGreek, "ΚΩΔΙΚΌΣ κωδικός", "κωδικόσ κωδικόσ"},  // final sigma folds to σ
-      {Language::kRussian, "ПАРОЛЬ Ёлка", "пароль ёлка"},
+      {Language::kRussian, "ПАРОЛЬ Ёлка", "пароль елка"},     // ё and е meet
+      {Language::kTurkish, "Tesla'nın şarjı", "tesla nin şarji"},  // apostrophe suffix split off
+      {Language::kTurkish, "Google’ın", "google in"},              // typographic apostrophe too
+      {Language::kEnglish, "don't", "don't"},                       // only Turkish splits there
       {Language::kCzech, "PŘIHLÁŠENÍ", "přihlášení"},
       {Language::kNorwegian, "PASSORD ÆØÅ", "passord æøå"},
       {Language::kEnglish, "ﬁle Straße", "file strasse"},      // NFKC ligature, full fold
   };
   for (const NormalizeCase& c : cases) {
     EXPECT_EQ(AnalyzerFor(c.language).Normalize(c.input), c.expected) << c.input;
+  }
+}
+
+TEST(AnalysisTest, StripAccentsRemovesEveryCombiningMark) {
+  EXPECT_EQ(StripAccents("přihlášení"), "prihlaseni");
+  EXPECT_EQ(StripAccents(NormalizeText("ΚΩΔΙΚΌΣ")), "κωδικοσ");
+  EXPECT_EQ(StripAccents("şifre çözüm öğrenci"), "sifre cozum ogrenci");
+  EXPECT_EQ(StripAccents("påloggingen"), "paloggingen");
+  EXPECT_EQ(StripAccents("ελέγχου διαλυτικά ϊ"), "ελεγχου διαλυτικα ι");
+  EXPECT_EQ(StripAccents("password"), "password");
+}
+
+TEST(AnalysisTest, StopWordsMatchWithOrWithoutAccents) {
+  struct Case {
+    Language language;
+    std::string_view word;
+    bool stop;
+  };
+  const Case cases[] = {
+      {Language::kEnglish, "the", true},     {Language::kEnglish, "password", false},
+      {Language::kNorwegian, "på", true},    {Language::kNorwegian, "passord", false},
+      {Language::kTurkish, "için", true},    {Language::kTurkish, "şifre", false},
+      {Language::kCzech, "protože", true},   {Language::kCzech, "heslo", false},
+      {Language::kRussian, "почему", true},  {Language::kRussian, "пароль", false},
+      {Language::kGreek, "είναι", true},     {Language::kGreek, "ειναι", true},
+      {Language::kGreek, "κωδικόσ", false},
+  };
+  for (const Case& c : cases) {
+    const Xapian::Stopper* stopper = AnalyzerFor(c.language).stopper();
+    ASSERT_NE(stopper, nullptr);
+    EXPECT_EQ((*stopper)(NormalizeText(c.word)), c.stop) << c.word;
   }
 }
 

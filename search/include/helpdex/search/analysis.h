@@ -24,8 +24,9 @@ class Analyzer {
 
   virtual Language language() const = 0;
 
-  // Unicode NFKC, full case folding (ς→σ), and the language's own rules
-  // (Turkish ı/İ/I/i all meet at "i"). Idempotent. Invalid UTF-8 is replaced
+  // Unicode NFKC, full case folding (ς→σ), Turkish ı/İ/I/i all meet at "i",
+  // Russian ё becomes е, and the language's own rules (Turkish splits words
+  // at apostrophes: "Tesla'nın" -> "tesla nin"). Idempotent. Invalid UTF-8 is replaced
   // with U+FFFD. The result is what Xapian's TermGenerator and QueryParser see.
   virtual std::string Normalize(std::string_view text) const = 0;
 
@@ -33,6 +34,9 @@ class Analyzer {
   // stemmer yet. The stemmer normalises each word first, so it also stems the
   // raw words that MSet::snippet() feeds it. Not thread-safe: one per thread.
   virtual Xapian::Stem MakeStemmer() const = 0;
+
+  // The language's stop words, or nullptr. Thread-safe; lives for the program.
+  virtual const Xapian::Stopper* stopper() const = 0;
 };
 
 // The language `text` is written in, when that is clear: from the script
@@ -50,6 +54,11 @@ const Analyzer& NeutralAnalyzer();
 // Normalisation shared by every language (NFKC + case fold), for text whose
 // language is unknown.
 std::string NormalizeText(std::string_view text);
+
+// Normalised text without its accents and other combining marks (NFD, drop
+// Mn, NFC): "přihlášení" -> "prihlaseni", "κωδικόσ" -> "κωδικοσ", "şifre" ->
+// "sifre". Indexed under schema::kFolded so that accentless queries match.
+std::string StripAccents(std::string_view normalized);
 
 // True when `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);

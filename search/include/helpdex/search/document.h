@@ -65,6 +65,19 @@ void AddSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc);
 // Undoes AddSpellings() for a document about to be deleted.
 void RemoveSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc);
 
+// Words or phrases that mean the same to a customer, in one language
+// ("login", "log in", "sign in"). Written by writers in content/synonyms/.
+struct SynonymGroup {
+  Language language = Language::kEnglish;
+  std::vector<std::string> terms;
+};
+
+// Replaces every synonym of `db` with these groups, analysed like queries are:
+// each term leads to the group's single words, unstemmed and stemmed. Xapian
+// 1.4 can look up a phrase ("sign in") but can only expand to single words,
+// so a group needs at least one single word to have an effect.
+void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGroup>& groups);
+
 // URL of an article page: "/articles/SLUG?lang=LL".
 std::string ArticleUrl(const DocumentRecord& record);
 
