@@ -64,6 +64,13 @@ void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std:
   }
 }
 
+// "Z" + the stem: Xapian's convention for stemmed terms.
+std::string StemmedTerm(Xapian::Stem& stem, const std::string& word) {
+  std::string term = "Z";
+  term.append(stem(word));
+  return term;
+}
+
 }  // namespace
 
 std::string UniqueIdTerm(std::string_view id) { return schema::Term(schema::kUniqueId, id); }
@@ -187,7 +194,10 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
       std::istringstream split(analyzer.Normalize(term));
       std::string key;
       int count = 0;
-      for (std::string word; split >> word; ++count) key += (key.empty() ? "" : " ") + word;
+      for (std::string word; split >> word; ++count) {
+        if (!key.empty()) key += ' ';
+        key += word;
+      }
       if (key.empty()) continue;
       keys.push_back(key);
       if (count == 1) words.push_back(key);
@@ -197,7 +207,7 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
       for (const std::string& word : words) {
         if (word == key) continue;
         db.add_synonym(key, word);
-        if (single && !stem.is_none()) db.add_synonym("Z" + stem(key), "Z" + stem(word));
+        if (single && !stem.is_none()) db.add_synonym(StemmedTerm(stem, key), StemmedTerm(stem, word));
       }
     }
   }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "helpdex/eval/eval.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/json.h"
 #include "helpdex/search/searcher.h"
@@ -110,6 +111,22 @@ int RunServe(helpdex::server::ServerOptions options) {
   return 0;
 }
 
+int RunEval(const std::string& dataset_dir, bool as_json) {
+  helpdex::Result<helpdex::eval::EvalReport> report = helpdex::eval::RunEvaluation({.dataset_dir = dataset_dir});
+  if (!report.ok()) {
+    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
+    return 2;
+  }
+  // Notes go to stderr so that --json output stays one JSON object.
+  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
+  if (as_json) {
+    std::cout << helpdex::eval::EvalReportToJson(*report, 2) << "\n";
+  } else {
+    std::cout << helpdex::eval::EvalReportToTable(*report);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,6 +169,13 @@ int main(int argc, char** argv) {
   serve->add_option("--templates", serve_options.templates_dir, "Templates folder (default: the source tree's)")
       ->envname("HELPDEX_TEMPLATES");
 
+  std::string eval_dataset;
+  bool eval_json = false;
+  CLI::App* eval = app.add_subcommand("eval", "Measure search quality on a judged data set, beside SQLite FTS5");
+  eval->add_option("--dataset", eval_dataset, "Folder with docs.jsonl.gz, queries.jsonl.gz and qrels.tsv")
+      ->required();
+  eval->add_flag("--json", eval_json, "Print one JSON object");
+
   CLI11_PARSE(app, argc, argv);
 
   if (index->parsed()) {
@@ -163,5 +187,6 @@ int main(int argc, char** argv) {
   }
   if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
   if (serve->parsed()) return RunServe(serve_options);
+  if (eval->parsed()) return RunEval(eval_dataset, eval_json);
   return 0;
 }

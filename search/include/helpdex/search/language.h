@@ -24,7 +24,7 @@ std::string_view LanguageCode(Language language);
 // Norwegian; nullopt for anything else.
 std::optional<Language> ParseLanguage(std::string_view code);
 
-// "en nb tr cs ru el", for error messages.
+// "en, nb, tr, cs, ru, el", for error messages.
 std::string_view SupportedLanguageList();
 
 }  // namespace helpdex

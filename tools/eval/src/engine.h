@@ -1,0 +1,37 @@
+// The engines that `helpdex eval` compares: each indexes the data set's
+// documents once, then returns the top documents of a query. Private to
+// helpdex::eval.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dataset.h"
+#include "helpdex/search/error.h"
+
+namespace helpdex::eval {
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // "helpdex", "sqlite-fts5".
+  virtual std::string name() const = 0;
+
+  // Wall time the engine took to index every document, in seconds.
+  virtual double index_seconds() const = 0;
+
+  // The ids of the best `depth` documents in the query's language, best first.
+  virtual Result<std::vector<std::string>> Rank(const JudgedQuery& query, int depth) = 0;
+};
+
+// Indexes `dataset.docs_path` with helpdex's own indexer into a temporary
+// directory that lives as long as the engine. Documents the indexer rejects are
+// added to `notes`.
+Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::vector<std::string>& notes);
+
+// Indexes `dataset.documents` into an in-memory SQLite FTS5 table.
+Result<std::unique_ptr<Engine>> StartSqliteFts5Engine(const Dataset& dataset);
+
+}  // namespace helpdex::eval

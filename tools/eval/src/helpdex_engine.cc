@@ -1,0 +1,116 @@
+// helpdex itself as an evaluated engine: the real indexer into a temporary
+// index directory, the real Searcher over it, as a public visitor sees it.
+#include <stdlib.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "engine.h"
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/search/searcher.h"
+
+namespace helpdex::eval {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under the system's temporary folder, removed with
+// everything in it on destruction.
+class TempDir {
+ public:
+  static Result<std::unique_ptr<TempDir>> Create() {
+    std::error_code ec;
+    std::string pattern = (fs::temp_directory_path(ec) / "helpdex-eval-XXXXXX").string();
+    if (ec || ::mkdtemp(pattern.data()) == nullptr) {
+      return Error{ErrorCode::kInternal, "cannot create a temporary directory for the index", pattern};
+    }
+    return std::unique_ptr<TempDir>(new TempDir(pattern));
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+
+ private:
+  explicit TempDir(fs::path path) : path_(std::move(path)) {}
+  fs::path path_;
+};
+
+void NoteIndexingProblems(const indexer::IndexReport& report, size_t dataset_documents,
+                          std::vector<std::string>& notes) {
+  if (report.failed > 0) {
+    notes.push_back("helpdex could not index " + std::to_string(report.failed) +
+                    " documents; the first: " + report.errors.front().ToString());
+  }
+  if (static_cast<size_t>(report.public_documents) != dataset_documents) {
+    notes.push_back("the helpdex index holds " + std::to_string(report.public_documents) + " of the " +
+                    std::to_string(dataset_documents) + " documents");
+  }
+}
+
+class HelpdexEngine : public Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Start(const Dataset& dataset, std::vector<std::string>& notes) {
+    Result<std::unique_ptr<TempDir>> dir = TempDir::Create();
+    if (!dir.ok()) return dir.error();
+    const std::string index_dir = ((*dir)->path() / "index").string();
+
+    const auto start = std::chrono::steady_clock::now();
+    Result<indexer::IndexReport> report =
+        indexer::BuildIndex({.docs_files = {dataset.docs_path}, .index_dir = index_dir});
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    if (!report.ok()) return report.error();
+    NoteIndexingProblems(*report, dataset.documents.size(), notes);
+
+    Result<std::shared_ptr<search::Index>> index = search::Index::Open(index_dir, search::Viewer::Public());
+    if (!index.ok()) return index.error();
+    // One snapshot for the whole run: nothing re-indexes while we measure.
+    Result<std::shared_ptr<search::Searcher>> searcher = (*index)->AcquireSearcher();
+    if (!searcher.ok()) return searcher.error();
+    return std::unique_ptr<Engine>(
+        new HelpdexEngine(std::move(dir).value(), *index, *searcher, elapsed.count()));
+  }
+
+  std::string name() const override { return "helpdex"; }
+  double index_seconds() const override { return index_seconds_; }
+
+  // The Searcher pages at most kMaxPageSize results at a time, so a deep
+  // ranking takes several pages; a short page means there are no more.
+  Result<std::vector<std::string>> Rank(const JudgedQuery& query, int depth) override {
+    std::vector<std::string> ids;
+    const int page_size = std::min(depth, search::kMaxPageSize);
+    for (int page = 1; static_cast<int>(ids.size()) < depth && page <= search::kMaxPage; ++page) {
+      Result<search::SearchResponse> response = searcher_->Search(
+          {.query = query.text, .language = ParseLanguage(query.lang), .page = page, .page_size = page_size});
+      if (!response.ok()) return response.error();
+      for (const search::SearchResult& result : response->results) ids.push_back(result.id);
+      if (static_cast<int>(response->results.size()) < page_size) break;
+    }
+    if (static_cast<int>(ids.size()) > depth) ids.resize(depth);
+    return ids;
+  }
+
+ private:
+  HelpdexEngine(std::unique_ptr<TempDir> dir, std::shared_ptr<search::Index> index,
+                std::shared_ptr<search::Searcher> searcher, double index_seconds)
+      : dir_(std::move(dir)), index_(std::move(index)), searcher_(std::move(searcher)), index_seconds_(index_seconds) {}
+
+  // Declared first so that it is destroyed last, after the index is closed.
+  std::unique_ptr<TempDir> dir_;
+  std::shared_ptr<search::Index> index_;
+  std::shared_ptr<search::Searcher> searcher_;
+  double index_seconds_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::vector<std::string>& notes) {
+  return HelpdexEngine::Start(dataset, notes);
+}
+
+}  // namespace helpdex::eval
