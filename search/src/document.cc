@@ -5,6 +5,7 @@
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
+#include "compounds.h"
 
 namespace helpdex::search {
 namespace {
@@ -58,6 +59,11 @@ void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std:
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
   generator.index_text_without_positions(StripAccents(normalized), weight, std::string(schema::kFolded));
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  if (analyzer.splits_compounds()) {
+    Xapian::Stem stem = analyzer.MakeStemmer();
+    Xapian::Document doc = generator.get_document();
+    IndexReversedStems(doc, normalized, stem, analyzer.stopper());
+  }
   if (!prefix.empty()) {
     generator.index_text(normalized, 1, std::string(prefix));
     generator.increase_termpos();

@@ -19,6 +19,7 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
         {"section", result.section_title},
         {"answer", result.answer},
         {"tags", result.tags},
+        {"other_language", result.other_language},
     });
   }
   json facets = json::object();
@@ -34,6 +35,8 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
       {"results", std::move(results)},
       {"facets", std::move(facets)},
       {"did_you_mean", response.did_you_mean ? json(*response.did_you_mean) : json(nullptr)},
+      {"showing_results_for", response.showing_results_for ? json(*response.showing_results_for) : json(nullptr)},
+      {"query_lang", response.query_lang.empty() ? json(nullptr) : json(response.query_lang)},
   };
   return document.dump(indent, ' ', false, json::error_handler_t::replace);
 }

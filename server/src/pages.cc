@@ -84,6 +84,7 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
       item["language_name"] = translations.Get(*language, "language_name");
     }
     if (result.type != "article") item["type_label"] = translations.Get(ui, "type_" + result.type);
+    if (result.other_language) item["other_language"] = translations.Get(ui, "other_language");
     items.push_back(std::move(item));
   }
   return items;
@@ -198,7 +199,11 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
     all_languages.language.reset();
     context["all_languages_url"] = SearchUrl(all_languages);
   }
-  if (response.did_you_mean && !response.did_you_mean->empty()) {
+  if (response.showing_results_for) {
+    // The typed query found nothing; these are the corrected query's results.
+    context["showing_results_for"] = mstch::map{{"corrected", *response.showing_results_for},
+                                                {"typed", request.query}};
+  } else if (response.did_you_mean && !response.did_you_mean->empty()) {
     SearchLink corrected = LinkFor(input);
     corrected.query = *response.did_you_mean;
     context["did_you_mean"] =

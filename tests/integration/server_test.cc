@@ -453,6 +453,26 @@ TEST_F(ServerTest, ResultsPageSaysWhenNothingWasFound) {
   EXPECT_THAT(empty->body, HasSubstr("Type a question"));
 }
 
+TEST_F(ServerTest, ATypoThatFindsNothingShowsTheCorrectedResultsAndSaysSo) {
+  json body = Search("q=wesbite+slow&lang=en");
+  EXPECT_EQ(body["query"], "wesbite slow");
+  ASSERT_FALSE(body["results"].empty());
+  EXPECT_EQ(body["results"][0]["id"], "en-site-slow");
+  httplib::Result page = Get("/search?q=wesbite+sloow&ui=en");
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("Showing results for"));
+  EXPECT_THAT(page->body, HasSubstr("<strong>website slow</strong>"));
+  EXPECT_THAT(page->body, HasSubstr("<em>wesbite sloow</em>"));
+}
+
+TEST_F(ServerTest, ResultsInAnotherLanguageAreLabelledOnThePage) {
+  json body = Search("q=" + Encode("сайт медленно"));
+  EXPECT_EQ(body["query_lang"], "ru");
+  httplib::Result page = Get("/search?q=imap&ui=nb");  // one Latin word: the page's language is the hint
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("På et annet språk"));
+}
+
 TEST_F(ServerTest, QueryIsEscapedEverywhereItIsEchoed) {
   for (const std::string query : {"<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>",
                                   "'; javascript:alert(1) //"}) {

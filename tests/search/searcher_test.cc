@@ -211,3 +211,88 @@ TEST_F(SearcherTest, NoSpellingSuggestionForWordsTheIndexKnows) {
 
 }  // namespace
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+TEST_F(SearcherTest, AQueryThatFindsNothingIsRetriedWithItsCorrection) {
+  SearchResponse response = Search({.query = "cachng", .language = Language::kEnglish});
+  ASSERT_TRUE(response.showing_results_for.has_value());
+  EXPECT_EQ(*response.showing_results_for, "caching");
+  EXPECT_EQ(response.query, "cachng");  // the response still names what was typed
+  ASSERT_FALSE(response.results.empty());
+  EXPECT_EQ(response.results[0].id, "en-slow");
+  // A query that finds something as typed is not replaced.
+  EXPECT_FALSE(Search({.query = "caching", .language = Language::kEnglish}).showing_results_for.has_value());
+}
+
+TEST_F(SearcherTest, ResultsInAnotherLanguageThanTheQueryAreLabelled) {
+  SearchResponse response = Search({.query = "сайт медленно"});  // Cyrillic: detected as Russian
+  EXPECT_EQ(response.query_lang, "ru");
+  ASSERT_FALSE(response.results.empty());
+  EXPECT_EQ(response.results[0].id, "ru-slow");
+  EXPECT_FALSE(response.results[0].other_language);
+  SearchResponse unknown = Search({.query = "web"});  // one Latin word: language unknown, no label
+  EXPECT_EQ(unknown.query_lang, "");
+  for (const SearchResult& result : unknown.results) EXPECT_FALSE(result.other_language);
+  SearchResponse english_page = Search({.query = "web", .query_language = Language::kEnglish});
+  for (const SearchResult& result : english_page.results) EXPECT_EQ(result.other_language, result.lang != "en");
+}
+
+TEST_F(SearcherTest, AccentlessQueriesFindAccentedArticles) {
+  EXPECT_EQ(TopId("pomaly web", std::nullopt), "cs-slow");
+  EXPECT_EQ(TopId("pomaly web", Language::kCzech), "cs-slow");
+  EXPECT_EQ(TopId("stranky se nacitaji pomalu", Language::kCzech), "cs-slow");
+  EXPECT_EQ(TopId("ιστοτοπος αργος", std::nullopt), "el-slow");
+  EXPECT_EQ(TopId("ιστοτοποσ αργοσ", Language::kGreek), "el-slow");
+  EXPECT_EQ(TopId("sitem yavas", Language::kTurkish), "tr-slow");
+}
+
+TEST_F(SearcherTest, QueriesTypedWithAccentsRankExactMatchesFirst) {
+  // Two documents differ only in accents; the accented query prefers the accented one.
+  TempKb kb;
+  kb.Write("cs/a.md", TempKb::Article("cs-accented", "cs", "a", "Nastavení", "Změna hesla účtu."));
+  kb.Write("cs/b.md", TempKb::Article("cs-plain", "cs", "b", "Nastaveni", "Zmena hesla uctu."));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  auto searcher = *(*index)->AcquireSearcher();
+  EXPECT_EQ(searcher->Search({.query = "změna účtu", .language = Language::kCzech})->results[0].id, "cs-accented");
+  EXPECT_EQ(searcher->Search({.query = "zmena uctu", .language = Language::kCzech})->results[0].id, "cs-plain");
+}
+
+TEST_F(SearcherTest, TurkishDottedAndDotlessIMeetInEverySpelling) {
+  for (const char* query : {"WEB SİTEM YAVAŞ", "WEB SITEM YAVAŞ", "web sitem yavaş", "web sıtem yavaş", "Web Sİtem"}) {
+    EXPECT_EQ(TopId(query, Language::kTurkish), "tr-slow") << query;
+    EXPECT_EQ(TopId(query, std::nullopt), "tr-slow") << query;
+  }
+}
+
+}  // namespace
+}  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+// Norwegian writes compounds as one word: a part finds the compound, and a
+// compound the knowledge base never uses finds the article about its parts.
+TEST(NorwegianCompoundTest, PartsAndCompoundsFindEachOther) {
+  TempKb kb;
+  kb.Write("nb/a.md", TempKb::Article("nb-epost", "nb", "epost", "Endre e-postpassordet",
+                                      "Slik bytter du e-postpassordet for kontoen din."));
+  kb.Write("nb/b.md", TempKb::Article("nb-fart", "nb", "fart", "Nettsiden er treg",
+                                      "Hastigheten til nettsiden avhenger av bildene."));
+  kb.Write("nb/c.md", TempKb::Article("nb-other", "nb", "other", "Fakturaer", "Om betaling og fakturaer."));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  auto searcher = *(*index)->AcquireSearcher();
+  auto top = [&](const std::string& query) {
+    auto response = searcher->Search({.query = query, .language = Language::kNorwegian});
+    return response->results.empty() ? std::string() : response->results[0].id;
+  };
+  EXPECT_EQ(top("passord"), "nb-epost");            // the part finds the compound
+  EXPECT_EQ(top("glemt passordet"), "nb-epost");
+  EXPECT_EQ(top("nettsidehastighet"), "nb-fart");   // the compound finds its parts
+}
+
+}  // namespace
+}  // namespace helpdex::search

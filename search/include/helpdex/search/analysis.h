@@ -37,6 +37,10 @@ class Analyzer {
 
   // The language's stop words, or nullptr. Thread-safe; lives for the program.
   virtual const Xapian::Stopper* stopper() const = 0;
+
+  // True where words are freely compounded (Norwegian): queries then also
+  // match compounds containing their words, and the parts of compounds.
+  virtual bool splits_compounds() const { return false; }
 };
 
 // The language `text` is written in, when that is clear: from the script

@@ -12,9 +12,9 @@
 namespace helpdex::search {
 
 // {"query", "total", "page", "size", "results": [{"id", "type", "title", "url",
-// "lang", "snippet", "score", "section", "answer", "tags"}], "facets": {"lang",
-// "tag", "type"}, "did_you_mean"}. `snippet` is HTML; did_you_mean is null when
-// there is none. Invalid UTF-8 is replaced, never thrown. indent < 0: compact.
+// "lang", "snippet", "score", "section", "answer", "tags", "other_language"}],
+// "facets": {"lang", "tag", "type"}, "did_you_mean", "showing_results_for",
+// "query_lang"}. `snippet` is HTML; the last three are null when unset. Invalid UTF-8 is replaced, never thrown. indent < 0: compact.
 std::string SearchResponseToJson(const SearchResponse& response, int indent = -1);
 
 }  // namespace helpdex::search

@@ -21,6 +21,7 @@ inline constexpr std::string_view kTitle = "S";      // title words
 inline constexpr std::string_view kHeading = "XH";   // section headings
 inline constexpr std::string_view kAnswer = "XA";    // the vetted short answer
 inline constexpr std::string_view kFolded = "XF";   // every word without accents (přihlášení -> XFprihlaseni)
+inline constexpr std::string_view kReversedStem = "XRZ";  // Norwegian stems backwards: finds compounds ending with a word
 // Body words carry no prefix; stemmed forms get "Z" in front (Xapian's default).
 
 // Boolean prefixes.

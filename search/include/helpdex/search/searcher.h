@@ -61,6 +61,7 @@ struct SearchResult {
   std::string answer;          // vetted short answer (plain text)
   std::vector<std::string> tags;
   std::string audience;
+  bool other_language = false; // in another language than the query's (when that is known)
 };
 
 struct SearchResponse {
@@ -72,6 +73,10 @@ struct SearchResponse {
   // facet name ("lang", "tag", "type") -> value -> count over all matches.
   std::map<std::string, std::map<std::string, size_t>> facets;
   std::optional<std::string> did_you_mean;  // corrected query, from public vocabulary only
+  // Set when the query as typed found nothing and the results shown are those
+  // of did_you_mean instead (a typo-tolerant retry).
+  std::optional<std::string> showing_results_for;
+  std::string query_lang;  // language the query was analysed in ("" if unknown)
 };
 
 struct Translation {
