@@ -296,3 +296,18 @@ TEST(NorwegianCompoundTest, PartsAndCompoundsFindEachOther) {
 
 }  // namespace
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+TEST_F(SearcherTest, StopWordsAreDroppedUnlessTheQueryHasNothingElse) {
+  // "my ... is" are stop words: the content words decide the ranking.
+  EXPECT_EQ(TopId("my website is slow", Language::kEnglish), "en-slow");
+  // A query of only stop words still finds the documents that contain them.
+  SearchResponse only_stop_words = Search({.query = "is", .language = Language::kEnglish});
+  ASSERT_FALSE(only_stop_words.results.empty());
+  EXPECT_LT(only_stop_words.total, 7u);  // not everything: it is a real match, not a browse
+}
+
+}  // namespace
+}  // namespace helpdex::search
