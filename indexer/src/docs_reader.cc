@@ -1,10 +1,9 @@
 #include "docs_reader.h"
 
-#include <zlib.h>
-
 #include <nlohmann/json.hpp>
 
 #include "helpdex/indexer/article.h"
+#include "helpdex/indexer/lines.h"
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
 
@@ -72,54 +71,31 @@ Result<search::DocumentRecord> ParseDocsLine(const DocsLine& line) {
 
 Result<int> ReadDocsFile(const std::string& path, const std::function<void(const DocsLine&)>& on_line,
                          const std::function<void(Error)>& on_error) {
-  // gzopen reads plain files transparently too.
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (file == nullptr) return Error{ErrorCode::kInvalidInput, "cannot open the documents file", path};
-  gzbuffer(file, 1 << 17);
-  std::string text;
-  int line_number = 0;
   int lines = 0;
-  char buffer[1 << 16];
-  auto flush_line = [&]() {
-    ++line_number;
-    if (text.find_first_not_of(" \t\r") == std::string::npos) return;
-    DocsLine line{path + ":" + std::to_string(line_number), "", "", std::move(text)};
-    text.clear();
+  Result<int> read = ForEachLine(path, [&](int line_number, const std::string& text) -> std::optional<Error> {
+    DocsLine line{path + ":" + std::to_string(line_number), "", "", text};
     if (!search::IsValidUtf8(line.text)) {
       on_error(Error{ErrorCode::kInvalidInput, "the line is not valid UTF-8", line.where});
-      return;
+      return std::nullopt;
     }
     // Only the id is read here; the rest is parsed when the line changed.
     json doc = json::parse(line.text, nullptr, /*allow_exceptions=*/false);
     if (!doc.is_object()) {
       on_error(Error{ErrorCode::kInvalidInput, "not a JSON object", line.where});
-      return;
+      return std::nullopt;
     }
     const std::string id = IdOf(doc);
     if (id.empty()) {
       on_error(Error{ErrorCode::kInvalidInput, "missing field 'id'", line.where});
-      return;
+      return std::nullopt;
     }
     line.source_key = "docs:" + id;
     line.hash = search::schema::SourceHash(line.text);
     on_line(line);
     ++lines;
-  };
-  int read = 0;
-  while ((read = gzread(file, buffer, sizeof buffer)) > 0) {
-    for (int i = 0; i < read; ++i) {
-      if (buffer[i] == '\n') {
-        flush_line();
-        text.clear();
-      } else {
-        text += buffer[i];
-      }
-    }
-  }
-  const bool failed = read < 0;
-  gzclose(file);
-  if (!text.empty()) flush_line();
-  if (failed) return Error{ErrorCode::kInvalidInput, "the documents file is corrupt (gzip error)", path};
+    return std::nullopt;
+  });
+  if (!read.ok()) return read.error();
   return lines;
 }
 
