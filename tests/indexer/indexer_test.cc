@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <zlib.h>
 #include <stdlib.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -243,6 +244,25 @@ TEST(IndexerTest, EvaluationFormatDocumentsBecomePublicArticles) {
   auto response = (*(*index)->AcquireSearcher())->Search({.query = "passord", .language = Language::kNorwegian});
   ASSERT_EQ(response->results.size(), 1u);
   EXPECT_EQ(response->results[0].id, "d1");
+}
+
+TEST(IndexerTest, ATruncatedGzipDocumentsFileIsAnErrorNotASilentEnd) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl.gz";
+  gzFile out = gzopen(docs.c_str(), "wb");
+  for (int i = 0; i < 200; ++i) {
+    const std::string line = R"({"id": "d)" + std::to_string(i) + R"(", "lang": "en", "title": "Doc", "text": "Text number )" +
+                             std::to_string(i) + R"( about many different things and words."})" + "\n";
+    gzwrite(out, line.data(), static_cast<unsigned>(line.size()));
+  }
+  gzclose(out);
+  std::filesystem::resize_file(docs, std::filesystem::file_size(docs) / 2);
+  Result<IndexReport> report = BuildIndex({.docs_files = {docs.string()}, .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok());
+  ASSERT_FALSE(report->errors.empty());
+  EXPECT_EQ(report->errors.back().where, docs.string());
+  EXPECT_NE(report->errors.back().message.find("corrupt"), std::string::npos) << report->errors.back().ToString();
+  EXPECT_GT(report->indexed, 0);  // the lines before the damage are indexed
 }
 
 }  // namespace
