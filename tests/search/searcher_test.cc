@@ -311,3 +311,23 @@ TEST_F(SearcherTest, StopWordsAreDroppedUnlessTheQueryHasNothingElse) {
 
 }  // namespace
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+TEST(TitleReadingTest, ADocumentWhoseTitleIsTheQuestionRanksFirst) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("title-match", "en", "a", "Change the domain of my invoice",
+                                      "Write to billing with the new name."));
+  kb.Write("en/b.md", TempKb::Article("body-match", "en", "b", "Billing overview",
+                                      "Invoices, invoices and more invoices: every domain gets an invoice, and a "
+                                      "domain change makes a new invoice for the domain."));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  auto response = (*(*index)->AcquireSearcher())->Search({.query = "change invoice domain", .language = Language::kEnglish});
+  ASSERT_FALSE(response->results.empty());
+  EXPECT_EQ(response->results[0].id, "title-match");
+}
+
+}  // namespace
+}  // namespace helpdex::search
