@@ -155,7 +155,10 @@ struct Searcher::Impl {
   // the compounds. An unweighted exact reading was
   // measured too and only cost nDCG (helpdex eval, all sets): ranking the typed
   // form above other forms of the same word does not help.
-  Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::QueryParser& parser) {
+  // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
+  // allocates); Xapian::Stem handles share it.
+  Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
+                           Xapian::QueryParser& parser) {
     const std::string normalized = LimitTerms(analyzer.Normalize(text), analyzer.stopper());
     // Normalisation lower-cases AND/OR/NOT, so only phrases and +/- remain as
     // syntax. Spelling correction reads the public database's dictionary only.
@@ -163,7 +166,7 @@ struct Searcher::Impl {
     std::vector<Xapian::Query> readings;
 
     ConfigureParser(parser, analyzer);
-    parser.set_stemmer(analyzer.MakeStemmer());
+    parser.set_stemmer(stem);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION));
 
@@ -175,7 +178,6 @@ struct Searcher::Impl {
       readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, accentless, kFoldedWeight);
     }
     if (analyzer.splits_compounds()) {
-      Xapian::Stem stem = analyzer.MakeStemmer();
       Xapian::Query compounds = CompoundQuery(db, Words(normalized), stem, analyzer.stopper());
       if (!compounds.empty()) {
         readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, compounds, kCompoundWeight);
@@ -185,7 +187,7 @@ struct Searcher::Impl {
     // says (an FAQ's question) ranks above one that only mentions the words.
     Xapian::QueryParser title;
     ConfigureParser(title, analyzer);
-    title.set_stemmer(analyzer.MakeStemmer());
+    title.set_stemmer(stem);
     title.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
     title.add_prefix("", std::string(schema::kTitle));
     Xapian::Query title_query = ParseLeniently(title, normalized, flags);
@@ -296,7 +298,8 @@ struct Searcher::Impl {
     const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
 
     Xapian::QueryParser parser;
-    Xapian::Query text_query = ParseQuery(request.query, analyzer, parser);
+    Xapian::Stem stemmer = analyzer.MakeStemmer();
+    Xapian::Query text_query = ParseQuery(request.query, analyzer, stemmer, parser);
     const bool has_query = !text_query.empty();
     if (!has_query) text_query = Xapian::Query::MatchAll;
 
@@ -320,7 +323,6 @@ struct Searcher::Impl {
     response.page = request.page;
     response.page_size = request.page_size;
     response.total = mset.get_matches_estimated();
-    const Xapian::Stem stemmer = analyzer.MakeStemmer();
     if (query_language) response.query_lang = std::string(LanguageCode(*query_language));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       SearchResult result = MakeResult(it, mset, stemmer, has_query);
