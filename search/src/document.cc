@@ -58,7 +58,7 @@ void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std:
   generator.increase_termpos();
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
   generator.index_text_without_positions(StripAccents(normalized), weight, std::string(schema::kFolded));
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
   if (analyzer.splits_compounds()) {
     Xapian::Stem stem = analyzer.MakeStemmer();
     Xapian::Document doc = generator.get_document();
@@ -89,7 +89,8 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   const Analyzer& analyzer = AnalyzerFor(record.language);
   Xapian::TermGenerator generator;
   generator.set_stemmer(analyzer.MakeStemmer());
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  // Stemmed terms get positions too, for the query's proximity reading.
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME_FULL_POS);
   // Stop words keep their exact term (a query of only stop words still
   // matches) but get no stemmed or folded weight of their own.
   generator.set_stopper(analyzer.stopper());
