@@ -45,8 +45,13 @@ std::string Reversed(const std::string& word) {
   return Encode(letters);
 }
 
+// TermGenerator drops words over 64 bytes (base64 blobs, URLs); so do we, and
+// so no term can exceed Xapian's 245-byte limit.
+constexpr size_t kMaxWordBytes = 64;
+
 bool IsContentWord(const std::string& word, const Xapian::Stopper* stopper) {
-  return Decode(word).size() >= kMinPartLetters && (stopper == nullptr || !(*stopper)(word));
+  return word.size() <= kMaxWordBytes && Decode(word).size() >= kMinPartLetters &&
+         (stopper == nullptr || !(*stopper)(word));
 }
 
 // "Z" + the stem of `word`: Xapian's stemmed term.

@@ -294,6 +294,19 @@ TEST(NorwegianCompoundTest, PartsAndCompoundsFindEachOther) {
   EXPECT_EQ(top("nettsidehastighet"), "nb-fart");   // the compound finds its parts
 }
 
+// Regression: a Norwegian article with a 300-letter word (a base64 blob) made
+// a reversed-stem term over Xapian's 245-byte limit, and the whole index
+// generation failed to build.
+TEST(NorwegianCompoundTest, AVeryLongWordDoesNotBreakIndexing) {
+  TempKb kb;
+  kb.Write("nb/a.md", TempKb::Article("nb-blob", "nb", "blob", "Bilde", "Koden er " + std::string(300, 'q') + " her."));
+  Result<indexer::IndexReport> report =
+      indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->indexed, 1);
+  EXPECT_EQ(report->failed, 0);
+}
+
 }  // namespace
 }  // namespace helpdex::search
 
