@@ -251,13 +251,21 @@ class GenerationBuilder {
       Delete(*existing);
     }
     if (!Admit(record.id, std::string(LanguageCode(record.language)), record.slug, where)) return;
-    const Xapian::Document doc = search::BuildDocument(record);
-    if (record.audience == schema::kAudiencePublic) {
-      public_db_.add_document(doc);
-      // Only public words may reach the spelling dictionary (design.md).
-      search::AddSpellings(public_db_, doc);
-    } else {
-      agent_db_.add_document(doc);
+    try {
+      const Xapian::Document doc = search::BuildDocument(record);
+      if (record.audience == schema::kAudiencePublic) {
+        public_db_.add_document(doc);
+        // Only public words may reach the spelling dictionary (design.md).
+        search::AddSpellings(public_db_, doc);
+      } else {
+        agent_db_.add_document(doc);
+      }
+    } catch (const Xapian::InvalidArgumentError& e) {
+      // One document Xapian refuses (a term over its limits) fails alone.
+      ids_.erase(record.id);
+      slugs_.erase(std::string(LanguageCode(record.language)) + "/" + record.slug);
+      RecordError(Error{ErrorCode::kInvalidInput, "Xapian refused the document: " + e.get_msg(), where});
+      return;
     }
     ++report_.indexed;
   }
