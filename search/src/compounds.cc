@@ -54,13 +54,6 @@ bool IsContentWord(const std::string& word, const Xapian::Stopper* stopper) {
          (stopper == nullptr || !(*stopper)(word));
 }
 
-// "Z" + the stem of `word`: Xapian's stemmed term.
-std::string Z(Xapian::Stem& stem, const std::string& word) {
-  std::string term = "Z";
-  term += stem(word);
-  return term;
-}
-
 // The stemmed terms of the split of `word` into two words the index knows that is best supported
 // (the rarer part most frequent), allowing a linking s or e ("sikkerhetskopi").
 std::optional<std::pair<std::string, std::string>> BestSplit(const Xapian::Database& db, const std::string& word,
@@ -71,7 +64,7 @@ std::optional<std::pair<std::string, std::string>> BestSplit(const Xapian::Datab
   Xapian::doccount best_support = 0;
   for (size_t cut = 3; cut + kMinPartLetters <= letters.size(); ++cut) {
     const std::string right = Encode(letters.substr(cut));
-    const Xapian::doccount right_freq = db.get_termfreq(Z(stem, right));
+    const Xapian::doccount right_freq = db.get_termfreq(schema::StemmedTerm(stem, right));
     if (right_freq == 0) continue;
     std::u32string left = letters.substr(0, cut);
     for (int linked = 0; linked < 2; ++linked) {
@@ -80,11 +73,11 @@ std::optional<std::pair<std::string, std::string>> BestSplit(const Xapian::Datab
         left.pop_back();
       }
       // The left part is matched by its stem ("nettside" in "nettsiden").
-      const std::string left_term = Z(stem, Encode(left));
+      const std::string left_term = schema::StemmedTerm(stem, Encode(left));
       const Xapian::doccount support = std::min(db.get_termfreq(left_term), right_freq);
       if (support > best_support) {
         best_support = support;
-        best = std::make_pair(left_term, Z(stem, right));
+        best = std::make_pair(left_term, schema::StemmedTerm(stem, right));
       }
     }
   }
@@ -125,7 +118,7 @@ Xapian::Query CompoundQuery(const Xapian::Database& db, const std::vector<std::s
   for (const std::string& word : words) {
     if (!IsContentWord(word, stopper)) continue;
     const std::string stemmed = stem(word);
-    const std::string stemmed_term = Z(stem, word);
+    const std::string stemmed_term = schema::StemmedTerm(stem, word);
     // Compounds ending with the word ("e-postpassordet" for "passord") ...
     std::string reversed_term(schema::kReversedStem);
     reversed_term += Reversed(stemmed);

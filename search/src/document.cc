@@ -70,13 +70,6 @@ void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std:
   }
 }
 
-// "Z" + the stem: Xapian's convention for stemmed terms.
-std::string StemmedTerm(Xapian::Stem& stem, const std::string& word) {
-  std::string term = "Z";
-  term.append(stem(word));
-  return term;
-}
-
 }  // namespace
 
 std::string UniqueIdTerm(std::string_view id) { return schema::Term(schema::kUniqueId, id); }
@@ -214,7 +207,7 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
       for (const std::string& word : words) {
         if (word == key) continue;
         db.add_synonym(key, word);
-        if (single && !stem.is_none()) db.add_synonym(StemmedTerm(stem, key), StemmedTerm(stem, word));
+        if (single && !stem.is_none()) db.add_synonym(schema::StemmedTerm(stem, key), schema::StemmedTerm(stem, word));
       }
     }
   }

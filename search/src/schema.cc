@@ -33,6 +33,12 @@ std::string Term(std::string_view prefix, std::string_view value) {
   return term;
 }
 
+std::string StemmedTerm(const Xapian::Stem& stem, const std::string& word) {
+  std::string term(kStemmed);
+  term += stem(word);
+  return term;
+}
+
 std::string SourceHash(std::string_view bytes) {
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(bytes)));

@@ -1,7 +1,6 @@
 #include "helpdex/search/searcher.h"
 
 #include <algorithm>
-#include <atomic>
 #include <sstream>
 
 #include "helpdex/search/analysis.h"
@@ -157,10 +156,10 @@ struct Searcher::Impl {
   // The readings of the query, OR-ed: stemmed in the query's language (finds
   // its inflections; exact words only when the language is unknown),
   // accentless at a lower weight (finds "přihlášení" from "prihlaseni", and the
-  // query's exact words in any language), the title alone, and for Norwegian
-  // the compounds. An unweighted exact reading was
-  // measured too and only cost nDCG (helpdex eval, all sets): ranking the typed
-  // form above other forms of the same word does not help.
+  // query's exact words in any language), for Norwegian the compounds, the
+  // title alone, and neighbouring words side by side. A separately weighted
+  // exact reading was measured too and only cost nDCG (helpdex eval, all
+  // sets): ranking the typed form above other forms of the same word does not help.
   // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
   // allocates); Xapian::Stem handles share it.
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
@@ -213,9 +212,7 @@ struct Searcher::Impl {
     std::vector<Xapian::Query> terms;
     for (const std::string& word : Words(normalized)) {
       if (analyzer.stopper() != nullptr && (*analyzer.stopper())(word)) continue;
-      std::string term = "Z";
-      term += stem(word);
-      terms.emplace_back(term);
+      terms.emplace_back(schema::StemmedTerm(stem, word));
     }
     std::vector<Xapian::Query> pairs;
     for (size_t i = 0; i + 1 < terms.size() && i + 1 < kMaxQueryTerms; ++i) {

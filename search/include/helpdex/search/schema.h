@@ -22,7 +22,8 @@ inline constexpr std::string_view kHeading = "XH";   // section headings
 inline constexpr std::string_view kAnswer = "XA";    // the vetted short answer
 inline constexpr std::string_view kFolded = "XF";   // every word without accents (přihlášení -> XFprihlaseni)
 inline constexpr std::string_view kReversedStem = "XRZ";  // Norwegian stems backwards: finds compounds ending with a word
-// Body words carry no prefix; stemmed forms get "Z" in front (Xapian's default).
+// Body words carry no prefix; stemmed forms get kStemmed in front (Xapian's default).
+inline constexpr std::string_view kStemmed = "Z";
 
 // Boolean prefixes.
 inline constexpr std::string_view kUniqueId = "Q";          // Q<id>, hashed when long
@@ -60,6 +61,10 @@ inline constexpr std::string_view kAudienceInternal = "internal";
 // Boolean term helpers: Term(kLanguage, "nb") == "Lnb". Long values are
 // hashed so that no term exceeds Xapian's 245-byte limit.
 std::string Term(std::string_view prefix, std::string_view value);
+
+// kStemmed + the stem of `word`: the stemmed term TermGenerator and
+// QueryParser make, for code that builds such terms itself.
+std::string StemmedTerm(const Xapian::Stem& stem, const std::string& word);
 
 // The hash stored in kSlotSourceHash: 16 hex digits of FNV-1a 64 over `bytes`.
 // Equal hashes mean the source is unchanged and need not be analysed again.
