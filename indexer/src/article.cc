@@ -270,6 +270,17 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
   Result<std::optional<std::string>> answer = fields.Scalar("answer");
   if (!answer.ok()) return answer.error();
   record.answer = answer->value_or("");
+  if (!record.answer.empty()) {
+    // Agents paste the answer as Markdown (as written) or as plain text, and
+    // pages show it rendered.
+    RenderedMarkdown answer_rendered = RenderMarkdown(record.answer);
+    record.answer_html = std::move(answer_rendered.html);
+    for (const search::Section& part : answer_rendered.sections) {
+      if (!part.title.empty()) record.answer_text += part.title + "\n";
+      record.answer_text += part.text;
+    }
+    while (!record.answer_text.empty() && record.answer_text.back() == '\n') record.answer_text.pop_back();
+  }
 
   record.extra_json = fields.UnknownFieldsJson();
   RenderedMarkdown rendered = RenderMarkdown(split->body);

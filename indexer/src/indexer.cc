@@ -18,6 +18,7 @@
 
 #include "docs_reader.h"
 #include "synonyms.h"
+#include "ticket_record.h"
 #include "helpdex/indexer/article.h"
 #include "helpdex/search/document.h"
 #include "helpdex/search/index_layout.h"
@@ -125,6 +126,7 @@ struct ExistingDocument {
   bool in_public = true;
   Xapian::docid docid = 0;
   std::string hash;
+  std::string type;
   std::string id;
   std::string slug;
   std::string lang;
@@ -172,6 +174,33 @@ class GenerationBuilder {
     Put(std::move(record).value(), line.where);
   }
 
+  // Tickets that are not solved or closed are counted and left out; one that
+  // was indexed before (and has been reopened) leaves the index.
+  void AddTicket(const Ticket& ticket, const Redactor& redactor) {
+    if (!IsResolved(ticket)) {
+      ++report_.tickets_skipped;
+      return;
+    }
+    const std::string source_key = TicketSourceKey(ticket);
+    if (KeepIfUnchanged(source_key, TicketHash(ticket), ticket.where)) return;
+    Result<search::DocumentRecord> record = TicketToRecord(ticket, redactor, &report_.redactions);
+    if (!record.ok()) {
+      Fail(record.error(), source_key);
+      return;
+    }
+    Put(std::move(record).value(), ticket.where);
+  }
+
+  // Keeps the published documents whose source key starts with `prefix` and
+  // that no source of this run has claimed.
+  void KeepUnseen(std::string_view prefix) {
+    for (auto& [source, existing] : existing_) {
+      if (existing.seen || !source.starts_with(prefix)) continue;
+      existing.seen = true;
+      if (!Admit(existing.type, existing.id, existing.lang, existing.slug, source)) Delete(existing);
+    }
+  }
+
   void RecordError(Error error) {
     ++report_.failed;
     report_.errors.push_back(std::move(error));
@@ -209,8 +238,9 @@ class GenerationBuilder {
       if (posting == db.postlist_end(*term)) continue;
       Xapian::Document doc = db.get_document(*posting);
       existing_[(*term).substr(prefix.size())] = ExistingDocument{
-          is_public, *posting, doc.get_value(schema::kSlotSourceHash), doc.get_value(schema::kSlotId),
-          doc.get_value(schema::kSlotSlug), doc.get_value(schema::kSlotLanguage), false};
+          is_public, *posting, doc.get_value(schema::kSlotSourceHash), doc.get_value(schema::kSlotType),
+          doc.get_value(schema::kSlotId), doc.get_value(schema::kSlotSlug), doc.get_value(schema::kSlotLanguage),
+          false};
     }
   }
 
@@ -223,7 +253,7 @@ class GenerationBuilder {
     ExistingDocument* existing = FindExisting(source_key);
     if (existing == nullptr || existing->hash != hash) return false;
     existing->seen = true;
-    if (Admit(existing->id, existing->lang, existing->slug, where)) {
+    if (Admit(existing->type, existing->id, existing->lang, existing->slug, where)) {
       ++report_.reused;
     } else {
       Delete(*existing);  // it now clashes with a document met earlier in this run
@@ -235,7 +265,7 @@ class GenerationBuilder {
     // Nothing already published is lost: the last good version stays.
     if (ExistingDocument* existing = FindExisting(source_key)) {
       existing->seen = true;
-      if (Admit(existing->id, existing->lang, existing->slug, error.where)) {
+      if (Admit(existing->type, existing->id, existing->lang, existing->slug, error.where)) {
         error.message += " (the previously published version stays online)";
       } else {
         Delete(*existing);
@@ -250,7 +280,7 @@ class GenerationBuilder {
       existing->seen = true;
       Delete(*existing);
     }
-    if (!Admit(record.id, std::string(LanguageCode(record.language)), record.slug, where)) return;
+    if (!Admit(record.type, record.id, std::string(LanguageCode(record.language)), record.slug, where)) return;
     try {
       const Xapian::Document doc = search::BuildDocument(record);
       if (record.audience == schema::kAudiencePublic) {
@@ -262,7 +292,7 @@ class GenerationBuilder {
       }
     } catch (const Xapian::InvalidArgumentError& e) {
       // One document Xapian refuses (a term over its limits) fails alone.
-      ids_.erase(record.id);
+      ids_.erase(IdKey(record.type, record.id));
       slugs_.erase(std::string(LanguageCode(record.language)) + "/" + record.slug);
       RecordError(Error{ErrorCode::kInvalidInput, "Xapian refused the document: " + e.get_msg(), where});
       return;
@@ -281,15 +311,24 @@ class GenerationBuilder {
     existing.docid = 0;
   }
 
+  // Articles and tickets have separate id spaces.
+  static std::string IdKey(const std::string& type, const std::string& id) {
+    return type == schema::kTypeTicket ? "ticket:" + id : id;
+  }
+
   // Rejects a duplicate id, or a duplicate slug within one language.
-  bool Admit(const std::string& id, const std::string& lang, const std::string& slug, const std::string& where) {
-    if (auto [it, inserted] = ids_.emplace(id, where); !inserted) {
-      RecordError(Error{ErrorCode::kInvalidInput, "duplicate id '" + id + "' (already used by " + it->second + ")",
+  bool Admit(const std::string& type, const std::string& id, const std::string& lang, const std::string& slug,
+             const std::string& where) {
+    if (auto [it, inserted] = ids_.emplace(IdKey(type, id), where); !inserted) {
+      RecordError(Error{ErrorCode::kInvalidInput,
+                        "duplicate " + (type == schema::kTypeTicket ? std::string("ticket ") : std::string()) +
+                            "id '" + id + "' (already used by " + it->second + ")",
                         where});
       return false;
     }
+    if (slug.empty()) return true;  // tickets have no page of their own
     if (auto [it, inserted] = slugs_.emplace(lang + "/" + slug, where); !inserted) {
-      ids_.erase(id);
+      ids_.erase(IdKey(type, id));
       RecordError(Error{ErrorCode::kInvalidInput,
                         "duplicate slug '" + slug + "' in language " + lang + " (already used by " + it->second + ")",
                         where});
@@ -372,6 +411,20 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
         builder.AddArticleFile(file, file.string(), fs::relative(file, content).generic_string());
       }
       builder.SetSynonyms(ReadSynonymFiles(content));
+    }
+    if (!options.tickets_files.empty()) {
+      const Redactor redactor;
+      for (const std::string& tickets : options.tickets_files) {
+        Result<int> read = ReadTicketsFile(
+            tickets, [&](const Ticket& ticket) { builder.AddTicket(ticket, redactor); },
+            [&](Error error) { builder.RecordError(std::move(error)); });
+        if (!read.ok()) {
+          // Which tickets came from an unreadable export is unknown: keep
+          // every published ticket rather than delete some by mistake.
+          builder.KeepUnseen("ticket:");
+          builder.RecordError(read.error());
+        }
+      }
     }
     for (const std::string& docs : options.docs_files) {
       Result<int> read = ReadDocsFile(

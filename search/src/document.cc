@@ -1,6 +1,7 @@
 #include "helpdex/search/document.h"
 
 #include <nlohmann/json.hpp>
+#include <cctype>
 #include <sstream>
 
 #include "helpdex/search/analysis.h"
@@ -39,11 +40,16 @@ json RecordToJson(const DocumentRecord& record) {
       {"translation_key", record.translation_key},
       {"reviewed", record.reviewed},
       {"answer", record.answer},
+      {"answer_text", record.answer_text},
+      {"answer_html", record.answer_html},
       {"html", record.html},
       {"sections", sections},
       {"source_path", record.source_path},
       {"source_hash", record.source_hash},
       {"extra", extra},
+      {"problem", record.problem},
+      {"resolution", record.resolution},
+      {"created", record.created},
   };
 }
 
@@ -72,10 +78,40 @@ void IndexField(Xapian::TermGenerator& generator, const Analyzer& analyzer, std:
 
 }  // namespace
 
-std::string UniqueIdTerm(std::string_view id) { return schema::Term(schema::kUniqueId, id); }
+std::string UniqueIdTerm(std::string_view type, std::string_view id) {
+  if (type == schema::kTypeTicket) return schema::Term(schema::kUniqueId, "ticket:" + std::string(id));
+  return schema::Term(schema::kUniqueId, id);
+}
 
 std::string ArticleUrl(const DocumentRecord& record) {
   return "/articles/" + record.slug + "?lang=" + std::string(LanguageCode(record.language));
+}
+
+namespace {
+
+// Percent-encodes everything but unreserved characters (RFC 3986), for ids
+// from ticket exports that may hold any text.
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string encoded;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  return encoded;
+}
+
+}  // namespace
+
+std::string DocumentUrl(const DocumentRecord& record) {
+  if (record.type == schema::kTypeTicket) return "/agent/tickets/" + PercentEncode(record.id);
+  if (record.audience != schema::kAudiencePublic) return "/agent" + ArticleUrl(record);
+  return ArticleUrl(record);
 }
 
 Xapian::Document BuildDocument(const DocumentRecord& record) {
@@ -93,13 +129,16 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   generator.set_document(doc);
   IndexField(generator, analyzer, record.title, schema::kWeightTitle, schema::kTitle);
   IndexField(generator, analyzer, record.answer, schema::kWeightAnswer, schema::kAnswer);
+  // A ticket's resolution is what an agent reuses: it weighs like an answer.
+  IndexField(generator, analyzer, record.problem, schema::kWeightBody, schema::kProblem);
+  IndexField(generator, analyzer, record.resolution, schema::kWeightAnswer, schema::kResolution);
   for (const Section& section : record.sections) {
     IndexField(generator, analyzer, section.title, schema::kWeightHeading, schema::kHeading);
     IndexField(generator, analyzer, section.text, schema::kWeightBody, "");
   }
 
   const std::string lang(LanguageCode(record.language));
-  doc.add_boolean_term(UniqueIdTerm(record.id));
+  doc.add_boolean_term(UniqueIdTerm(record.type, record.id));
   doc.add_boolean_term(schema::Term(schema::kLanguage, lang));
   doc.add_boolean_term(schema::Term(schema::kType, record.type));
   doc.add_boolean_term(schema::Term(schema::kAudience, record.audience));
@@ -121,6 +160,7 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   doc.add_value(schema::kSlotId, record.id);
   doc.add_value(schema::kSlotAudience, record.audience);
   doc.add_value(schema::kSlotSlug, record.slug);
+  if (!record.created.empty()) doc.add_value(schema::kSlotCreated, record.created);
 
   doc.set_data(RecordToJson(record).dump(-1, ' ', false, json::error_handler_t::replace));
   return doc;
@@ -146,6 +186,8 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   record.translation_key = data.value("translation_key", "");
   record.reviewed = data.value("reviewed", "");
   record.answer = data.value("answer", "");
+  record.answer_text = data.value("answer_text", "");
+  record.answer_html = data.value("answer_html", "");
   record.html = data.value("html", "");
   if (data.contains("sections") && data["sections"].is_array()) {
     for (const json& section : data["sections"]) {
@@ -156,6 +198,9 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   record.source_path = data.value("source_path", "");
   record.source_hash = data.value("source_hash", "");
   if (data.contains("extra")) record.extra_json = data["extra"].dump();
+  record.problem = data.value("problem", "");
+  record.resolution = data.value("resolution", "");
+  record.created = data.value("created", "");
   return record;
 }
 

@@ -8,6 +8,9 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kQueryTooLong: return "query_too_long";
     case ErrorCode::kNotFound: return "not_found";
     case ErrorCode::kUnauthorized: return "unauthorized";
+    case ErrorCode::kForbidden: return "forbidden";
+    case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kRateLimited: return "rate_limited";
     case ErrorCode::kIndexUnavailable: return "index_unavailable";
     case ErrorCode::kInternal: return "internal";
   }

@@ -3,12 +3,28 @@
 #include <nlohmann/json.hpp>
 
 namespace helpdex::search {
+namespace {
+
+nlohmann::json DocumentLinksToJson(const std::vector<DocumentLink>& links) {
+  nlohmann::json array = nlohmann::json::array();
+  for (const DocumentLink& link : links) {
+    array.push_back({{"id", link.id}, {"type", link.type}, {"title", link.title}, {"url", link.url}, {"lang", link.lang}});
+  }
+  return array;
+}
+
+}  // namespace
+
+std::string RelatedToJson(const std::vector<DocumentLink>& links, int indent) {
+  nlohmann::json document = {{"related", DocumentLinksToJson(links)}};
+  return document.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 std::string SearchResponseToJson(const SearchResponse& response, int indent) {
   using nlohmann::json;
   json results = json::array();
   for (const SearchResult& result : response.results) {
-    results.push_back({
+    json entry = {
         {"id", result.id},
         {"type", result.type},
         {"title", result.title},
@@ -20,7 +36,22 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
         {"answer", result.answer},
         {"tags", result.tags},
         {"other_language", result.other_language},
-    });
+        {"audience", result.audience},
+    };
+    if (result.type == "ticket") {
+      entry["problem"] = result.problem;
+      entry["resolution"] = result.resolution;
+      entry["created"] = result.created;
+    }
+    if (!result.answers.empty()) {
+      json answers = json::array();
+      for (const TranslatedAnswer& answer : result.answers) {
+        answers.push_back({{"lang", answer.lang}, {"title", answer.title}, {"url", answer.url}, {"answer", answer.answer}});
+      }
+      entry["answers"] = std::move(answers);
+    }
+    if (!result.related.empty()) entry["related"] = DocumentLinksToJson(result.related);
+    results.push_back(std::move(entry));
   }
   json facets = json::object();
   for (const char* name : {"lang", "tag", "type"}) facets[name] = json::object();

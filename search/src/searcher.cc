@@ -1,6 +1,7 @@
 #include "helpdex/search/searcher.h"
 
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "helpdex/search/analysis.h"
@@ -33,6 +34,10 @@ constexpr double kCompoundWeight = 0.3;
 // Weight of the accentless reading, relative to the stemmed one. Measured
 // with helpdex eval on every judged set (0.3, 0.5 and 0.75): 0.3 was best.
 constexpr double kFoldedWeight = 0.3;
+// "More like this": how many of a document's terms describe it, and how many
+// related articles each agent-console result shows.
+constexpr Xapian::termcount kRelatedTerms = 20;
+constexpr size_t kRelatedPerResult = 3;
 
 // Counts each '\n'-separated value of a slot: one document can carry several tags.
 class MultiValueCountSpy : public Xapian::MatchSpy {
@@ -77,6 +82,22 @@ std::string LimitTerms(const std::string& text, const Xapian::Stopper* stopper) 
     if (stopper == nullptr || !(*stopper)(word)) ++count;
   }
   return limited;
+}
+
+std::string EscapeHtml(std::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&#39;"; break;
+      default: escaped += c;
+    }
+  }
+  return escaped;
 }
 
 size_t CountMarks(const std::string& snippet) {
@@ -284,11 +305,20 @@ struct Searcher::Impl {
     result.type = record->type;
     result.title = record->title;
     result.lang = std::string(LanguageCode(record->language));
-    result.url = ArticleUrl(*record);
+    result.url = DocumentUrl(*record);
     result.score = it.get_weight();
     result.answer = record->answer;
+    result.answer_text = record->answer_text.empty() ? record->answer : record->answer_text;
+    result.answer_html = record->answer_html.empty() ? EscapeHtml(record->answer) : record->answer_html;
     result.tags = record->tags;
     result.audience = record->audience;
+    if (record->type == schema::kTypeTicket) {
+      result.problem = record->problem;
+      result.resolution = record->resolution;
+      result.created = record->created;
+      // Snippets come from the problem or the resolution, whichever matches.
+      record->sections = {Section{"problem", "", record->problem}, Section{"resolution", "", record->resolution}};
+    }
     auto [snippet, section] = BestSnippet(mset, *record, stemmer, has_query);
     result.snippet = std::move(snippet);
     if (section != nullptr && !section->anchor.empty()) {
@@ -296,6 +326,104 @@ struct Searcher::Impl {
       result.section_title = section->title;
     }
     return result;
+  }
+
+  // The agent console's extras for one result: the answer in the article's
+  // other languages, and related articles.
+  void AddReplyMaterial(SearchResult& result, const Xapian::MSetIterator& it) {
+    Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
+    if (!record.ok()) return;
+    if (!record->translation_key.empty()) {
+      const Xapian::Query group(schema::Term(schema::kTranslationKey, record->translation_key));
+      for (const DocumentRecord& other : FindRecords(group, 50)) {
+        if (other.id == record->id || other.answer.empty()) continue;
+        result.answers.push_back(TranslatedAnswer{
+            std::string(LanguageCode(other.language)), other.title, DocumentUrl(other), other.answer,
+            other.answer_text.empty() ? other.answer : other.answer_text,
+            other.answer_html.empty() ? EscapeHtml(other.answer) : other.answer_html});
+      }
+    }
+    result.related = Related(*it, *record, kRelatedPerResult);
+  }
+
+  // "More like this": the document's most distinctive words (relevance-set
+  // expansion over exact and stemmed terms, without stop words) OR-ed, among
+  // articles only, without the document and its translations.
+  std::vector<DocumentLink> Related(Xapian::docid docid, const DocumentRecord& record, size_t limit) {
+    class WordTerms : public Xapian::ExpandDecider {
+     public:
+      explicit WordTerms(const Xapian::Stopper* stopper) : stopper_(stopper) {}
+      bool operator()(const std::string& term) const override {
+        if (term.empty()) return false;
+        // Exact words start with a lower-case or non-ASCII byte; stemmed ones with "Z".
+        std::string_view word = term;
+        if (term[0] == schema::kStemmed[0]) {
+          word.remove_prefix(1);
+        } else if (term[0] >= 'A' && term[0] <= 'Z') {
+          return false;
+        }
+        if (word.size() < 3 || std::isdigit(static_cast<unsigned char>(word[0])) != 0) return false;
+        return stopper_ == nullptr || !(*stopper_)(std::string(word));
+      }
+
+     private:
+      const Xapian::Stopper* stopper_;
+    };
+    const Analyzer& analyzer = AnalyzerFor(record.language);
+    WordTerms decider(analyzer.stopper());
+    Xapian::RSet rset;
+    rset.add_document(docid);
+    Xapian::Enquire enquire(db);
+    const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
+    if (eset.empty()) return {};
+    std::vector<Xapian::Query> terms;
+    for (auto term = eset.begin(); term != eset.end(); ++term) terms.emplace_back(*term);
+    Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    std::vector<Xapian::Query> filters{VisibleTo(viewer),
+                                       Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle))};
+    Xapian::Query same_document(UniqueIdTerm(record.type, record.id));
+    if (!record.translation_key.empty()) {
+      same_document = Xapian::Query(Xapian::Query::OP_OR, same_document,
+                                    Xapian::Query(schema::Term(schema::kTranslationKey, record.translation_key)));
+    }
+    query = Xapian::Query(Xapian::Query::OP_AND_NOT,
+                          FilterAnd(query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end())),
+                          same_document);
+    enquire.set_query(query);
+    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+    std::vector<DocumentLink> links;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Result<DocumentRecord> related = ReadDocumentRecord(it.get_document());
+      if (!related.ok()) continue;
+      links.push_back(DocumentLink{related->id, related->type, related->title, DocumentUrl(*related),
+                                   std::string(LanguageCode(related->language))});
+    }
+    return links;
+  }
+
+  // The docid of a visible document, or 0.
+  Xapian::docid FindDocument(const std::string& type, const std::string& id) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(FilterAnd(Xapian::Query(UniqueIdTerm(type, id)),
+                                Xapian::Query(Xapian::Query::OP_AND, VisibleTo(viewer),
+                                              Xapian::Query(schema::Term(schema::kType, type)))));
+    const Xapian::MSet mset = enquire.get_mset(0, 1);
+    return mset.empty() ? 0 : *mset.begin();
+  }
+
+  Result<DocumentRecord> GetTicket(const std::string& id) {
+    const Xapian::docid docid = viewer.agent ? FindDocument(std::string(schema::kTypeTicket), id) : 0;
+    if (docid == 0) return Error{ErrorCode::kNotFound, "no ticket with this id", "id"};
+    return ReadDocumentRecord(db.get_document(docid));
+  }
+
+  Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id, size_t limit) {
+    const Xapian::docid docid = FindDocument(type, id);
+    if (docid == 0) return Error{ErrorCode::kNotFound, "no such document", "id"};
+    Result<DocumentRecord> record = ReadDocumentRecord(db.get_document(docid));
+    if (!record.ok()) return record.error();
+    return Related(docid, *record, std::min<size_t>(limit, 20));
   }
 
   // A query that finds nothing but has a spelling correction is retried once
@@ -352,6 +480,7 @@ struct Searcher::Impl {
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       SearchResult result = MakeResult(it, mset, stemmer, has_query);
       result.other_language = !response.query_lang.empty() && result.lang != response.query_lang;
+      if (request.with_reply_material && !result.id.empty()) AddReplyMaterial(result, it);
       if (!result.id.empty()) response.results.push_back(std::move(result));
     }
     response.facets["lang"] = SpyCounts(language_spy);
@@ -392,7 +521,7 @@ struct Searcher::Impl {
       for (const DocumentRecord& other : FindRecords(group, 50)) {
         if (other.id == article.record.id) continue;
         article.translations.push_back(
-            Translation{std::string(LanguageCode(other.language)), other.title, ArticleUrl(other)});
+            Translation{std::string(LanguageCode(other.language)), other.title, DocumentUrl(other)});
       }
     }
     return article;
@@ -421,6 +550,27 @@ Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Lang
     return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
   } catch (const std::exception&) {
     return Error{ErrorCode::kInternal, "the article lookup failed unexpectedly", ""};
+  }
+}
+
+Result<DocumentRecord> Searcher::GetTicket(const std::string& id) {
+  try {
+    return impl_->GetTicket(id);
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the ticket lookup failed unexpectedly", ""};
+  }
+}
+
+Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& type, const std::string& id,
+                                                            size_t limit) {
+  try {
+    return impl_->RelatedArticles(type, id, limit);
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the related-articles lookup failed unexpectedly", ""};
   }
 }
 

@@ -45,6 +45,12 @@ ApiErrorCode ApiErrorCodeFor(ErrorCode code) {
       return ApiErrorCode::kNotFound;
     case ErrorCode::kUnauthorized:
       return ApiErrorCode::kUnauthorized;
+    case ErrorCode::kForbidden:
+      return ApiErrorCode::kForbidden;
+    case ErrorCode::kConflict:
+      return ApiErrorCode::kConflict;
+    case ErrorCode::kRateLimited:
+      return ApiErrorCode::kRateLimited;
     case ErrorCode::kIndexUnavailable:
       return ApiErrorCode::kIndexUnavailable;
     case ErrorCode::kInternal:

@@ -15,6 +15,9 @@
   HELPDEX_ERROR(kInvalidParameter, "invalid_parameter", 400, "A parameter is invalid.") \
   HELPDEX_ERROR(kQueryTooLong, "query_too_long", 400, "The query is too long.")         \
   HELPDEX_ERROR(kUnauthorized, "unauthorized", 401, "Credentials are missing or wrong.") \
+  HELPDEX_ERROR(kForbidden, "forbidden", 403, "This request is not allowed.")            \
+  HELPDEX_ERROR(kConflict, "conflict", 409, "This already exists.")                      \
+  HELPDEX_ERROR(kRateLimited, "rate_limited", 429, "Too many attempts. Try again later.") \
   HELPDEX_ERROR(kNotFound, "not_found", 404, "Nothing was found at this address.")      \
   HELPDEX_ERROR(kInternal, "internal", 500, "Something went wrong on our side.")        \
   HELPDEX_ERROR(kIndexUnavailable, "index_unavailable", 503,                           \

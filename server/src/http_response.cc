@@ -1,6 +1,9 @@
 #include "http_response.h"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include <pistache/cookie.h>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +15,14 @@ constexpr char kContentSecurityPolicy[] =
 
 bool HasLineBreak(std::string_view text) {
   return text.find_first_of("\r\n") != std::string_view::npos;
+}
+
+// Cookie names and values here are fixed names and base64url or hex
+// secrets; anything that could end the attribute list is a bug.
+bool IsSafeCookieText(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return c > 0x20 && c < 0x7F && c != ';' && c != ',' && c != '"' && c != '\\';
+  });
 }
 
 }  // namespace
@@ -59,11 +70,49 @@ void MarkPublicCacheable(HttpResponse& response) {
   response.headers.emplace_back("Cache-Control", "public, max-age=60");
 }
 
+void SetHeader(HttpResponse& response, const std::string& name, std::string value) {
+  for (auto& [existing, existing_value] : response.headers) {
+    if (existing == name) {
+      existing_value = std::move(value);
+      return;
+    }
+  }
+  response.headers.emplace_back(name, std::move(value));
+}
+
+void MarkAgentPrivate(HttpResponse& response) {
+  SetHeader(response, "Cache-Control", "no-store");
+  std::string vary = "Cookie, Authorization";
+  for (const auto& [name, value] : response.headers) {
+    if (name == "Vary") vary = value + ", " + vary;
+  }
+  SetHeader(response, "Vary", std::move(vary));
+}
+
+HttpResponse SeeOther(const std::string& location) {
+  HttpResponse response;
+  response.status = 303;
+  response.headers = {{"Location", location}, {"X-Content-Type-Options", "nosniff"}};
+  return response;
+}
+
 void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer) {
   using Pistache::Http::Code;
   using Pistache::Http::Mime::MediaType;
   for (const auto& [name, value] : response.headers) {
     writer.headers().add(std::make_shared<FixedHeader>(name, value));
+  }
+  for (const ResponseCookie& spec : response.cookies) {
+    if (!IsSafeCookieText(spec.name) || !IsSafeCookieText(spec.value)) {
+      throw std::invalid_argument("cookie contains a separator");
+    }
+    Pistache::Http::Cookie cookie(spec.name, spec.value);
+    cookie.path = "/";
+    cookie.maxAge = spec.max_age_seconds;
+    cookie.secure = spec.secure;
+    cookie.httpOnly = true;
+    cookie.ext["SameSite"] = "Strict";
+    writer.cookies().add(cookie);
   }
   writer.send(static_cast<Code>(response.status), response.body,
               MediaType::fromString(response.content_type));

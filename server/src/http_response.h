@@ -14,11 +14,23 @@
 
 namespace helpdex::server {
 
+// A Set-Cookie. Sent through Pistache's cookie jar, because its header
+// collection keeps one header per name and a response may set two cookies.
+struct ResponseCookie {
+  std::string name;
+  std::string value;
+  int max_age_seconds = 0;  // 0 deletes the cookie
+  bool secure = false;
+  // Always HttpOnly, SameSite=Strict and Path=/: only the server reads these
+  // cookies, and no other site may make the browser send them.
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
-  std::vector<std::pair<std::string, std::string>> headers;  // sent verbatim
+  std::vector<std::pair<std::string, std::string>> headers;  // sent verbatim, one per name
+  std::vector<ResponseCookie> cookies;
 };
 
 // A response header Pistache 0.0.5 will actually send: `addRaw()` headers are
@@ -49,8 +61,20 @@ HttpResponse ApiErrorResponse(const ApiError& error);
 // Marks a public GET response cacheable for a minute.
 void MarkPublicCacheable(HttpResponse& response);
 
+// Marks a response for one agent only: `Cache-Control: no-store` (replacing
+// any other Cache-Control) and `Vary` extended by Cookie and Authorization.
+void MarkAgentPrivate(HttpResponse& response);
+
+// A `303 See Other` to `location`, which the caller has checked is local.
+HttpResponse SeeOther(const std::string& location);
+
+// Sets header `name` to `value`, replacing an earlier value: Pistache sends
+// only the first header of a name.
+void SetHeader(HttpResponse& response, const std::string& name, std::string value);
+
 // Writes `response` through Pistache. Throws std::invalid_argument for a
-// header with CR or LF, which would be a bug in the server.
+// header with CR or LF or a cookie with a separator in it, which would be a
+// bug in the server.
 void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer);
 
 }  // namespace helpdex::server

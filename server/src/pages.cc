@@ -19,18 +19,13 @@ mstch::array HiddenInputs(std::initializer_list<std::pair<std::string, std::stri
   return inputs;
 }
 
-SearchLink LinkFor(const SearchPageInput& input) {
-  const search::SearchRequest& request = *input.request;
-  return SearchLink{request.query, request.language, request.tags, request.type, 1, input.ui};
-}
-
 // Links that add or remove one facet value, with the value's count.
 mstch::array FacetValues(const std::string& facet, const std::map<std::string, size_t>& counts,
-                         const SearchPageInput& input, const Translations& translations) {
+                         const search::SearchRequest& request, Language ui,
+                         const Translations& translations, const SearchUrlBuilder& url_of) {
   mstch::array values;
-  const search::SearchRequest& request = *input.request;
   for (const auto& [value, count] : counts) {
-    SearchLink link = LinkFor(input);
+    SearchLink link = LinkFor(request, ui);
     bool active = false;
     std::string label = value;
     if (facet == "lang") {
@@ -50,27 +45,15 @@ mstch::array FacetValues(const std::string& facet, const std::map<std::string, s
     } else if (facet == "type") {
       active = request.type == value;
       link.type = active ? "" : value;
-      label = translations.Get(input.ui, "type_" + value);
+      label = translations.Get(ui, "type_" + value);
     }
     values.push_back(mstch::map{{"label", label},
                                 {"count", std::to_string(count)},
-                                {"url", SearchUrl(link)},
+                                {"url", url_of(link)},
                                 {"active", active},
                                 {"value_lang", facet == "lang" ? value : std::string()}});
   }
   return values;
-}
-
-mstch::array FacetGroups(const SearchPageInput& input, const Translations& translations) {
-  mstch::array groups;
-  for (const char* facet : {"lang", "type", "tag"}) {
-    auto found = input.response->facets.find(facet);
-    if (found == input.response->facets.end() || found->second.empty()) continue;
-    groups.push_back(mstch::map{
-        {"label", translations.Get(input.ui, std::string("facet_") + facet)},
-        {"values", FacetValues(facet, found->second, input, translations)}});
-  }
-  return groups;
 }
 
 mstch::array ResultItems(const search::SearchResponse& response, const Translations& translations,
@@ -90,22 +73,41 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
   return items;
 }
 
-// Previous/next and a window of page numbers around the current page.
-mstch::map Pagination(const SearchPageInput& input) {
-  const search::SearchResponse& response = *input.response;
+}  // namespace
+
+SearchLink LinkFor(const search::SearchRequest& request, Language ui) {
+  return SearchLink{request.query, request.language, request.tags, request.type, 1, ui};
+}
+
+mstch::array FacetGroups(const search::SearchRequest& request,
+                         const search::SearchResponse& response, Language ui,
+                         const Translations& translations, const SearchUrlBuilder& url_of) {
+  mstch::array groups;
+  for (const char* facet : {"lang", "type", "tag"}) {
+    auto found = response.facets.find(facet);
+    if (found == response.facets.end() || found->second.empty()) continue;
+    groups.push_back(mstch::map{
+        {"label", translations.Get(ui, std::string("facet_") + facet)},
+        {"values", FacetValues(facet, found->second, request, ui, translations, url_of)}});
+  }
+  return groups;
+}
+
+mstch::map Pagination(const search::SearchRequest& request, const search::SearchResponse& response,
+                      Language ui, const SearchUrlBuilder& url_of) {
   int size = std::max(1, response.page_size);
   long pages = static_cast<long>((response.total + size - 1) / size);
   pages = std::min<long>(pages, search::kMaxPage);
   int current = response.page;
   mstch::map pagination{{"show", pages > 1}};
-  SearchLink link = LinkFor(input);
+  SearchLink link = LinkFor(request, ui);
   if (current > 1) {
     link.page = current - 1;
-    pagination["previous_url"] = SearchUrl(link);
+    pagination["previous_url"] = url_of(link);
   }
   if (current < pages) {
     link.page = current + 1;
-    pagination["next_url"] = SearchUrl(link);
+    pagination["next_url"] = url_of(link);
   }
   mstch::array numbers;
   int first = std::max(1, current - kPageLinksAroundCurrent);
@@ -113,13 +115,11 @@ mstch::map Pagination(const SearchPageInput& input) {
   for (int page = first; page <= last; ++page) {
     link.page = page;
     numbers.push_back(mstch::map{
-        {"number", std::to_string(page)}, {"url", SearchUrl(link)}, {"current", page == current}});
+        {"number", std::to_string(page)}, {"url", url_of(link)}, {"current", page == current}});
   }
   pagination["pages"] = numbers;
   return pagination;
 }
-
-}  // namespace
 
 std::string SearchUrl(const SearchLink& link) {
   std::string url = "/search?q=" + UrlEncode(link.query);
@@ -190,12 +190,13 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
   context["results_count"] =
       translations_.Plural(input.ui, "results_count", static_cast<long>(response.total));
   context["results"] = ResultItems(response, translations_, input.ui);
-  mstch::array facet_groups = FacetGroups(input, translations_);
+  mstch::array facet_groups =
+      FacetGroups(request, response, input.ui, translations_, SearchUrl);
   context["has_facets"] = !facet_groups.empty();
   context["facet_groups"] = std::move(facet_groups);
-  context["pagination"] = Pagination(input);
+  context["pagination"] = Pagination(request, response, input.ui, SearchUrl);
   if (request.language) {
-    SearchLink all_languages = LinkFor(input);
+    SearchLink all_languages = LinkFor(request, input.ui);
     all_languages.language.reset();
     context["all_languages_url"] = SearchUrl(all_languages);
   }
@@ -204,7 +205,7 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
     context["showing_results_for"] = mstch::map{{"corrected", *response.showing_results_for},
                                                 {"typed", request.query}};
   } else if (response.did_you_mean && !response.did_you_mean->empty()) {
-    SearchLink corrected = LinkFor(input);
+    SearchLink corrected = LinkFor(request, input.ui);
     corrected.query = *response.did_you_mean;
     context["did_you_mean"] =
         mstch::map{{"text", *response.did_you_mean}, {"url", SearchUrl(corrected)}};

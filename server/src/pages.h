@@ -1,16 +1,20 @@
 // File: pages.h
-// Builds the view of each HTML page (home, search results, article, error)
-// from search/ types and renders it through the templates. Links are built
-// here, in one place, so every link keeps the interface language (`ui=`) and
-// the filters the page was reached with.
+// Builds the view of each HTML page (home, search results, article, error;
+// the agent pages in agent_pages.cc) from search/ types and renders it
+// through the templates. Links are built here, in one place, so every link
+// keeps the interface language (`ui=`) and the filters the page was reached
+// with.
 //
 // Page language: `ui=`, then `lang=`, then Accept-Language, then English
 // (see routes.cc). On /search, `lang=` also filters results; the "search in
 // all languages" link drops `lang=` and keeps `ui=`.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <mstch/mstch.hpp>
 
@@ -20,6 +24,36 @@
 #include "templates.h"
 
 namespace helpdex::server {
+
+// What every agent page shows in its header, and where its links go.
+struct AgentPageContext {
+  Language ui = Language::kEnglish;
+  std::string agent_name;  // "" on the sign-in page (no account bar)
+  std::string csrf_token;  // the session's token, for the sign-out form
+  // "https://host" for the source links in copied answers (a customer opens
+  // them from an e-mail); "" keeps them relative.
+  std::string origin;
+  // This page's address in another interface language.
+  std::function<std::string(Language)> url_for_ui;
+};
+
+// The agent console: the request as parsed, the reply language and, unless
+// the query was empty, the searcher's response (with reply material).
+struct AgentSearchInput {
+  AgentPageContext page;
+  const search::SearchRequest* request = nullptr;
+  const search::SearchResponse* response = nullptr;  // nullptr: empty query
+  Language reply = Language::kEnglish;               // the answers shown
+  std::optional<Language> requested_reply;           // reply= as given, kept in links
+};
+
+struct AgentLoginInput {
+  Language ui = Language::kEnglish;
+  std::string next;        // a checked local path
+  std::string name;        // echoed back after a failed attempt
+  std::string csrf_token;  // the double-submit token, also set as a cookie
+  std::string message_key; // i18n key of a notice ("" for none)
+};
 
 // What a search page shows: the request as parsed and, unless the query was
 // empty, the searcher's response.
@@ -40,9 +74,23 @@ class PageRenderer {
   // The error page for `error` (templates/error.html), in the UI language.
   std::string ErrorPage(const ApiError& error, Language ui) const;
 
+  // Agent pages (agent_pages.cc). Only ever rendered for a signed-in agent,
+  // except the sign-in page.
+  std::string AgentLogin(const AgentLoginInput& input) const;
+  std::string AgentConsole(const AgentSearchInput& input) const;
+  std::string AgentTicket(const AgentPageContext& page, const search::DocumentRecord& ticket,
+                          const std::vector<search::DocumentLink>& related) const;
+  std::string AgentArticle(const AgentPageContext& page, const search::Article& article,
+                           const std::vector<search::DocumentLink>& related) const;
+
  private:
   // The context every page shares: <html lang>, strings, title, search box.
   mstch::map BaseContext(Language ui, const std::string& title) const;
+  // BaseContext plus the agent header (name, sign-out form) and footer links
+  // that stay on the agent page.
+  mstch::map AgentBaseContext(const AgentPageContext& page, const std::string& title) const;
+  // Links to documents for an agent ("related articles"), to the agent pages.
+  mstch::array AgentLinks(const std::vector<search::DocumentLink>& links, Language ui) const;
 
   Translations translations_;
   TemplateSet templates_;
@@ -60,5 +108,18 @@ struct SearchLink {
   Language ui = Language::kEnglish;
 };
 std::string SearchUrl(const SearchLink& link);
+// The agent console's URL for the same filters; `reply` is kept when the
+// agent chose one.
+std::string AgentSearchUrl(const SearchLink& link, std::optional<Language> reply);
+
+// Shared by the public search page and the agent console: facet links and
+// page links, with URLs from `url_of`.
+using SearchUrlBuilder = std::function<std::string(const SearchLink&)>;
+SearchLink LinkFor(const search::SearchRequest& request, Language ui);
+mstch::array FacetGroups(const search::SearchRequest& request,
+                         const search::SearchResponse& response, Language ui,
+                         const Translations& translations, const SearchUrlBuilder& url_of);
+mstch::map Pagination(const search::SearchRequest& request, const search::SearchResponse& response,
+                      Language ui, const SearchUrlBuilder& url_of);
 
 }  // namespace helpdex::server

@@ -131,6 +131,34 @@ Result<std::optional<std::string>> DecodeParameter(std::string_view name,
   return decoded;
 }
 
+Result<FormFields> ParseFormBody(std::string_view body) {
+  FormFields fields;
+  size_t count = 0;
+  for (std::string_view pair : Split(body, '&')) {
+    if (pair.empty()) continue;  // "a=1&&b=2" and a trailing '&' are harmless
+    if (++count > kMaxFormFields) return ParameterError("body", "the form has too many fields");
+    size_t equals = pair.find('=');
+    std::string_view raw_name = pair.substr(0, equals);
+    std::string_view raw_value = equals == std::string_view::npos ? "" : pair.substr(equals + 1);
+    std::optional<std::string> name = PercentDecode(raw_name);
+    if (!name || name->empty() || name->find('\0') != std::string::npos || !IsValidUtf8(*name)) {
+      return ParameterError("body", "the form has a malformed field name");
+    }
+    // The field's own value goes through the same checks as a query value.
+    Result<std::optional<std::string>> value = DecodeParameter(
+        *name, [raw_value](std::string_view) { return std::optional<std::string>(raw_value); });
+    if (!value.ok()) return value.error();
+    fields.emplace(std::move(*name), std::move(**value));  // emplace keeps the first
+  }
+  return fields;
+}
+
+std::optional<std::string> FormValue(const FormFields& fields, std::string_view name) {
+  auto found = fields.find(name);
+  if (found == fields.end()) return std::nullopt;
+  return found->second;
+}
+
 Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source) {
   search::SearchRequest request;
 

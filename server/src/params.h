@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,20 @@ bool IsValidUtf8(std::string_view text);
 // a malformed escape, a NUL byte or invalid UTF-8. nullopt when absent.
 Result<std::optional<std::string>> DecodeParameter(std::string_view name,
                                                    const RawParameterSource& source);
+
+// The fields of an application/x-www-form-urlencoded body (the agent sign-in
+// and sign-out forms), decoded and validated like query values. A repeated
+// field keeps its first value, as query parameters do.
+using FormFields = std::map<std::string, std::string, std::less<>>;
+inline constexpr size_t kMaxFormFields = 32;
+
+// kInvalidInput (where = the field's name, or "body" when the name itself is
+// malformed or there are more than kMaxFormFields fields). The body's size is
+// bounded by Pistache's maxRequestSize before it gets here.
+Result<FormFields> ParseFormBody(std::string_view body);
+
+// The value of a form field, or nullopt when the form lacks it.
+std::optional<std::string> FormValue(const FormFields& fields, std::string_view name);
 
 // The search parameters shared by /api/search and /search:
 //   q     free text ("" when absent)

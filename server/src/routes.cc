@@ -16,6 +16,12 @@ namespace {
 using Pistache::Rest::Request;
 namespace Rest = Pistache::Rest;
 
+const char kFallbackErrorPage[] =
+    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>"
+    "<body><main><h1>Something went wrong</h1></main></body></html>";
+
+}  // namespace
+
 RawParameterSource QuerySource(const Request& request) {
   return [&request](std::string_view name) { return request.query().get(std::string(name)); };
 }
@@ -32,41 +38,65 @@ void LogLine(const nlohmann::ordered_json& fields) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-const char kFallbackErrorPage[] =
-    "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>"
-    "<body><main><h1>Something went wrong</h1></main></body></html>";
-
-}  // namespace
-
-Routes::Routes(std::shared_ptr<search::Index> index, PageRenderer pages, StaticAssets assets)
-    : index_(std::move(index)), pages_(std::move(pages)), assets_(std::move(assets)) {}
+Routes::Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
+               AgentAuth agent_auth, PageRenderer pages, StaticAssets assets)
+    : index_(std::move(index)),
+      agent_index_(std::move(agent_index)),
+      agent_auth_(std::move(agent_auth)),
+      pages_(std::move(pages)),
+      assets_(std::move(assets)) {}
 
 void Routes::AddTo(Rest::Router& router) {
-  Rest::Routes::Get(router, "/healthz", Wrap("healthz", true, &Routes::Healthz));
-  Rest::Routes::Get(router, "/readyz", Wrap("readyz", true, &Routes::Readyz));
-  Rest::Routes::Get(router, "/metrics", Wrap("metrics", true, &Routes::MetricsText));
-  Rest::Routes::Get(router, "/api/search", Wrap("api_search", true, &Routes::ApiSearch));
-  Rest::Routes::Get(router, "/", Wrap("home", false, &Routes::HomePage));
-  Rest::Routes::Get(router, "/search", Wrap("search", false, &Routes::SearchPage));
-  Rest::Routes::Get(router, "/articles/:slug", Wrap("article", false, &Routes::ArticlePage));
-  Rest::Routes::Get(router, "/static/:name", Wrap("static", false, &Routes::StaticFile));
+  Rest::Routes::Get(router, "/healthz", Wrap("healthz", Kind::kApi, &Routes::Healthz));
+  Rest::Routes::Get(router, "/readyz", Wrap("readyz", Kind::kApi, &Routes::Readyz));
+  Rest::Routes::Get(router, "/metrics", Wrap("metrics", Kind::kApi, &Routes::MetricsText));
+  Rest::Routes::Get(router, "/api/search", Wrap("api_search", Kind::kApi, &Routes::ApiSearch));
+  Rest::Routes::Get(router, "/", Wrap("home", Kind::kPage, &Routes::HomePage));
+  Rest::Routes::Get(router, "/search", Wrap("search", Kind::kPage, &Routes::SearchPage));
+  Rest::Routes::Get(router, "/articles/:slug", Wrap("article", Kind::kPage, &Routes::ArticlePage));
+  Rest::Routes::Get(router, "/static/:name", Wrap("static", Kind::kPage, &Routes::StaticFile));
+
+  // Agent routes: everything but the sign-in form needs an agent.
+  Rest::Routes::Get(router, "/agent/login", Wrap("agent_login", Kind::kAgentPage, &Routes::AgentLoginPage));
+  Rest::Routes::Post(router, "/agent/login",
+                     Wrap("agent_login_submit", Kind::kAgentPage, &Routes::AgentLoginSubmit));
+  Rest::Routes::Post(router, "/agent/logout", WrapAgent("agent_logout", Kind::kAgentPage, &Routes::AgentLogout));
+  Rest::Routes::Get(router, "/agent", WrapAgent("agent_console", Kind::kAgentPage, &Routes::AgentConsole));
+  Rest::Routes::Get(router, "/agent/tickets/:id",
+                    WrapAgent("agent_ticket", Kind::kAgentPage, &Routes::AgentTicketPage));
+  Rest::Routes::Get(router, "/agent/articles/:slug",
+                    WrapAgent("agent_article", Kind::kAgentPage, &Routes::AgentArticlePage));
+  Rest::Routes::Get(router, "/api/agent/search",
+                    WrapAgent("api_agent_search", Kind::kAgentApi, &Routes::ApiAgentSearch));
+  Rest::Routes::Get(router, "/api/agent/related",
+                    WrapAgent("api_agent_related", Kind::kAgentApi, &Routes::ApiAgentRelated));
+
   // The API answers in JSON and pages in HTML even for unknown paths.
-  Rest::Routes::NotFound(router, Wrap("not_found", false, &Routes::NotFound));
+  Rest::Routes::NotFound(router, Wrap("not_found", Kind::kPage, &Routes::NotFound));
 }
 
-Rest::Route::Handler Routes::Wrap(const char* route_name, bool api, Handler handler) {
-  return [this, route_name, api, handler](const Request& request,
-                                          Pistache::Http::ResponseWriter writer) {
+Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind, Handler handler) {
+  return Wrap(route_name, kind, [this, handler](const Request& request) { return (this->*handler)(request); });
+}
+
+Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
+                                  std::function<HttpResponse(const Request&)> handler) {
+  const bool api = kind == Kind::kApi || kind == Kind::kAgentApi;
+  const bool agent = kind == Kind::kAgentPage || kind == Kind::kAgentApi;
+  return [this, route_name, api, agent, handler = std::move(handler)](
+             const Request& request, Pistache::Http::ResponseWriter writer) {
     auto start = std::chrono::steady_clock::now();
     std::optional<HttpResponse> response;
     try {
-      response = (this->*handler)(request);
+      response = handler(request);
     } catch (const std::exception& error) {
       LogLine({{"level", "error"}, {"route", route_name}, {"exception", error.what()}});
     } catch (...) {
       LogLine({{"level", "error"}, {"route", route_name}, {"exception", "unknown"}});
     }
     if (!response) response = InternalErrorResponse(api);
+    // Errors and redirects included: an agent response is for one agent.
+    if (agent) MarkAgentPrivate(*response);
     try {
       Send(*response, writer);
     } catch (const std::exception& error) {
@@ -116,14 +146,15 @@ HttpResponse Routes::MetricsText(const Request&) {
   return response;
 }
 
-Result<search::SearchResponse> Routes::RunSearch(const search::SearchRequest& request) {
+Result<search::SearchResponse> Routes::RunSearch(search::Index& index,
+                                                const search::SearchRequest& request) {
   if (IsBlank(request.query)) {
     search::SearchResponse empty;
     empty.page = request.page;
     empty.page_size = request.page_size;
     return empty;
   }
-  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  Result<std::shared_ptr<search::Searcher>> searcher = index.AcquireSearcher();
   if (!searcher.ok()) return searcher.error();
   return (*searcher)->Search(request);
 }
@@ -133,7 +164,7 @@ HttpResponse Routes::ApiSearch(const Request& http) {
   if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
   Result<search::SearchRequest> request = search::NormalizeRequest(std::move(*parsed));
   if (!request.ok()) return ApiErrorResponse(ToApiError(request.error()));
-  Result<search::SearchResponse> result = RunSearch(*request);
+  Result<search::SearchResponse> result = RunSearch(*index_, *request);
   if (!result.ok()) {
     if (result.error().code == ErrorCode::kInternal) {
       LogLine({{"level", "error"}, {"route", "api_search"}, {"error", result.error().ToString()}});
@@ -177,7 +208,7 @@ HttpResponse Routes::SearchPage(const Request& http) {
   if (!request.ok()) return ErrorPage(ToApiError(request.error()), ui);
   request->query_language = ui;  // analysis hint; lang= stays the only filter
   SearchPageInput input{ui, &*request, nullptr};
-  Result<search::SearchResponse> result = RunSearch(*request);
+  Result<search::SearchResponse> result = RunSearch(*index_, *request);
   if (!result.ok()) return ErrorPage(ToApiError(result.error()), ui);
   if (!IsBlank(request->query)) input.response = &*result;
   HttpResponse response = HtmlResponse(200, pages_.SearchResults(input), LanguageCode(ui));

@@ -3,33 +3,62 @@
 // is wrapped once (Wrap in routes.cc): an escaped exception becomes a logged
 // 500 with a generic body, and every response is counted and logged as one
 // JSON line on stderr (route, status, milliseconds; never query text).
+//
+// Two indexes: `index_` (public database only) serves every public route;
+// `agent_index_` (public + agent databases) serves only the agent routes
+// (agent_routes.cc), which WrapAgent() lets through for a signed-in agent
+// only and marks `Cache-Control: no-store`.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
 #include <pistache/router.h>
 
+#include "agent_auth.h"
 #include "helpdex/search/searcher.h"
 #include "http_response.h"
 #include "metrics.h"
 #include "pages.h"
+#include "params.h"
 #include "templates.h"
 
 namespace helpdex::server {
 
+// Shared by routes.cc and agent_routes.cc.
+RawParameterSource QuerySource(const Pistache::Rest::Request& request);
+bool IsBlank(std::string_view text);
+// One JSON line on stderr (never query text, names or secrets).
+void LogLine(const nlohmann::ordered_json& fields);
+
 class Routes {
  public:
-  Routes(std::shared_ptr<search::Index> index, PageRenderer pages, StaticAssets assets);
+  // `agent_index` may be null (it could not be opened): agent routes then
+  // answer 503 index_unavailable.
+  Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
+         AgentAuth agent_auth, PageRenderer pages, StaticAssets assets);
 
   // Adds every route and the not-found handler. Call before router.handler(),
   // which copies the router.
   void AddTo(Pistache::Rest::Router& router);
 
  private:
-  using Handler = HttpResponse (Routes::*)(const Pistache::Rest::Request&);
+  using Request = Pistache::Rest::Request;
+  using Handler = HttpResponse (Routes::*)(const Request&);
+  // An agent route's handler, called only for an authenticated agent.
+  using AgentHandler = HttpResponse (Routes::*)(const Request&, const AgentRequest&,
+                                                const AuthenticatedAgent&);
+  // JSON or HTML errors; agent routes are never cacheable by anyone.
+  enum class Kind { kPage, kApi, kAgentPage, kAgentApi };
 
-  Pistache::Rest::Route::Handler Wrap(const char* route_name, bool api, Handler handler);
+  Pistache::Rest::Route::Handler Wrap(const char* route_name, Kind kind,
+                                      std::function<HttpResponse(const Request&)> handler);
+  Pistache::Rest::Route::Handler Wrap(const char* route_name, Kind kind, Handler handler);
+  // Authenticates first: an API route needs a Bearer token or the session
+  // cookie (else 401 JSON), a page the session cookie (else 303 to sign-in).
+  Pistache::Rest::Route::Handler WrapAgent(const char* route_name, Kind kind, AgentHandler handler);
 
   HttpResponse Healthz(const Pistache::Rest::Request& request);
   HttpResponse Readyz(const Pistache::Rest::Request& request);
@@ -41,16 +70,45 @@ class Routes {
   HttpResponse StaticFile(const Pistache::Rest::Request& request);
   HttpResponse NotFound(const Pistache::Rest::Request& request);
 
+  // Agent routes (agent_routes.cc).
+  HttpResponse AgentLoginPage(const Request& http);
+  HttpResponse AgentLoginSubmit(const Request& http);
+  HttpResponse AgentLogout(const Request& http, const AgentRequest& request,
+                           const AuthenticatedAgent& agent);
+  HttpResponse AgentConsole(const Request& http, const AgentRequest& request,
+                            const AuthenticatedAgent& agent);
+  HttpResponse AgentTicketPage(const Request& http, const AgentRequest& request,
+                               const AuthenticatedAgent& agent);
+  HttpResponse AgentArticlePage(const Request& http, const AgentRequest& request,
+                                const AuthenticatedAgent& agent);
+  HttpResponse ApiAgentSearch(const Request& http, const AgentRequest& request,
+                              const AuthenticatedAgent& agent);
+  HttpResponse ApiAgentRelated(const Request& http, const AgentRequest& request,
+                               const AuthenticatedAgent& agent);
+  // The sign-in page with a fresh double-submit token (and its cookie).
+  HttpResponse AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
+                                  const std::string& next, const std::string& name,
+                                  const std::string& message_key);
+  // The header, footer links and copy-link origin of an agent page.
+  AgentPageContext AgentPage(const AgentRequest& request, const AuthenticatedAgent& agent,
+                             Language ui, std::function<std::string(Language)> url_for_ui);
+  // The agent's interface language: ui=, Accept-Language, English (lang= is
+  // a results filter on the console, not the agent's language).
+  Language AgentLanguage(const Request& request);
+
   // Runs a search (an empty query gives an empty response without touching
   // the index).
-  Result<search::SearchResponse> RunSearch(const search::SearchRequest& request);
+  Result<search::SearchResponse> RunSearch(search::Index& index,
+                                           const search::SearchRequest& request);
   HttpResponse ErrorPage(const ApiError& error, Language ui);
   // The generic 500, as JSON for the API and as a page otherwise. Never throws.
   HttpResponse InternalErrorResponse(bool api);
   // The interface language of a page: ui=, lang=, Accept-Language, English.
   Language PageLanguage(const Pistache::Rest::Request& request);
 
-  std::shared_ptr<search::Index> index_;
+  std::shared_ptr<search::Index> index_;        // public database only
+  std::shared_ptr<search::Index> agent_index_;  // public + agent; may be null
+  AgentAuth agent_auth_;
   PageRenderer pages_;
   StaticAssets assets_;
   Metrics metrics_;

@@ -7,6 +7,7 @@
 #include <pistache/endpoint.h>
 #include <pistache/router.h>
 
+#include "helpdex/server/agents.h"
 #include "routes.h"
 
 namespace helpdex::server {
@@ -97,15 +98,36 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     }
   }
 
-  // The public server opens only the public database (design.md: nothing
-  // agent-only may be reachable through it).
+  // Without a data directory nobody can sign in: the agent routes answer
+  // 401 / the sign-in page, and the public site works as before.
+  std::shared_ptr<AgentStore> agents;
+  if (!options.data_dir.empty()) {
+    Result<std::unique_ptr<AgentStore>> store = AgentStore::Open(options.data_dir);
+    if (!store.ok()) return store.error();
+    agents = std::move(*store);
+  }
+
+  // Public routes get an Index over the public database only (design.md:
+  // nothing agent-only may be reachable through them); the agent routes get
+  // their own Index over both databases.
   Result<std::shared_ptr<search::Index>> index =
       search::Index::Open(options.index_dir, search::Viewer::Public());
   if (!index.ok()) return index.error();
+  std::shared_ptr<search::Index> agent_index;
+  Result<std::shared_ptr<search::Index>> opened_agent_index =
+      search::Index::Open(options.index_dir, search::Viewer::Agent());
+  if (opened_agent_index.ok()) {
+    agent_index = std::move(*opened_agent_index);
+  } else {
+    // The public site still serves; agent routes answer 503 index_unavailable.
+    LogLine({{"level", "error"},
+             {"event", "agent_index_unavailable"},
+             {"error", opened_agent_index.error().ToString()}});
+  }
 
   auto routes = std::make_unique<Routes>(
-      std::move(*index), PageRenderer(std::move(*translations), std::move(*templates)),
-      std::move(*assets));
+      std::move(*index), std::move(agent_index), AgentAuth(std::move(agents), options.secure_cookies),
+      PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets));
   auto server = std::make_unique<PistacheServer>(std::move(routes));
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

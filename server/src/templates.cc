@@ -8,8 +8,10 @@
 namespace helpdex::server {
 namespace {
 
-constexpr const char* kPageNames[] = {"home", "search", "article", "error"};
-constexpr const char* kPartialNames[] = {"header", "footer", "search_form"};
+constexpr const char* kPageNames[] = {"home",        "search",       "article",      "error",
+                                     "agent_login", "agent",        "agent_ticket", "agent_article"};
+constexpr const char* kPartialNames[] = {"header", "footer", "search_form", "agent_header",
+                                         "agent_answer"};
 
 struct AssetSpec {
   const char* name;
@@ -18,6 +20,9 @@ struct AssetSpec {
 constexpr AssetSpec kAssetWhitelist[] = {
     {"style.css", "text/css; charset=utf-8"},
     {"favicon.svg", "image/svg+xml"},
+    // The agent console's copy buttons and answer-language picker; pages
+    // carry no inline script (CSP), only <script src>.
+    {"agent.js", "text/javascript; charset=utf-8"},
 };
 
 std::optional<std::string> ReadFile(const std::filesystem::path& path) {

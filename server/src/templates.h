@@ -19,9 +19,9 @@ namespace helpdex::server {
 
 class TemplateSet {
  public:
-  // Reads the page templates (home, search, article, error: NAME.html) and the
-  // partials (partials/NAME.html, used as {{> NAME}}). kInvalidInput naming
-  // the file when one is missing.
+  // Reads the page templates (home, search, article, error and the agent
+  // pages: NAME.html) and the partials (partials/NAME.html, used as
+  // {{> NAME}}). kInvalidInput naming the file when one is missing.
   static Result<TemplateSet> Load(const std::string& dir);
 
   // Renders a page template. {{x}} is HTML-escaped by mstch; {{{x}}} is raw

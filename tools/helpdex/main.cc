@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "agent_command.h"
 #include "helpdex/eval/eval.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/json.h"
@@ -26,6 +27,16 @@ int RunIndex(const helpdex::indexer::IndexOptions& options) {
       "(%.2f s)\n",
       report->generation, report->indexed, report->reused, report->removed, report->failed,
       report->public_documents, report->agent_documents, report->seconds);
+  if (report->tickets_skipped > 0 || report->redactions.Total() > 0) {
+    std::printf("tickets: %d not solved or closed, skipped; redacted", report->tickets_skipped);
+    if (report->redactions.Total() == 0) std::printf(" nothing");
+    const char* separator = " ";
+    for (const auto& [kind, count] : report->redactions.by_kind) {
+      std::printf("%s%d %s", separator, count, kind.c_str());
+      separator = ", ";
+    }
+    std::printf("\n");
+  }
   if (report->failed > 0) {
     std::fprintf(stderr, "helpdex index: %d file%s failed; every other file was indexed\n", report->failed,
                  report->failed == 1 ? "" : "s");
@@ -141,6 +152,9 @@ int main(int argc, char** argv) {
   index->add_option("--docs", index_options.docs_files,
                     "Documents in the evaluation format (JSON Lines, gzipped or not), as public articles")
       ->check(CLI::ExistingFile);
+  index->add_option("--tickets", index_options.tickets_files,
+                    "Resolved tickets (JSON Lines, CSV or a Zendesk JSON export), redacted into the agent index")
+      ->check(CLI::ExistingFile);
   index->add_option("--index", index_options.index_dir, "Index directory to publish into")->required();
   index->add_flag("--full", index_options.full_rebuild, "Re-analyse every file, even unchanged ones");
 
@@ -176,11 +190,14 @@ int main(int argc, char** argv) {
       ->required();
   eval->add_flag("--json", eval_json, "Print one JSON object");
 
+  CLI::App* agent = helpdex::cli::AddAgentCommand(app);
+
   CLI11_PARSE(app, argc, argv);
 
   if (index->parsed()) {
-    if (index_options.content_dir.empty() && index_options.docs_files.empty()) {
-      std::cerr << "helpdex index: give --content DIR and/or --docs FILE\n";
+    if (index_options.content_dir.empty() && index_options.docs_files.empty() &&
+        index_options.tickets_files.empty()) {
+      std::cerr << "helpdex index: give --content DIR, --tickets FILE and/or --docs FILE\n";
       return 2;
     }
     return RunIndex(index_options);
@@ -188,5 +205,6 @@ int main(int argc, char** argv) {
   if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
   if (serve->parsed()) return RunServe(serve_options);
   if (eval->parsed()) return RunEval(eval_dataset, eval_json);
+  if (agent->parsed()) return helpdex::cli::RunAgentCommand(agent);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "helpdex/indexer/redaction.h"
 #include "helpdex/search/error.h"
 
 namespace helpdex::indexer {
@@ -23,6 +24,9 @@ struct IndexOptions {
   std::string index_dir;                 // the published index directory
   bool full_rebuild = false;             // re-analyse every file, ignore the live generation
   int keep_generations = 3;              // old generations kept for readers still using them
+  // Resolved-ticket exports (see tickets.h), redacted into the agent database.
+  // A ticket no longer in any of them (or no longer solved) leaves the index.
+  std::vector<std::string> tickets_files;
 };
 
 struct IndexReport {
@@ -32,6 +36,8 @@ struct IndexReport {
   int failed = 0;    // files (or records) that could not be indexed
   int public_documents = 0;
   int agent_documents = 0;
+  int tickets_skipped = 0;      // tickets read but not solved or closed
+  RedactionCounts redactions;   // personal data removed from the tickets analysed in this run
   long generation = 0;  // the generation now live
   double seconds = 0;
   std::vector<Error> errors;  // one per failed file, with file:line

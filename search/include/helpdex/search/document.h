@@ -1,5 +1,5 @@
 // File: document.h
-// DocumentRecord: one article (or, later, ticket) as the indexer hands it to
+// DocumentRecord: one article or ticket as the indexer hands it to
 // the index, and as the searcher reads it back from the document data.
 // BuildDocument() applies the schema and the language's analysis, so the
 // indexer never spells a prefix or a stemmer itself.
@@ -29,21 +29,27 @@ struct Section {
 };
 
 struct DocumentRecord {
-  std::string id;                        // front-matter id; unique in the KB
+  std::string id;                        // front-matter id (a ticket's own id); unique per type
   std::string type = "article";          // "article" or "ticket"
-  std::string title;
+  std::string title;                     // a ticket's subject
   Language language = Language::kEnglish;
   std::string slug;                      // [a-z0-9-]+, unique per language
   std::vector<std::string> tags;
   std::string audience = "public";       // "public" or "internal"
   std::string translation_key;           // shared by the translations of one article
   std::string reviewed;                  // ISO date, may be empty
-  std::string answer;                    // vetted short answer, plain text
+  std::string answer;                    // vetted short answer as written (plain text or light Markdown)
+  std::string answer_text;               // the answer as plain text ("" = answer is plain already)
+  std::string answer_html;               // the answer rendered to safe HTML ("" = escape answer)
   std::string html;                      // the body rendered to safe HTML, with heading ids
   std::vector<Section> sections;         // body split at headings
   std::string source_path;               // file the record came from, for errors and updates
   std::string source_hash;               // hash of the source bytes (change detection)
   std::string extra_json = "{}";         // unknown front-matter fields, kept as JSON
+  // Tickets only (type "ticket", audience "internal"), already redacted.
+  std::string problem;                   // what the customer wrote
+  std::string resolution;                // what the agents answered
+  std::string created;                   // ISO 8601
 };
 
 // Builds the Xapian document: weighted free text (title, headings, answer,
@@ -51,8 +57,9 @@ struct DocumentRecord {
 // the stored data. Thread-safe.
 Xapian::Document BuildDocument(const DocumentRecord& record);
 
-// The unique-id term of a record ("Q" + id), the key for replace_document().
-std::string UniqueIdTerm(std::string_view id);
+// The unique-id term of a record ("Q" + id for articles, "Qticket:" + id for
+// tickets, so that the two id spaces never clash).
+std::string UniqueIdTerm(std::string_view type, std::string_view id);
 
 // Reads a record back from a document's data. kInternal if the data is not a
 // helpdex record.
@@ -80,5 +87,9 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
 
 // URL of an article page: "/articles/SLUG?lang=LL".
 std::string ArticleUrl(const DocumentRecord& record);
+
+// Where a document is shown: public articles at ArticleUrl(), internal ones
+// at "/agent/articles/SLUG?lang=LL", tickets at "/agent/tickets/ID".
+std::string DocumentUrl(const DocumentRecord& record);
 
 }  // namespace helpdex::search

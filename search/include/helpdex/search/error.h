@@ -19,6 +19,9 @@ enum class ErrorCode {
   kQueryTooLong,      // a query over the byte limit
   kNotFound,          // no such article or document
   kUnauthorized,      // missing or wrong credentials
+  kForbidden,         // credentials are fine but the request is not allowed (CSRF, origin)
+  kConflict,          // the thing already exists (an agent name)
+  kRateLimited,       // too many attempts; try again later
   kIndexUnavailable,  // the index cannot be opened or read right now
   kInternal,          // a bug or an unexpected library failure
 };

@@ -12,9 +12,14 @@
 namespace helpdex::search {
 
 // {"query", "total", "page", "size", "results": [{"id", "type", "title", "url",
-// "lang", "snippet", "score", "section", "answer", "tags", "other_language"}],
+// "lang", "snippet", "score", "section", "answer", "tags", "other_language",
+// "audience"; tickets also "problem", "resolution", "created"; with reply
+// material "answers": [{"lang", "title", "url", "answer"}] and "related"}],
 // "facets": {"lang", "tag", "type"}, "did_you_mean", "showing_results_for",
 // "query_lang"}. `snippet` is HTML; the last three are null when unset. Invalid UTF-8 is replaced, never thrown. indent < 0: compact.
 std::string SearchResponseToJson(const SearchResponse& response, int indent = -1);
+
+// {"related": [{"id", "type", "title", "url", "lang"}]}
+std::string RelatedToJson(const std::vector<DocumentLink>& links, int indent = -1);
 
 }  // namespace helpdex::search

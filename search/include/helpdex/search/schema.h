@@ -21,6 +21,8 @@ inline constexpr std::string_view kTitle = "S";      // title words
 inline constexpr std::string_view kHeading = "XH";   // section headings
 inline constexpr std::string_view kAnswer = "XA";    // the vetted short answer
 inline constexpr std::string_view kFolded = "XF";   // every word without accents (přihlášení -> XFprihlaseni)
+inline constexpr std::string_view kProblem = "XPROB";    // a ticket's customer messages
+inline constexpr std::string_view kResolution = "XRES";  // a ticket's agent messages
 inline constexpr std::string_view kReversedStem = "XRZ";  // Norwegian stems backwards: finds compounds ending with a word
 // Body words carry no prefix; stemmed forms get kStemmed in front (Xapian's default).
 inline constexpr std::string_view kStemmed = "Z";
@@ -52,6 +54,7 @@ inline constexpr Xapian::valueno kSlotSourceHash = 5;      // hash of the source
 inline constexpr Xapian::valueno kSlotId = 6;              // the document's own id (tie-break)
 inline constexpr Xapian::valueno kSlotAudience = 7;        // "public" / "internal"
 inline constexpr Xapian::valueno kSlotSlug = 8;            // article slug (duplicate checks on reuse)
+inline constexpr Xapian::valueno kSlotCreated = 9;         // a ticket's creation time, ISO 8601
 
 inline constexpr std::string_view kTypeArticle = "article";
 inline constexpr std::string_view kTypeTicket = "ticket";

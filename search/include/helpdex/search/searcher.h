@@ -47,6 +47,29 @@ struct SearchRequest {
   std::string type;                    // "" (any), "article" or "ticket"
   int page = 1;                        // 1-based, 1..kMaxPage
   int page_size = 10;                  // 1..kMaxPageSize
+  // For the agent console: each article's answer in every language it is
+  // translated to, and for each result the articles related to it (for a
+  // ticket: the articles that cover its problem). Costs a query per result.
+  bool with_reply_material = false;
+};
+
+// Another language's version of an article's vetted answer.
+struct TranslatedAnswer {
+  std::string lang;
+  std::string title;
+  std::string url;
+  std::string answer;       // plain text or light Markdown, as the writer wrote it
+  std::string answer_text;  // as plain text
+  std::string answer_html;  // rendered, safe HTML
+};
+
+// A link to a document, for "related articles".
+struct DocumentLink {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::string url;
+  std::string lang;
 };
 
 struct SearchResult {
@@ -58,10 +81,19 @@ struct SearchResult {
   std::string snippet;         // HTML: escaped text with <mark>…</mark>
   double score = 0;
   std::string section_title;   // heading of the matched section, "" for the intro
-  std::string answer;          // vetted short answer (plain text)
+  std::string answer;          // vetted short answer as written (plain text or light Markdown)
+  std::string answer_text;     // the same as plain text (for pasting into a plain-text reply)
+  std::string answer_html;     // the same rendered to safe HTML (cmark, no raw HTML)
   std::vector<std::string> tags;
   std::string audience;
   bool other_language = false; // in another language than the query's (when that is known)
+  // Tickets (agent search only): the redacted problem and resolution.
+  std::string problem;
+  std::string resolution;
+  std::string created;
+  // Only with SearchRequest::with_reply_material.
+  std::vector<TranslatedAnswer> answers;  // this article's answer in its other languages
+  std::vector<DocumentLink> related;      // related articles ("more like this")
 };
 
 struct SearchResponse {
@@ -135,6 +167,17 @@ class Searcher {
   // The article with this slug, in `language` when several languages share the
   // slug (any language otherwise). kNotFound if there is none visible.
   Result<Article> GetArticle(const std::string& slug, std::optional<Language> language);
+
+  // A ticket by its id. kNotFound for a public viewer (the public database
+  // holds no tickets) and for an unknown id.
+  Result<DocumentRecord> GetTicket(const std::string& id);
+
+  // Articles like the document ("more like this": its most distinctive terms,
+  // Xapian's relevance-set expansion), visible to the viewer, best first,
+  // without the document itself and its translations. `type` is "article" or
+  // "ticket". kNotFound for an unknown (or invisible) document.
+  Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id,
+                                                     size_t limit = 5);
 
   // Documents in this generation visible to the viewer.
   size_t DocumentCount();

@@ -22,12 +22,19 @@ struct ServerOptions {
   std::string address = "0.0.0.0";   // "127.0.0.1" for loopback only
   uint16_t port = 8080;              // 0 = any free port
   int threads = 2;                   // Pistache worker threads
+  // Always mark agent cookies Secure. Pistache serves plain HTTP, so a request
+  // counts as TLS only when a proxy says `X-Forwarded-Proto: https`; set this
+  // when every client reaches the server through HTTPS.
+  bool secure_cookies = false;
 };
 
 class Server {
  public:
-  // Opens the index (public database only), loads templates and starts
-  // serving on background threads. kIndexUnavailable / kInvalidInput on failure.
+  // Opens the public index (public database only), the agent index (public +
+  // agent databases; if it cannot be opened the agent routes answer 503 and
+  // the public site still works) and DATA_DIR/agents.db, loads templates and
+  // starts serving on background threads. kIndexUnavailable / kInvalidInput
+  // on failure.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   virtual ~Server() = default;

@@ -1,0 +1,307 @@
+// The agent routes of Routes (declared in routes.h): sign-in, sign-out, the
+// console, ticket and article pages, and the agent API. Authentication and
+// CSRF rules live in agent_auth.h; WrapAgent() applies them before any
+// handler here runs, and Wrap() marks every response `no-store`.
+//
+// Only `agent_index_` is used here, and only here: public routes never see
+// tickets or internal articles.
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "helpdex/search/json.h"
+#include "routes.h"
+
+namespace helpdex::server {
+namespace {
+
+using Pistache::Rest::Request;
+namespace Rest = Pistache::Rest;
+
+constexpr size_t kRelatedLimit = 5;
+// Ticket ids come from exports and may hold any text, but not this much.
+constexpr size_t kMaxTicketIdBytes = 256;
+
+std::string Code(Language language) { return std::string(LanguageCode(language)); }
+
+ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
+
+std::string RawHeaderValue(const Request& request, const char* name) {
+  auto header = request.headers().tryGetRaw(name);
+  return header ? header->value() : std::string();
+}
+
+// The form of a POST. An empty body is an empty form (a sign-out by fetch()
+// sends its token in X-Helpdex-CSRF); any other content type is refused.
+Result<FormFields> ReadForm(const Request& http) {
+  if (http.body().empty()) return FormFields{};
+  std::string type = RawHeaderValue(http, "Content-Type");
+  std::string media = type.substr(0, type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (media != "application/x-www-form-urlencoded") {
+    return Error{ErrorCode::kInvalidInput, "the body must be application/x-www-form-urlencoded", "body"};
+  }
+  return ParseFormBody(http.body());
+}
+
+// A decoded query value, or "" when absent or malformed.
+std::string QueryValue(const Request& http, std::string_view name) {
+  Result<std::optional<std::string>> value = DecodeParameter(name, QuerySource(http));
+  return value.ok() && *value ? **value : std::string();
+}
+
+}  // namespace
+
+Rest::Route::Handler Routes::WrapAgent(const char* route_name, Kind kind, AgentHandler handler) {
+  const bool api = kind == Kind::kAgentApi;
+  return Wrap(route_name, kind, [this, api, handler](const Request& http) {
+    AgentRequest request = ReadAgentRequest(http);
+    std::optional<AuthenticatedAgent> agent =
+        api ? agent_auth_.ApiAgent(request) : agent_auth_.PageAgent(request);
+    if (agent) return (this->*handler)(http, request, *agent);
+    if (api) {
+      HttpResponse response = ApiErrorResponse(Generic(ApiErrorCode::kUnauthorized));
+      SetHeader(response, "WWW-Authenticate", "Bearer realm=\"helpdex\"");
+      return response;
+    }
+    // Back to this page after signing in; only a GET can be repeated.
+    std::string next = http.method() == Pistache::Http::Method::Get
+                           ? http.resource() + http.query().as_str()
+                           : std::string("/agent");
+    std::string location = "/agent/login?next=" + UrlEncode(SafeNextPath(next));
+    if (std::optional<Language> ui = ParseLanguage(QueryValue(http, "ui"))) {
+      location += "&ui=" + Code(*ui);
+    }
+    return SeeOther(location);
+  });
+}
+
+Language Routes::AgentLanguage(const Request& http) {
+  if (std::optional<Language> language = ParseLanguage(QueryValue(http, "ui"))) return *language;
+  if (auto header = http.headers().tryGetRaw("Accept-Language")) {
+    if (std::optional<Language> language = PreferredLanguage(header->value())) return *language;
+  }
+  return Language::kEnglish;
+}
+
+AgentPageContext Routes::AgentPage(const AgentRequest& request, const AuthenticatedAgent& agent,
+                                   Language ui, std::function<std::string(Language)> url_for_ui) {
+  AgentPageContext page;
+  page.ui = ui;
+  page.agent_name = agent.name;
+  page.csrf_token = agent.session ? agent.session->csrf_token : std::string();
+  std::string host = SafeHost(request.host);
+  if (!host.empty()) page.origin = (agent_auth_.IsTls(request) ? "https://" : "http://") + host;
+  page.url_for_ui = std::move(url_for_ui);
+  return page;
+}
+
+HttpResponse Routes::AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
+                                        const std::string& next, const std::string& name,
+                                        const std::string& message_key) {
+  std::optional<std::string> token = AgentAuth::NewLoginCsrfToken();
+  if (!token) return InternalErrorResponse(false);
+  Language ui = AgentLanguage(http);
+  AgentLoginInput input{ui, next, name, *token, message_key};
+  HttpResponse response = HtmlResponse(status, pages_.AgentLogin(input), LanguageCode(ui));
+  response.cookies.push_back(agent_auth_.LoginCsrfCookie(request, *token));
+  return response;
+}
+
+HttpResponse Routes::AgentLoginPage(const Request& http) {
+  AgentRequest request = ReadAgentRequest(http);
+  std::string next = SafeNextPath(QueryValue(http, "next"));
+  // Signed in already: nothing to do here (a GET changes no state).
+  if (agent_auth_.PageAgent(request)) return SeeOther(next);
+  return AgentLoginResponse(200, http, request, next, "", "");
+}
+
+HttpResponse Routes::AgentLoginSubmit(const Request& http) {
+  AgentRequest request = ReadAgentRequest(http);
+  Result<FormFields> form = ReadForm(http);
+  if (!form.ok()) return ErrorPage(ToApiError(form.error()), AgentLanguage(http));
+  std::string next = SafeNextPath(FormValue(*form, "next").value_or(""));
+  std::string name = FormValue(*form, "name").value_or("");
+  // A foreign site's form, or a form older than its token: show a fresh one.
+  if (!agent_auth_.SameOrigin(request) || !agent_auth_.LoginCsrfMatches(request, FormValue(*form, kCsrfField))) {
+    return AgentLoginResponse(403, http, request, next, name, "agent_form_expired");
+  }
+  Result<NewSession> session = agent_auth_.SignIn(name, FormValue(*form, "password").value_or(""), request);
+  if (!session.ok()) {
+    switch (session.error().code) {
+      case ErrorCode::kRateLimited:
+        return AgentLoginResponse(429, http, request, next, name, "agent_rate_limited");
+      case ErrorCode::kUnauthorized:
+      case ErrorCode::kInvalidInput:
+      case ErrorCode::kNotFound:
+        // One message whatever was wrong: no hint whether the name exists.
+        return AgentLoginResponse(401, http, request, next, name, "agent_sign_in_failed");
+      default:
+        LogLine({{"level", "error"}, {"route", "agent_login_submit"}, {"error", session.error().ToString()}});
+        return InternalErrorResponse(false);
+    }
+  }
+  HttpResponse response = SeeOther(next);
+  response.cookies.push_back(agent_auth_.SessionCookie(request, std::move(session->cookie_value)));
+  response.cookies.push_back(agent_auth_.ExpiredLoginCsrfCookie(request));
+  return response;
+}
+
+HttpResponse Routes::AgentLogout(const Request& http, const AgentRequest& request,
+                                 const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  Result<FormFields> form = ReadForm(http);
+  if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
+  if (!agent_auth_.SameOrigin(request) ||
+      !agent_auth_.SessionCsrfMatches(agent, request, FormValue(*form, kCsrfField))) {
+    return ErrorPage(Generic(ApiErrorCode::kForbidden), ui);
+  }
+  agent_auth_.SignOut(agent);
+  HttpResponse response = SeeOther("/agent/login?ui=" + Code(ui));
+  response.cookies.push_back(agent_auth_.ExpiredSessionCookie(request));
+  return response;
+}
+
+HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& request,
+                                  const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
+  if (!parsed.ok()) return ErrorPage(ToApiError(parsed.error()), ui);
+  Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
+  if (!search_request.ok()) return ErrorPage(ToApiError(search_request.error()), ui);
+  search_request->with_reply_material = true;
+
+  Result<std::optional<std::string>> reply_text = DecodeParameter("reply", QuerySource(http));
+  if (!reply_text.ok()) return ErrorPage(ToApiError(reply_text.error()), ui);
+  std::optional<Language> reply;
+  if (*reply_text && !(*reply_text)->empty()) {
+    reply = ParseLanguage(**reply_text);
+    if (!reply) {
+      return ErrorPage(InvalidParameter("reply", "reply must be one of " + std::string(SupportedLanguageList())), ui);
+    }
+  }
+
+  Result<search::SearchResponse> result = RunSearch(*agent_index_, *search_request);
+  if (!result.ok()) {
+    if (result.error().code == ErrorCode::kInternal) {
+      LogLine({{"level", "error"}, {"route", "agent_console"}, {"error", result.error().ToString()}});
+    }
+    return ErrorPage(ToApiError(result.error()), ui);
+  }
+  // Reply in: reply=, else the results' language filter, else the language
+  // the customer wrote the query in, else English.
+  Language reply_language = Language::kEnglish;
+  if (reply) {
+    reply_language = *reply;
+  } else if (search_request->language) {
+    reply_language = *search_request->language;
+  } else if (std::optional<Language> detected = ParseLanguage(result->query_lang)) {
+    reply_language = *detected;
+  }
+
+  const search::SearchRequest& parsed_request = *search_request;
+  AgentSearchInput input;
+  input.page = AgentPage(request, agent, ui, [&parsed_request, reply](Language language) {
+    return AgentSearchUrl(LinkFor(parsed_request, language), reply);
+  });
+  input.request = &parsed_request;
+  input.response = IsBlank(parsed_request.query) ? nullptr : &*result;
+  input.reply = reply_language;
+  input.requested_reply = reply;
+  return HtmlResponse(200, pages_.AgentConsole(input), LanguageCode(ui));
+}
+
+HttpResponse Routes::AgentTicketPage(const Request& http, const AgentRequest& request,
+                                     const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  // The router hands the segment over still percent-encoded.
+  std::optional<std::string> id = PercentDecode(http.param(":id").as<std::string>());
+  if (!id || id->empty() || id->size() > kMaxTicketIdBytes || id->find('\0') != std::string::npos ||
+      !IsValidUtf8(*id)) {
+    return ErrorPage(Generic(ApiErrorCode::kNotFound), ui);
+  }
+  Result<std::shared_ptr<search::Searcher>> searcher = agent_index_->AcquireSearcher();
+  if (!searcher.ok()) return ErrorPage(ToApiError(searcher.error()), ui);
+  Result<search::DocumentRecord> ticket = (*searcher)->GetTicket(*id);
+  if (!ticket.ok()) return ErrorPage(ToApiError(ticket.error()), ui);
+  Result<std::vector<search::DocumentLink>> related =
+      (*searcher)->RelatedArticles("ticket", ticket->id, kRelatedLimit);
+  std::vector<search::DocumentLink> links = related.ok() ? std::move(*related) : std::vector<search::DocumentLink>();
+
+  std::string url = search::DocumentUrl(*ticket);
+  AgentPageContext page = AgentPage(request, agent, ui, [url](Language language) {
+    return url + "?ui=" + Code(language);
+  });
+  return HtmlResponse(200, pages_.AgentTicket(page, *ticket, links), LanguageCode(ui));
+}
+
+HttpResponse Routes::AgentArticlePage(const Request& http, const AgentRequest& request,
+                                      const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  std::optional<std::string> slug = PercentDecode(http.param(":slug").as<std::string>());
+  if (!slug || !IsValidSlug(*slug)) return ErrorPage(Generic(ApiErrorCode::kNotFound), ui);
+  Result<std::optional<std::string>> lang = DecodeParameter("lang", QuerySource(http));
+  if (!lang.ok()) return ErrorPage(ToApiError(lang.error()), ui);
+  std::optional<Language> language;
+  if (*lang && !(*lang)->empty()) {
+    language = ParseLanguage(**lang);
+    if (!language) {
+      return ErrorPage(InvalidParameter("lang", "lang must be one of " + std::string(SupportedLanguageList())), ui);
+    }
+  }
+  Result<std::shared_ptr<search::Searcher>> searcher = agent_index_->AcquireSearcher();
+  if (!searcher.ok()) return ErrorPage(ToApiError(searcher.error()), ui);
+  Result<search::Article> article = (*searcher)->GetArticle(*slug, language);
+  if (!article.ok()) return ErrorPage(ToApiError(article.error()), ui);
+  Result<std::vector<search::DocumentLink>> related =
+      (*searcher)->RelatedArticles("article", article->record.id, kRelatedLimit);
+  std::vector<search::DocumentLink> links = related.ok() ? std::move(*related) : std::vector<search::DocumentLink>();
+
+  std::string url = "/agent" + search::ArticleUrl(article->record);
+  AgentPageContext page = AgentPage(request, agent, ui, [url](Language language) {
+    return url + "&ui=" + Code(language);
+  });
+  return HtmlResponse(200, pages_.AgentArticle(page, *article, links), LanguageCode(ui));
+}
+
+HttpResponse Routes::ApiAgentSearch(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
+  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ApiErrorCode::kIndexUnavailable));
+  Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
+  if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
+  Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
+  if (!search_request.ok()) return ApiErrorResponse(ToApiError(search_request.error()));
+  search_request->with_reply_material = true;
+  Result<search::SearchResponse> result = RunSearch(*agent_index_, *search_request);
+  if (!result.ok()) {
+    if (result.error().code == ErrorCode::kInternal) {
+      LogLine({{"level", "error"}, {"route", "api_agent_search"}, {"error", result.error().ToString()}});
+    }
+    return ApiErrorResponse(ToApiError(result.error()));
+  }
+  return JsonResponse(200, search::SearchResponseToJson(*result));
+}
+
+HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
+  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ApiErrorCode::kIndexUnavailable));
+  Result<std::optional<std::string>> type = DecodeParameter("type", QuerySource(http));
+  if (!type.ok()) return ApiErrorResponse(ToApiError(type.error()));
+  if (!*type || (**type != "article" && **type != "ticket")) {
+    return ApiErrorResponse(InvalidParameter("type", "type must be article or ticket"));
+  }
+  Result<std::optional<std::string>> id = DecodeParameter("id", QuerySource(http));
+  if (!id.ok()) return ApiErrorResponse(ToApiError(id.error()));
+  if (!*id || (*id)->empty() || (*id)->size() > kMaxTicketIdBytes) {
+    return ApiErrorResponse(InvalidParameter("id", "id must name a document"));
+  }
+  Result<std::shared_ptr<search::Searcher>> searcher = agent_index_->AcquireSearcher();
+  if (!searcher.ok()) return ApiErrorResponse(ToApiError(searcher.error()));
+  Result<std::vector<search::DocumentLink>> related = (*searcher)->RelatedArticles(**type, **id, kRelatedLimit);
+  if (!related.ok()) return ApiErrorResponse(ToApiError(related.error()));
+  return JsonResponse(200, search::RelatedToJson(*related));
+}
+
+}  // namespace helpdex::server

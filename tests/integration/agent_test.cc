@@ -1,0 +1,794 @@
+// Integration tests for the agent console and the agent API: the real
+// server on a free loopback port over an index built from fixtures/kb/ and
+// fixtures/tickets/agent_tickets.jsonl (T-1001: a slow website, with the
+// unique word zqxjkvslider; T-1002: Norwegian e-mail; T-1003: still open, so
+// never indexed), driven with cpp-httplib. An agent "kari" is created in the
+// server's data directory before it starts.
+//
+// What is pinned (platform.md B2 #11-13): every agent route refuses a
+// missing, wrong or ended credential without revealing data; cookies are
+// HttpOnly and SameSite=Strict; every POST needs a CSRF token and a same
+// Origin; next= only redirects to local paths; agent responses are no-store;
+// public routes never show a ticket.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/server/agents.h"
+#include "helpdex/server/server.h"
+
+namespace helpdex::server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+using nlohmann::json;
+
+const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
+const fs::path kFixtureTickets = fs::path(HELPDEX_FIXTURES_DIR) / "tickets" / "agent_tickets.jsonl";
+constexpr const char* kAgentName = "kari";
+constexpr const char* kPassword = "a-long-password-123";
+constexpr const char* kFormType = "application/x-www-form-urlencoded";
+
+fs::path MakeTempDir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
+  char* made = mkdtemp(pattern.data());
+  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+  return fs::path(made);
+}
+
+// The value of cookie `name` set by a response ("" if it sets none), and the
+// whole Set-Cookie line in `line`.
+std::string SetCookieValue(const httplib::Response& response, const std::string& name,
+                           std::string* line = nullptr) {
+  auto [begin, end] = response.headers.equal_range("Set-Cookie");
+  for (auto it = begin; it != end; ++it) {
+    const std::string& value = it->second;
+    if (value.rfind(name + "=", 0) != 0) continue;
+    if (line != nullptr) *line = value;
+    size_t start = name.size() + 1;
+    return value.substr(start, value.find(';') - start);
+  }
+  return "";
+}
+
+// The value="" of the hidden input `name` on a page (secrets here are
+// base64url or hex, which mustache leaves unescaped).
+std::string HiddenField(const std::string& page, const std::string& name) {
+  std::smatch match;
+  std::regex pattern("name=\"" + name + "\" value=\"([^\"]*)\"");
+  return std::regex_search(page, match, pattern) ? match[1].str() : "";
+}
+
+// A server with its own index and agent store, torn down with the object.
+struct AgentServer {
+  fs::path root;
+  std::string token;
+  std::unique_ptr<Server> server;
+
+  void Start() {
+    root = MakeTempDir("helpdex-agent-test-");
+    // The fixture knowledge base plus one article close to "My website is
+    // slow", so that "related articles" has something to find.
+    const fs::path content = root / "content";
+    fs::copy(kFixtureKb, content, fs::copy_options::recursive);
+    std::ofstream(content / "en" / "compress-images.md") << R"(---
+id: en-compress-images
+title: Compress images so pages load fast
+lang: en
+slug: compress-images
+tags: [performance]
+audience: public
+translation_key: compress-images
+reviewed: 2026-10-01
+answer: >-
+  Resize large images and turn on caching.
+---
+Large images make a slow website. Compress your images and turn on caching.
+
+## Caching
+
+Caching keeps pages fast when images and plugins are large.
+)";
+    // Fields by name, not a designated initializer: IndexOptions is still
+    // growing and its field order is not part of its interface.
+    indexer::IndexOptions options;
+    options.content_dir = content.string();
+    options.tickets_files = {kFixtureTickets.string()};
+    options.index_dir = (root / "index").string();
+    Result<indexer::IndexReport> report = indexer::BuildIndex(options);
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    for (const Error& error : report->errors) ADD_FAILURE() << error.ToString();
+
+    Result<std::unique_ptr<AgentStore>> store = AgentStore::Open((root / "data").string());
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    Result<AgentCredentials> agent = (*store)->AddAgent(kAgentName, std::string(kPassword));
+    ASSERT_TRUE(agent.ok()) << agent.error().ToString();
+    token = agent->token;
+    store->reset();
+
+    Result<std::unique_ptr<Server>> started = Server::Start({.index_dir = (root / "index").string(),
+                                                             .data_dir = (root / "data").string(),
+                                                             .address = "127.0.0.1",
+                                                             .port = 0,
+                                                             .threads = 2});
+    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    server = std::move(*started);
+  }
+
+  void Stop() {
+    if (server) server->Shutdown();
+    server.reset();
+    std::error_code ignored;
+    if (!root.empty()) fs::remove_all(root, ignored);
+  }
+
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", server->port());
+    client.set_url_encode(false);  // tests send exactly the bytes they mean
+    client.set_read_timeout(30, 0);
+    return client;
+  }
+
+  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) const {
+    return Client().Get(path, headers);
+  }
+
+  httplib::Result Post(const std::string& path, const httplib::Headers& headers,
+                       const std::string& body) const {
+    return Client().Post(path, headers, body, kFormType);
+  }
+
+  // The sign-in form's double-submit token (cookie value == form field).
+  std::string LoginCsrf() const {
+    httplib::Result page = Get("/agent/login");
+    if (!page || page->status != 200) return "";
+    std::string cookie = SetCookieValue(*page, "helpdex_login_csrf");
+    EXPECT_EQ(cookie, HiddenField(page->body, "csrf"));
+    return cookie;
+  }
+
+  httplib::Result SignIn(const std::string& password, const std::string& next = "") const {
+    std::string csrf = LoginCsrf();
+    std::string body = "csrf=" + csrf + "&name=" + kAgentName + "&password=" + password;
+    if (!next.empty()) body += "&next=" + next;
+    return Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}}, body);
+  }
+
+  // A new session's cookie value, or "" (with a test failure).
+  std::string SignInCookie() const {
+    httplib::Result result = SignIn(kPassword);
+    EXPECT_TRUE(result);
+    if (!result) return "";
+    EXPECT_EQ(result->status, 303) << result->body;
+    std::string cookie = SetCookieValue(*result, "helpdex_session");
+    EXPECT_FALSE(cookie.empty());
+    return cookie;
+  }
+};
+
+httplib::Headers SessionHeaders(const std::string& cookie) {
+  return {{"Cookie", "helpdex_session=" + cookie}};
+}
+
+class AgentTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    running_ = new AgentServer;
+    session_ = new std::string;
+    running_->Start();
+    if (running_->server) *session_ = running_->SignInCookie();
+  }
+  static void TearDownTestSuite() {
+    running_->Stop();
+    delete running_;
+    running_ = nullptr;
+    delete session_;
+    session_ = nullptr;
+  }
+
+  void SetUp() override {
+    if (running_->server == nullptr || session_->empty()) GTEST_SKIP() << "the server did not start";
+  }
+
+  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
+    return running_->Get(path, headers);
+  }
+  static httplib::Headers TokenHeaders() { return {{"Authorization", "Bearer " + running_->token}}; }
+  static httplib::Headers CookieHeaders() { return SessionHeaders(*session_); }
+
+  // An agent API GET that must answer 200 with JSON.
+  static json AgentJson(const std::string& path) {
+    httplib::Result result = Get(path, TokenHeaders());
+    EXPECT_TRUE(result) << path;
+    if (!result) return json();
+    EXPECT_EQ(result->status, 200) << path << "\n" << result->body;
+    EXPECT_EQ(result->get_header_value("Content-Type"), "application/json; charset=utf-8");
+    json body = json::parse(result->body, nullptr, false);
+    EXPECT_FALSE(body.is_discarded()) << result->body;
+    return body;
+  }
+
+  // An agent page GET (with the session cookie) that must answer 200.
+  static std::string AgentPage(const std::string& path) {
+    httplib::Result result = Get(path, CookieHeaders());
+    EXPECT_TRUE(result) << path;
+    if (!result) return "";
+    EXPECT_EQ(result->status, 200) << path << "\n" << result->body;
+    ExpectAgentPrivate(*result, path);
+    return result->body;
+  }
+
+  static void ExpectAgentPrivate(const httplib::Response& response, const std::string& what) {
+    EXPECT_EQ(response.get_header_value("Cache-Control"), "no-store") << what;
+    EXPECT_THAT(response.get_header_value("Vary"), HasSubstr("Cookie")) << what;
+    EXPECT_THAT(response.get_header_value("Vary"), HasSubstr("Authorization")) << what;
+  }
+
+  static AgentServer* running_;
+  static std::string* session_;
+};
+
+AgentServer* AgentTest::running_ = nullptr;
+std::string* AgentTest::session_ = nullptr;
+
+// --- Credentials: every agent route, every wrong credential ---------------
+
+struct AgentRoute {
+  std::string method;  // GET or POST
+  std::string path;
+  bool api;
+};
+
+const std::vector<AgentRoute> kAgentRoutes = {
+    {"GET", "/agent", false},
+    {"GET", "/agent?q=zqxjkvslider", false},
+    {"GET", "/agent/tickets/T-1001", false},
+    {"GET", "/agent/articles/internal-runbook?lang=en", false},
+    {"GET", "/agent/articles/website-slow?lang=en", false},
+    {"GET", "/api/agent/search?q=zqxjkvslider", true},
+    {"GET", "/api/agent/search?q=zqxjkvinternal", true},
+    {"GET", "/api/agent/related?type=ticket&id=T-1001", true},
+    {"POST", "/agent/logout", false},
+};
+
+TEST_F(AgentTest, EveryAgentRouteRefusesAMissingWrongOrEndedCredential) {
+  // A session that has been signed out.
+  std::string ended = running_->SignInCookie();
+  httplib::Result page = Get("/agent", SessionHeaders(ended));
+  ASSERT_TRUE(page);
+  std::string csrf = HiddenField(page->body, "csrf");
+  httplib::Result signed_out = running_->Post("/agent/logout", SessionHeaders(ended), "csrf=" + csrf);
+  ASSERT_TRUE(signed_out);
+  ASSERT_EQ(signed_out->status, 303);
+
+  const std::vector<std::pair<std::string, httplib::Headers>> credentials = {
+      {"none", {}},
+      {"wrong bearer", {{"Authorization", "Bearer hdx_wrong-token"}}},
+      {"not bearer", {{"Authorization", "Basic " + running_->token}}},
+      {"bearer as cookie", {{"Cookie", "helpdex_session=" + running_->token}}},
+      {"wrong cookie", {{"Cookie", "helpdex_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}},
+      {"empty cookie", {{"Cookie", "helpdex_session="}}},
+      {"ended cookie", SessionHeaders(ended)},
+      {"wrong bearer beats a good cookie",
+       {{"Authorization", "Bearer hdx_wrong"}, {"Cookie", "helpdex_session=" + *session_}}},
+  };
+  for (const AgentRoute& route : kAgentRoutes) {
+    for (const auto& [label, headers] : credentials) {
+      // Pages accept the cookie only; a good cookie with a bad Bearer is still
+      // a good page request, so that case is for the API.
+      if (!route.api && label == "wrong bearer beats a good cookie") continue;
+      std::string what = route.method + " " + route.path + " with " + label;
+      httplib::Result result = route.method == "GET" ? Get(route.path, headers)
+                                                     : running_->Post(route.path, headers, "");
+      ASSERT_TRUE(result) << what;
+      ExpectAgentPrivate(*result, what);
+      EXPECT_THAT(result->body, Not(HasSubstr("zqxjkv"))) << what;
+      EXPECT_THAT(result->body, Not(HasSubstr("T-1001"))) << what;
+      EXPECT_THAT(result->body, Not(HasSubstr("runbook"))) << what;
+      EXPECT_TRUE(SetCookieValue(*result, "helpdex_session").empty()) << what;
+      if (route.api) {
+        EXPECT_EQ(result->status, 401) << what;
+        EXPECT_THAT(result->get_header_value("WWW-Authenticate"), StartsWith("Bearer")) << what;
+        json body = json::parse(result->body, nullptr, false);
+        EXPECT_EQ(body["error"]["code"], "unauthorized") << what;
+      } else {
+        EXPECT_EQ(result->status, 303) << what;
+        EXPECT_THAT(result->get_header_value("Location"), StartsWith("/agent/login")) << what;
+      }
+    }
+  }
+}
+
+TEST_F(AgentTest, EveryAgentRouteAnswersTheRightCredential) {
+  for (const AgentRoute& route : kAgentRoutes) {
+    if (route.method != "GET") continue;  // sign-out has its own tests
+    std::vector<httplib::Headers> good = {CookieHeaders()};
+    if (route.api) good.push_back(TokenHeaders());
+    for (const httplib::Headers& headers : good) {
+      httplib::Result result = Get(route.path, headers);
+      ASSERT_TRUE(result) << route.path;
+      EXPECT_EQ(result->status, 200) << route.path << "\n" << result->body;
+      ExpectAgentPrivate(*result, route.path);
+    }
+  }
+}
+
+TEST_F(AgentTest, APageRedirectsToSignInWithALocalNext) {
+  // cpp-httplib percent-decodes Location values, so these read decoded. One
+  // parameter each: Pistache keeps them in an unordered map, so the order of
+  // several in next= is not fixed.
+  httplib::Result result = Get("/agent?q=slow");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 303);
+  EXPECT_EQ(result->get_header_value("Location"), "/agent/login?next=/agent?q=slow");
+  httplib::Result norwegian = Get("/agent?ui=nb");
+  ASSERT_TRUE(norwegian);
+  EXPECT_EQ(norwegian->get_header_value("Location"), "/agent/login?next=/agent?ui=nb&ui=nb");
+  httplib::Result ticket = Get("/agent/tickets/T-1001");
+  ASSERT_TRUE(ticket);
+  EXPECT_EQ(ticket->get_header_value("Location"), "/agent/login?next=/agent/tickets/T-1001");
+}
+
+TEST_F(AgentTest, PagesDoNotTakeABearerToken) {
+  httplib::Result result = Get("/agent?q=slow", TokenHeaders());
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 303);
+}
+
+// --- Sign-in ----------------------------------------------------------------
+
+TEST_F(AgentTest, SignInPageSetsAShortLivedStrictLoginCsrfCookie) {
+  httplib::Result page = Get("/agent/login");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  ExpectAgentPrivate(*page, "/agent/login");
+  std::string line;
+  std::string token = SetCookieValue(*page, "helpdex_login_csrf", &line);
+  EXPECT_EQ(token.size(), 64u);
+  EXPECT_EQ(HiddenField(page->body, "csrf"), token);
+  EXPECT_THAT(line, HasSubstr("HttpOnly"));
+  EXPECT_THAT(line, HasSubstr("SameSite=Strict"));
+  EXPECT_THAT(line, HasSubstr("Path=/"));
+  EXPECT_THAT(line, HasSubstr("Max-Age="));
+  EXPECT_THAT(line, Not(HasSubstr("Secure")));  // plain HTTP, no proxy
+  EXPECT_THAT(page->body, HasSubstr("autocomplete=\"current-password\""));
+  EXPECT_THAT(page->body, HasSubstr("action=\"&#x2F;agent&#x2F;login?ui=en\""));
+  EXPECT_NE(Get("/agent/login")->get_header_value("Set-Cookie"), page->get_header_value("Set-Cookie"));
+}
+
+TEST_F(AgentTest, TheRightPasswordSignsInWithAStrictHttpOnlyCookie) {
+  httplib::Result result = running_->SignIn(kPassword, "%2Fagent%2Ftickets%2FT-1001");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 303) << result->body;
+  EXPECT_EQ(result->get_header_value("Location"), "/agent/tickets/T-1001");
+  ExpectAgentPrivate(*result, "POST /agent/login");
+  std::string line;
+  std::string cookie = SetCookieValue(*result, "helpdex_session", &line);
+  EXPECT_FALSE(cookie.empty());
+  EXPECT_THAT(line, HasSubstr("HttpOnly"));
+  EXPECT_THAT(line, HasSubstr("SameSite=Strict"));
+  EXPECT_THAT(line, HasSubstr("Path=/"));
+  EXPECT_THAT(line, Not(HasSubstr("Secure")));
+  // The login CSRF cookie has done its job.
+  std::string csrf_line;
+  SetCookieValue(*result, "helpdex_login_csrf", &csrf_line);
+  EXPECT_THAT(csrf_line, HasSubstr("Max-Age=0"));
+
+  httplib::Result page = Get("/agent", SessionHeaders(cookie));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("<strong>kari</strong>"));
+}
+
+TEST_F(AgentTest, CookiesAreSecureBehindATlsProxy) {
+  httplib::Result page = Get("/agent/login", {{"X-Forwarded-Proto", "https"}});
+  ASSERT_TRUE(page);
+  std::string line;
+  std::string token = SetCookieValue(*page, "helpdex_login_csrf", &line);
+  EXPECT_THAT(line, HasSubstr("; Secure"));
+  httplib::Result result = running_->Post(
+      "/agent/login",
+      {{"Cookie", "helpdex_login_csrf=" + token}, {"X-Forwarded-Proto", "https"}, {"Origin", "https://127.0.0.1:" + std::to_string(running_->server->port())}},
+      "csrf=" + token + "&name=kari&password=" + kPassword);
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 303) << result->body;
+  SetCookieValue(*result, "helpdex_session", &line);
+  EXPECT_THAT(line, HasSubstr("; Secure"));
+  EXPECT_THAT(line, HasSubstr("HttpOnly"));
+}
+
+TEST_F(AgentTest, AWrongPasswordIs401WithOneGenericMessage) {
+  httplib::Result result = running_->SignIn("not-the-password-1");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 401);
+  EXPECT_EQ(result->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_THAT(result->body, HasSubstr("The name or password is wrong."));
+  EXPECT_THAT(result->body, HasSubstr("value=\"kari\""));              // the name is kept
+  EXPECT_THAT(result->body, Not(HasSubstr("not-the-password-1")));     // the password is not
+  EXPECT_TRUE(SetCookieValue(*result, "helpdex_session").empty());
+  ExpectAgentPrivate(*result, "wrong password");
+}
+
+TEST_F(AgentTest, SignInWithoutTheLoginCsrfTokenIsForbidden) {
+  const std::string csrf = running_->LoginCsrf();
+  const std::string port = std::to_string(running_->server->port());
+  const std::string good_body = "csrf=" + csrf + "&name=kari&password=" + kPassword;
+  const std::vector<std::pair<std::string, std::pair<httplib::Headers, std::string>>> cases = {
+      {"no cookie", {{}, good_body}},
+      {"no field", {{{"Cookie", "helpdex_login_csrf=" + csrf}}, std::string("name=kari&password=") + kPassword}},
+      {"other cookie", {{{"Cookie", "helpdex_login_csrf=" + std::string(64, 'a')}}, good_body}},
+      {"empty both", {{{"Cookie", "helpdex_login_csrf="}}, std::string("csrf=&name=kari&password=") + kPassword}},
+      {"foreign origin",
+       {{{"Cookie", "helpdex_login_csrf=" + csrf}, {"Origin", "https://evil.example"}}, good_body}},
+      {"null origin", {{{"Cookie", "helpdex_login_csrf=" + csrf}, {"Origin", "null"}}, good_body}},
+      {"cross-site fetch",
+       {{{"Cookie", "helpdex_login_csrf=" + csrf}, {"Sec-Fetch-Site", "cross-site"}}, good_body}},
+  };
+  for (const auto& [label, request] : cases) {
+    httplib::Result result = running_->Post("/agent/login", request.first, request.second);
+    ASSERT_TRUE(result) << label;
+    EXPECT_EQ(result->status, 403) << label;
+    EXPECT_TRUE(SetCookieValue(*result, "helpdex_session").empty()) << label;
+    EXPECT_THAT(result->body, HasSubstr("The sign-in form has expired")) << label;
+  }
+  // The same request from this server's own origin is fine.
+  httplib::Result same_origin = running_->Post(
+      "/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}, {"Origin", "http://127.0.0.1:" + port}},
+      good_body);
+  ASSERT_TRUE(same_origin);
+  EXPECT_EQ(same_origin->status, 303);
+}
+
+TEST_F(AgentTest, NextOnlyEverRedirectsToALocalPath) {
+  for (const std::string next : {"%2F%2Fevil.example", "%2F%5Cevil.example", "https%3A%2F%2Fevil.example",
+                                 "%2F%09%2Fevil.example", "evil.example", "%2F%2F%2Fevil.example",
+                                 "javascript%3Aalert(1)"}) {
+    httplib::Result result = running_->SignIn(kPassword, next);
+    ASSERT_TRUE(result) << next;
+    EXPECT_EQ(result->status, 303) << next;
+    EXPECT_EQ(result->get_header_value("Location"), "/agent") << next;
+  }
+  // The form never carries a foreign next= either, and a signed-in agent
+  // visiting the sign-in page is sent to the local default.
+  httplib::Result form = Get("/agent/login?next=%2F%2Fevil.example");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(HiddenField(form->body, "next"), "&#x2F;agent");
+  httplib::Result signed_in = Get("/agent/login?next=%2F%2Fevil.example", CookieHeaders());
+  ASSERT_TRUE(signed_in);
+  EXPECT_EQ(signed_in->status, 303);
+  EXPECT_EQ(signed_in->get_header_value("Location"), "/agent");
+}
+
+TEST(AgentRateLimitTest, TooManyFailedSignInsAre429EvenWithTheRightPassword) {
+  AgentServer running;  // its own agent store: the lockout must not touch other tests
+  running.Start();
+  ASSERT_NE(running.server, nullptr);
+  bool limited = false;
+  for (int attempt = 0; attempt < 12 && !limited; ++attempt) {
+    httplib::Result result = running.SignIn("wrong-password-" + std::to_string(attempt));
+    ASSERT_TRUE(result);
+    ASSERT_THAT(result->status, AnyOf(401, 429));
+    limited = result->status == 429;
+  }
+  EXPECT_TRUE(limited);
+  httplib::Result right = running.SignIn(kPassword);
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 429);
+  EXPECT_THAT(right->body, HasSubstr("Too many failed sign-ins"));
+  EXPECT_THAT(right->body, HasSubstr("name=\"password\""));  // the sign-in page, shown again
+  EXPECT_TRUE(SetCookieValue(*right, "helpdex_session").empty());
+  running.Stop();
+}
+
+// --- Sign-out ---------------------------------------------------------------
+
+TEST_F(AgentTest, SignOutNeedsTheSessionCsrfTokenAndTheSameOrigin) {
+  std::string cookie = running_->SignInCookie();
+  std::string page = AgentPage("/agent?ui=en");
+  httplib::Result own = Get("/agent", SessionHeaders(cookie));
+  ASSERT_TRUE(own);
+  std::string csrf = HiddenField(own->body, "csrf");
+  ASSERT_FALSE(csrf.empty());
+  EXPECT_NE(csrf, HiddenField(page, "csrf"));  // one token per session
+  const std::string port = std::to_string(running_->server->port());
+
+  const std::vector<std::pair<std::string, std::pair<httplib::Headers, std::string>>> refused = {
+      {"no token", {{}, ""}},
+      {"wrong token", {{}, "csrf=" + std::string(43, 'A')}},
+      {"another session's token", {{}, "csrf=" + HiddenField(page, "csrf")}},
+      {"foreign origin", {{{"Origin", "https://evil.example"}}, "csrf=" + csrf}},
+      {"look-alike origin", {{{"Origin", "http://127.0.0.1:" + port + ".evil.example"}}, "csrf=" + csrf}},
+      {"cross-site fetch", {{{"Sec-Fetch-Site", "cross-site"}}, "csrf=" + csrf}},
+  };
+  for (const auto& [label, request] : refused) {
+    httplib::Headers headers = request.first;
+    headers.emplace("Cookie", "helpdex_session=" + cookie);
+    httplib::Result result = running_->Post("/agent/logout", headers, request.second);
+    ASSERT_TRUE(result) << label;
+    EXPECT_EQ(result->status, 403) << label;
+    ExpectAgentPrivate(*result, label);
+    EXPECT_TRUE(SetCookieValue(*result, "helpdex_session").empty()) << label;
+    httplib::Result still = Get("/agent", SessionHeaders(cookie));
+    ASSERT_TRUE(still);
+    EXPECT_EQ(still->status, 200) << "the session survives " << label;
+  }
+
+  // A GET changes nothing.
+  httplib::Result get = Get("/agent/logout?csrf=" + csrf, SessionHeaders(cookie));
+  ASSERT_TRUE(get);
+  EXPECT_NE(get->status, 303);
+  EXPECT_EQ(Get("/agent", SessionHeaders(cookie))->status, 200);
+
+  // The header works as well as the form field, from the same origin.
+  httplib::Result result = running_->Post(
+      "/agent/logout", {{"Cookie", "helpdex_session=" + cookie}, {"X-Helpdex-CSRF", csrf}, {"Origin", "http://127.0.0.1:" + port}}, "");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 303);
+  EXPECT_THAT(result->get_header_value("Location"), StartsWith("/agent/login"));
+  std::string line;
+  SetCookieValue(*result, "helpdex_session", &line);
+  EXPECT_THAT(line, HasSubstr("Max-Age=0"));
+  httplib::Result after = Get("/agent", SessionHeaders(cookie));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 303);
+  // The suite's own session is untouched.
+  EXPECT_EQ(Get("/agent", CookieHeaders())->status, 200);
+}
+
+TEST_F(AgentTest, SignOutWithTheFormFieldEndsTheSession) {
+  std::string cookie = running_->SignInCookie();
+  httplib::Result page = Get("/agent", SessionHeaders(cookie));
+  ASSERT_TRUE(page);
+  EXPECT_THAT(page->body, HasSubstr("action=\"&#x2F;agent&#x2F;logout?ui=en\" method=\"post\""));
+  httplib::Result result =
+      running_->Post("/agent/logout", SessionHeaders(cookie), "csrf=" + HiddenField(page->body, "csrf"));
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 303);
+  EXPECT_EQ(Get("/api/agent/search?q=slow", SessionHeaders(cookie))->status, 401);
+}
+
+// --- Agent API --------------------------------------------------------------
+
+const json* FindResult(const json& response, const std::string& type, const std::string& id) {
+  for (const json& result : response["results"]) {
+    if (result["type"] == type && result["id"] == id) return &result;
+  }
+  return nullptr;
+}
+
+TEST_F(AgentTest, AgentSearchFindsTicketsWithProblemResolutionAndAudience) {
+  json body = AgentJson("/api/agent/search?q=zqxjkvslider+banner");
+  const json* ticket = FindResult(body, "ticket", "T-1001");
+  ASSERT_NE(ticket, nullptr) << body.dump(2);
+  EXPECT_EQ((*ticket)["audience"], "internal");
+  EXPECT_THAT((*ticket)["url"].get<std::string>(), StartsWith("/agent/tickets/T-1001"));
+  EXPECT_THAT((*ticket)["problem"].get<std::string>(), HasSubstr("very slow"));
+  EXPECT_THAT((*ticket)["resolution"].get<std::string>(), HasSubstr("compressed the images"));
+  EXPECT_EQ((*ticket)["created"], "2026-09-14T08:30:00Z");
+  EXPECT_EQ(body["facets"]["type"]["ticket"], 1);
+
+  json tickets_only = AgentJson("/api/agent/search?q=website+slow&type=ticket");
+  ASSERT_FALSE(tickets_only["results"].empty());
+  for (const json& result : tickets_only["results"]) EXPECT_EQ(result["type"], "ticket");
+  EXPECT_EQ(AgentJson("/api/agent/search?q=zqxjkvopen")["total"], 0);  // open tickets are not indexed
+}
+
+TEST_F(AgentTest, AgentSearchFindsInternalArticles) {
+  json body = AgentJson("/api/agent/search?q=zqxjkvinternal");
+  const json* article = FindResult(body, "article", "en-internal-runbook");
+  ASSERT_NE(article, nullptr) << body.dump(2);
+  EXPECT_EQ((*article)["audience"], "internal");
+  EXPECT_THAT((*article)["url"].get<std::string>(), StartsWith("/agent/articles/internal-runbook"));
+}
+
+TEST_F(AgentTest, AnArticleResultHasItsAnswerInOtherLanguagesAndRelatedLinks) {
+  json body = AgentJson("/api/agent/search?q=website+slow&lang=en&type=article");
+  ASSERT_FALSE(body["results"].empty()) << body.dump(2);
+  const json& first = body["results"][0];
+  EXPECT_EQ(first["id"], "en-site-slow");
+  EXPECT_EQ(first["audience"], "public");
+  EXPECT_EQ(first["answer"], "Turn on caching and compress your images.");
+  std::set<std::string> languages;
+  for (const json& answer : first["answers"]) {
+    languages.insert(answer["lang"].get<std::string>());
+    EXPECT_FALSE(answer["answer"].get<std::string>().empty());
+  }
+  EXPECT_EQ(languages, (std::set<std::string>{"nb", "tr", "cs", "ru", "el"})) << first.dump(2);
+  ASSERT_TRUE(first.contains("related")) << first.dump(2);
+  ASSERT_FALSE(first["related"].empty());
+  for (const json& link : first["related"]) {
+    EXPECT_EQ(link["type"], "article");
+    EXPECT_NE(link["id"], "en-site-slow");
+  }
+}
+
+TEST_F(AgentTest, RelatedApiListsTheArticlesThatCoverATicket) {
+  json body = AgentJson("/api/agent/related?type=ticket&id=T-1001");
+  ASSERT_TRUE(body["related"].is_array());
+  ASSERT_FALSE(body["related"].empty()) << body.dump(2);
+  std::set<std::string> ids;
+  for (const json& link : body["related"]) ids.insert(link["id"].get<std::string>());
+  EXPECT_TRUE(ids.count("en-site-slow")) << body.dump(2);
+
+  for (const auto& [path, status] : std::vector<std::pair<std::string, int>>{
+           {"/api/agent/related?type=ticket", 400},
+           {"/api/agent/related?id=T-1001", 400},
+           {"/api/agent/related?type=secret&id=T-1001", 400},
+           {"/api/agent/related?type=ticket&id=NO-SUCH", 404}}) {
+    httplib::Result result = Get(path, TokenHeaders());
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, status) << path << "\n" << result->body;
+    ExpectAgentPrivate(*result, path);
+  }
+}
+
+TEST_F(AgentTest, AgentApiRejectsBadParametersLikeThePublicApi) {
+  httplib::Result result = Get("/api/agent/search?q=x&lang=xx", TokenHeaders());
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 400);
+  EXPECT_EQ(json::parse(result->body)["error"]["parameter"], "lang");
+  httplib::Result long_query = Get("/api/agent/search?q=" + std::string(2000, 'a'), TokenHeaders());
+  ASSERT_TRUE(long_query);
+  EXPECT_EQ(long_query->status, 400);
+  EXPECT_EQ(json::parse(long_query->body)["error"]["code"], "query_too_long");
+}
+
+// --- Agent pages ------------------------------------------------------------
+
+TEST_F(AgentTest, ConsoleShowsTheVettedAnswerInTheReplyLanguageWithCopyControls) {
+  std::string page = AgentPage("/agent?q=website+slow&lang=en&type=article&reply=nb");
+  EXPECT_THAT(page, HasSubstr("<script src=\"/static/agent.js\" defer></script>"));
+  EXPECT_THAT(page, Not(HasSubstr("<script>")));
+  EXPECT_THAT(page, Not(HasSubstr("onclick")));
+  EXPECT_THAT(page, Not(HasSubstr("style=")));
+  EXPECT_THAT(page, HasSubstr("Copy as text"));
+  EXPECT_THAT(page, HasSubstr("Copy as Markdown"));
+  EXPECT_THAT(page, HasSubstr("role=\"status\" aria-live=\"polite\""));
+  // The Norwegian answer is the visible one; the English one is there, hidden.
+  EXPECT_THAT(page, HasSubstr("class=\"answer-variant\" data-lang=\"nb\" lang=\"nb\">"));
+  EXPECT_THAT(page, HasSubstr("class=\"answer-variant\" data-lang=\"en\" lang=\"en\" hidden>"));
+  EXPECT_THAT(page, HasSubstr("Slå på hurtigbuffer og komprimer bildene dine."));
+  // Without JavaScript: the text and the Markdown, with its source line.
+  EXPECT_THAT(page, HasSubstr("readonly rows=\"4\">Turn on caching and compress your images.</textarea>"));
+  const std::string origin = "http:&#x2F;&#x2F;127.0.0.1:" + std::to_string(running_->server->port());
+  EXPECT_THAT(page, HasSubstr("Turn on caching and compress your images.\n\n[My website is slow](" + origin +
+                              "&#x2F;articles&#x2F;website-slow?lang=en)</textarea>"));
+  // The per-answer language picker and the page-level reply field.
+  EXPECT_THAT(page, HasSubstr("class=\"reply-picker__select\""));
+  EXPECT_THAT(page, HasSubstr("<option value=\"nb\" selected>Norsk (bokmål)</option>"));
+  EXPECT_THAT(page, HasSubstr("name=\"reply\""));
+  EXPECT_THAT(page, HasSubstr("Related articles"));
+  EXPECT_THAT(page, HasSubstr("href=\"&#x2F;agent&#x2F;articles&#x2F;website-slow?lang=en"));
+}
+
+TEST_F(AgentTest, ConsoleReplyDefaultsToTheQueryLanguage) {
+  std::string page = AgentPage("/agent?q=nettsiden+min+er+veldig+treg&type=article");
+  size_t reply = page.find("name=\"reply\"");
+  ASSERT_NE(reply, std::string::npos);
+  size_t selected = page.find(" selected>", reply);
+  ASSERT_NE(selected, std::string::npos);
+  EXPECT_EQ(page.substr(selected - 4, 4), "\"nb\"");
+  EXPECT_THAT(page, HasSubstr("class=\"answer-variant\" data-lang=\"nb\" lang=\"nb\">"));
+}
+
+TEST_F(AgentTest, ConsoleShowsTicketsWithProblemResolutionAndCoveringArticles) {
+  std::string page = AgentPage("/agent?q=zqxjkvslider&ui=en");
+  EXPECT_THAT(page, HasSubstr("badge--ticket\">Ticket</span>"));
+  EXPECT_THAT(page, HasSubstr("class=\"ticket-text\">My website became very slow"));
+  EXPECT_THAT(page, HasSubstr("Pages take ten seconds"));
+  EXPECT_THAT(page, HasSubstr("compressed the images"));
+  EXPECT_THAT(page, HasSubstr("Articles that cover this ticket"));
+  EXPECT_THAT(page, HasSubstr("href=\"&#x2F;agent&#x2F;tickets&#x2F;T-1001?ui=en"));
+  // Facets add a filter and keep the console.
+  EXPECT_THAT(page, HasSubstr("href=\"&#x2F;agent?q=zqxjkvslider&amp;type=ticket&amp;ui=en\""));
+}
+
+TEST_F(AgentTest, ConsoleInterfaceFollowsUiAndEscapesTheQuery) {
+  std::string page = AgentPage("/agent?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E&ui=ru");
+  EXPECT_THAT(page, HasSubstr("<html lang=\"ru\""));
+  EXPECT_THAT(page, HasSubstr("Консоль агента"));
+  EXPECT_THAT(page, Not(HasSubstr("<script>alert")));
+  EXPECT_THAT(page, HasSubstr("&lt;script&gt;alert(1)"));
+  std::string empty = AgentPage("/agent");
+  EXPECT_THAT(empty, HasSubstr("Search for the customer"));
+}
+
+TEST_F(AgentTest, TicketPageShowsTheRedactedTicketAndCoveringArticles) {
+  std::string page = AgentPage("/agent/tickets/T-1001");
+  EXPECT_THAT(page, HasSubstr("<h1>Website slow after adding a zqxjkvslider banner</h1>"));
+  EXPECT_THAT(page, HasSubstr("2026-09-14T08:30:00Z"));
+  EXPECT_THAT(page, HasSubstr(">performance</span>"));
+  EXPECT_THAT(page, HasSubstr("class=\"ticket-text\">My website became very slow"));
+  EXPECT_THAT(page, HasSubstr("compressed the images"));
+  EXPECT_THAT(page, HasSubstr("My website is slow</a>"));  // the covering article
+  for (const char* path : {"/agent/tickets/NO-SUCH", "/agent/tickets/T-1003", "/agent/tickets/%FF"}) {
+    httplib::Result result = Get(path, CookieHeaders());
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 404) << path;
+    ExpectAgentPrivate(*result, path);
+  }
+}
+
+TEST_F(AgentTest, ArticlePageShowsInternalArticlesWithCopyControls) {
+  std::string page = AgentPage("/agent/articles/internal-runbook?lang=en");
+  EXPECT_THAT(page, HasSubstr("<h1>Zqxjkvinternal escalation runbook</h1>"));
+  EXPECT_THAT(page, HasSubstr("badge--internal\">Internal article</span>"));
+  EXPECT_THAT(page, HasSubstr("Copy as Markdown"));
+  // No source line: a customer could not open an internal article.
+  EXPECT_THAT(page, HasSubstr("readonly rows=\"5\">Page the on-call engineer with the zqxjkvinternal code.</textarea>"));
+
+  std::string public_page = AgentPage("/agent/articles/website-slow?lang=en");
+  EXPECT_THAT(public_page, HasSubstr("href=\"&#x2F;articles&#x2F;website-slow?lang=en\""));  // public page link
+  EXPECT_THAT(public_page, HasSubstr("Nettsiden min er treg"));                               // a translation
+  for (const char* path : {"/agent/articles/no-such-article", "/agent/articles/UPPER", "/agent/articles/website-slow?lang=xx"}) {
+    httplib::Result result = Get(path, CookieHeaders());
+    ASSERT_TRUE(result) << path;
+    EXPECT_THAT(result->status, AnyOf(400, 404)) << path;
+  }
+}
+
+TEST_F(AgentTest, AgentScriptIsAWhitelistedStaticAsset) {
+  httplib::Result script = Get("/static/agent.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_THAT(script->body, HasSubstr("navigator.clipboard"));
+  EXPECT_THAT(script->body, HasSubstr("execCommand('copy')"));
+}
+
+// --- Nothing agent-only on public routes ------------------------------------
+
+TEST_F(AgentTest, PublicRoutesNeverReturnTheTicket) {
+  for (const std::string path :
+       {"/api/search?q=zqxjkvslider", "/api/search?q=zqxjkvslider&type=ticket", "/api/search?q=banner+slider",
+        "/api/search?q=website+slow&type=ticket", "/search?q=zqxjkvslider", "/search?q=banner+slider&type=ticket",
+        "/articles/internal-runbook?lang=en", "/metrics"}) {
+    httplib::Result result = Get(path, CookieHeaders());  // an agent's cookie changes nothing here
+    ASSERT_TRUE(result) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr("T-1001"))) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr("Website slow after adding"))) << path;  // the subject
+    EXPECT_THAT(result->body, Not(HasSubstr("banner plugin"))) << path;              // the problem
+    EXPECT_THAT(result->body, Not(HasSubstr("compressed the images"))) << path;      // the resolution
+    EXPECT_THAT(result->body, Not(HasSubstr("zqxjkvinternal"))) << path;
+    if (path.find("zqxjkvslider") == std::string::npos) {  // else it is the query, echoed
+      EXPECT_THAT(result->body, Not(HasSubstr("zqxjkvslider"))) << path;
+    }
+    if (path.starts_with("/api/search")) {
+      json body = json::parse(result->body);
+      for (const json& item : body["results"]) {
+        EXPECT_EQ(item["type"], "article") << path;
+        EXPECT_EQ(item["audience"], "public") << path;
+      }
+      EXPECT_FALSE(body["facets"]["type"].contains("ticket")) << path;
+    }
+    EXPECT_NE(result->get_header_value("Cache-Control"), "no-store") << path;
+  }
+}
+
+TEST_F(AgentTest, MetricsCountAgentRoutesWithoutQueriesOrNames) {
+  AgentPage("/agent?q=zqxjkvmetricword");
+  httplib::Result metrics = Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body, HasSubstr("route=\"agent_console\",code=\"200\""));
+  EXPECT_THAT(metrics->body, HasSubstr("route=\"agent_login\""));
+  EXPECT_THAT(metrics->body, Not(HasSubstr("zqxjkvmetricword")));
+  EXPECT_THAT(metrics->body, Not(HasSubstr("kari")));
+}
+
+}  // namespace
+}  // namespace helpdex::server

@@ -1,0 +1,271 @@
+// Nothing private leaks (design.md "Standards", platform.md B2 #3): a canary
+// word planted in a ticket and in an internal article must not reach any
+// public response (every public route is in the table below, so none is
+// forgotten), while an agent finds both; and personal data planted in a
+// ticket reaches no response at all, agent ones included.
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/server/agents.h"
+#include "helpdex/server/server.h"
+
+namespace helpdex::server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using nlohmann::json;
+
+// A made-up word no real text contains, its misspelling (for "did you
+// mean") and a prefix (for completion).
+constexpr const char* kCanary = "zqxjkvcanary";
+constexpr const char* kCanaryMisspelled = "zqxjkvcanery";
+constexpr const char* kCanaryPrefix = "zqxjkvcan";
+constexpr const char* kTicketId = "T-CANARY-7";
+// A second made-up word in the same documents that no request ever sends, so
+// it cannot be in a response as an echo of the query.
+constexpr const char* kSilentCanary = "vbnmqwsilent";
+
+// Personal data planted in a ticket, with the forms a leak could take.
+const std::vector<std::string> kPlantedPersonalData = {
+    "leak.test@example.org", "leak.test", "+47 912 34 567", "912 34 567", "91234567",
+    "4111 1111 1111 1111", "4111111111111111", "NO93 8601 1117 947", "86011117947",
+    "203.0.113.45", "Sommer2024", "Ingrid", "Fjellheim",
+};
+
+const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
+
+std::string TicketsJsonl() {
+  const std::string canary = kCanary;
+  return std::string(R"({"id": ")") + kTicketId + R"(", "subject": "Banner )" + canary +
+         R"( makes the site slow", "lang": "en", "status": "solved", "tags": ["performance", ")" + canary +
+         R"("], "created": "2026-10-01T10:00:00Z", "messages": [{"role": "customer", "time": "", "text": "The )" +
+         canary + R"( banner slows my website down."}, {"role": "agent", "time": "", "text": "Remove the )" +
+         canary + R"( slider script and the website is fast again, )" + kSilentCanary + R"(."}]})" + "\n" +
+         R"({"id": "T-PII-1", "subject": "Slow website and a refund", "lang": "nb", "status": "closed", )"
+         R"("tags": ["billing"], "created": "2026-10-02T10:00:00Z", )"
+         R"("requester": {"name": "Ingrid Fjellheim", "email": "ingrid@example.no"}, "messages": [)"
+         R"({"role": "customer", "time": "", "text": "Hei! Nettsiden er treg og jeg vil ha refusjon. )"
+         R"(Ring meg på +47 912 34 567 eller skriv til leak.test@example.org. Kortet 4111 1111 1111 1111 )"
+         R"(ble belastet, kontonummer NO93 8601 1117 947. IP-en min er 203.0.113.45, passord: Sommer2024! )"
+         R"(Mvh Ingrid Fjellheim"}, {"role": "agent", "time": "", "text": "Hei Ingrid, refusjonen er sendt )"
+         R"(og nettsiden er raskere nå."}]})" + "\n";
+}
+
+class PrivacyTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string pattern = (fs::temp_directory_path() / "helpdex-privacy-XXXXXX").string();
+    root_ = new fs::path(::mkdtemp(pattern.data()));
+    const fs::path content = *root_ / "content";
+    fs::copy(kFixtureKb, content, fs::copy_options::recursive);
+    fs::create_directories(content / "internal");
+    std::ofstream(content / "internal" / "canary.md")
+        << "---\nid: int-canary\ntitle: " << kCanary << " handling for agents\nlang: en\nslug: canary-handling\n"
+        << "tags: [desk, " << kCanary << "]\naudience: internal\nanswer: Quote the " << kCanary
+        << " code.\n---\nThe " << kCanary << " procedure: quote the " << kSilentCanary
+        << " code to the customer.\n";
+    std::ofstream(*root_ / "tickets.jsonl") << TicketsJsonl();
+
+    Result<indexer::IndexReport> report =
+        indexer::BuildIndex({.content_dir = content.string(),
+                             .index_dir = (*root_ / "index").string(),
+                             .tickets_files = {(*root_ / "tickets.jsonl").string()}});
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    ASSERT_EQ(report->failed, 0) << report->errors.front().ToString();
+
+    Result<std::unique_ptr<AgentStore>> store = AgentStore::Open((*root_ / "data").string());
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    Result<AgentCredentials> agent = (*store)->AddAgent("privacy-test", std::string("a-long-password-123"));
+    ASSERT_TRUE(agent.ok()) << agent.error().ToString();
+    token_ = new std::string(agent->token);
+    Result<NewSession> session = (*store)->SignIn("privacy-test", "a-long-password-123", "test");
+    ASSERT_TRUE(session.ok()) << session.error().ToString();
+    cookie_ = new std::string("helpdex_session=" + session->cookie_value);
+    store->reset();
+
+    Result<std::unique_ptr<Server>> started = Server::Start({.index_dir = (*root_ / "index").string(),
+                                                             .data_dir = (*root_ / "data").string(),
+                                                             .address = "127.0.0.1",
+                                                             .port = 0,
+                                                             .threads = 2});
+    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    server_ = started->release();
+  }
+
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) server_->Shutdown();
+    delete server_;
+    server_ = nullptr;
+    std::error_code ignored;
+    if (root_ != nullptr) fs::remove_all(*root_, ignored);
+    delete root_;
+    delete token_;
+    delete cookie_;
+  }
+
+  void SetUp() override {
+    if (server_ == nullptr) GTEST_SKIP() << "the server did not start";
+  }
+
+  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_url_encode(false);
+    client.set_read_timeout(10, 0);
+    return client.Get(path, headers);
+  }
+
+  static httplib::Headers AgentHeaders() { return {{"Authorization", "Bearer " + *token_}}; }
+  static httplib::Headers AgentCookie() { return {{"Cookie", *cookie_}}; }
+
+  // Every public route, with the canary (exact, misspelled, as a prefix) in
+  // every parameter a customer controls.
+  static std::vector<std::string> PublicPaths() {
+    const std::string canary = kCanary;
+    std::vector<std::string> paths = {
+        "/",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/opensearch.xml",
+        "/contact",
+        "/articles/canary-handling",
+        "/articles/canary-handling?lang=en",
+        "/articles/internal-runbook?lang=en",
+        "/articles/" + canary,
+        "/agent",        // without credentials: the sign-in page, never data
+        "/gaps",
+        "/api/gaps",
+        "/api/agent/search?q=" + canary,
+        "/api/search?q=&type=ticket",
+        "/api/search?q=website",
+        "/api/search?q=banner+slow",
+        "/api/search?q=slider+script",
+        "/api/search?q=website&tag=" + canary,
+        "/api/search?q=website&type=ticket",
+    };
+    for (const std::string& word : {std::string(kCanary), std::string(kCanaryMisspelled), std::string(kCanaryPrefix)}) {
+      paths.push_back("/search?q=" + word);
+      paths.push_back("/search?q=" + word + "&type=ticket");
+      paths.push_back("/api/search?q=" + word);
+      paths.push_back("/api/search?q=" + word + "*");
+      paths.push_back("/api/search?q=" + word + "&type=ticket");
+      paths.push_back("/api/suggest?q=" + word);
+      paths.push_back("/api/suggest?q=" + word + "&format=opensearch");
+    }
+    return paths;
+  }
+
+  static fs::path* root_;
+  static std::string* token_;
+  static std::string* cookie_;
+  static Server* server_;
+};
+
+fs::path* PrivacyTest::root_ = nullptr;
+std::string* PrivacyTest::token_ = nullptr;
+std::string* PrivacyTest::cookie_ = nullptr;
+Server* PrivacyTest::server_ = nullptr;
+
+TEST_F(PrivacyTest, NoPublicRouteRevealsTheCanaryOfATicketOrAnInternalArticle) {
+  for (const std::string& path : PublicPaths()) {
+    httplib::Result result = Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_LT(result->status, 500) << path;
+    // A query is echoed back ("results for ..."); anything else of the canary
+    // (a correction, a completion, a snippet) is a leak.
+    if (path.find(kCanary) == std::string::npos) {
+      EXPECT_THAT(result->body, Not(HasSubstr(kCanary))) << path;
+    }
+    EXPECT_THAT(result->body, Not(HasSubstr(kSilentCanary))) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr(kTicketId))) << path;
+    for (const auto& [name, value] : result->headers) {
+      EXPECT_THAT(value, Not(HasSubstr(kSilentCanary))) << path << " header " << name;
+    }
+    if (path.starts_with("/api/search")) {
+      json body = json::parse(result->body, nullptr, false);
+      ASSERT_TRUE(body.is_object()) << path;
+      for (const json& item : body["results"]) {
+        EXPECT_EQ(item["audience"], "public") << path;
+        EXPECT_THAT(item.dump(), Not(HasSubstr("zqxjkv"))) << path;
+      }
+      EXPECT_TRUE(body["did_you_mean"].is_null() || body["did_you_mean"].get<std::string>().find("zqxjkv") ==
+                                                        std::string::npos)
+          << path;
+    }
+  }
+}
+
+TEST_F(PrivacyTest, PublicCountsAndFacetsCountPublicArticlesOnly) {
+  // "website" is in public articles and in both tickets.
+  httplib::Result result = Get("/api/search?q=website");
+  ASSERT_TRUE(result);
+  json body = json::parse(result->body);
+  EXPECT_FALSE(body["facets"]["type"].contains("ticket")) << body["facets"].dump();
+  size_t by_language = 0;
+  for (const auto& [lang, count] : body["facets"]["lang"].items()) by_language += count.get<size_t>();
+  EXPECT_EQ(body["total"].get<size_t>(), by_language);
+  for (const json& item : body["results"]) {
+    EXPECT_EQ(item["type"], "article");
+    EXPECT_EQ(item["audience"], "public");
+  }
+  EXPECT_EQ(json::parse(Get("/api/search?q=website&type=ticket")->body)["total"], 0);
+}
+
+TEST_F(PrivacyTest, AnAgentFindsTheTicketAndTheInternalArticle) {
+  httplib::Result result = Get(std::string("/api/agent/search?q=") + kCanary, AgentHeaders());
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  json body = json::parse(result->body);
+  std::set<std::string> found;
+  for (const json& item : body["results"]) found.insert(item["type"].get<std::string>() + ":" + item["id"].get<std::string>());
+  EXPECT_TRUE(found.count(std::string("ticket:") + kTicketId)) << body.dump();
+  EXPECT_TRUE(found.count("article:int-canary")) << body.dump();
+  EXPECT_THAT(result->body, HasSubstr(kSilentCanary));
+}
+
+TEST_F(PrivacyTest, PlantedPersonalDataReachesNoResponseAgentOnesIncluded) {
+  std::vector<std::pair<std::string, httplib::Headers>> requests;
+  for (const std::string& path : PublicPaths()) requests.emplace_back(path, httplib::Headers{});
+  for (const std::string query : {"refusjon", "nettsiden+treg", "Ingrid", "leak.test", "4111111111111111",
+                                  "91234567", "Sommer2024", "203.0.113.45"}) {
+    requests.emplace_back("/api/search?q=" + query, httplib::Headers{});
+    requests.emplace_back("/api/agent/search?q=" + query, AgentHeaders());
+    requests.emplace_back("/api/agent/search?q=" + query + "&type=ticket", AgentHeaders());
+  }
+  requests.emplace_back("/api/agent/related?type=ticket&id=T-PII-1", AgentHeaders());
+  // The agent console's pages, signed in.
+  requests.emplace_back("/agent/tickets/T-PII-1", AgentCookie());
+  requests.emplace_back("/agent?q=refusjon", AgentCookie());
+  requests.emplace_back("/agent?q=nettsiden+treg&type=ticket", AgentCookie());
+
+  bool agent_saw_the_ticket = false;
+  for (const auto& [path, headers] : requests) {
+    httplib::Result result = Get(path, headers);
+    ASSERT_TRUE(result) << path;
+    if (path.starts_with("/agent") && !headers.empty()) {
+      EXPECT_EQ(result->status, 200) << path;
+      EXPECT_THAT(result->body, HasSubstr("[phone]")) << path;
+    }
+    if (result->body.find("T-PII-1") != std::string::npos) agent_saw_the_ticket = true;
+    for (const std::string& secret : kPlantedPersonalData) {
+      if (path.find(secret) != std::string::npos) continue;  // the customer's own query, echoed back
+      EXPECT_THAT(result->body, Not(HasSubstr(secret))) << path;
+    }
+  }
+  EXPECT_TRUE(agent_saw_the_ticket) << "the redacted ticket itself is still there for agents";
+}
+
+}  // namespace
+}  // namespace helpdex::server
