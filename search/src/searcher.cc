@@ -348,7 +348,7 @@ struct Searcher::Impl {
 
   // "More like this": the document's most distinctive words (relevance-set
   // expansion over exact and stemmed terms, without stop words) OR-ed, among
-  // articles only, without the document and its translations.
+  // articles in its language, without the document and its translations.
   std::vector<DocumentLink> Related(Xapian::docid docid, const DocumentRecord& record, size_t limit) {
     class WordTerms : public Xapian::ExpandDecider {
      public:
@@ -379,8 +379,11 @@ struct Searcher::Impl {
     std::vector<Xapian::Query> terms;
     for (auto term = eset.begin(); term != eset.end(); ++term) terms.emplace_back(*term);
     Xapian::Query query(Xapian::Query::OP_OR, terms.begin(), terms.end());
-    std::vector<Xapian::Query> filters{VisibleTo(viewer),
-                                       Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle))};
+    // In the document's language: the agent replies from there, and the
+    // translations of each related article are one click away.
+    std::vector<Xapian::Query> filters{
+        VisibleTo(viewer), Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle)),
+        Xapian::Query(schema::Term(schema::kLanguage, LanguageCode(record.language)))};
     Xapian::Query same_document(UniqueIdTerm(record.type, record.id));
     if (!record.translation_key.empty()) {
       same_document = Xapian::Query(Xapian::Query::OP_OR, same_document,

@@ -173,8 +173,9 @@ class Searcher {
   Result<DocumentRecord> GetTicket(const std::string& id);
 
   // Articles like the document ("more like this": its most distinctive terms,
-  // Xapian's relevance-set expansion), visible to the viewer, best first,
-  // without the document itself and its translations. `type` is "article" or
+  // Xapian's relevance-set expansion), visible to the viewer, in the
+  // document's language, best first, without the document itself and its
+  // translations. `type` is "article" or
   // "ticket". kNotFound for an unknown (or invisible) document.
   Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id,
                                                      size_t limit = 5);

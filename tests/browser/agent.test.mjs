@@ -1,0 +1,178 @@
+// Browser test of the agent console, as a new agent would use it: the sample
+// help centre (content/ with its tickets) is indexed, an agent is created with
+// `helpdex agent add`, signs in with the password it printed, searches
+// "site is slow after installing a banner", finds a ticket and an article,
+// copies the vetted answer as Markdown, then switches the reply language and
+// copies again. Debian's chromium, driven by playwright-core.
+//
+//   node agent.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const [helpdex, contentDir, screenshotDir] = process.argv.slice(2);
+if (!helpdex || !contentDir || !screenshotDir) {
+  console.error('usage: node agent.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+if (!existsSync(join(here, 'node_modules', 'playwright-core'))) {
+  console.error(`browser test: run \`npm ci\` in ${here} (tools/test does this)`);
+  process.exit(1);
+}
+const { chromium } = await import('playwright-core');
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args) {
+  const result = spawnSync(helpdex, args, { encoding: 'utf8' });
+  assert.equal(result.status, 0, `helpdex ${args.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+function startServer(indexDir, dataDir, port) {
+  const server = spawn(helpdex, ['serve', '--index', indexDir, '--data', dataDir, '--port', String(port),
+                                 '--address', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  server.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`helpdex serve did not start in 20 s:\n${stderr}`)), 20000);
+    let stdout = '';
+    server.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (stdout.includes('helpdex serving')) { clearTimeout(timer); resolve(); }
+    });
+    server.once('exit', (code) => { clearTimeout(timer); reject(new Error(`helpdex serve exited ${code}:\n${stderr}`)); });
+  });
+  return { server, ready };
+}
+
+function stopServer(server) {
+  if (server.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
+    server.once('exit', () => { clearTimeout(timer); resolve(); });
+    server.kill('SIGTERM');
+  });
+}
+
+const work = mkdtempSync(join(tmpdir(), 'helpdex-agent-browser-'));
+mkdirSync(screenshotDir, { recursive: true });
+const indexDir = join(work, 'index');
+const dataDir = join(work, 'data');
+const ticketsDir = join(contentDir, 'tickets');
+const ticketArgs = readdirSync(ticketsDir).filter((name) => /\.(jsonl|csv|json)$/.test(name))
+  .flatMap((name) => ['--tickets', join(ticketsDir, name)]);
+run(['index', '--content', contentDir, ...ticketArgs, '--index', indexDir]);
+const agent = JSON.parse(run(['agent', 'add', 'kari', '--data', dataDir]));
+assert.ok(agent.token.length > 20 && agent.password.length >= 12, 'agent add prints a token and a password');
+
+const port = await freePort();
+const origin = `http://127.0.0.1:${port}`;
+const { server, ready } = startServer(indexDir, dataDir, port);
+let browser;
+const problems = [];
+try {
+  await ready;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const context = await browser.newContext();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => { problems.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
+  page.on('console', (message) => {
+    if (/Content Security Policy|Refused to/.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+
+  // Not signed in: the console sends the agent to the sign-in page.
+  await page.goto(`${origin}/agent`);
+  assert.match(new URL(page.url()).pathname, /^\/agent\/login/);
+  await page.fill('#agent-name', 'kari');
+  await page.fill('#agent-password', agent.password);
+  await Promise.all([page.waitForURL(`${origin}/agent`), page.click('.agent-login__form button[type=submit]')]);
+
+  await page.fill('#agent-q', 'site is slow after installing a banner');
+  await Promise.all([page.waitForURL(/\/agent\?/), page.click('.agent-search .search-form__button')]);
+  await page.screenshot({ path: join(screenshotDir, 'agent-results.png'), fullPage: true });
+
+  const results = page.locator('.agent-result');
+  const count = await results.count();
+  assert.ok(count >= 2, `expected results, got ${count}`);
+  const firstFive = [];
+  for (let i = 0; i < Math.min(count, 5); i++) {
+    firstFive.push({
+      href: await results.nth(i).locator('.result__title a').getAttribute('href'),
+      hasTicket: await results.nth(i).locator('.ticket-summary').count() > 0,
+      hasAnswer: await results.nth(i).locator('.agent-answer').count() > 0,
+    });
+  }
+  assert.ok(firstFive.some((r) => r.hasTicket && r.href.startsWith('/agent/tickets/')),
+            `a ticket among the first five: ${JSON.stringify(firstFive)}`);
+  assert.ok(firstFive.some((r) => r.hasAnswer && r.href.startsWith('/agent/articles/')),
+            `an article with its answer among the first five: ${JSON.stringify(firstFive)}`);
+
+  // The first article's answer, copied as Markdown with one click.
+  const article = results.filter({ has: page.locator('.agent-answer') }).first();
+  const articleUrl = await article.locator('.result__title a').getAttribute('href');
+  const visible = article.locator('.answer-variant:not([hidden])');
+  const expectedMarkdown = await visible.locator('textarea[id$="-md"]').inputValue();
+  assert.ok(expectedMarkdown.length > 20, 'the Markdown form of the answer is on the page');
+  await visible.locator('.copy-button[data-copy-from$="-md"]').click();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(copied, expectedMarkdown);
+  const slug = articleUrl.split('#')[0].split('?')[0].split('/').pop();
+  assert.ok(copied.includes(`/articles/${slug}`), `the copy links to the customer's article page: ${copied}`);
+  await page.locator('[aria-live]').filter({ hasText: /./ }).first().waitFor({ timeout: 5000 });
+
+  // The reply in Norwegian: the picker shows the translation's answer, and
+  // that is what the next copy takes.
+  const picker = article.locator('.reply-picker__select');
+  if (await picker.locator('option[value="nb"]').count() > 0) {
+    await picker.selectOption('nb');
+    const norwegian = article.locator('.answer-variant[data-lang="nb"]');
+    assert.equal(await norwegian.isVisible(), true, 'the Norwegian answer is shown');
+    const norwegianMarkdown = await norwegian.locator('textarea[id$="-md"]').inputValue();
+    await norwegian.locator('.copy-button[data-copy-from$="-md"]').click();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), norwegianMarkdown);
+    assert.notEqual(norwegianMarkdown, expectedMarkdown);
+  } else {
+    problems.push('the first article has no Norwegian translation to pick');
+  }
+  await page.screenshot({ path: join(screenshotDir, 'agent-copied.png'), fullPage: true });
+
+  // The ticket page shows the redacted ticket.
+  const ticketHref = firstFive.find((r) => r.hasTicket).href;
+  await page.goto(`${origin}${ticketHref}`);
+  const ticketText = await page.locator('main').innerText();
+  assert.ok(!/@example\.(com|no)/.test(ticketText), 'no e-mail address on the ticket page');
+
+  // Signing out ends the session.
+  await page.goto(`${origin}/agent`);
+  const signOut = page.locator('form.agent-header__sign-out button');
+  await Promise.all([page.waitForURL(/\/agent\/login/), signOut.click()]);
+  await page.goto(`${origin}/agent`);
+  assert.match(new URL(page.url()).pathname, /^\/agent\/login/);
+
+  assert.deepEqual(problems, []);
+  console.log(`agent browser test: passed (${count} results; screenshots in ${screenshotDir})`);
+} finally {
+  if (browser) await browser.close();
+  await stopServer(server);
+  rmSync(work, { recursive: true, force: true });
+}
