@@ -180,6 +180,9 @@ int main(int argc, char** argv) {
       ->envname("HELPDEX_PORT");
   serve->add_option("--address", serve_options.address, "Address to listen on")->envname("HELPDEX_ADDRESS");
   serve->add_option("--threads", serve_options.threads, "Worker threads")->check(CLI::Range(1, 64));
+  serve->add_flag("--secure-cookies", serve_options.secure_cookies,
+                  "Mark the agent session cookie Secure (behind an HTTPS proxy that does not send X-Forwarded-Proto)")
+      ->envname("HELPDEX_SECURE_COOKIES");
   serve->add_option("--templates", serve_options.templates_dir, "Templates folder (default: the source tree's)")
       ->envname("HELPDEX_TEMPLATES");
 
