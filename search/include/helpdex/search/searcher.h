@@ -122,6 +122,34 @@ struct Article {
   std::vector<Translation> translations;  // other languages, visible ones only
 };
 
+// As-you-type suggestions (/api/suggest): completions of what the customer is
+// typing and answer cards, so that the answer shows before they finish.
+inline constexpr size_t kMaxCompletions = 8;
+inline constexpr size_t kMaxAnswerCards = 5;
+
+struct SuggestRequest {
+  std::string text;                       // what is typed so far; the last word may be partial
+  std::optional<Language> language;       // the page's language: analysis, and a preference (not a filter)
+  size_t max_completions = 5;             // <= kMaxCompletions
+  size_t max_answers = 3;                 // <= kMaxAnswerCards
+};
+
+struct AnswerCard {
+  std::string id;
+  std::string title;
+  std::string url;
+  std::string lang;
+  std::string answer;       // the vetted answer as plain text
+  std::string answer_html;  // the same, safe HTML
+  double score = 0;
+};
+
+struct SuggestResponse {
+  std::string text;
+  std::vector<std::string> completions;  // whole suggested queries, best first (public titles and headings)
+  std::vector<AnswerCard> answers;       // best first
+};
+
 // Validates and bounds a request: kQueryTooLong (where "q") for an
 // over-long query, kInvalidInput (where "q") for invalid UTF-8, and clamps
 // page and page_size into range.
@@ -167,6 +195,13 @@ class Searcher {
   // The article with this slug, in `language` when several languages share the
   // slug (any language otherwise). kNotFound if there is none visible.
   Result<Article> GetArticle(const std::string& slug, std::optional<Language> language);
+
+  // Suggestions for text typed so far: from the third character on; the last
+  // word is a prefix (expanded over unstemmed words, bounded); a word of five
+  // letters or more may have one typo; a pasted paragraph is reduced to its
+  // key terms. Same limits as Search (kQueryTooLong, invalid UTF-8). Public
+  // vocabulary only for a public viewer, like every other path.
+  Result<SuggestResponse> Suggest(const SuggestRequest& request);
 
   // A ticket by its id. kNotFound for a public viewer (the public database
   // holds no tickets) and for an unknown id.
