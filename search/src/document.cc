@@ -7,6 +7,7 @@
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
 #include "compounds.h"
+#include "suggest.h"
 
 namespace helpdex::search {
 namespace {
@@ -135,6 +136,17 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   for (const Section& section : record.sections) {
     IndexField(generator, analyzer, section.title, schema::kWeightHeading, schema::kHeading);
     IndexField(generator, analyzer, section.text, schema::kWeightBody, "");
+  }
+
+  // Titles and headings as whole phrases, for as-you-type completions. Articles
+  // only: a ticket's subject is a customer's words and never a suggestion.
+  if (record.type == schema::kTypeArticle) {
+    std::vector<std::string> phrases{record.title};
+    for (const Section& section : record.sections) phrases.push_back(section.title);
+    for (const std::string& phrase : phrases) {
+      const std::string term = CompletionTerm(analyzer.Normalize(phrase));
+      if (!term.empty()) doc.add_boolean_term(term);
+    }
   }
 
   const std::string lang(LanguageCode(record.language));

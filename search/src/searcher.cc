@@ -8,6 +8,7 @@
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
 #include "compounds.h"
+#include "suggest.h"
 
 namespace helpdex::search {
 namespace {
@@ -553,6 +554,16 @@ Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Lang
     return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
   } catch (const std::exception&) {
     return Error{ErrorCode::kInternal, "the article lookup failed unexpectedly", ""};
+  }
+}
+
+Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
+  try {
+    return SuggestIn(impl_->db, impl_->viewer, request);
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the suggestion failed unexpectedly", ""};
   }
 }
 

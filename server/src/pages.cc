@@ -149,9 +149,18 @@ mstch::map PageRenderer::BaseContext(Language ui, const std::string& title) cons
         {"url", "/?ui=" + Code(language)},
         {"current", language == ui}});
   }
+  // The live region's "N answers" in this language, for every count the
+  // suggestion box can show; the script picks one (plural rules stay here).
+  mstch::array suggest_counts;
+  for (size_t count = 1; count <= search::kMaxAnswerCards; ++count) {
+    suggest_counts.push_back(mstch::map{
+        {"n", std::to_string(count)},
+        {"text", translations_.Plural(ui, "suggest_answers", static_cast<long>(count))}});
+  }
   return mstch::map{
       {"lang", Code(ui)},
       {"t", strings_.at(ui)},
+      {"suggest_counts", suggest_counts},
       {"title", title},
       {"query", std::string()},
       // The interface language is a hint for the query's analysis, not a
@@ -167,6 +176,24 @@ std::string PageRenderer::Home(Language ui) const {
   mstch::map context = BaseContext(ui, translations_.Get(ui, "site_name"));
   context["is_home"] = true;
   return templates_.Render("home", context);
+}
+
+const std::string& PageRenderer::Translate(Language ui, const std::string& key) const {
+  return translations_.Get(ui, key);
+}
+
+std::string PageRenderer::OpenSearchShortName(Language ui) const {
+  constexpr size_t kMaxShortNameCharacters = 16;
+  const std::string& name = translations_.Get(ui, "site_name");
+  size_t characters = 0;
+  for (size_t i = 0; i < name.size(); ++i) {
+    // A UTF-8 lead byte starts a character; continuation bytes are 10xxxxxx.
+    if ((static_cast<unsigned char>(name[i]) & 0xC0) != 0x80 &&
+        ++characters > kMaxShortNameCharacters) {
+      return name.substr(0, i);
+    }
+  }
+  return name;
 }
 
 std::string PageRenderer::SearchResults(const SearchPageInput& input) const {

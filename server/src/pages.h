@@ -69,6 +69,11 @@ class PageRenderer {
   PageRenderer(Translations translations, TemplateSet templates);
 
   std::string Home(Language ui) const;
+  // An interface string (the OpenSearch description's text).
+  const std::string& Translate(Language ui, const std::string& key) const;
+  // The search engine's name in a browser's list: OpenSearch allows at most
+  // 16 characters, so a longer translation is cut at a character boundary.
+  std::string OpenSearchShortName(Language ui) const;
   std::string SearchResults(const SearchPageInput& input) const;
   std::string ArticlePage(const search::Article& article, Language ui) const;
   // The error page for `error` (templates/error.html), in the UI language.

@@ -207,6 +207,39 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
   return request;
 }
 
+Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source) {
+  SuggestParameters parameters;
+  Result<std::optional<std::string>> q = DecodeParameter("q", source);
+  if (!q.ok()) return q.error();
+  if (*q) parameters.request.text = std::move(**q);
+  // The same limit as /api/search, checked before any work is done.
+  if (parameters.request.text.size() > search::kMaxQueryBytes) {
+    return Error{ErrorCode::kQueryTooLong,
+                 "q is longer than " + std::to_string(search::kMaxQueryBytes) + " bytes", "q"};
+  }
+
+  Result<std::optional<std::string>> lang = DecodeParameter("lang", source);
+  if (!lang.ok()) return lang.error();
+  if (*lang && !Trim(**lang).empty()) {
+    parameters.request.language = ParseLanguage(Trim(**lang));
+    if (!parameters.request.language) {
+      return ParameterError("lang", "lang must be one of " + std::string(SupportedLanguageList()));
+    }
+  }
+
+  Result<std::optional<std::string>> format = DecodeParameter("format", source);
+  if (!format.ok()) return format.error();
+  if (*format) {
+    std::string_view value = Trim(**format);
+    if (value == "opensearch") {
+      parameters.opensearch = true;
+    } else if (!value.empty() && value != "json") {
+      return ParameterError("format", "format must be json or opensearch");
+    }
+  }
+  return parameters;
+}
+
 std::optional<Language> PreferredLanguage(std::string_view accept_language) {
   std::optional<Language> best;
   double best_quality = 0;

@@ -61,6 +61,18 @@ std::optional<std::string> FormValue(const FormFields& fields, std::string_view 
 //         errors, numbers out of range are clamped later by NormalizeRequest().
 Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source);
 
+// The parameters of /api/suggest:
+//   q       the text typed so far ("" when absent); at most kMaxQueryBytes
+//   lang    one of en nb tr cs ru el (aliases no, nn): the analysis language
+//           and a preference, not a filter; absent: the caller decides
+//   format  "" or "json" (the design.md object), or "opensearch" (the
+//           browser's ["q", [completions]])
+struct SuggestParameters {
+  search::SuggestRequest request;
+  bool opensearch = false;
+};
+Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source);
+
 // The best supported language of an Accept-Language header value, honouring
 // q-values ("nb-NO;q=0.9, en;q=0.8" -> nb; "no" and "nn" -> nb); nullopt when
 // none is supported.

@@ -51,6 +51,9 @@ void Routes::AddTo(Rest::Router& router) {
   Rest::Routes::Get(router, "/readyz", Wrap("readyz", Kind::kApi, &Routes::Readyz));
   Rest::Routes::Get(router, "/metrics", Wrap("metrics", Kind::kApi, &Routes::MetricsText));
   Rest::Routes::Get(router, "/api/search", Wrap("api_search", Kind::kApi, &Routes::ApiSearch));
+  Rest::Routes::Get(router, "/api/suggest", Wrap("api_suggest", Kind::kApi, &Routes::ApiSuggest));
+  Rest::Routes::Get(router, "/opensearch.xml",
+                    Wrap("opensearch", Kind::kPage, &Routes::OpenSearchDescription));
   Rest::Routes::Get(router, "/", Wrap("home", Kind::kPage, &Routes::HomePage));
   Rest::Routes::Get(router, "/search", Wrap("search", Kind::kPage, &Routes::SearchPage));
   Rest::Routes::Get(router, "/articles/:slug", Wrap("article", Kind::kPage, &Routes::ArticlePage));

@@ -64,6 +64,9 @@ class Routes {
   HttpResponse Readyz(const Pistache::Rest::Request& request);
   HttpResponse MetricsText(const Pistache::Rest::Request& request);
   HttpResponse ApiSearch(const Pistache::Rest::Request& request);
+  // suggest_routes.cc
+  HttpResponse ApiSuggest(const Pistache::Rest::Request& request);
+  HttpResponse OpenSearchDescription(const Pistache::Rest::Request& request);
   HttpResponse HomePage(const Pistache::Rest::Request& request);
   HttpResponse SearchPage(const Pistache::Rest::Request& request);
   HttpResponse ArticlePage(const Pistache::Rest::Request& request);

@@ -23,6 +23,9 @@ constexpr AssetSpec kAssetWhitelist[] = {
     // The agent console's copy buttons and answer-language picker; pages
     // carry no inline script (CSP), only <script src>.
     {"agent.js", "text/javascript; charset=utf-8"},
+    // The search box's as-you-type suggestions (an ARIA combobox); the form
+    // works as a plain GET form without it.
+    {"suggest.js", "text/javascript; charset=utf-8"},
 };
 
 std::optional<std::string> ReadFile(const std::filesystem::path& path) {

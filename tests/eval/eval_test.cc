@@ -5,15 +5,13 @@
 #include "helpdex/eval/eval.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <zlib.h>
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "helpdex/search/language.h"
+#include "temp_dataset.h"
 
 namespace helpdex::eval {
 namespace {
@@ -86,40 +84,6 @@ TEST(PercentileTest, UsesNearestRank) {
   EXPECT_DOUBLE_EQ(Percentile({7}, 99), 7);
   EXPECT_DOUBLE_EQ(Percentile({}, 50), 0);
 }
-
-// A data set folder written by the test, removed at destruction.
-class TempDataset {
- public:
-  TempDataset() {
-    std::string pattern = (fs::temp_directory_path() / "helpdex-eval-test-XXXXXX").string();
-    root_ = ::mkdtemp(pattern.data());
-    dir_ = root_ / "tinyset";
-    fs::create_directories(dir_);
-  }
-  ~TempDataset() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  TempDataset(const TempDataset&) = delete;
-  TempDataset& operator=(const TempDataset&) = delete;
-
-  std::string dir() const { return dir_.string(); }
-  std::string path(const std::string& file) const { return (dir_ / file).string(); }
-
-  void WriteGzip(const std::string& file, const std::string& text) const {
-    gzFile out = gzopen(path(file).c_str(), "wb");
-    ASSERT_NE(out, nullptr);
-    ASSERT_EQ(gzwrite(out, text.data(), static_cast<unsigned>(text.size())), static_cast<int>(text.size()));
-    ASSERT_EQ(gzclose(out), Z_OK);
-  }
-  void WritePlain(const std::string& file, const std::string& text) const {
-    std::ofstream(path(file), std::ios::binary) << text;
-  }
-
- private:
-  fs::path root_;
-  fs::path dir_;
-};
 
 // Each query's words occur only in the documents named beside it, so every
 // engine ranks the same documents first and the metrics are known exactly.

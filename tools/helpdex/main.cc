@@ -138,6 +138,23 @@ int RunEval(const std::string& dataset_dir, bool as_json) {
   return 0;
 }
 
+// `helpdex eval --suggest`: the as-you-type answer cards instead of search.
+int RunSuggestEval(const std::string& dataset_dir, bool as_json) {
+  helpdex::Result<helpdex::eval::SuggestReport> report =
+      helpdex::eval::RunSuggestEvaluation({.dataset_dir = dataset_dir});
+  if (!report.ok()) {
+    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
+    return 2;
+  }
+  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
+  if (as_json) {
+    std::cout << helpdex::eval::SuggestReportToJson(*report, 2) << "\n";
+  } else {
+    std::cout << helpdex::eval::SuggestReportToTable(*report);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -188,10 +205,13 @@ int main(int argc, char** argv) {
 
   std::string eval_dataset;
   bool eval_json = false;
+  bool eval_suggest = false;
   CLI::App* eval = app.add_subcommand("eval", "Measure search quality on a judged data set, beside SQLite FTS5");
   eval->add_option("--dataset", eval_dataset, "Folder with docs.jsonl.gz, queries.jsonl.gz and qrels.tsv")
       ->required();
   eval->add_flag("--json", eval_json, "Print one JSON object");
+  eval->add_flag("--suggest", eval_suggest,
+                 "Measure the as-you-type answer cards instead: replay each query one character at a time");
 
   CLI::App* agent = helpdex::cli::AddAgentCommand(app);
 
@@ -207,7 +227,9 @@ int main(int argc, char** argv) {
   }
   if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
   if (serve->parsed()) return RunServe(serve_options);
-  if (eval->parsed()) return RunEval(eval_dataset, eval_json);
+  if (eval->parsed()) {
+    return eval_suggest ? RunSuggestEval(eval_dataset, eval_json) : RunEval(eval_dataset, eval_json);
+  }
   if (agent->parsed()) return helpdex::cli::RunAgentCommand(agent);
   return 0;
 }

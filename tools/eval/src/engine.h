@@ -26,10 +26,30 @@ class Engine {
   virtual Result<std::vector<std::string>> Rank(const JudgedQuery& query, int depth) = 0;
 };
 
+// helpdex's as-you-type suggestions (Searcher::Suggest), for `helpdex eval
+// --suggest`.
+class SuggestEngine {
+ public:
+  virtual ~SuggestEngine() = default;
+
+  // Wall time the engine took to index every document, in seconds.
+  virtual double index_seconds() const = 0;
+
+  // The ids of the answer cards for `text` typed so far in the language
+  // `lang` (a code helpdex analyses), at most `max_answers`, best first.
+  virtual Result<std::vector<std::string>> AnswerIds(const std::string& text, const std::string& lang,
+                                                     size_t max_answers) = 0;
+};
+
 // Indexes `dataset.docs_path` with helpdex's own indexer into a temporary
 // directory that lives as long as the engine. Documents the indexer rejects are
 // added to `notes`.
 Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::vector<std::string>& notes);
+
+// The same temporary helpdex index as StartHelpdexEngine(), answering
+// suggestions.
+Result<std::unique_ptr<SuggestEngine>> StartHelpdexSuggestEngine(const Dataset& dataset,
+                                                                 std::vector<std::string>& notes);
 
 // Indexes `dataset.documents` into an in-memory SQLite FTS5 table.
 Result<std::unique_ptr<Engine>> StartSqliteFts5Engine(const Dataset& dataset);

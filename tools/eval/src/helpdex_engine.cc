@@ -53,9 +53,11 @@ void NoteIndexingProblems(const indexer::IndexReport& report, size_t dataset_doc
   }
 }
 
-class HelpdexEngine : public Engine {
+// One temporary index serves both ranking (Engine) and suggestions
+// (SuggestEngine); a run uses only one of them.
+class HelpdexEngine : public Engine, public SuggestEngine {
  public:
-  static Result<std::unique_ptr<Engine>> Start(const Dataset& dataset, std::vector<std::string>& notes) {
+  static Result<std::unique_ptr<HelpdexEngine>> Start(const Dataset& dataset, std::vector<std::string>& notes) {
     Result<std::unique_ptr<TempDir>> dir = TempDir::Create();
     if (!dir.ok()) return dir.error();
     const std::string index_dir = ((*dir)->path() / "index").string();
@@ -72,7 +74,7 @@ class HelpdexEngine : public Engine {
     // One snapshot for the whole run: nothing re-indexes while we measure.
     Result<std::shared_ptr<search::Searcher>> searcher = (*index)->AcquireSearcher();
     if (!searcher.ok()) return searcher.error();
-    return std::unique_ptr<Engine>(
+    return std::unique_ptr<HelpdexEngine>(
         new HelpdexEngine(std::move(dir).value(), *index, *searcher, elapsed.count()));
   }
 
@@ -95,6 +97,22 @@ class HelpdexEngine : public Engine {
     return ids;
   }
 
+  Result<std::vector<std::string>> AnswerIds(const std::string& text, const std::string& lang,
+                                             size_t max_answers) override {
+    // Completions are left at the default count, as the search box asks for
+    // them in the same call: the measured latency is that of a real request.
+    Result<search::SuggestResponse> response =
+        searcher_->Suggest({.text = text, .language = ParseLanguage(lang), .max_answers = max_answers});
+    if (!response.ok()) return response.error();
+    std::vector<std::string> ids;
+    for (const search::AnswerCard& card : response->answers) {
+      // The cards beyond the ones asked for would not be shown.
+      if (ids.size() == max_answers) break;
+      ids.push_back(card.id);
+    }
+    return ids;
+  }
+
  private:
   HelpdexEngine(std::unique_ptr<TempDir> dir, std::shared_ptr<search::Index> index,
                 std::shared_ptr<search::Searcher> searcher, double index_seconds)
@@ -110,7 +128,16 @@ class HelpdexEngine : public Engine {
 }  // namespace
 
 Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::vector<std::string>& notes) {
-  return HelpdexEngine::Start(dataset, notes);
+  Result<std::unique_ptr<HelpdexEngine>> engine = HelpdexEngine::Start(dataset, notes);
+  if (!engine.ok()) return engine.error();
+  return std::unique_ptr<Engine>(std::move(engine).value());
+}
+
+Result<std::unique_ptr<SuggestEngine>> StartHelpdexSuggestEngine(const Dataset& dataset,
+                                                                 std::vector<std::string>& notes) {
+  Result<std::unique_ptr<HelpdexEngine>> engine = HelpdexEngine::Start(dataset, notes);
+  if (!engine.ok()) return engine.error();
+  return std::unique_ptr<SuggestEngine>(std::move(engine).value());
 }
 
 }  // namespace helpdex::eval

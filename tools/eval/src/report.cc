@@ -117,7 +117,49 @@ std::string CostTable(const EvalReport& report) {
   return table;
 }
 
+ordered_json SuggestMeansJson(const SuggestMeans& means) {
+  return {{"answered_at_half", Rounded(means.answered_at_half, 4)},
+          {"answered_at_end", Rounded(means.answered_at_end, 4)},
+          {"mean_typed_fraction", Rounded(means.mean_typed_fraction, 4)}};
+}
+
+std::string SuggestRow(const std::string& label, const SuggestMeans& means) {
+  return Format("%-10s%8d %15.4f %15.4f %15.4f\n", label.c_str(), means.queries, means.answered_at_half,
+                means.answered_at_end, means.mean_typed_fraction);
+}
+
 }  // namespace
+
+std::string SuggestReportToJson(const SuggestReport& report, int indent) {
+  ordered_json languages = ordered_json::object();
+  for (const auto& [lang, means] : report.by_language) {
+    ordered_json entry = {{"queries", means.queries}};
+    entry.update(SuggestMeansJson(means));
+    languages[lang] = std::move(entry);
+  }
+  ordered_json object = {{"dataset", report.dataset}, {"queries", report.queries}};
+  object.update(SuggestMeansJson(report.overall));
+  object["by_language"] = std::move(languages);
+  object["index_seconds"] = Rounded(report.index_seconds, 3);
+  object["latency_ms"] = {{"p50", Rounded(report.latency_p50_ms, 3)}, {"p99", Rounded(report.latency_p99_ms, 3)}};
+  return object.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string SuggestReportToTable(const SuggestReport& report) {
+  std::string table = report.dataset + ": " + std::to_string(report.documents) + " documents, " +
+                      std::to_string(report.queries) + " judged queries typed one character at a time (" +
+                      std::to_string(report.suggest_calls) + " Suggest calls)\n";
+  table += "answered: a relevant document among the first " + std::to_string(kSuggestAnswerDepth) +
+           " answer cards; typed fraction: how much of the query was typed when it showed for good\n\n";
+  table += Format("%-10s%8s %15s %15s %15s\n", "", "queries", "answered@half", "answered@end", "typed fraction");
+  table += SuggestRow("all", report.overall);
+  for (const auto& [lang, means] : report.by_language) table += SuggestRow("  " + lang, means);
+  table += "\n";
+  table += Format("%-26s %11.3f\n", "index time (s)", report.index_seconds);
+  table += Format("%-26s %11.3f\n", "Suggest latency p50 (ms)", report.latency_p50_ms);
+  table += Format("%-26s %11.3f\n", "Suggest latency p99 (ms)", report.latency_p99_ms);
+  return table;
+}
 
 std::string EvalReportToJson(const EvalReport& report, int indent) {
   ordered_json peers = ordered_json::object();

@@ -36,6 +36,7 @@ inline constexpr std::string_view kAudience = "XAUD";       // XAUDpublic, XAUDi
 inline constexpr std::string_view kSlug = "XSLUG";          // XSLUG<slug>
 inline constexpr std::string_view kTranslationKey = "XTK";  // XTK<translation_key>
 inline constexpr std::string_view kSourcePath = "XPATH";    // XPATH<path or hash>: change detection
+inline constexpr std::string_view kCompletion = "XC";       // XC<normalised article title or heading>: suggest completions (articles only)
 
 // Within-document frequency added per word of each field, so that a title
 // word counts more than a body word in BM25 (Xapian 1.4 has no BM25F).

@@ -6,10 +6,16 @@
 //
 //   Result<EvalReport> report = RunEvaluation({.dataset_dir = "../shared/data/stackfaq"});
 //   if (report.ok()) std::cout << EvalReportToJson(*report, 2);
+//
+// RunSuggestEvaluation() measures the as-you-type answer cards instead
+// (`helpdex eval --suggest`): every judged query is replayed one character at
+// a time through Searcher::Suggest, as a customer types it.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "helpdex/search/error.h"
@@ -95,5 +101,96 @@ std::string EvalReportToJson(const EvalReport& report, int indent = -1);
 // A table for a terminal: one row for all queries and one per language, the
 // engines side by side, then index time and latency.
 std::string EvalReportToTable(const EvalReport& report);
+
+// ---- As-you-type suggestions (`helpdex eval --suggest`) ----
+//
+// Each judged query is typed one character (Unicode code point) at a time;
+// from the kSuggestFirstPrefix-th character on, every prefix goes through
+// Searcher::Suggest with the query's language and max_answers =
+// kSuggestAnswerDepth, and the prefix counts as answered when a relevant
+// document (grade > 0) is among the first kSuggestAnswerDepth answer cards.
+
+inline constexpr size_t kSuggestFirstPrefix = 3;   // Suggest answers from the third character on
+inline constexpr size_t kSuggestAnswerDepth = 3;   // answer cards shown beside the search box
+// Prefixes longer than this are not replayed one by one (pasted paragraphs;
+// SemEval questions run to 450 characters): it bounds the run time. The half
+// and the whole query are always evaluated; the skipped prefixes count as not
+// answered, so mean_typed_fraction can only be overstated for such queries.
+inline constexpr size_t kSuggestMaxReplayedPrefix = 200;
+
+// Unicode code points in valid UTF-8 (bytes that do not continue a sequence).
+size_t CountCodePoints(std::string_view utf8);
+
+// The first `code_points` code points of valid UTF-8 (all of it if shorter).
+std::string_view CodePointPrefix(std::string_view utf8, size_t code_points);
+
+// The prefix length that counts as "half typed" for a query of n code points:
+// ceil(n/2), but at least kSuggestFirstPrefix, and at most n.
+size_t HalfPrefixLength(size_t n);
+
+// How the suggestions did on one query.
+struct SuggestQueryOutcome {
+  bool answered_at_half = false;  // relevant card in the top 3 at HalfPrefixLength(n)
+  bool answered_at_end = false;   // ... at the whole query
+  // Smallest k/n such that from prefix length k through n a relevant card is
+  // always in the top 3; 1.0 when there is none at the end.
+  double typed_fraction = 1.0;
+};
+
+// The outcome of a query of n code points, from relevant_in_top3_by_prefix_len[k]
+// = "a relevant card was among the first 3 for the first k code points".
+// Entries below min(kSuggestFirstPrefix, n) are ignored (Suggest is not asked
+// then); missing entries count as false. n = 0 gives the default outcome.
+SuggestQueryOutcome ComputeOutcome(const std::vector<bool>& relevant_in_top3_by_prefix_len, size_t n);
+
+// The answer card ids (best first) that Suggest gives for a prefix.
+using AnswerIdsForPrefix = std::function<Result<std::vector<std::string>>(const std::string& prefix)>;
+
+// Types `text` one code point at a time: asks `answer_ids` for every prefix
+// from the third code point up to kSuggestMaxReplayedPrefix, then for the half
+// (HalfPrefixLength) and the whole text when they are longer, and scores the
+// first kSuggestAnswerDepth ids of each against `judgments` with
+// ComputeOutcome(). The first error of `answer_ids` is returned as is.
+Result<SuggestQueryOutcome> ReplayQuery(const std::string& text, const Judgments& judgments,
+                                        const AnswerIdsForPrefix& answer_ids);
+
+// Means of the per-query outcomes over a group of queries.
+struct SuggestMeans {
+  int queries = 0;
+  double answered_at_half = 0;
+  double answered_at_end = 0;
+  double mean_typed_fraction = 0;
+};
+
+struct SuggestReport {
+  std::string dataset;
+  int documents = 0;
+  int queries = 0;  // judged, >= 1 relevant, language supported (as in EvalReport)
+  int skipped_unsupported_language = 0;
+  int skipped_without_relevant = 0;
+  int long_queries = 0;        // queries longer than kSuggestMaxReplayedPrefix code points
+  long suggest_calls = 0;      // Suggest calls made (one per replayed prefix)
+  SuggestMeans overall;
+  std::map<std::string, SuggestMeans> by_language;  // query language code -> means
+  double index_seconds = 0;
+  double latency_p50_ms = 0;  // of single Suggest calls
+  double latency_p99_ms = 0;
+  std::vector<std::string> notes;
+};
+
+// Reads the data set like RunEvaluation(), indexes its documents into a
+// temporary helpdex index (removed before returning) and replays every judged
+// query. Same errors as RunEvaluation(); kInternal, naming the query, when
+// Suggest fails. Prints nothing.
+Result<SuggestReport> RunSuggestEvaluation(const EvalOptions& options);
+
+// {"dataset", "queries", "answered_at_half", "answered_at_end",
+// "mean_typed_fraction", "by_language": {lang: {"queries", ...}},
+// "index_seconds", "latency_ms": {"p50", "p99"}}. indent < 0: compact.
+std::string SuggestReportToJson(const SuggestReport& report, int indent = -1);
+
+// A table for a terminal: one row for all queries and one per language, then
+// index time and Suggest latency.
+std::string SuggestReportToTable(const SuggestReport& report);
 
 }  // namespace helpdex::eval

@@ -1,0 +1,433 @@
+#include "suggest.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "helpdex/search/analysis.h"
+#include "helpdex/search/schema.h"
+#include "compounds.h"
+
+namespace helpdex::search {
+namespace {
+
+// Suggestions start at the third typed character: fewer match too much.
+constexpr size_t kMinCodePoints = 3;
+// More content words than this is a pasted paragraph, reduced to key terms.
+constexpr size_t kLongTextWords = 8;
+// Bounds on the work per keystroke, whatever the input (platform.md B2 #6).
+constexpr size_t kMaxWordsConsidered = 200;   // words of a pasted paragraph looked up
+constexpr size_t kMaxKeyTerms = 10;           // key terms kept of a paragraph
+constexpr Xapian::termcount kMaxExpansion = 30;  // terms a partial last word expands to
+constexpr size_t kMaxCompletionTerms = 50;    // completion terms looked at
+constexpr size_t kMaxPostingsPerCompletion = 3;
+constexpr size_t kCompletionSuffixes = 4;     // trailing word runs tried as completion prefixes
+// Typo tolerance: words of this many letters or more, one edit.
+constexpr size_t kMinTypoLetters = 5;
+constexpr unsigned kMaxTypoEdits = 1;
+constexpr size_t kCompletionBytes = 180;      // well under Xapian's 245-byte term limit
+constexpr size_t kFallbackAnswerBytes = 200;
+// Same weights as Search's readings (measured there).
+constexpr double kFoldedWeight = 0.3;
+constexpr double kTitleWeight = 0.3;
+// A card in another language than the page's must score this much better to
+// rank above one in the page's language: "equally good" within BM25 noise
+// from different document lengths of translations.
+constexpr double kOtherLanguageFactor = 0.85;
+
+size_t CodePoints(std::string_view text) {
+  size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+// The longest prefix of at most `bytes` bytes that ends on a character boundary.
+std::string CutUtf8(std::string_view text, size_t bytes) {
+  if (text.size() <= bytes) return std::string(text);
+  size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end));
+}
+
+std::string Trim(std::string_view text) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  size_t begin = 0, end = text.size();
+  while (begin < end && space(text[begin])) ++begin;
+  while (end > begin && space(text[end - 1])) --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
+std::string JoinWords(const std::vector<std::string>& words, size_t from = 0) {
+  std::string joined;
+  for (size_t i = from; i < words.size(); ++i) {
+    if (!joined.empty()) joined += ' ';
+    joined += words[i];
+  }
+  return joined;
+}
+
+std::string EscapeHtml(std::string_view text) {
+  std::string escaped;
+  for (char c : text) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&#39;"; break;
+      default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+bool IsStopWord(const Analyzer& analyzer, const std::string& word) {
+  return analyzer.stopper() != nullptr && (*analyzer.stopper())(word);
+}
+
+class Suggester {
+ public:
+  struct Found {
+    std::string text;
+    std::string key;
+    bool in_page_language = false;
+    bool title = false;
+    Xapian::doccount freq = 0;
+    size_t start = 0;  // first typed word the title starts with
+    size_t order = 0;
+  };
+
+  Suggester(const Xapian::Database& db, const Viewer& viewer, const SuggestRequest& request)
+      : db_(db), viewer_(viewer), request_(request) {}
+
+  SuggestResponse Run() {
+    SuggestResponse response;
+    response.text = request_.text;
+    const std::string trimmed = Trim(request_.text);
+    if (CodePoints(trimmed) < kMinCodePoints) return response;
+
+    const std::string normalized_raw = NormalizeText(trimmed);
+    const std::vector<std::string> raw_words = Words(normalized_raw);
+    // Content words: stop words of the page's language (or of none) do not make a text long.
+    const Analyzer& page_analyzer = request_.language ? AnalyzerFor(*request_.language) : NeutralAnalyzer();
+    size_t content = 0;
+    for (size_t i = 0; i < raw_words.size() && i < kMaxWordsConsidered; ++i) {
+      if (CodePoints(raw_words[i]) >= 3 && !IsStopWord(page_analyzer, raw_words[i])) ++content;
+    }
+    const bool long_text = content > kLongTextWords;
+
+    // The page's language first; a pasted paragraph says what it is written in.
+    std::optional<Language> language = request_.language;
+    if (long_text || !language) {
+      if (std::optional<Language> detected = DetectLanguage(trimmed)) language = detected;
+    }
+    const Analyzer& analyzer = language ? AnalyzerFor(*language) : NeutralAnalyzer();
+    stem_ = analyzer.MakeStemmer();
+    const std::string normalized = analyzer.Normalize(trimmed);
+    std::vector<std::string> words = Words(normalized);
+    if (words.empty()) return response;
+    // The last word is typed on only when nothing (space, punctuation) follows it.
+    const std::string after = analyzer.Normalize(request_.text);
+    const bool partial = !long_text && !after.empty() && after.ends_with(words.back());
+
+    const Xapian::Query query = long_text ? KeyTermQuery(words, analyzer) : TypedQuery(words, partial, analyzer);
+    const size_t max_answers = std::min(request_.max_answers, kMaxAnswerCards);
+    const size_t max_completions = std::min(request_.max_completions, kMaxCompletions);
+    if (!query.empty() && max_answers + max_completions > 0) {
+      response.answers = Answers(query, std::max<size_t>(max_answers, 1));
+    }
+    if (!long_text) response.completions = PrefixCompletions(words, partial, max_completions);
+    // Too few titles start with what is typed: the answers' titles complete it.
+    for (const AnswerCard& card : response.answers) {
+      if (response.completions.size() >= max_completions) break;
+      const bool seen = std::any_of(response.completions.begin(), response.completions.end(),
+                                    [&](const std::string& c) { return NormalizeText(c) == NormalizeText(card.title); });
+      if (!seen) response.completions.push_back(card.title);
+    }
+    if (response.answers.size() > max_answers) response.answers.resize(max_answers);
+    return response;
+  }
+
+ private:
+  // A whole word: its stem (inflections), its accentless form (any language,
+  // typed without accents), and its stem in titles. A word of five letters or
+  // more that the index does not know is read as its spelling correction.
+  void AddWholeWord(std::string word, std::vector<Xapian::Query>& readings) {
+    // Another form of a word the index knows ("passwords") is no typo.
+    const bool known = db_.term_exists(word) || (!stem_.is_none() && db_.term_exists(schema::StemmedTerm(stem_, word)));
+    if (CodePoints(word) >= kMinTypoLetters && !known) {
+      const std::string corrected = db_.get_spelling_suggestion(word, kMaxTypoEdits);
+      if (!corrected.empty()) word = corrected;
+    }
+    if (stem_.is_none()) {
+      readings.emplace_back(word);
+      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(std::string(schema::kTitle) + word),
+                            kTitleWeight);
+    } else {
+      readings.emplace_back(schema::StemmedTerm(stem_, word));
+      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                            Xapian::Query(std::string(schema::kStemmed) + std::string(schema::kTitle) + stem_(word)),
+                            kTitleWeight);
+    }
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(std::string(schema::kFolded) + StripAccents(word)), kFoldedWeight);
+  }
+
+  // Few words: each but the last is whole; the last, while typed on, is a
+  // prefix expanded over unstemmed words (the most frequent kMaxExpansion).
+  Xapian::Query TypedQuery(const std::vector<std::string>& words, bool partial, const Analyzer& analyzer) {
+    std::vector<Xapian::Query> readings;
+    const size_t count = std::min(words.size(), kMaxQueryTerms);
+    const size_t first = words.size() - count;  // keep the last words: the last one is being typed
+    for (size_t i = first; i < words.size(); ++i) {
+      const std::string& word = words[i];
+      const bool last = i + 1 == words.size();
+      if (last && partial) {
+        AddPrefix(word, readings);
+        continue;
+      }
+      if (IsStopWord(analyzer, word) && words.size() > 1) continue;
+      AddWholeWord(word, readings);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end());
+  }
+
+  void AddPrefix(const std::string& word, std::vector<Xapian::Query>& readings) {
+    const bool known_prefix = db_.allterms_begin(word) != db_.allterms_end(word);
+    if (!known_prefix) {
+      // Not the start of any word: perhaps a typo in a finished word ("passwrod").
+      AddWholeWord(word, readings);
+      return;
+    }
+    readings.emplace_back(Xapian::Query::OP_WILDCARD, word, kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    // The word may be finished already: its inflections too (like FLAG_PARTIAL).
+    if (!stem_.is_none()) readings.emplace_back(schema::StemmedTerm(stem_, word));
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kTitle) + word, kMaxExpansion,
+                                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                          kTitleWeight);
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kFolded) + StripAccents(word),
+                                        kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                          kFoldedWeight);
+  }
+
+  // A pasted paragraph: its rarest content words in the index (highest IDF,
+  // repeated words a little higher), OR-ed; BM25 rewards documents with many.
+  Xapian::Query KeyTermQuery(const std::vector<std::string>& words, const Analyzer& analyzer) {
+    std::map<std::string, size_t> counts;  // term -> occurrences in the text
+    std::vector<std::string> order;
+    for (size_t i = 0; i < words.size() && i < kMaxWordsConsidered; ++i) {
+      const std::string& word = words[i];
+      if (CodePoints(word) < 3 || IsStopWord(analyzer, word)) continue;
+      std::string term = stem_.is_none() ? word : schema::StemmedTerm(stem_, word);
+      if (counts.count(term) == 0 && db_.get_termfreq(term) == 0) {
+        term = std::string(schema::kFolded) + StripAccents(word);  // typed without accents?
+      }
+      if (counts[term]++ == 0) order.push_back(term);
+    }
+    const double documents = std::max<double>(db_.get_doccount(), 1);
+    std::vector<std::pair<double, std::string>> ranked;
+    for (const std::string& term : order) {
+      const Xapian::doccount freq = db_.get_termfreq(term);
+      if (freq == 0) continue;
+      const double idf = std::log((documents + 1) / freq);
+      ranked.emplace_back(idf * (1 + std::log(static_cast<double>(counts[term]))), term);
+    }
+    std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    if (ranked.size() > kMaxKeyTerms) ranked.resize(kMaxKeyTerms);
+    std::vector<Xapian::Query> terms;
+    for (const auto& [score, term] : ranked) {
+      terms.emplace_back(term);
+      if (term.starts_with(schema::kStemmed)) {
+        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                           Xapian::Query(std::string(schema::kStemmed) + std::string(schema::kTitle) + term.substr(schema::kStemmed.size())), kTitleWeight);
+      }
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  }
+
+  Xapian::Query Visible() const {
+    Xapian::Query article(schema::Term(schema::kType, schema::kTypeArticle));
+    if (viewer_.agent) return article;
+    return Xapian::Query(Xapian::Query::OP_AND, article,
+                         Xapian::Query(schema::Term(schema::kAudience, schema::kAudiencePublic)));
+  }
+
+  std::string PageLanguage() const {
+    return request_.language ? std::string(LanguageCode(*request_.language)) : std::string();
+  }
+
+  std::vector<AnswerCard> Answers(const Xapian::Query& query, size_t wanted) {
+    Xapian::Enquire enquire(db_);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));
+    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    // A few more than shown, so that the page's language can move up and
+    // translations of one article collapse into one card.
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(wanted * 2 + 2), Xapian::doccount{0});
+    struct Candidate {
+      AnswerCard card;
+      std::string translation_key;
+      double rank;
+    };
+    std::vector<Candidate> candidates;
+    const std::string page = PageLanguage();
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
+      if (!record.ok()) continue;
+      AnswerCard card;
+      card.id = record->id;
+      card.title = record->title;
+      card.url = DocumentUrl(*record);
+      card.lang = std::string(LanguageCode(record->language));
+      card.score = it.get_weight();
+      std::string answer = record->answer_text.empty() ? record->answer : record->answer_text;
+      if (!answer.empty()) {
+        card.answer = std::move(answer);
+        card.answer_html = record->answer_html.empty() ? EscapeHtml(record->answer) : record->answer_html;
+      } else {
+        // No vetted answer: the opening text, so that a card always says something.
+        for (const Section& section : record->sections) {
+          if (section.text.empty()) continue;
+          card.answer = CutUtf8(section.text, kFallbackAnswerBytes);
+          if (card.answer.size() < section.text.size()) card.answer += "…";
+          break;
+        }
+        card.answer_html = EscapeHtml(card.answer);
+      }
+      const double rank = page.empty() || card.lang == page ? card.score : card.score * kOtherLanguageFactor;
+      candidates.push_back(Candidate{std::move(card), record->translation_key, rank});
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
+    std::vector<AnswerCard> cards;
+    std::set<std::string> keys;
+    for (Candidate& candidate : candidates) {
+      if (cards.size() >= wanted) break;
+      if (candidate.translation_key.empty()) {
+        cards.push_back(std::move(candidate.card));
+        continue;
+      }
+      if (!keys.insert(candidate.translation_key).second) continue;
+      // One card per article, in the page's language when it is translated
+      // to it: a translation says the same, so it is equally good.
+      Candidate* chosen = &candidate;
+      for (Candidate& other : candidates) {
+        if (other.translation_key == candidate.translation_key && other.card.lang == page && !page.empty()) {
+          chosen = &other;
+          break;
+        }
+      }
+      cards.push_back(std::move(chosen->card));
+    }
+    return cards;
+  }
+
+  // Titles and headings that start with the typed text, or with its last
+  // words ("I forgot my passw" -> "Password reset"), from the kCompletion
+  // terms; each shown as written, found through one of its documents.
+  std::vector<std::string> PrefixCompletions(const std::vector<std::string>& words, bool partial, size_t wanted) {
+    std::vector<Found> found;
+    std::set<std::string> keys;
+    size_t looked_at = 0;
+    const std::string page = PageLanguage();
+    // The whole text, then its last kCompletionSuffixes words, 3, 2 and 1.
+    std::vector<size_t> starts{0};
+    for (size_t run = std::min(kCompletionSuffixes, words.size() - 1); run > 0; --run) starts.push_back(words.size() - run);
+    for (size_t from : starts) {
+      if (looked_at >= kMaxCompletionTerms) break;
+      const std::string typed = JoinWords(words, from);
+      if (CodePoints(typed) < kMinCodePoints) break;
+      // A finished last word must end a word of the title too.
+      std::string prefix = CompletionTerm(typed);
+      if (prefix.empty()) break;
+      const std::string exact = prefix;
+      if (!partial) prefix += ' ';
+      std::vector<std::string> terms;
+      if (!partial && db_.term_exists(exact)) terms.push_back(exact);
+      for (auto term = db_.allterms_begin(prefix); term != db_.allterms_end(prefix) && looked_at < kMaxCompletionTerms;
+           ++term, ++looked_at) {
+        terms.push_back(*term);
+      }
+      for (const std::string& term : terms) {
+        if (!keys.insert(term).second) continue;
+        std::optional<Found> shown = Show(term, page);
+        if (shown) {
+          shown->start = from;
+          shown->order = found.size();
+          found.push_back(std::move(*shown));
+        }
+      }
+    }
+    std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+      if (a.in_page_language != b.in_page_language) return a.in_page_language;
+      if (a.start != b.start) return a.start < b.start;  // more of the typed text matched
+      if (a.title != b.title) return a.title;
+      if (a.freq != b.freq) return a.freq > b.freq;
+      return a.order < b.order;
+    });
+    std::vector<std::string> completions;
+    for (const Found& item : found) {
+      if (completions.size() >= wanted) break;
+      completions.push_back(item.text);
+    }
+    return completions;
+  }
+
+  // The title or heading behind a completion term, as written, from a
+  // visible article (the page's language preferred); nullopt if none.
+  std::optional<Found> Show(const std::string& term, const std::string& page) {
+    std::optional<Found> shown;
+    size_t looked = 0;
+    for (auto posting = db_.postlist_begin(term);
+         posting != db_.postlist_end(term) && looked < kMaxPostingsPerCompletion; ++posting, ++looked) {
+      Xapian::Document doc = db_.get_document(*posting);
+      if (doc.get_value(schema::kSlotType) != schema::kTypeArticle) continue;
+      if (!viewer_.agent && doc.get_value(schema::kSlotAudience) != schema::kAudiencePublic) continue;
+      Result<DocumentRecord> record = ReadDocumentRecord(doc);
+      if (!record.ok()) continue;
+      const Analyzer& analyzer = AnalyzerFor(record->language);
+      std::optional<std::pair<std::string, bool>> text;
+      if (CompletionTerm(analyzer.Normalize(record->title)) == term) {
+        text = std::make_pair(record->title, true);
+      } else {
+        for (const Section& section : record->sections) {
+          if (!section.title.empty() && CompletionTerm(analyzer.Normalize(section.title)) == term) {
+            text = std::make_pair(section.title, false);
+            break;
+          }
+        }
+      }
+      if (!text) continue;
+      const bool in_page = !page.empty() && doc.get_value(schema::kSlotLanguage) == page;
+      if (!shown || (in_page && !shown->in_page_language)) {
+        shown = Found{text->first, term, in_page, text->second, db_.get_termfreq(term), 0, 0};
+      }
+      if (in_page || page.empty()) break;
+    }
+    return shown;
+  }
+
+  const Xapian::Database& db_;
+  Viewer viewer_;
+  const SuggestRequest& request_;
+  Xapian::Stem stem_;
+};
+
+}  // namespace
+
+std::string CompletionTerm(std::string_view normalized) {
+  const std::string words = JoinWords(Words(normalized));
+  if (words.empty()) return "";
+  return std::string(schema::kCompletion) + CutUtf8(words, kCompletionBytes);
+}
+
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Viewer& viewer, const SuggestRequest& request) {
+  // The same limits as Search: too long, invalid UTF-8.
+  Result<SearchRequest> checked = NormalizeRequest(SearchRequest{.query = request.text});
+  if (!checked.ok()) return checked.error();
+  return Suggester(db, viewer, request).Run();
+}
+
+}  // namespace helpdex::search

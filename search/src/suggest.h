@@ -1,0 +1,23 @@
+// As-you-type suggestions (Searcher::Suggest), kept apart from searcher.cc.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "helpdex/search/searcher.h"
+
+namespace helpdex::search {
+
+// The body of Searcher::Suggest over one snapshot. May throw Xapian::Error;
+// the Searcher turns that into kIndexUnavailable.
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Viewer& viewer, const SuggestRequest& request);
+
+// The completion term of a title or heading: schema::kCompletion + its words
+// (normalised text, punctuation dropped, one space between words), cut to a
+// bounded length on a UTF-8 boundary. Shared by BuildDocument and Suggest so
+// that index and query always agree. "" when the text has no words.
+std::string CompletionTerm(std::string_view normalized);
+
+}  // namespace helpdex::search
