@@ -30,6 +30,10 @@ namespace {
 namespace fs = std::filesystem;
 namespace schema = search::schema;
 
+// Bumped when BuildDocument() adds or changes terms, so that the next run
+// re-analyses every article instead of reusing old documents.
+constexpr const char* kSchemaVersion = "schema-2 (XC completions)";
+
 // Database metadata: the hash of the synonym files the synonyms came from.
 constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
 
@@ -152,7 +156,9 @@ class GenerationBuilder {
       Fail(Error{ErrorCode::kInvalidInput, "cannot read the file", display_path}, source_key);
       return;
     }
-    const std::string hash = schema::SourceHash(*bytes);
+    // The schema version is part of the hash: documents built by an older
+    // schema (say, without completion terms) are analysed again once.
+    const std::string hash = schema::SourceHash(*bytes + '\n' + kSchemaVersion);
     if (KeepIfUnchanged(source_key, hash, display_path)) return;
     Result<search::DocumentRecord> record = ParseArticle(display_path, *bytes);
     if (!record.ok()) {
