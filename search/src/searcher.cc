@@ -8,6 +8,7 @@
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
 #include "compounds.h"
+#include "record_views.h"
 #include "suggest.h"
 
 namespace helpdex::search {
@@ -85,33 +86,12 @@ std::string LimitTerms(const std::string& text, const Xapian::Stopper* stopper) 
   return limited;
 }
 
-std::string EscapeHtml(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&#39;"; break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
-}
-
 size_t CountMarks(const std::string& snippet) {
   size_t count = 0;
   for (size_t pos = snippet.find("<mark>"); pos != std::string::npos; pos = snippet.find("<mark>", pos + 6)) {
     ++count;
   }
   return count;
-}
-
-Xapian::Query VisibleTo(const Viewer& viewer) {
-  if (viewer.agent) return Xapian::Query::MatchAll;
-  return Xapian::Query(schema::Term(schema::kAudience, schema::kAudiencePublic));
 }
 
 Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter) {
@@ -309,8 +289,8 @@ struct Searcher::Impl {
     result.url = DocumentUrl(*record);
     result.score = it.get_weight();
     result.answer = record->answer;
-    result.answer_text = record->answer_text.empty() ? record->answer : record->answer_text;
-    result.answer_html = record->answer_html.empty() ? EscapeHtml(record->answer) : record->answer_html;
+    result.answer_text = AnswerText(*record);
+    result.answer_html = AnswerHtml(*record);
     result.tags = record->tags;
     result.audience = record->audience;
     if (record->type == schema::kTypeTicket) {
@@ -340,8 +320,7 @@ struct Searcher::Impl {
         if (other.id == record->id || other.answer.empty()) continue;
         result.answers.push_back(TranslatedAnswer{
             std::string(LanguageCode(other.language)), other.title, DocumentUrl(other), other.answer,
-            other.answer_text.empty() ? other.answer : other.answer_text,
-            other.answer_html.empty() ? EscapeHtml(other.answer) : other.answer_html});
+            AnswerText(other), AnswerHtml(other)});
       }
     }
     result.related = Related(*it, *record, kRelatedPerResult);

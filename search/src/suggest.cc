@@ -8,6 +8,7 @@
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
 #include "compounds.h"
+#include "record_views.h"
 
 namespace helpdex::search {
 namespace {
@@ -65,21 +66,6 @@ std::string JoinWords(const std::vector<std::string>& words, size_t from = 0) {
     joined += words[i];
   }
   return joined;
-}
-
-std::string EscapeHtml(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&#39;"; break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
 }
 
 bool IsStopWord(const Analyzer& analyzer, const std::string& word) {
@@ -248,11 +234,10 @@ class Suggester {
     return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
   }
 
+  // Answer cards are articles the viewer may see.
   Xapian::Query Visible() const {
-    Xapian::Query article(schema::Term(schema::kType, schema::kTypeArticle));
-    if (viewer_.agent) return article;
-    return Xapian::Query(Xapian::Query::OP_AND, article,
-                         Xapian::Query(schema::Term(schema::kAudience, schema::kAudiencePublic)));
+    return Xapian::Query(Xapian::Query::OP_AND, VisibleTo(viewer_),
+                         Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle)));
   }
 
   std::string PageLanguage() const {
@@ -282,10 +267,10 @@ class Suggester {
       card.url = DocumentUrl(*record);
       card.lang = std::string(LanguageCode(record->language));
       card.score = it.get_weight();
-      std::string answer = record->answer_text.empty() ? record->answer : record->answer_text;
+      std::string answer = AnswerText(*record);
       if (!answer.empty()) {
         card.answer = std::move(answer);
-        card.answer_html = record->answer_html.empty() ? EscapeHtml(record->answer) : record->answer_html;
+        card.answer_html = AnswerHtml(*record);
       } else {
         // No vetted answer: the opening text, so that a card always says something.
         for (const Section& section : record->sections) {

@@ -1,0 +1,29 @@
+// Small pieces shared by the search paths (searcher.cc, suggest.cc): the
+// visibility filter every query goes through, and the display forms of a
+// record's vetted answer.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <xapian.h>
+
+#include "helpdex/search/document.h"
+#include "helpdex/search/searcher.h"
+
+namespace helpdex::search {
+
+// What `viewer` may see: everything for an agent, public documents otherwise.
+// Applied inside search/ on every path, never left to a handler.
+Xapian::Query VisibleTo(const Viewer& viewer);
+
+// Text escaped for HTML text and attribute values.
+std::string EscapeHtml(std::string_view text);
+
+// The answer as plain text (the writer's text when it needed no rendering).
+std::string AnswerText(const DocumentRecord& record);
+
+// The answer as safe HTML (escaped text when there is no rendered form).
+std::string AnswerHtml(const DocumentRecord& record);
+
+}  // namespace helpdex::search
