@@ -7,69 +7,24 @@
 //
 //   node agent.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
+import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+
 const [helpdex, contentDir, screenshotDir] = process.argv.slice(2);
 if (!helpdex || !contentDir || !screenshotDir) {
   console.error('usage: node agent.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR');
   process.exit(2);
 }
-if (!existsSync(join(here, 'node_modules', 'playwright-core'))) {
-  console.error(`browser test: run \`npm ci\` in ${here} (tools/test does this)`);
-  process.exit(1);
-}
-const { chromium } = await import('playwright-core');
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const chromium = await loadChromium();
 
 function run(args) {
   const result = spawnSync(helpdex, args, { encoding: 'utf8' });
   assert.equal(result.status, 0, `helpdex ${args.join(' ')} failed:\n${result.stderr}`);
   return result.stdout;
-}
-
-function startServer(indexDir, dataDir, port) {
-  const server = spawn(helpdex, ['serve', '--index', indexDir, '--data', dataDir, '--port', String(port),
-                                 '--address', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`helpdex serve did not start in 20 s:\n${stderr}`)), 20000);
-    let stdout = '';
-    server.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('helpdex serving')) { clearTimeout(timer); resolve(); }
-    });
-    server.once('exit', (code) => { clearTimeout(timer); reject(new Error(`helpdex serve exited ${code}:\n${stderr}`)); });
-  });
-  return { server, ready };
-}
-
-function stopServer(server) {
-  if (server.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5000);
-    server.once('exit', () => { clearTimeout(timer); resolve(); });
-    server.kill('SIGTERM');
-  });
 }
 
 const work = mkdtempSync(join(tmpdir(), 'helpdex-agent-browser-'));
@@ -85,12 +40,12 @@ assert.ok(agent.token.length > 20 && agent.password.length >= 12, 'agent add pri
 
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
-const { server, ready } = startServer(indexDir, dataDir, port);
+const { server, ready } = startServer(helpdex, indexDir, dataDir, port);
 let browser;
 const problems = [];
 try {
   await ready;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   const page = await context.newPage();

@@ -9,74 +9,19 @@
 // article's card shows its vetted answer, ArrowDown moves the active option,
 // Escape closes; no dialog (XSS) and no CSP violation or script error.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const here = dirname(fileURLToPath(import.meta.url));
+import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+
 const [helpdex, fixturesKb, screenshotDir] = process.argv.slice(2);
 if (!helpdex || !fixturesKb || !screenshotDir) {
   console.error('usage: node suggest.test.mjs HELPDEX_BINARY FIXTURES_KB_DIR SCREENSHOT_DIR');
   process.exit(2);
 }
-if (!existsSync(join(here, 'node_modules', 'playwright-core'))) {
-  console.error(`browser test: ${join(here, 'node_modules')} is missing; run \`npm ci\` in ${here} ` +
-                '(tools/test does this)');
-  process.exit(1);
-}
-const { chromium } = await import('playwright-core');
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-                       '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-// A free loopback port: listen on port 0, read the port, close.
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-// Starts `helpdex serve` and resolves once it prints that it is serving.
-function startServer(indexDir, dataDir, port) {
-  const server = spawn(helpdex, ['serve', '--index', indexDir, '--data', dataDir, '--port', String(port),
-                                 '--address', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  server.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-4000); });
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`helpdex serve did not start in 20 s:\n${stderr}`)), 20000);
-    let stdout = '';
-    server.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('helpdex serving')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    server.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`helpdex serve exited with ${code}:\n${stderr}`));
-    });
-  });
-  return { server, ready };
-}
-
-function stopServer(server) {
-  if (server.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { server.kill('SIGKILL'); }, 5000);
-    server.once('exit', () => { clearTimeout(timer); resolve(); });
-    server.kill('SIGTERM');
-  });
-}
+const chromium = await loadChromium();
 
 const work = mkdtempSync(join(tmpdir(), 'helpdex-browser-suggest-'));
 let server;
@@ -87,7 +32,7 @@ try {
   assert.equal(indexed.status, 0, `helpdex index failed:\n${indexed.stdout}\n${indexed.stderr}`);
 
   const port = await freePort();
-  const started = startServer(indexDir, join(work, 'data'), port);
+  const started = startServer(helpdex, indexDir, join(work, 'data'), port);
   server = started.server;
   await started.ready;
   const base = `http://127.0.0.1:${port}`;
