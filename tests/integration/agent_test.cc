@@ -24,6 +24,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/server/agents.h"
 #include "helpdex/server/server.h"
@@ -37,19 +38,13 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 using nlohmann::json;
+using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
 const fs::path kFixtureTickets = fs::path(HELPDEX_FIXTURES_DIR) / "tickets" / "agent_tickets.jsonl";
 constexpr const char* kAgentName = "kari";
 constexpr const char* kPassword = "a-long-password-123";
 constexpr const char* kFormType = "application/x-www-form-urlencoded";
-
-fs::path MakeTempDir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
-  char* made = mkdtemp(pattern.data());
-  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-  return fs::path(made);
-}
 
 // The value of cookie `name` set by a response ("" if it sets none), and the
 // whole Set-Cookie line in `line`.

@@ -15,6 +15,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/server/agents.h"
 #include "helpdex/server/server.h"
@@ -66,8 +67,7 @@ std::string TicketsJsonl() {
 class PrivacyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::string pattern = (fs::temp_directory_path() / "helpdex-privacy-XXXXXX").string();
-    root_ = new fs::path(::mkdtemp(pattern.data()));
+    root_ = new fs::path(helpdex::testing::MakeTempDir("helpdex-privacy-"));
     const fs::path content = *root_ / "content";
     fs::copy(kFixtureKb, content, fs::copy_options::recursive);
     fs::create_directories(content / "internal");

@@ -15,6 +15,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/server/server.h"
 
@@ -25,28 +26,10 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using nlohmann::json;
+using helpdex::testing::Encode;
+using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
-
-std::string Encode(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      encoded.push_back(static_cast<char>(c));
-    } else {
-      encoded += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return encoded;
-}
-
-fs::path MakeTempDir(const std::string& prefix) {
-  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
-  char* made = mkdtemp(pattern.data());
-  if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-  return fs::path(made);
-}
 
 class SuggestServerTest : public ::testing::Test {
  protected:
