@@ -7,20 +7,14 @@
 #include <array>
 #include <cctype>
 
+#include "params.h"
+
 namespace helpdex::server {
 namespace {
 
 // Far above any next= we build ourselves; a longer one is not ours.
 constexpr size_t kMaxNextBytes = 2048;
 constexpr size_t kLoginCsrfBytes = 32;
-
-std::string_view Trim(std::string_view text) {
-  const std::string_view kSpace = " \t";
-  size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
 
 std::string Lowercase(std::string_view text) {
   std::string lower(text);

@@ -16,14 +16,6 @@ int HexDigitValue(char c) {
   return -1;
 }
 
-std::string_view Trim(std::string_view text) {
-  const std::string_view kSpace = " \t";
-  size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
-
 std::vector<std::string_view> Split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   while (true) {
@@ -55,6 +47,15 @@ Result<int> ParseInteger(std::string_view name, std::string_view text) {
 }
 
 }  // namespace
+
+std::string_view Trim(std::string_view text) {
+  const std::string_view kSpace = " \t";
+  size_t begin = text.find_first_not_of(kSpace);
+  if (begin == std::string_view::npos) return {};
+  size_t end = text.find_last_not_of(kSpace);
+  return text.substr(begin, end - begin + 1);
+}
+
 
 std::optional<std::string> PercentDecode(std::string_view raw) {
   std::string decoded;

@@ -78,6 +78,9 @@ Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source);
 // none is supported.
 std::optional<Language> PreferredLanguage(std::string_view accept_language);
 
+// `text` without leading and trailing spaces and tabs (header and parameter values).
+std::string_view Trim(std::string_view text);
+
 // Slugs are [a-z0-9-]{1,100} (design.md); anything else cannot name an article.
 bool IsValidSlug(std::string_view slug);
 
