@@ -10,8 +10,8 @@ namespace {
 
 constexpr const char* kPageNames[] = {"home",        "search",       "article",      "error",
                                      "agent_login", "agent",        "agent_ticket", "agent_article"};
-constexpr const char* kPartialNames[] = {"header", "footer", "search_form", "agent_header",
-                                         "agent_answer"};
+constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
+                                         "agent_answer", "facets",       "pagination"};
 
 struct AssetSpec {
   const char* name;

@@ -671,6 +671,16 @@ TEST_F(AgentTest, ConsoleShowsTheVettedAnswerInTheReplyLanguageWithCopyControls)
   EXPECT_THAT(page, HasSubstr("href=\"&#x2F;agent&#x2F;articles&#x2F;website-slow?lang=en"));
 }
 
+TEST_F(AgentTest, ConsoleShowsFacetsAndPaging) {
+  std::string page = AgentPage("/agent?q=website+slow&ui=en");
+  EXPECT_THAT(page, HasSubstr("class=\"facets\""));
+  EXPECT_THAT(page, HasSubstr("class=\"facet__value\" href=\"&#x2F;agent?"));
+  EXPECT_THAT(page, HasSubstr("type=ticket"));  // the type facet offers tickets
+  std::string first = AgentPage("/agent?q=website&size=1&ui=en");
+  EXPECT_THAT(first, HasSubstr("rel=\"next\""));
+  EXPECT_THAT(first, HasSubstr("page=2"));
+}
+
 TEST_F(AgentTest, ConsoleReplyDefaultsToTheQueryLanguage) {
   std::string page = AgentPage("/agent?q=nettsiden+min+er+veldig+treg&type=article");
   size_t reply = page.find("name=\"reply\"");
