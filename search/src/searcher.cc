@@ -276,31 +276,31 @@ struct Searcher::Impl {
     return {mset.snippet(opening, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…"), nullptr};
   }
 
-  SearchResult MakeResult(const Xapian::MSetIterator& it, const Xapian::MSet& mset, const Xapian::Stem& stemmer,
-                          bool has_query) {
-    Xapian::Document doc = it.get_document();
-    Result<DocumentRecord> record = ReadDocumentRecord(doc);
+  SearchResult MakeResult(const DocumentRecord& record, double weight, const Xapian::MSet& mset,
+                          const Xapian::Stem& stemmer, bool has_query) {
     SearchResult result;
-    if (!record.ok()) return result;
-    result.id = record->id;
-    result.type = record->type;
-    result.title = record->title;
-    result.lang = std::string(LanguageCode(record->language));
-    result.url = DocumentUrl(*record);
-    result.score = it.get_weight();
-    result.answer = record->answer;
-    result.answer_text = AnswerText(*record);
-    result.answer_html = AnswerHtml(*record);
-    result.tags = record->tags;
-    result.audience = record->audience;
-    if (record->type == schema::kTypeTicket) {
-      result.problem = record->problem;
-      result.resolution = record->resolution;
-      result.created = record->created;
+    result.id = record.id;
+    result.type = record.type;
+    result.title = record.title;
+    result.lang = std::string(LanguageCode(record.language));
+    result.url = DocumentUrl(record);
+    result.score = weight;
+    result.answer = record.answer;
+    result.answer_text = AnswerText(record);
+    result.answer_html = AnswerHtml(record);
+    result.tags = record.tags;
+    result.audience = record.audience;
+    const DocumentRecord* snippet_source = &record;
+    DocumentRecord ticket_parts;
+    if (record.type == schema::kTypeTicket) {
+      result.problem = record.problem;
+      result.resolution = record.resolution;
+      result.created = record.created;
       // Snippets come from the problem or the resolution, whichever matches.
-      record->sections = {Section{"problem", "", record->problem}, Section{"resolution", "", record->resolution}};
+      ticket_parts.sections = {Section{"problem", "", record.problem}, Section{"resolution", "", record.resolution}};
+      snippet_source = &ticket_parts;
     }
-    auto [snippet, section] = BestSnippet(mset, *record, stemmer, has_query);
+    auto [snippet, section] = BestSnippet(mset, *snippet_source, stemmer, has_query);
     result.snippet = std::move(snippet);
     if (section != nullptr && !section->anchor.empty()) {
       result.url += "#" + section->anchor;
@@ -311,19 +311,17 @@ struct Searcher::Impl {
 
   // The agent console's extras for one result: the answer in the article's
   // other languages, and related articles.
-  void AddReplyMaterial(SearchResult& result, const Xapian::MSetIterator& it) {
-    Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
-    if (!record.ok()) return;
-    if (!record->translation_key.empty()) {
-      const Xapian::Query group(schema::Term(schema::kTranslationKey, record->translation_key));
+  void AddReplyMaterial(SearchResult& result, const DocumentRecord& record, Xapian::docid docid) {
+    if (!record.translation_key.empty()) {
+      const Xapian::Query group(schema::Term(schema::kTranslationKey, record.translation_key));
       for (const DocumentRecord& other : FindRecords(group, 50)) {
-        if (other.id == record->id || other.answer.empty()) continue;
+        if (other.id == record.id || other.answer.empty()) continue;
         result.answers.push_back(TranslatedAnswer{
             std::string(LanguageCode(other.language)), other.title, DocumentUrl(other), other.answer,
             AnswerText(other), AnswerHtml(other)});
       }
     }
-    result.related = Related(*it, *record, kRelatedPerResult);
+    result.related = Related(docid, record, kRelatedPerResult);
   }
 
   // "More like this": the document's most distinctive words (relevance-set
@@ -461,10 +459,12 @@ struct Searcher::Impl {
     response.total = mset.get_matches_estimated();
     if (query_language) response.query_lang = std::string(LanguageCode(*query_language));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      SearchResult result = MakeResult(it, mset, stemmer, has_query);
+      Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
+      if (!record.ok() || record->id.empty()) continue;
+      SearchResult result = MakeResult(*record, it.get_weight(), mset, stemmer, has_query);
       result.other_language = !response.query_lang.empty() && result.lang != response.query_lang;
-      if (request.with_reply_material && !result.id.empty()) AddReplyMaterial(result, it);
-      if (!result.id.empty()) response.results.push_back(std::move(result));
+      if (request.with_reply_material) AddReplyMaterial(result, *record, *it);
+      response.results.push_back(std::move(result));
     }
     response.facets["lang"] = SpyCounts(language_spy);
     response.facets["type"] = SpyCounts(type_spy);
