@@ -538,7 +538,9 @@ Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Lang
 
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
   try {
-    return SuggestIn(impl_->db, impl_->viewer, request);
+    Result<SuggestResponse> response = SuggestIn(impl_->db, impl_->viewer, request);
+    if (response.ok()) AddPastSearches(impl_->db, request, *response);
+    return response;
   } catch (const Xapian::Error& e) {
     return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
   } catch (const std::exception&) {

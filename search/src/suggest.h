@@ -20,4 +20,8 @@ Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Viewer& view
 // that index and query always agree. "" when the text has no words.
 std::string CompletionTerm(std::string_view normalized);
 
+// Appends request.past_searches that complete request.text, in its language,
+// whose every word is a term of `db` (suggest_past.cc), up to max_completions.
+void AddPastSearches(const Xapian::Database& db, const SuggestRequest& request, SuggestResponse& response);
+
 }  // namespace helpdex::search

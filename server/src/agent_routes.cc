@@ -26,25 +26,6 @@ std::string Code(Language language) { return std::string(LanguageCode(language))
 
 ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
 
-std::string RawHeaderValue(const Request& request, const char* name) {
-  auto header = request.headers().tryGetRaw(name);
-  return header ? header->value() : std::string();
-}
-
-// The form of a POST. An empty body is an empty form (a sign-out by fetch()
-// sends its token in X-Helpdex-CSRF); any other content type is refused.
-Result<FormFields> ReadForm(const Request& http) {
-  if (http.body().empty()) return FormFields{};
-  std::string type = RawHeaderValue(http, "Content-Type");
-  std::string media = type.substr(0, type.find(';'));
-  while (!media.empty() && media.back() == ' ') media.pop_back();
-  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (media != "application/x-www-form-urlencoded") {
-    return Error{ErrorCode::kInvalidInput, "the body must be application/x-www-form-urlencoded", "body"};
-  }
-  return ParseFormBody(http.body());
-}
-
 // A decoded query value, or "" when absent or malformed.
 std::string QueryValue(const Request& http, std::string_view name) {
   Result<std::optional<std::string>> value = DecodeParameter(name, QuerySource(http));

@@ -7,13 +7,13 @@
 // mutex so that a sign-in does not stall every other request for ~50 ms.
 #include "helpdex/server/agents.h"
 
+#include "sqlite_db.h"
+
 #include <argon2.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <array>
 #include <cstdint>
@@ -24,6 +24,11 @@
 
 namespace helpdex::server {
 namespace {
+
+using sqlite::DatabaseHandle;
+using sqlite::NowMilliseconds;
+using sqlite::StatementHandle;
+using sqlite::Use;
 
 // OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane. The encoded
 // string records these, so raising them later keeps old hashes verifiable.
@@ -131,61 +136,6 @@ constexpr const char* kSql[kSqlCount] = {
     "DELETE FROM sessions WHERE id_hash = ?1",
     "DELETE FROM sessions WHERE expires <= ?1",
 };
-
-struct DatabaseCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StatementFinalizer {
-  void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
-};
-using DatabaseHandle = std::unique_ptr<sqlite3, DatabaseCloser>;
-using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
-
-// One use of a prepared statement: bind, step, read columns; the destructor
-// resets it and drops the bindings so that no data lingers between uses.
-class Use {
- public:
-  explicit Use(sqlite3_stmt* statement) : statement_(statement) {}
-  ~Use() {
-    sqlite3_reset(statement_);
-    sqlite3_clear_bindings(statement_);
-  }
-  Use(const Use&) = delete;
-  Use& operator=(const Use&) = delete;
-
-  Use& Bind(int index, std::string_view text) {
-    // An empty string_view may have a null data(), which SQLite would bind as NULL.
-    const char* data = text.empty() ? "" : text.data();
-    Remember(sqlite3_bind_text64(statement_, index, data, text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-    return *this;
-  }
-  Use& Bind(int index, int64_t value) {
-    Remember(sqlite3_bind_int64(statement_, index, value));
-    return *this;
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code (a failed bind comes first).
-  int Step() { return bind_error_ != SQLITE_OK ? bind_error_ : sqlite3_step(statement_); }
-
-  std::string Text(int column) const {
-    const unsigned char* text = sqlite3_column_text(statement_, column);
-    if (text == nullptr) return "";
-    return std::string(reinterpret_cast<const char*>(text),
-                       static_cast<size_t>(sqlite3_column_bytes(statement_, column)));
-  }
-  int64_t Int(int column) const { return sqlite3_column_int64(statement_, column); }
-
- private:
-  void Remember(int rc) {
-    if (bind_error_ == SQLITE_OK) bind_error_ = rc;
-  }
-  sqlite3_stmt* statement_;
-  int bind_error_ = SQLITE_OK;
-};
-
-int64_t NowMilliseconds() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string IsoUtcNow() {
   const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -311,14 +261,6 @@ int VerifyPassword(const std::string& encoded, std::string_view password) {
   return argon2id_verify(encoded.c_str(), data, password.size());
 }
 
-// Creates the database file readable by its owner only, before SQLite opens
-// it; SQLite gives the -wal and -shm files the same mode. An existing file is
-// left as it is.
-void CreatePrivateFile(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd >= 0) ::close(fd);
-}
-
 }  // namespace
 
 bool IsValidAgentName(std::string_view name) {
@@ -381,75 +323,6 @@ struct AgentStore::Impl {
   }
 };
 
-namespace {
-
-// Runs every statement of a constant script (the migrations), in order.
-bool ExecuteScript(sqlite3* db, const char* sql) {
-  const char* rest = sql;
-  while (rest != nullptr && *rest != '\0') {
-    sqlite3_stmt* raw = nullptr;
-    const char* tail = nullptr;
-    if (sqlite3_prepare_v3(db, rest, -1, 0, &raw, &tail) != SQLITE_OK) {
-      sqlite3_finalize(raw);
-      return false;
-    }
-    StatementHandle statement(raw);
-    rest = tail;
-    if (!statement) continue;  // only whitespace or comments were left
-    int rc;
-    while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
-    }
-    if (rc != SQLITE_DONE) return false;
-  }
-  return true;
-}
-
-// Brings the schema up to kSchemaVersion inside one write transaction, so two
-// processes opening a new store at once cannot both create it.
-std::optional<Error> Migrate(sqlite3* db, const std::string& path) {
-  auto sql_error = [&](const std::string& doing) {
-    return Error{ErrorCode::kInternal, "agent store: " + doing + ": " + sqlite3_errmsg(db), path};
-  };
-  if (!ExecuteScript(db, "BEGIN IMMEDIATE")) return sql_error("starting the schema check");
-  int version = -1;
-  {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db, "PRAGMA user_version", -1, 0, &raw, nullptr) == SQLITE_OK) {
-      StatementHandle statement(raw);
-      if (sqlite3_step(statement.get()) == SQLITE_ROW) version = sqlite3_column_int(statement.get(), 0);
-    } else {
-      sqlite3_finalize(raw);
-    }
-  }
-  if (version < 0) {
-    Error error = sql_error("reading the schema version");
-    ExecuteScript(db, "ROLLBACK");
-    return error;
-  }
-  if (version > kSchemaVersion) {
-    ExecuteScript(db, "ROLLBACK");
-    return Error{ErrorCode::kInternal,
-                 "agent store: the database has schema version " + std::to_string(version) +
-                     ", newer than this helpdex understands (" + std::to_string(kSchemaVersion) + ")",
-                 path};
-  }
-  for (int from = version; from < kSchemaVersion; ++from) {
-    if (!ExecuteScript(db, kMigrations[from])) {
-      Error error = sql_error("upgrading the schema to version " + std::to_string(from + 1));
-      ExecuteScript(db, "ROLLBACK");
-      return error;
-    }
-  }
-  if (!ExecuteScript(db, "COMMIT")) {
-    Error error = sql_error("saving the schema");
-    ExecuteScript(db, "ROLLBACK");
-    return error;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 AgentStore::AgentStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AgentStore::~AgentStore() = default;
 
@@ -461,42 +334,12 @@ Result<std::unique_ptr<AgentStore>> AgentStore::Open(const std::string& data_dir
     auto impl = std::make_unique<Impl>();
     impl->options = options;
     impl->path = (std::filesystem::path(data_dir) / "agents.db").string();
-
-    std::error_code ec;
-    std::filesystem::create_directories(data_dir, ec);
-    if (ec) return Error{ErrorCode::kInternal, "agent store: cannot create the data folder: " + ec.message(), data_dir};
-    CreatePrivateFile(impl->path);
-
-    sqlite3* raw = nullptr;
-    const int opened = sqlite3_open_v2(
-        impl->path.c_str(), &raw,
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, nullptr);
-    impl->db.reset(raw);  // sqlite3_open_v2 allocates a handle even when it fails
-    if (opened != SQLITE_OK) {
-      return impl->Failure(std::string("cannot open: ") +
-                           (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(opened)));
-    }
-    sqlite3* db = impl->db.get();
-    sqlite3_extended_result_codes(db, 1);
-    sqlite3_busy_timeout(db, 5000);
-    // Refuse SQL that could corrupt the file even if it somehow got through.
-    sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-
-    // WAL lets the CLI add an agent while the server reads; NORMAL is durable
-    // across application crashes in WAL mode, which is what sessions need.
-    for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
-                               "PRAGMA trusted_schema = OFF", "PRAGMA foreign_keys = ON"}) {
-      if (!ExecuteScript(db, pragma)) return impl->SqlError(std::string("running ") + pragma);
-    }
-    if (std::optional<Error> error = Migrate(db, impl->path)) return *error;
-
-    for (int i = 0; i < kSqlCount; ++i) {
-      sqlite3_stmt* statement = nullptr;
-      if (sqlite3_prepare_v3(db, kSql[i], -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
-        sqlite3_finalize(statement);
-        return impl->SqlError("preparing statements");
-      }
-      impl->statements[i].reset(statement);
+    Result<sqlite::DatabaseHandle> db = sqlite::OpenDatabase(data_dir, "agents.db", "agent store", kMigrations);
+    if (!db.ok()) return db.error();
+    impl->db = std::move(*db);
+    if (std::optional<Error> error =
+            sqlite::PrepareAll(impl->db.get(), kSql, impl->statements, "agent store", impl->path)) {
+      return *error;
     }
     return std::unique_ptr<AgentStore>(new AgentStore(std::move(impl)));
   } catch (const std::exception&) {

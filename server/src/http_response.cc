@@ -115,7 +115,7 @@ void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer) 
     cookie.maxAge = spec.max_age_seconds;
     cookie.secure = spec.secure;
     cookie.httpOnly = true;
-    cookie.ext["SameSite"] = "Strict";
+    cookie.ext["SameSite"] = spec.same_site == "Lax" ? "Lax" : "Strict";
     writer.cookies().add(cookie);
   }
   writer.send(static_cast<Code>(response.status), response.body,

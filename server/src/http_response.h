@@ -21,8 +21,10 @@ struct ResponseCookie {
   std::string value;
   int max_age_seconds = 0;  // 0 deletes the cookie
   bool secure = false;
-  // Always HttpOnly, SameSite=Strict and Path=/: only the server reads these
-  // cookies, and no other site may make the browser send them.
+  // Always HttpOnly and Path=/: only the server reads these cookies. Strict:
+  // no other site may make the browser send them; the visit cookie is Lax so
+  // that arriving from a link elsewhere continues the same visit.
+  std::string same_site = "Strict";
 };
 
 struct HttpResponse {

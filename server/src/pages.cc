@@ -274,6 +274,27 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
   return templates_.Render("article", context);
 }
 
+std::string PageRenderer::ContactPage(const ContactPageInput& input) const {
+  mstch::map context = BaseContext(input.ui, translations_.Get(input.ui, input.sent ? "contact_sent_title" : "contact_title"));
+  context["sent"] = input.sent;
+  context["csrf"] = input.csrf_token;
+  context["subject"] = input.message.subject;
+  context["description"] = input.message.description;
+  context["email"] = input.message.email;
+  if (!input.notice_key.empty()) context["notice"] = translations_.Get(input.ui, input.notice_key);
+  mstch::array errors;
+  for (const FieldError& error : input.errors) {
+    const std::string& text = translations_.Get(input.ui, error.message_key);
+    const std::string key = error.field + "_error";
+    if (context.count(key) != 0) continue;  // the first problem of a field is enough
+    context[key] = text;
+    errors.push_back(mstch::map{{"field", error.field}, {"text", text}});
+  }
+  context["has_errors"] = !errors.empty();
+  context["errors"] = std::move(errors);
+  return templates_.Render("contact", context);
+}
+
 std::string PageRenderer::ErrorPage(const ApiError& error, Language ui) const {
   std::string key(WireName(error.code));
   mstch::map context = BaseContext(ui, translations_.Get(ui, key + "_title"));

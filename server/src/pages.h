@@ -19,6 +19,7 @@
 #include <mstch/mstch.hpp>
 
 #include "error_codes.h"
+#include "helpdex/server/contact.h"
 #include "helpdex/search/searcher.h"
 #include "i18n.h"
 #include "templates.h"
@@ -63,6 +64,16 @@ struct SearchPageInput {
   const search::SearchResponse* response = nullptr;  // nullptr: empty query
 };
 
+// The contact form: empty, echoed back with its errors, or sent.
+struct ContactPageInput {
+  Language ui = Language::kEnglish;
+  std::string csrf_token;             // the visit id (double-submit with the visit cookie)
+  ContactMessage message;             // what the customer wrote, echoed back
+  std::vector<FieldError> errors;     // one per field at most is shown
+  std::string notice_key;             // i18n key of a form-level notice ("" for none)
+  bool sent = false;                  // the thank-you page
+};
+
 // Immutable after construction; thread-safe.
 class PageRenderer {
  public:
@@ -76,6 +87,7 @@ class PageRenderer {
   std::string OpenSearchShortName(Language ui) const;
   std::string SearchResults(const SearchPageInput& input) const;
   std::string ArticlePage(const search::Article& article, Language ui) const;
+  std::string ContactPage(const ContactPageInput& input) const;
   // The error page for `error` (templates/error.html), in the UI language.
   std::string ErrorPage(const ApiError& error, Language ui) const;
 

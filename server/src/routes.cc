@@ -1,5 +1,6 @@
 #include "routes.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -26,6 +27,25 @@ RawParameterSource QuerySource(const Request& request) {
   return [&request](std::string_view name) { return request.query().get(std::string(name)); };
 }
 
+std::string RawHeaderValue(const Request& request, const char* name) {
+  auto header = request.headers().tryGetRaw(name);
+  return header ? header->value() : std::string();
+}
+
+// The form of a POST. An empty body is an empty form (a sign-out by fetch()
+// sends its token in X-Helpdex-CSRF); any other content type is refused.
+Result<FormFields> ReadForm(const Request& http) {
+  if (http.body().empty()) return FormFields{};
+  std::string type = RawHeaderValue(http, "Content-Type");
+  std::string media = type.substr(0, type.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  for (char& c : media) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (media != "application/x-www-form-urlencoded") {
+    return Error{ErrorCode::kInvalidInput, "the body must be application/x-www-form-urlencoded", "body"};
+  }
+  return ParseFormBody(http.body());
+}
+
 bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -38,13 +58,22 @@ void LogLine(const nlohmann::ordered_json& fields) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 Routes::Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
-               AgentAuth agent_auth, PageRenderer pages, StaticAssets assets)
+               AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
+               std::shared_ptr<EventStore> events, std::shared_ptr<ContactStore> contact)
     : index_(std::move(index)),
       agent_index_(std::move(agent_index)),
       agent_auth_(std::move(agent_auth)),
       pages_(std::move(pages)),
-      assets_(std::move(assets)) {}
+      assets_(std::move(assets)),
+      events_(std::move(events)),
+      contact_(std::move(contact)) {}
 
 void Routes::AddTo(Rest::Router& router) {
   Rest::Routes::Get(router, "/healthz", Wrap("healthz", Kind::kApi, &Routes::Healthz));
@@ -58,6 +87,9 @@ void Routes::AddTo(Rest::Router& router) {
   Rest::Routes::Get(router, "/search", Wrap("search", Kind::kPage, &Routes::SearchPage));
   Rest::Routes::Get(router, "/articles/:slug", Wrap("article", Kind::kPage, &Routes::ArticlePage));
   Rest::Routes::Get(router, "/static/:name", Wrap("static", Kind::kPage, &Routes::StaticFile));
+  Rest::Routes::Get(router, "/contact", Wrap("contact", Kind::kPage, &Routes::ContactPage));
+  Rest::Routes::Post(router, "/contact", Wrap("contact_submit", Kind::kPage, &Routes::ContactSubmit));
+  Rest::Routes::Post(router, "/api/events", Wrap("api_events", Kind::kApi, &Routes::ApiEvents));
 
   // Agent routes: everything but the sign-in form needs an agent.
   Rest::Routes::Get(router, "/agent/login", Wrap("agent_login", Kind::kAgentPage, &Routes::AgentLoginPage));
@@ -176,6 +208,7 @@ HttpResponse Routes::ApiSearch(const Request& http) {
   }
   HttpResponse response = JsonResponse(200, search::SearchResponseToJson(*result));
   MarkPublicCacheable(response);
+  RecordSearch(VisitOf(http), *request, *result);
   return response;
 }
 
@@ -200,6 +233,7 @@ HttpResponse Routes::HomePage(const Request& request) {
   Language ui = PageLanguage(request);
   HttpResponse response = HtmlResponse(200, pages_.Home(ui), LanguageCode(ui));
   MarkPublicCacheable(response);
+  EnsureVisit(request, response, false);
   return response;
 }
 
@@ -216,6 +250,8 @@ HttpResponse Routes::SearchPage(const Request& http) {
   if (!IsBlank(request->query)) input.response = &*result;
   HttpResponse response = HtmlResponse(200, pages_.SearchResults(input), LanguageCode(ui));
   MarkPublicCacheable(response);
+  const std::string visit = EnsureVisit(http, response, false);
+  if (!IsBlank(request->query)) RecordSearch(visit, *request, *result);
   return response;
 }
 
@@ -243,7 +279,44 @@ HttpResponse Routes::ArticlePage(const Request& http) {
   if (!article.ok()) return ErrorPage(ToApiError(article.error()), ui);
   HttpResponse response = HtmlResponse(200, pages_.ArticlePage(*article, ui), LanguageCode(ui));
   MarkPublicCacheable(response);
+  RecordResultClick(http, EnsureVisit(http, response, false), *article);
   return response;
+}
+
+void Routes::RecordSearch(const std::string& visit, const search::SearchRequest& request,
+                          const search::SearchResponse& response) {
+  if (!events_ || visit.empty() || IsBlank(request.query)) return;
+  Event event{.type = EventType::kSearch, .visit = visit, .query = request.query,
+              .results = static_cast<int64_t>(response.total)};
+  if (request.language) event.language = LanguageCode(*request.language);
+  else if (request.query_language) event.language = LanguageCode(*request.query_language);
+  for (const search::SearchResult& result : response.results) event.shown.push_back(result.id);
+  RecordEvent(std::move(event));
+}
+
+void Routes::RecordResultClick(const Request& http, const std::string& visit, const search::Article& article) {
+  if (!events_ || visit.empty()) return;
+  // Referrer-Policy same-origin: only this site's own pages send a Referer
+  // here, and a results page names its query.
+  std::string referer = RawHeaderValue(http, "Referer");
+  const size_t scheme = referer.find("://");
+  if (scheme == std::string::npos) return;
+  const size_t path = referer.find('/', scheme + 3);
+  if (path == std::string::npos) return;
+  if (!OriginMatchesHost(std::string_view(referer).substr(0, path), Trim(RawHeaderValue(http, "Host")))) return;
+  std::string_view target = std::string_view(referer).substr(path);
+  if (!target.starts_with("/search?")) return;
+  std::string_view query_string = target.substr(std::string_view("/search?").size());
+  query_string = query_string.substr(0, query_string.find('#'));
+  Result<FormFields> fields = ParseFormBody(query_string);
+  if (!fields.ok()) return;
+  std::optional<std::string> query = FormValue(*fields, "q");
+  if (!query || IsBlank(*query)) return;
+  RecordEvent(Event{.type = EventType::kResultClicked,
+                    .visit = visit,
+                    .query = std::move(*query),
+                    .language = std::string(LanguageCode(article.record.language)),
+                    .article = article.record.id});
 }
 
 HttpResponse Routes::StaticFile(const Request& http) {

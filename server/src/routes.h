@@ -19,6 +19,8 @@
 
 #include "agent_auth.h"
 #include "helpdex/search/searcher.h"
+#include "helpdex/server/contact.h"
+#include "helpdex/server/events.h"
 #include "http_response.h"
 #include "metrics.h"
 #include "pages.h"
@@ -30,15 +32,29 @@ namespace helpdex::server {
 // Shared by routes.cc and agent_routes.cc.
 RawParameterSource QuerySource(const Pistache::Rest::Request& request);
 bool IsBlank(std::string_view text);
+// A request header's value, "" when absent.
+std::string RawHeaderValue(const Pistache::Rest::Request& request, const char* name);
+// The form of a POST. An empty body is an empty form (a sign-out by fetch()
+// sends its token in X-Helpdex-CSRF); any other content type than
+// application/x-www-form-urlencoded is refused (kInvalidInput, "body").
+Result<FormFields> ReadForm(const Pistache::Rest::Request& http);
+// The anonymous visit cookie: a random id, HttpOnly, SameSite=Lax.
+inline constexpr char kVisitCookie[] = "helpdex_visit";
+
 // One JSON line on stderr (never query text, names or secrets).
 void LogLine(const nlohmann::ordered_json& fields);
+// Milliseconds since the Unix epoch.
+int64_t NowMs();
 
 class Routes {
  public:
   // `agent_index` may be null (it could not be opened): agent routes then
   // answer 503 index_unavailable.
+  // `events` and `contact` may be null (no data directory): nothing is
+  // recorded, and the contact form answers that messages cannot be kept.
   Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
-         AgentAuth agent_auth, PageRenderer pages, StaticAssets assets);
+         AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
+         std::shared_ptr<EventStore> events, std::shared_ptr<ContactStore> contact);
 
   // Adds every route and the not-found handler. Call before router.handler(),
   // which copies the router.
@@ -67,6 +83,24 @@ class Routes {
   // suggest_routes.cc
   HttpResponse ApiSuggest(const Pistache::Rest::Request& request);
   HttpResponse OpenSearchDescription(const Pistache::Rest::Request& request);
+  // contact_routes.cc
+  HttpResponse ContactPage(const Pistache::Rest::Request& request);
+  HttpResponse ContactSubmit(const Pistache::Rest::Request& request);
+  HttpResponse ApiEvents(const Pistache::Rest::Request& request);
+  // The visit id of the request's cookie, "" when it has none (or a forged one).
+  std::string VisitOf(const Pistache::Rest::Request& request);
+  // The visit id, with a new cookie when the request had none (or always
+  // when `renew`: the visit lasts half an hour from then); a response that
+  // sets the cookie becomes private. "" when no id could be made.
+  std::string EnsureVisit(const Pistache::Rest::Request& request, HttpResponse& response, bool renew);
+  // Queues an event (nothing without an event store or a visit).
+  void RecordEvent(Event event);
+  // A search the customer ran, with what it showed (the results page, the API).
+  void RecordSearch(const std::string& visit, const search::SearchRequest& request,
+                    const search::SearchResponse& response);
+  // A click from a results page of this site (its Referer) on an article.
+  void RecordResultClick(const Pistache::Rest::Request& request, const std::string& visit,
+                         const search::Article& article);
   HttpResponse HomePage(const Pistache::Rest::Request& request);
   HttpResponse SearchPage(const Pistache::Rest::Request& request);
   HttpResponse ArticlePage(const Pistache::Rest::Request& request);
@@ -114,6 +148,8 @@ class Routes {
   AgentAuth agent_auth_;
   PageRenderer pages_;
   StaticAssets assets_;
+  std::shared_ptr<EventStore> events_;     // may be null
+  std::shared_ptr<ContactStore> contact_;  // may be null
   Metrics metrics_;
 };
 

@@ -8,6 +8,8 @@
 #include <pistache/router.h>
 
 #include "helpdex/server/agents.h"
+#include "helpdex/server/contact.h"
+#include "helpdex/server/events.h"
 #include "routes.h"
 
 namespace helpdex::server {
@@ -20,7 +22,9 @@ namespace {
 // any limit applies, so "Content-Length: 99999999999" gets a 500 with
 // "std::bad_alloc" (an abort under ASan); its Header::Registry refuses a
 // replacement Content-Length type, so only a reverse proxy can stop that.
-constexpr size_t kMaxRequestBytes = 16 * 1024;
+// 64 KiB: the contact form's 5,000 characters of Cyrillic or Greek are up to
+// 30 KB once percent-encoded.
+constexpr size_t kMaxRequestBytes = 64 * 1024;
 constexpr auto kHeaderTimeout = std::chrono::seconds(5);
 constexpr auto kBodyTimeout = std::chrono::seconds(10);
 constexpr auto kKeepaliveTimeout = std::chrono::seconds(30);
@@ -107,6 +111,18 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     agents = std::move(*store);
   }
 
+  // Events and contact messages are kept only with a data directory.
+  std::shared_ptr<EventStore> events;
+  std::shared_ptr<ContactStore> contact;
+  if (!options.data_dir.empty()) {
+    Result<std::unique_ptr<EventStore>> event_store = EventStore::Open(options.data_dir, options.events);
+    if (!event_store.ok()) return event_store.error();
+    events = std::move(*event_store);
+    Result<std::unique_ptr<ContactStore>> contact_store = ContactStore::Open(options.data_dir);
+    if (!contact_store.ok()) return contact_store.error();
+    contact = std::move(*contact_store);
+  }
+
   // Public routes get an Index over the public database only (design.md:
   // nothing agent-only may be reachable through them); the agent routes get
   // their own Index over both databases.
@@ -127,7 +143,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
 
   auto routes = std::make_unique<Routes>(
       std::move(*index), std::move(agent_index), AgentAuth(std::move(agents), options.secure_cookies),
-      PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets));
+      PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
+      std::move(contact));
   auto server = std::make_unique<PistacheServer>(std::move(routes));
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

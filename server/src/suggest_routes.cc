@@ -57,6 +57,7 @@ HttpResponse Routes::ApiSuggest(const Request& http) {
       request.language = PreferredLanguage(header->value());
     }
   }
+  if (events_) request.past_searches = events_->past_searches();
   search::SuggestResponse suggestions;
   suggestions.text = request.text;
   // Blank text never reaches the index: a focused, empty box is the common case.
@@ -71,6 +72,14 @@ HttpResponse Routes::ApiSuggest(const Request& http) {
       return ApiErrorResponse(ToApiError(result.error()));
     }
     suggestions = std::move(*result);
+    // Only answers count as shown; the keystrokes of one search become one
+    // event in the store. Browsers' OpenSearch requests carry no visit.
+    if (!suggestions.answers.empty()) {
+      Event shown{.type = EventType::kSuggestShown, .visit = VisitOf(http), .query = request.text};
+      if (request.language) shown.language = LanguageCode(*request.language);
+      for (const search::AnswerCard& card : suggestions.answers) shown.shown.push_back(card.id);
+      RecordEvent(std::move(shown));
+    }
   }
 
   HttpResponse response;

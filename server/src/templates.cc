@@ -9,7 +9,7 @@ namespace helpdex::server {
 namespace {
 
 constexpr const char* kPageNames[] = {"home",        "search",       "article",      "error",
-                                     "agent_login", "agent",        "agent_ticket", "agent_article"};
+                                     "agent_login", "agent",        "agent_ticket", "agent_article", "contact"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
                                          "agent_answer", "facets",       "pagination"};
 

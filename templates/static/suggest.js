@@ -1,148 +1,241 @@
-// As-you-type suggestions for the help centre's search box: the WAI-ARIA APG
-// editable combobox with list autocomplete. The form works without this file
-// (a plain GET form); this script only adds the panel under the box with
-// completions (a listbox) and answer cards from /api/suggest.
-// Loaded with <script src defer>: the CSP allows no inline script. Text from
-// the API only ever goes through textContent, never innerHTML.
+// Answers while the customer types, from /api/suggest.
+//
+// 1. A search box (input[data-suggest]) becomes the WAI-ARIA APG editable
+//    combobox with a grid popup: one row per completion, and one row per
+//    answer card with two cells, the card (Enter opens the article) and
+//    "This answered my question". Up and Down move between rows, Left and
+//    Right between the cells of a row, Enter acts, Escape closes. Focus stays
+//    in the box (aria-activedescendant), so typing is never interrupted.
+// 2. A description box (textarea[data-suggest-cards]) on the contact form
+//    shows answer cards below it for the subject and description together:
+//    plain links and buttons in the tab order, as a paragraph is no place for
+//    arrow-key navigation.
+//
+// Requests are debounced and a newer one aborts the older. Events (opened,
+// answered) go to /api/events; the server records what it showed itself.
+// The forms work without this file. Loaded with <script src defer>: the CSP
+// allows no inline script. Text from the API only goes through textContent.
 (function () {
   'use strict';
 
-  var MIN_CHARACTERS = 3;   // the API suggests from the third character on
-  var DEBOUNCE_MS = 120;    // one request per pause in typing, not per key
+  var MIN_CHARACTERS = 3;      // the API suggests from the third character on
+  var DEBOUNCE_MS = 120;       // one request per pause in typing, not per key
+  var PARAGRAPH_DEBOUNCE_MS = 400;
+  var MAX_QUERY_BYTES = 1000;  // the API's limit is 1024 bytes
 
-  function setUp(input) {
+  function suggestUrl(text, lang) {
+    return '/api/suggest?q=' + encodeURIComponent(text) +
+        (lang ? '&lang=' + encodeURIComponent(lang) : '');
+  }
+
+  // Only links into this site: the API returns relative article URLs.
+  function localUrl(url) {
+    return typeof url === 'string' && url.charAt(0) === '/' && url.charAt(1) !== '/' ? url : '/';
+  }
+
+  // Reports what the customer did; sendBeacon survives leaving the page.
+  function sendEvent(type, query, answer) {
+    var body = JSON.stringify({ type: type, query: query, article: String(answer.id || ''),
+                                lang: answer.lang || '' });
+    if (navigator.sendBeacon && navigator.sendBeacon('/api/events',
+        new Blob([body], { type: 'application/json' }))) return;
+    fetch('/api/events', { method: 'POST', body: body, keepalive: true,
+                           headers: { 'Content-Type': 'application/json' } })
+      .catch(function () { /* analytics never get in the customer's way */ });
+  }
+
+  // Emptied first so that the same count is announced again for new text.
+  function announce(status, labels, text) {
+    if (!status) return;
+    status.textContent = '';
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
+  function countText(labels, count) {
+    return labels.getAttribute('data-announce-' + Math.min(count, 5)) || String(count);
+  }
+
+  // Fetches suggestions for whatever text() gives, one request at a time.
+  function makeFetcher(text, lang, render) {
+    var controller = null;
+    var lastText = null;
+    return function () {
+      var value = text();
+      if (value === lastText) return;
+      lastText = value;
+      if (controller) controller.abort();
+      controller = null;
+      if (value.trim().length < MIN_CHARACTERS) { render(null, value); return; }
+      controller = new AbortController();
+      fetch(suggestUrl(value, lang), { signal: controller.signal,
+                                       headers: { Accept: 'application/json' } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data && text() === value) render(data, value); })
+        .catch(function () { /* aborted or offline: the form still works */ });
+    };
+  }
+
+  // The "This answered my question" control: records the event once and
+  // says thank you in place.
+  function answeredButton(labels, query, answer, status) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'suggest__answered';
+    button.textContent = labels.getAttribute('data-label-answered') || '';
+    button.addEventListener('click', function () { markAnswered(button, labels, query(), answer, status); });
+    return button;
+  }
+
+  function markAnswered(button, labels, query, answer, status) {
+    if (button.getAttribute('data-done')) return;
+    button.setAttribute('data-done', 'true');
+    sendEvent('answered', query, answer);
+    var thanks = labels.getAttribute('data-label-thanks') || '';
+    button.textContent = thanks;
+    button.disabled = true;
+    button.classList.add('suggest__answered--done');
+    announce(status, labels, thanks);
+  }
+
+  function cardBody(answer, withLink, labels, onOpen) {
+    var box = document.createElement('div');
+    box.className = 'suggest__card-body';
+    if (answer.lang) box.lang = answer.lang;
+    var title = document.createElement(withLink ? 'a' : 'span');
+    title.className = 'suggest__card-title';
+    title.textContent = answer.title || '';
+    if (withLink) {
+      title.href = localUrl(answer.url);
+      title.addEventListener('click', onOpen);
+    }
+    var text = document.createElement('p');
+    text.className = 'suggest__card-answer';
+    text.textContent = answer.answer || '';
+    box.appendChild(title);
+    box.appendChild(text);
+    return box;
+  }
+
+  // 1. The search box as a combobox with a grid popup.
+  function setUpCombobox(input) {
     var panel = document.getElementById(input.getAttribute('data-suggest'));
     if (!panel || input.getAttribute('role') === 'combobox') return;
-    var list = panel.querySelector('[role="listbox"]');
-    var answers = panel.querySelector('.suggest__answers');
+    var grid = panel.querySelector('[role="grid"]');
     var status = document.getElementById(input.id + '-suggest-status');
     var form = input.form;
     var lang = input.getAttribute('data-suggest-lang') || '';
+    // "submit" (the help page's search) or "fill" (the contact form's subject).
+    var mode = input.getAttribute('data-suggest-mode') || 'submit';
     var timer = 0;
-    var controller = null;
-    var active = -1;
-    var lastText = null;
+    var row = -1;
+    var column = 0;
+    var shownFor = '';
 
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
+    input.setAttribute('aria-haspopup', 'grid');
     input.setAttribute('aria-expanded', 'false');
-    input.setAttribute('aria-controls', list.id);
+    input.setAttribute('aria-controls', grid.id);
 
-    function options() { return list.querySelectorAll('[role="option"]'); }
-
+    function rows() { return grid.querySelectorAll('[role="row"]'); }
+    function cells(r) { return r ? r.querySelectorAll('[role="gridcell"]') : []; }
     function isOpen() { return input.getAttribute('aria-expanded') === 'true'; }
 
-    function setActive(index) {
-      var items = options();
-      active = index;
-      for (var i = 0; i < items.length; i++) {
-        items[i].setAttribute('aria-selected', i === index ? 'true' : 'false');
+    function setActive(newRow, newColumn) {
+      var all = rows();
+      row = newRow;
+      column = 0;
+      var active = null;
+      for (var i = 0; i < all.length; i++) {
+        var rowCells = cells(all[i]);
+        for (var j = 0; j < rowCells.length; j++) {
+          var on = i === newRow && j === Math.min(newColumn, rowCells.length - 1);
+          rowCells[j].setAttribute('aria-selected', on ? 'true' : 'false');
+          if (on) { active = rowCells[j]; column = j; }
+        }
       }
-      if (index >= 0 && items[index]) {
-        input.setAttribute('aria-activedescendant', items[index].id);
-        items[index].scrollIntoView({ block: 'nearest' });
+      if (active) {
+        input.setAttribute('aria-activedescendant', active.id);
+        active.scrollIntoView({ block: 'nearest' });
       } else {
         input.removeAttribute('aria-activedescendant');
       }
     }
 
     function open() {
-      if (!list.firstChild && !answers.firstChild) return;
+      if (!grid.firstChild) return;
       panel.hidden = false;
       input.setAttribute('aria-expanded', 'true');
     }
 
     function close() {
-      setActive(-1);
+      setActive(-1, 0);
       panel.hidden = true;
       input.setAttribute('aria-expanded', 'false');
     }
 
-    // Emptied first so that the same count is announced again for new text.
-    function announce(count) {
-      if (!status) return;
-      var key = 'data-announce-' + Math.min(count, 5);
-      var text = panel.getAttribute(key) || String(count);
-      status.textContent = '';
-      window.setTimeout(function () { status.textContent = text; }, 50);
-    }
-
-    function choose(text) {
+    function chooseCompletion(text) {
       input.value = text;
       close();
-      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      if (mode === 'submit') {
+        if (form.requestSubmit) form.requestSubmit(); else form.submit();
+      } else {
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
     }
 
-    function card(answer) {
-      var article = document.createElement('article');
-      article.className = 'suggest__card';
-      if (answer.lang) article.lang = answer.lang;
-      var title = document.createElement('h3');
-      title.className = 'suggest__card-title';
-      title.textContent = answer.title || '';
-      var text = document.createElement('p');
-      text.className = 'suggest__card-answer';
-      text.textContent = answer.answer || '';
-      var link = document.createElement('a');
-      link.className = 'suggest__card-link';
-      // Only links into this site: the API returns relative article URLs.
-      link.href = typeof answer.url === 'string' && answer.url.charAt(0) === '/' &&
-          answer.url.charAt(1) !== '/' ? answer.url : '/';
-      link.textContent = panel.getAttribute('data-label-open') || '';
-      article.appendChild(title);
-      article.appendChild(text);
-      article.appendChild(link);
-      return article;
+    function openArticle(answer) {
+      sendEvent('suggest_opened', shownFor, answer);
+      window.location.href = localUrl(answer.url);
     }
 
-    function render(data) {
+    function addRow(kind) {
+      var r = document.createElement('div');
+      r.setAttribute('role', 'row');
+      r.className = 'suggest__row suggest__row--' + kind;
+      grid.appendChild(r);
+      return r;
+    }
+
+    function addCell(r, className, content) {
+      var cell = document.createElement('div');
+      cell.setAttribute('role', 'gridcell');
+      cell.setAttribute('aria-selected', 'false');
+      cell.className = className;
+      cell.id = grid.id + '-' + grid.querySelectorAll('[role="gridcell"]').length;
+      if (typeof content === 'string') cell.textContent = content; else cell.appendChild(content);
+      r.appendChild(cell);
+      return cell;
+    }
+
+    function render(data, text) {
+      grid.textContent = '';
+      shownFor = text;
+      if (!data) { close(); return; }
       var completions = Array.isArray(data.completions) ? data.completions : [];
-      var cards = Array.isArray(data.answers) ? data.answers : [];
-      list.textContent = '';
-      answers.textContent = '';
-      completions.forEach(function (completion, index) {
+      var answers = Array.isArray(data.answers) ? data.answers : [];
+      completions.forEach(function (completion) {
         if (typeof completion !== 'string') return;
-        var option = document.createElement('li');
-        option.className = 'suggest__option';
-        option.id = list.id + '-' + index;
-        option.setAttribute('role', 'option');
-        option.setAttribute('aria-selected', 'false');
-        option.textContent = completion;
-        list.appendChild(option);
+        var cell = addCell(addRow('completion'), 'suggest__option', completion);
+        cell.setAttribute('data-completion', completion);
       });
-      if (cards.length) {
-        var heading = document.createElement('h2');
-        heading.className = 'suggest__answers-heading';
-        heading.textContent = panel.getAttribute('data-label-answers') || '';
-        answers.appendChild(heading);
-        cards.forEach(function (answer) { answers.appendChild(card(answer)); });
-      }
-      setActive(-1);
-      if (list.firstChild || answers.firstChild) open(); else close();
-      announce(cards.length);
+      answers.forEach(function (answer) {
+        var r = addRow('answer');
+        var card = addCell(r, 'suggest__card', cardBody(answer, false, panel, null));
+        card.addEventListener('click', function () { openArticle(answer); });
+        card.activate = function () { openArticle(answer); };
+        var button = answeredButton(panel, function () { return shownFor; }, answer, status);
+        button.tabIndex = -1;  // reached with the arrow keys, like every cell
+        var action = addCell(r, 'suggest__action', button);
+        action.activate = function () { markAnswered(button, panel, shownFor, answer, status); };
+      });
+      setActive(-1, 0);
+      // An answer that arrives after the customer moved on stays closed.
+      if (grid.firstChild && document.activeElement === input) open(); else close();
+      if (document.activeElement === input) announce(status, panel, countText(panel, answers.length));
     }
 
-    function fetchSuggestions() {
-      var text = input.value;
-      if (text === lastText) return;
-      lastText = text;
-      // The previous request's answer would be stale by the time it arrives.
-      if (controller) controller.abort();
-      if (text.trim().length < MIN_CHARACTERS) {
-        controller = null;
-        list.textContent = '';
-        answers.textContent = '';
-        close();
-        return;
-      }
-      controller = new AbortController();
-      var url = '/api/suggest?q=' + encodeURIComponent(text) +
-          (lang ? '&lang=' + encodeURIComponent(lang) : '');
-      fetch(url, { signal: controller.signal, headers: { Accept: 'application/json' } })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data && input.value === text) render(data); })
-        .catch(function () { /* aborted or offline: the form still works */ });
-    }
+    var fetchSuggestions = makeFetcher(function () { return input.value; }, lang, render);
 
     input.addEventListener('input', function () {
       window.clearTimeout(timer);
@@ -150,31 +243,39 @@
     });
 
     input.addEventListener('keydown', function (event) {
-      var items = options();
+      var all = rows();
       switch (event.key) {
         case 'ArrowDown':
           if (!isOpen()) { open(); return; }
-          if (!items.length) return;
+          if (!all.length) return;
           event.preventDefault();
-          setActive(active + 1 >= items.length ? 0 : active + 1);
+          setActive(row + 1 >= all.length ? 0 : row + 1, column);
           break;
         case 'ArrowUp':
-          if (!isOpen() || !items.length) return;
+          if (!isOpen() || !all.length) return;
           event.preventDefault();
-          setActive(active <= 0 ? items.length - 1 : active - 1);
+          setActive(row <= 0 ? all.length - 1 : row - 1, column);
+          break;
+        case 'ArrowRight':
+        case 'ArrowLeft':
+          // Without an active row the caret moves in the text, as usual.
+          if (!isOpen() || row < 0) return;
+          event.preventDefault();
+          var count = cells(all[row]).length;
+          var step = event.key === 'ArrowRight' ? 1 : -1;
+          setActive(row, (column + step + count) % count);
           break;
         case 'Enter':
-          // Without an active option Enter submits what was typed, as before.
-          if (isOpen() && active >= 0 && items[active]) {
-            event.preventDefault();
-            choose(items[active].textContent);
-          }
+          // Without an active cell Enter submits what was typed, as before.
+          if (!isOpen() || row < 0) return;
+          event.preventDefault();
+          var cell = cells(all[row])[column];
+          if (!cell) return;
+          if (cell.hasAttribute('data-completion')) chooseCompletion(cell.getAttribute('data-completion'));
+          else if (cell.activate) cell.activate();
           break;
         case 'Escape':
-          if (isOpen()) {
-            event.preventDefault();
-            close();
-          }
+          if (isOpen()) { event.preventDefault(); close(); }
           break;
         default:
           break;
@@ -182,16 +283,14 @@
     });
 
     // mousedown would move focus out of the input; the APG keeps it there.
-    list.addEventListener('mousedown', function (event) { event.preventDefault(); });
-    list.addEventListener('click', function (event) {
-      var option = event.target.closest('[role="option"]');
-      if (option) choose(option.textContent);
+    grid.addEventListener('mousedown', function (event) { event.preventDefault(); });
+    grid.addEventListener('click', function (event) {
+      var cell = event.target.closest('[data-completion]');
+      if (cell) chooseCompletion(cell.getAttribute('data-completion'));
     });
 
     // Closes when focus leaves both the box and the panel (Tab, a click away).
-    form.addEventListener('focusout', function (event) {
-      if (event.relatedTarget && (panel.contains(event.relatedTarget) ||
-          event.relatedTarget === input)) return;
+    input.addEventListener('blur', function () {
       window.setTimeout(function () {
         if (!panel.contains(document.activeElement) && document.activeElement !== input) close();
       }, 0);
@@ -201,6 +300,62 @@
     });
   }
 
+  // 2. Answer cards under the contact form's description.
+  function setUpCards(textarea) {
+    var region = document.getElementById(textarea.getAttribute('data-suggest-cards'));
+    if (!region || region.getAttribute('data-ready')) return;
+    region.setAttribute('data-ready', 'true');
+    var list = region.querySelector('.contact__cards-list');
+    var status = document.getElementById(region.id + '-status');
+    var subject = document.getElementById(textarea.getAttribute('data-suggest-with') || '');
+    var lang = textarea.getAttribute('data-suggest-lang') || '';
+    var timer = 0;
+    var shownFor = '';
+    var announced = -1;
+
+    function text() {
+      var parts = [];
+      if (subject && subject.value.trim()) parts.push(subject.value.trim());
+      if (textarea.value.trim()) parts.push(textarea.value.trim());
+      var joined = parts.join('\n');
+      // The API takes at most 1024 bytes; the start of a description says most.
+      while (new Blob([joined]).size > MAX_QUERY_BYTES) joined = joined.slice(0, -50);
+      return joined;
+    }
+
+    function render(data, value) {
+      shownFor = value;
+      var answers = data && Array.isArray(data.answers) ? data.answers : [];
+      list.textContent = '';
+      answers.forEach(function (answer) {
+        var card = document.createElement('article');
+        card.className = 'suggest__card contact__card';
+        card.appendChild(cardBody(answer, true, region, function () {
+          sendEvent('suggest_opened', shownFor, answer);
+        }));
+        card.appendChild(answeredButton(region, function () { return shownFor; }, answer, status));
+        list.appendChild(card);
+      });
+      region.hidden = answers.length === 0;
+      // The count is announced when it changes, not on every pause in typing.
+      if (data && answers.length !== announced) {
+        announced = answers.length;
+        announce(status, region, countText(region, answers.length));
+      }
+    }
+
+    var fetchCards = makeFetcher(text, lang, render);
+    function schedule() {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(fetchCards, PARAGRAPH_DEBOUNCE_MS);
+    }
+    textarea.addEventListener('input', schedule);
+    if (subject) subject.addEventListener('input', schedule);
+    if (text().trim().length >= MIN_CHARACTERS) schedule();  // a form shown again with its text
+  }
+
   var inputs = document.querySelectorAll('input[data-suggest]');
-  for (var i = 0; i < inputs.length; i++) setUp(inputs[i]);
+  for (var i = 0; i < inputs.length; i++) setUpCombobox(inputs[i]);
+  var areas = document.querySelectorAll('textarea[data-suggest-cards]');
+  for (var k = 0; k < areas.length; k++) setUpCards(areas[k]);
 })();

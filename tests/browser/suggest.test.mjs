@@ -4,10 +4,16 @@
 //
 //   node suggest.test.mjs HELPDEX_BINARY FIXTURES_KB_DIR SCREENSHOT_DIR
 //
-// Typing a question slowly into the home search box opens the ARIA combobox's
-// panel, the live region announces the number of answers, the password
-// article's card shows its vetted answer, ArrowDown moves the active option,
-// Escape closes; no dialog (XSS) and no CSP violation or script error.
+// The help page: typing a question slowly into the search box opens the ARIA
+// combobox's grid popup, the live region announces the number of answers, the
+// password article's card shows its vetted answer; the arrow keys move to the
+// card's "This answered my question" (Enter records it) and back to the card
+// (Enter opens the article); Escape closes.
+// The contact form: the subject is the same combobox, and the description
+// shows answer cards while the customer types; "This answered my question"
+// there is recorded too, and the form is sent and stored.
+// What was recorded is read back with `helpdex events` and `helpdex messages`.
+// No dialog (XSS), no CSP violation, no script error anywhere.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -56,8 +62,9 @@ try {
   await page.waitForFunction(() => document.getElementById('search-q').getAttribute('role') === 'combobox');
   assert.equal(await box.getAttribute('aria-autocomplete'), 'list');
   assert.equal(await box.getAttribute('aria-expanded'), 'false');
-  const listId = await box.getAttribute('aria-controls');
-  assert.equal(await page.locator(`#${listId}`).getAttribute('role'), 'listbox');
+  const gridId = await box.getAttribute('aria-controls');
+  assert.equal(await page.locator(`#${gridId}`).getAttribute('role'), 'grid');
+  assert.equal(await box.getAttribute('aria-haspopup'), 'grid');
 
   // Typed slowly, a key every 60 ms: typing never waits for the network.
   await box.click();
@@ -74,21 +81,36 @@ try {
   const card = page.locator('.suggest__card', { hasText: 'Reset your password' });
   await card.first().waitFor({ timeout: 5000 });
   assert.match(await card.first().locator('.suggest__card-answer').textContent(), /Forgot password/);
-  assert.match(await card.first().locator('a').getAttribute('href'), /^\/articles\/password-reset/);
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, 'suggest-open.png'), fullPage: true });
 
-  // ArrowDown makes the first completion active; focus stays in the input.
-  const options = page.locator(`#${listId} [role="option"]`);
-  if (await options.count() > 0) {
+  // ArrowDown moves row by row (completions, then answer cards) until the
+  // password card is active; focus stays in the input all along.
+  const activeCell = async () => {
+    const id = await box.getAttribute('aria-activedescendant');
+    return id ? page.locator(`#${id}`) : null;
+  };
+  const rowCount = await page.locator(`#${gridId} [role="row"]`).count();
+  let onCard = false;
+  for (let i = 0; i < rowCount && !onCard; i++) {
     await box.press('ArrowDown');
-    const active = await box.getAttribute('aria-activedescendant');
-    assert.ok(active, 'ArrowDown did not set aria-activedescendant');
-    assert.equal(await page.locator(`#${active}`).getAttribute('aria-selected'), 'true');
-    assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q');
-  } else {
-    console.warn('suggest test: no completions for this text; ArrowDown not checked');
+    const cell = await activeCell();
+    assert.ok(cell, 'ArrowDown did not set aria-activedescendant');
+    assert.equal(await cell.getAttribute('aria-selected'), 'true');
+    onCard = (await cell.getAttribute('class')).includes('suggest__card') &&
+             /Reset your password/.test(await cell.textContent());
   }
+  assert.ok(onCard, 'the arrow keys never reached the password card');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search-q');
+
+  // ArrowRight: "This answered my question"; Enter records it and thanks.
+  await box.press('ArrowRight');
+  const answeredCell = await activeCell();
+  assert.match(await answeredCell.textContent(), /This answered my question/);
+  await box.press('Enter');
+  await page.waitForFunction(() => /Glad it helped/.test(
+    document.querySelector('#search-q-suggest-grid [aria-selected="true"]').textContent), null, { timeout: 3000 });
+  await page.screenshot({ path: join(screenshotDir, 'suggest-answered.png'), fullPage: true });
 
   // Escape closes the panel and keeps what was typed.
   await box.press('Escape');
@@ -97,7 +119,22 @@ try {
   assert.ok(await page.locator('#search-q-suggest').isHidden());
   assert.equal(await box.inputValue(), 'how do I reset my pass');
 
+  // Back on the card, Enter lands on the article.
+  await box.press('ArrowDown');
+  await page.waitForFunction(() => document.getElementById('search-q').getAttribute('aria-expanded') === 'true');
+  for (let i = 0; i < rowCount; i++) {
+    const cell = await activeCell();
+    if (cell && /Reset your password/.test(await cell.textContent()) &&
+        (await cell.getAttribute('class')).includes('suggest__card')) break;
+    await box.press('ArrowDown');
+  }
+  await Promise.all([page.waitForURL(/\/articles\/password-reset/), box.press('Enter')]);
+  await page.screenshot({ path: join(screenshotDir, 'suggest-article.png'), fullPage: true });
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => document.getElementById('search-q').getAttribute('role') === 'combobox');
+
   // Nothing from the internal article is ever suggested.
+  await box.click();
   await box.fill('zqxjkvint');
   await page.waitForTimeout(600);
   assert.equal(await page.locator('.suggest').textContent().then((t) => /zqxjkv/i.test(t)), false);
@@ -105,7 +142,53 @@ try {
   // Without a chosen option Enter still submits the plain GET form.
   await box.fill('reset password');
   await Promise.all([page.waitForURL(/\/search\?q=reset\+password/), box.press('Enter')]);
+
+  // The contact form: answers under the description while the customer types.
+  await page.goto(`${base}/contact`);
+  const subject = page.locator('#contact-subject');
+  await page.waitForFunction(() => document.getElementById('contact-subject').getAttribute('role') === 'combobox');
+  await subject.click();
+  await subject.pressSequentially('Cannot log in', { delay: 40 });
+  await subject.press('Escape');
+  const description = page.locator('#contact-description');
+  await description.click();
+  await description.pressSequentially('I forgot my password and the reset link does not arrive in my inbox.',
+                                      { delay: 15 });
+  const contactCard = page.locator('#contact-cards .contact__card', { hasText: 'Reset your password' });
+  await contactCard.first().waitFor({ timeout: 5000 });
+  assert.match(await contactCard.first().locator('.suggest__card-answer').textContent(), /Forgot password/);
+  await page.waitForFunction(() => /\d+ answers?/.test(document.getElementById('contact-cards-status').textContent),
+                             null, { timeout: 5000 });
+  await page.screenshot({ path: join(screenshotDir, 'contact-cards.png'), fullPage: true });
+  await contactCard.first().getByRole('button', { name: 'This answered my question' }).click();
+  await contactCard.first().getByText(/Glad it helped/).waitFor({ timeout: 3000 });
+
+  // The customer sends it anyway: stored, and the thank-you page follows.
+  await page.locator('#contact-email').fill('kari@example.no');
+  await Promise.all([page.waitForURL(/\/contact\?sent=1/), page.getByRole('button', { name: 'Send message' }).click()]);
+  assert.match(await page.locator('main').textContent(), /Message sent/);
+  await page.screenshot({ path: join(screenshotDir, 'contact-sent.png'), fullPage: true });
   assert.deepEqual(problems, []);
+
+  // What was recorded, read back as an operator would (the writer flushes
+  // every 200 ms).
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  const dataDir = join(work, 'data');
+  const events = JSON.parse(spawnSync(helpdex, ['events', '--data', dataDir, '--json'], { encoding: 'utf8' }).stdout);
+  const answered = events.filter((event) => event.type === 'answered');
+  assert.equal(answered.length, 2, JSON.stringify(events));
+  assert.ok(answered.every((event) => event.article === 'en-password-reset'), JSON.stringify(answered));
+  assert.equal(answered[0].query, 'how do I reset my pass');
+  assert.ok(events.some((event) => event.type === 'suggest_opened' && event.article === 'en-password-reset'));
+  assert.ok(events.some((event) => event.type === 'suggest_shown'));
+  assert.ok(events.some((event) => event.type === 'contact_submitted' && event.query === 'Cannot log in'));
+  assert.ok(new Set(events.map((event) => event.visit)).size === 1, 'one browser, one visit');
+  const messages = JSON.parse(spawnSync(helpdex, ['messages', '--data', dataDir, '--json'],
+                                        { encoding: 'utf8' }).stdout);
+  assert.equal(messages.length, 1);
+  assert.equal(messages[0].subject, 'Cannot log in');
+  assert.equal(messages[0].email, 'kari@example.no');
+  assert.match(messages[0].description, /reset link does not arrive/);
 
   console.log(`suggest browser test passed; screenshots in ${screenshotDir}`);
 } catch (error) {

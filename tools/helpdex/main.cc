@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "agent_command.h"
+#include "records_command.h"
 #include "helpdex/eval/eval.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/json.h"
@@ -214,6 +215,7 @@ int main(int argc, char** argv) {
                  "Measure the as-you-type answer cards instead: replay each query one character at a time");
 
   CLI::App* agent = helpdex::cli::AddAgentCommand(app);
+  helpdex::cli::AddRecordsCommands(app);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -231,5 +233,6 @@ int main(int argc, char** argv) {
     return eval_suggest ? RunSuggestEval(eval_dataset, eval_json) : RunEval(eval_dataset, eval_json);
   }
   if (agent->parsed()) return helpdex::cli::RunAgentCommand(agent);
+  if (int code = helpdex::cli::RunRecordsCommands(); code >= 0) return code;
   return 0;
 }

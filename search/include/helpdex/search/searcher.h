@@ -19,6 +19,7 @@
 #include "helpdex/search/document.h"
 #include "helpdex/search/error.h"
 #include "helpdex/search/language.h"
+#include "helpdex/search/past_searches.h"
 
 namespace helpdex::search {
 
@@ -132,6 +133,9 @@ struct SuggestRequest {
   std::optional<Language> language;       // the page's language: analysis, and a preference (not a filter)
   size_t max_completions = 5;             // <= kMaxCompletions
   size_t max_answers = 3;                 // <= kMaxAnswerCards
+  // Searches that earlier customers found their answer with, offered as
+  // completions after titles and headings; none when null.
+  std::shared_ptr<const PastSearches> past_searches;
 };
 
 struct AnswerCard {
@@ -146,7 +150,7 @@ struct AnswerCard {
 
 struct SuggestResponse {
   std::string text;
-  std::vector<std::string> completions;  // whole suggested queries, best first (public titles and headings)
+  std::vector<std::string> completions;  // whole suggested queries, best first (titles, headings, past searches)
   std::vector<AnswerCard> answers;       // best first
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "helpdex/search/error.h"
+#include "helpdex/server/events.h"
 
 namespace helpdex::server {
 
@@ -26,13 +27,17 @@ struct ServerOptions {
   // counts as TLS only when a proxy says `X-Forwarded-Proto: https`; set this
   // when every client reaches the server through HTTPS.
   bool secure_cookies = false;
+  // The event store's limits (queue, per-visit cap, the distinct visits
+  // before a search becomes a completion for everyone).
+  EventStoreOptions events;
 };
 
 class Server {
  public:
   // Opens the public index (public database only), the agent index (public +
   // agent databases; if it cannot be opened the agent routes answer 503 and
-  // the public site still works) and DATA_DIR/agents.db, loads templates and
+  // the public site still works), DATA_DIR/agents.db, events.db and
+  // contact.db (none without a data directory), loads templates and
   // starts serving on background threads. kIndexUnavailable / kInvalidInput
   // on failure.
   static Result<std::unique_ptr<Server>> Start(const ServerOptions& options);

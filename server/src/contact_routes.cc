@@ -1,0 +1,168 @@
+// The contact form (/contact), the events the help page's script reports
+// (/api/events) and the anonymous visit cookie both rely on. Events go to the
+// EventStore's queue, never to the disk on the request path; a contact
+// message is saved before the customer is told it was sent.
+#include <nlohmann/json.hpp>
+
+#include "agent_auth.h"
+#include "json_render.h"
+#include "routes.h"
+
+namespace helpdex::server {
+namespace {
+
+using Pistache::Rest::Request;
+
+// A visit ends after half an hour without a page that renews the cookie.
+constexpr int kVisitSeconds = 30 * 60;
+// Messages one visit may send in kContactWindow before being asked to wait.
+constexpr int64_t kMaxContactMessagesPerWindow = 5;
+constexpr int64_t kContactWindowMs = 10 * 60 * 1000;
+// What /api/events accepts: a small JSON object.
+constexpr size_t kMaxEventBodyBytes = 4096;
+constexpr size_t kMaxEventArticleBytes = 200;
+
+ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
+
+// Article ids come from front matter: printable, no spaces, bounded.
+bool IsPlausibleArticleId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxEventArticleBytes) return false;
+  for (unsigned char c : id) {
+    if (c <= ' ' || c == 0x7F) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string Routes::VisitOf(const Request& http) {
+  std::optional<std::string> cookie = CookieValue(RawHeaderValue(http, "Cookie"), kVisitCookie);
+  if (cookie && IsValidVisitId(*cookie)) return *cookie;
+  return "";
+}
+
+std::string Routes::EnsureVisit(const Request& http, HttpResponse& response, bool renew) {
+  std::string visit = VisitOf(http);
+  const bool fresh = visit.empty();
+  if (!fresh && !renew) return visit;  // the page stays cacheable
+  if (fresh) visit = NewVisitId();
+  if (visit.empty()) return visit;  // no randomness: no visit, nothing recorded
+  AgentRequest request = ReadAgentRequest(http);
+  ResponseCookie cookie{kVisitCookie, visit, kVisitSeconds, agent_auth_.IsTls(request)};
+  cookie.same_site = "Lax";
+  response.cookies.push_back(std::move(cookie));
+  // A response that sets a cookie is for this browser only.
+  SetHeader(response, "Cache-Control", "private, no-store");
+  return visit;
+}
+
+void Routes::RecordEvent(Event event) {
+  if (events_ && !event.visit.empty()) events_->Record(std::move(event));
+}
+
+HttpResponse Routes::ContactPage(const Request& http) {
+  Language ui = PageLanguage(http);
+  ContactPageInput input;
+  input.ui = ui;
+  Result<std::optional<std::string>> sent = DecodeParameter("sent", QuerySource(http));
+  input.sent = sent.ok() && *sent && **sent == "1";
+  HttpResponse response = HtmlResponse(200, "", LanguageCode(ui));
+  input.csrf_token = EnsureVisit(http, response, true);
+  response.body = pages_.ContactPage(input);
+  return response;
+}
+
+HttpResponse Routes::ContactSubmit(const Request& http) {
+  Language ui = PageLanguage(http);
+  Result<FormFields> form = ReadForm(http);
+  if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
+  if (std::optional<std::string> field_ui = FormValue(*form, "ui")) {
+    if (std::optional<Language> language = ParseLanguage(*field_ui)) ui = *language;
+  }
+  ContactPageInput input;
+  input.ui = ui;
+  input.message.subject = FormValue(*form, "subject").value_or("");
+  input.message.description = FormValue(*form, "description").value_or("");
+  input.message.email = std::string(Trim(FormValue(*form, "email").value_or("")));
+  input.message.language = std::string(LanguageCode(ui));
+
+  // The visit cookie doubles as the form's CSRF token: a foreign site can
+  // make the browser send the cookie but cannot read it into the form.
+  const std::string visit = VisitOf(http);
+  const std::string token = FormValue(*form, kCsrfField).value_or("");
+  const bool same_origin = agent_auth_.SameOrigin(ReadAgentRequest(http));
+  auto again = [&](int status) {
+    HttpResponse response = HtmlResponse(status, "", LanguageCode(ui));
+    input.csrf_token = EnsureVisit(http, response, true);
+    response.body = pages_.ContactPage(input);
+    return response;
+  };
+  if (!same_origin || visit.empty() || token != visit) {
+    input.notice_key = "contact_form_expired";
+    return again(403);
+  }
+  input.errors = ValidateContactMessage(input.message);
+  if (!input.errors.empty()) return again(422);
+  if (!contact_) {
+    LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", "no data directory: messages cannot be kept"}});
+    return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  }
+  Result<int64_t> recent = contact_->CountFromVisitSince(visit, NowMs() - kContactWindowMs);
+  if (recent.ok() && *recent >= kMaxContactMessagesPerWindow) {
+    input.notice_key = "contact_rate_limited";
+    return again(429);
+  }
+  input.message.visit = visit;
+  Result<int64_t> saved = contact_->Save(input.message);
+  if (!saved.ok()) {
+    LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", saved.error().ToString()}});
+    return InternalErrorResponse(false);
+  }
+  RecordEvent(Event{.type = EventType::kContactSubmitted,
+                    .visit = visit,
+                    .query = input.message.subject,
+                    .language = input.message.language});
+  // Post/redirect/get: reloading the thank-you page does not send it twice.
+  HttpResponse response = SeeOther("/contact?sent=1&ui=" + std::string(LanguageCode(ui)));
+  EnsureVisit(http, response, true);
+  return response;
+}
+
+// POST /api/events {"type": "suggest_opened"|"answered"|"result_clicked",
+// "query", "article", "lang"}: what the page's script saw the customer do.
+// The server records searches, suggestions shown and contact submissions
+// itself; a client cannot claim those.
+HttpResponse Routes::ApiEvents(const Request& http) {
+  if (!agent_auth_.SameOrigin(ReadAgentRequest(http))) return ApiErrorResponse(Generic(ApiErrorCode::kForbidden));
+  const std::string& body = http.body();
+  if (body.size() > kMaxEventBodyBytes) {
+    return ApiErrorResponse(InvalidParameter("body", "the event is larger than 4096 bytes"));
+  }
+  nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return ApiErrorResponse(InvalidParameter("body", "the body must be a JSON object"));
+  auto text = [&](const char* key) -> std::string {
+    auto found = parsed.find(key);
+    return found != parsed.end() && found->is_string() ? found->get<std::string>() : std::string();
+  };
+  std::optional<EventType> type = ParseEventType(text("type"));
+  if (!type || (*type != EventType::kSuggestOpened && *type != EventType::kAnswered &&
+                *type != EventType::kResultClicked)) {
+    return ApiErrorResponse(
+        InvalidParameter("type", "type must be one of suggest_opened, answered, result_clicked"));
+  }
+  Event event{.type = *type, .query = text("query"), .article = text("article")};
+  if (!IsPlausibleArticleId(event.article)) {
+    return ApiErrorResponse(InvalidParameter("article", "article must be an article id"));
+  }
+  if (event.query.size() > search::kMaxQueryBytes || !IsValidUtf8(event.query)) {
+    return ApiErrorResponse(InvalidParameter("query", "query must be valid UTF-8 of at most " +
+                                                          std::to_string(search::kMaxQueryBytes) + " bytes"));
+  }
+  if (std::optional<Language> language = ParseLanguage(text("lang"))) event.language = LanguageCode(*language);
+  HttpResponse response = JsonResponse(202, R"({"status":"accepted"})");
+  event.visit = EnsureVisit(http, response, true);
+  RecordEvent(std::move(event));
+  return response;
+}
+
+}  // namespace helpdex::server
