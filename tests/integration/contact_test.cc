@@ -1,0 +1,312 @@
+// Integration tests for the contact form, /api/events and the visit cookie:
+// the real server on a free loopback port with a data directory, driven over
+// HTTP with cpp-httplib; what was stored is read back through the stores'
+// own public API after the server has stopped (which must flush the queue).
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "../support/integration.h"
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/server/contact.h"
+#include "helpdex/server/events.h"
+#include "helpdex/server/server.h"
+
+namespace helpdex::server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using helpdex::testing::Encode;
+using helpdex::testing::MakeTempDir;
+
+const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
+constexpr char kFormType[] = "application/x-www-form-urlencoded";
+
+class ContactServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = MakeTempDir("helpdex-contact-test-");
+    ASSERT_TRUE(indexer::BuildIndex({.content_dir = kFixtureKb.string(), .index_dir = (root_ / "index").string()}).ok());
+    Start();
+  }
+  void TearDown() override {
+    Stop();
+    std::error_code ignored;
+    fs::remove_all(root_, ignored);
+  }
+  void Start() {
+    ServerOptions options{.index_dir = (root_ / "index").string(),
+                          .data_dir = (root_ / "data").string(),
+                          .address = "127.0.0.1",
+                          .port = 0,
+                          .threads = 2};
+    Result<std::unique_ptr<Server>> started = Server::Start(options);
+    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    server_ = std::move(*started);
+  }
+  void Stop() {
+    if (server_) server_->Shutdown();
+    server_.reset();
+  }
+
+  httplib::Client Client() const {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_url_encode(false);
+    return client;
+  }
+
+  // A new visit: the cookie the contact page sets, and the form's token.
+  struct Visit {
+    std::string id;
+    httplib::Headers Cookie() const { return {{"Cookie", "helpdex_visit=" + id}}; }
+  };
+  Visit NewVisit() {
+    httplib::Result page = Client().Get("/contact");
+    EXPECT_TRUE(page);
+    if (!page) return {};
+    std::smatch match;
+    const std::string cookie = page->get_header_value("Set-Cookie");
+    EXPECT_TRUE(std::regex_search(cookie, match, std::regex("helpdex_visit=([0-9a-f]{32})"))) << cookie;
+    return Visit{match.size() > 1 ? match[1].str() : ""};
+  }
+
+  static std::string Form(const std::vector<std::pair<std::string, std::string>>& fields) {
+    std::string body;
+    for (const auto& [name, value] : fields) {
+      if (!body.empty()) body += '&';
+      body += Encode(name) + "=" + Encode(value);
+    }
+    return body;
+  }
+
+  httplib::Result PostEvent(const Visit& visit, const nlohmann::json& event,
+                            httplib::Headers extra = {}) {
+    httplib::Headers headers = visit.Cookie();
+    headers.insert(extra.begin(), extra.end());
+    return Client().Post("/api/events", headers, event.dump(), "application/json");
+  }
+
+  std::vector<StoredEvent> StoredEvents() {
+    Result<std::unique_ptr<EventStore>> store = EventStore::Open((root_ / "data").string());
+    EXPECT_TRUE(store.ok());
+    if (!store.ok()) return {};
+    Result<std::vector<StoredEvent>> events = (*store)->Read();
+    return events.ok() ? *events : std::vector<StoredEvent>{};
+  }
+
+  fs::path root_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(ContactServerTest, TheContactPageStartsAVisitAndCarriesItsToken) {
+  httplib::Result page = Client().Get("/contact");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  const std::string cookie = page->get_header_value("Set-Cookie");
+  EXPECT_THAT(cookie, HasSubstr("HttpOnly"));
+  EXPECT_THAT(cookie, HasSubstr("SameSite=Lax"));
+  EXPECT_THAT(cookie, HasSubstr("Max-Age=1800"));
+  EXPECT_EQ(page->get_header_value("Cache-Control"), "private, no-store");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(cookie, match, std::regex("helpdex_visit=([0-9a-f]{32})")));
+  EXPECT_THAT(page->body, HasSubstr("name=\"csrf\" value=\"" + match[1].str() + "\""));
+  // The form works without JavaScript: a POST to /contact with every field.
+  EXPECT_THAT(page->body, HasSubstr("action=\"/contact\" method=\"post\""));
+  for (const char* field : {"name=\"subject\"", "name=\"description\"", "name=\"email\""}) {
+    EXPECT_THAT(page->body, HasSubstr(field));
+  }
+}
+
+TEST_F(ContactServerTest, AMessageIsStoredAndTheCustomerRedirectedToThanks) {
+  Visit visit = NewVisit();
+  httplib::Result sent = Client().Post(
+      "/contact", visit.Cookie(),
+      Form({{"csrf", visit.id}, {"ui", "nb"}, {"subject", "Kortet ble avvist"},
+            {"description", "Betalingen min gikk ikke gjennom i går."}, {"email", "kari@example.no"}}),
+      kFormType);
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->status, 303);
+  EXPECT_EQ(sent->get_header_value("Location"), "/contact?sent=1&ui=nb");
+  httplib::Result thanks = Client().Get("/contact?sent=1&ui=nb", visit.Cookie());
+  ASSERT_TRUE(thanks);
+  EXPECT_THAT(thanks->body, HasSubstr("Meldingen er sendt"));
+
+  Stop();
+  Result<std::unique_ptr<ContactStore>> store = ContactStore::Open((root_ / "data").string());
+  ASSERT_TRUE(store.ok());
+  Result<std::vector<StoredContactMessage>> messages = (*store)->List();
+  ASSERT_TRUE(messages.ok());
+  ASSERT_EQ(messages->size(), 1u);
+  EXPECT_EQ((*messages)[0].message.subject, "Kortet ble avvist");
+  EXPECT_EQ((*messages)[0].message.description, "Betalingen min gikk ikke gjennom i går.");
+  EXPECT_EQ((*messages)[0].message.email, "kari@example.no");
+  EXPECT_EQ((*messages)[0].message.language, "nb");
+  std::vector<StoredEvent> events = StoredEvents();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event.type, EventType::kContactSubmitted);
+  EXPECT_EQ(events[0].event.visit, visit.id);
+}
+
+TEST_F(ContactServerTest, AFormWithoutItsTokenIsRefusedButTheTextIsKept) {
+  Visit visit = NewVisit();
+  const std::string body = Form({{"csrf", "0123456789abcdef0123456789abcdef"}, {"subject", "Keep me"},
+                                 {"description", "Ten minutes of typing <b>here</b>"}});
+  for (const httplib::Headers& headers :
+       {httplib::Headers{}, visit.Cookie(),
+        httplib::Headers{{"Cookie", "helpdex_visit=" + visit.id}, {"Origin", "http://evil.example"}}}) {
+    httplib::Result refused = Client().Post("/contact", headers, body, kFormType);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 403);
+    EXPECT_THAT(refused->body, HasSubstr("value=\"Keep me\""));
+    EXPECT_THAT(refused->body, HasSubstr("Ten minutes of typing &lt;b&gt;here&lt;"));
+    EXPECT_THAT(refused->body, Not(HasSubstr("<b>here</b>")));
+  }
+  // With the right token from a foreign site: still refused.
+  httplib::Headers foreign = {{"Cookie", "helpdex_visit=" + visit.id}, {"Origin", "http://evil.example"}};
+  httplib::Result cross = Client().Post(
+      "/contact", foreign, Form({{"csrf", visit.id}, {"subject", "x"}, {"description", "y"}}), kFormType);
+  ASSERT_TRUE(cross);
+  EXPECT_EQ(cross->status, 403);
+}
+
+TEST_F(ContactServerTest, InvalidFieldsAreShownNextToTheirInput) {
+  Visit visit = NewVisit();
+  httplib::Result invalid = Client().Post(
+      "/contact", visit.Cookie(),
+      Form({{"csrf", visit.id}, {"subject", " "}, {"description", "Still here"}, {"email", "kari@"}}), kFormType);
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->status, 422);
+  EXPECT_THAT(invalid->body, HasSubstr("id=\"contact-subject-error\""));
+  EXPECT_THAT(invalid->body, HasSubstr("id=\"contact-email-error\""));
+  EXPECT_THAT(invalid->body, HasSubstr("aria-invalid=\"true\""));
+  EXPECT_THAT(invalid->body, HasSubstr(">Still here</textarea>"));
+}
+
+TEST_F(ContactServerTest, AVisitSendingManyMessagesIsAskedToWait) {
+  Visit visit = NewVisit();
+  int last_status = 0;
+  for (int i = 0; i < 6; ++i) {
+    httplib::Result sent = Client().Post(
+        "/contact", visit.Cookie(),
+        Form({{"csrf", visit.id}, {"subject", "Message " + std::to_string(i)}, {"description", "text"}}), kFormType);
+    ASSERT_TRUE(sent);
+    last_status = sent->status;
+    if (i < 5) EXPECT_EQ(sent->status, 303) << i;
+  }
+  EXPECT_EQ(last_status, 429);
+}
+
+TEST_F(ContactServerTest, TheEventsApiAcceptsOnlyWhatAPageReports) {
+  Visit visit = NewVisit();
+  const nlohmann::json answered = {
+      {"type", "answered"}, {"query", "reset my pass"}, {"article", "en-password-reset"}, {"lang", "en"}};
+  httplib::Result accepted = PostEvent(visit, answered);
+  ASSERT_TRUE(accepted);
+  EXPECT_EQ(accepted->status, 202);
+
+  httplib::Result foreign = PostEvent(visit, answered, {{"Origin", "http://evil.example"}});
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 403);
+  for (const nlohmann::json& bad : {nlohmann::json{{"type", "search"}, {"article", "a"}},
+                                    nlohmann::json{{"type", "contact_submitted"}, {"article", "a"}},
+                                    nlohmann::json{{"type", "answered"}, {"article", ""}},
+                                    nlohmann::json{{"type", "answered"}, {"article", "a b"}},
+                                    nlohmann::json::array({1, 2})}) {
+    httplib::Result refused = PostEvent(visit, bad);
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad.dump();
+    EXPECT_THAT(refused->body, HasSubstr("\"error\"")) << bad.dump();
+  }
+  httplib::Result broken =
+      Client().Post("/api/events", visit.Cookie(), "{not json", "application/json");
+  ASSERT_TRUE(broken);
+  EXPECT_EQ(broken->status, 400);
+  httplib::Result huge = PostEvent(visit, {{"type", "answered"}, {"article", "a"}, {"query", std::string(5000, 'x')}});
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 400);
+
+  // Without a visit cookie the event starts a visit.
+  httplib::Result fresh = Client().Post("/api/events", answered.dump(), "application/json");
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->status, 202);
+  EXPECT_THAT(fresh->get_header_value("Set-Cookie"), HasSubstr("helpdex_visit="));
+
+  Stop();  // flushes the queue
+  std::vector<StoredEvent> events = StoredEvents();
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].event.type, EventType::kAnswered);
+  EXPECT_EQ(events[0].event.visit, visit.id);
+  EXPECT_EQ(events[0].event.query, "reset my pass");
+  EXPECT_EQ(events[0].event.article, "en-password-reset");
+  EXPECT_NE(events[1].event.visit, visit.id);
+}
+
+TEST_F(ContactServerTest, SearchesSuggestionsAndClicksAreRecordedForTheVisit) {
+  Visit visit = NewVisit();
+  for (const char* typed : {"res", "reset", "reset my", "reset my pass"}) {
+    httplib::Result suggest = Client().Get("/api/suggest?lang=en&q=" + Encode(typed), visit.Cookie());
+    ASSERT_TRUE(suggest);
+    EXPECT_EQ(suggest->status, 200);
+  }
+  httplib::Result search = Client().Get("/search?q=reset+password", visit.Cookie());
+  ASSERT_TRUE(search);
+  httplib::Headers from_results = visit.Cookie();
+  from_results.insert({"Referer", "http://127.0.0.1:" + std::to_string(server_->port()) + "/search?q=reset+password"});
+  from_results.insert({"Host", "127.0.0.1:" + std::to_string(server_->port())});
+  httplib::Result article = Client().Get("/articles/password-reset", from_results);
+  ASSERT_TRUE(article);
+  EXPECT_EQ(article->status, 200);
+  // Requests without a visit (a crawler, a browser's OpenSearch) leave no trace.
+  Client().Get("/api/suggest?lang=en&q=reset");
+
+  Stop();
+  std::vector<StoredEvent> events = StoredEvents();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].event.type, EventType::kSuggestShown);
+  EXPECT_EQ(events[0].event.query, "reset my pass");  // four keystroke requests, one search
+  EXPECT_THAT(events[0].event.shown, ::testing::Contains("en-password-reset"));
+  EXPECT_EQ(events[1].event.type, EventType::kSearch);
+  EXPECT_EQ(events[1].event.query, "reset password");
+  EXPECT_GT(events[1].event.results, 0);
+  EXPECT_EQ(events[2].event.type, EventType::kResultClicked);
+  EXPECT_EQ(events[2].event.article, "en-password-reset");
+  EXPECT_EQ(events[2].event.query, "reset password");
+  for (const StoredEvent& stored : events) EXPECT_EQ(stored.event.visit, visit.id);
+}
+
+TEST_F(ContactServerTest, ASearchThreeVisitsFoundAnAnswerWithBecomesACompletion) {
+  auto completions = [&] {
+    httplib::Result suggest = Client().Get("/api/suggest?lang=en&q=" + Encode("reset link"));
+    EXPECT_TRUE(suggest);
+    return suggest ? nlohmann::json::parse(suggest->body)["completions"] : nlohmann::json::array();
+  };
+  const nlohmann::json answered = {
+      {"type", "answered"}, {"query", "reset link login page"}, {"article", "en-password-reset"}, {"lang", "en"}};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(completions().dump(), Not(HasSubstr("reset link login page"))) << i;
+    Visit visit = NewVisit();
+    ASSERT_EQ(PostEvent(visit, answered)->status, 202);
+    ASSERT_EQ(PostEvent(visit, answered)->status, 202);  // the same visit twice counts once
+  }
+  // The writer flushes every 200 ms; wait for it rather than for a fixed time.
+  bool offered = false;
+  for (int attempt = 0; attempt < 50 && !offered; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    offered = completions().dump().find("reset link login page") != std::string::npos;
+  }
+  EXPECT_TRUE(offered);
+}
+
+}  // namespace
+}  // namespace helpdex::server
