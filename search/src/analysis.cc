@@ -220,4 +220,19 @@ const Analyzer& NeutralAnalyzer() {
   return kNeutral;
 }
 
+std::string CollapseWhitespace(std::string_view text) {
+  std::string collapsed;
+  bool pending_space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      pending_space = !collapsed.empty();
+      continue;
+    }
+    if (pending_space) collapsed.push_back(' ');
+    pending_space = false;
+    collapsed.push_back(c);
+  }
+  return collapsed;
+}
+
 }  // namespace helpdex::search

@@ -8,21 +8,6 @@
 namespace helpdex::search {
 namespace {
 
-// Words separated by one space, without leading or trailing whitespace.
-std::string CollapseWhitespace(std::string_view text) {
-  std::string collapsed;
-  bool pending_space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      pending_space = !collapsed.empty();
-      continue;
-    }
-    if (pending_space) collapsed.push_back(' ');
-    pending_space = false;
-    collapsed.push_back(c);
-  }
-  return collapsed;
-}
 
 std::string Key(std::string_view language, std::string_view folded) {
   std::string key(language);

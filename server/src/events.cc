@@ -110,20 +110,6 @@ std::string CutUtf8(std::string text, size_t bytes) {
   return text;
 }
 
-std::string CollapseWhitespace(std::string_view text) {
-  std::string collapsed;
-  bool pending_space = false;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      pending_space = !collapsed.empty();
-      continue;
-    }
-    if (pending_space) collapsed.push_back(' ');
-    pending_space = false;
-    collapsed.push_back(c);
-  }
-  return collapsed;
-}
 
 std::string JoinIds(const std::vector<std::string>& ids) {
   std::string joined;
@@ -317,7 +303,7 @@ struct EventStore::Impl {
     if (std::optional<Language> language = ParseLanguage(event.language)) {
       context.region = indexer::RegionForLanguage(*language);
     }
-    return CollapseWhitespace(redactor.Redact(text, context, nullptr));
+    return search::CollapseWhitespace(redactor.Redact(text, context, nullptr));
   }
 
   // One more visit found its answer with `query`; at the threshold it becomes
@@ -326,7 +312,7 @@ struct EventStore::Impl {
     std::optional<Language> language = ParseLanguage(event.language);
     if (!language || query.size() > search::PastSearches::kMaxSearchBytes) return;
     if (query.find('[') != std::string::npos) return;
-    const std::string key = CollapseWhitespace(search::NormalizeText(query));
+    const std::string key = search::CollapseWhitespace(search::NormalizeText(query));
     {
       Use insert = Statement(kInsertAnswered);
       insert.Bind(1, key).Bind(2, event.language).Bind(3, event.visit).Bind(4, query).Bind(5, event.at_ms);

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kPageNames[] = {"home",        "search",       "article",      "error",
                                      "agent_login", "agent",        "agent_ticket", "agent_article", "contact"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
-                                         "agent_answer", "facets",       "pagination"};
+                                         "agent_answer", "facets",       "pagination", "suggest_labels"};
 
 struct AssetSpec {
   const char* name;

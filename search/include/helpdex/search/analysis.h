@@ -64,6 +64,10 @@ std::string NormalizeText(std::string_view text);
 // "sifre". Indexed under schema::kFolded so that accentless queries match.
 std::string StripAccents(std::string_view normalized);
 
+// Words separated by one space, without leading or trailing whitespace
+// (ASCII whitespace: the text's own line breaks and tabs).
+std::string CollapseWhitespace(std::string_view text);
+
 // True when `text` is valid UTF-8.
 bool IsValidUtf8(std::string_view text);
 
