@@ -61,8 +61,10 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
   const std::vector<unsigned> y = CodePoints(b);
   const size_t too_far = limit + 1;
   if ((x.size() > y.size() ? x.size() - y.size() : y.size() - x.size()) > limit) return too_far;
-  // One row of the dynamic programme, only the band |i - j| <= limit matters.
-  std::vector<size_t> previous(y.size() + 1), current(y.size() + 1);
+  // Optimal string alignment: the dynamic programme over three rows, with
+  // adjacent transpositions ("domian") as one edit; stops once a whole row
+  // is over the limit.
+  std::vector<size_t> before(y.size() + 1), previous(y.size() + 1), current(y.size() + 1);
   for (size_t j = 0; j <= y.size(); ++j) previous[j] = j;
   for (size_t i = 1; i <= x.size(); ++i) {
     current[0] = i;
@@ -70,10 +72,14 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
     for (size_t j = 1; j <= y.size(); ++j) {
       const size_t substitution = previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
       current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+      if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1]) {
+        current[j] = std::min(current[j], before[j - 2] + 1);
+      }
       best = std::min(best, current[j]);
     }
     if (best > limit) return too_far;
-    std::swap(previous, current);
+    before.swap(previous);
+    previous.swap(current);
   }
   return std::min(previous[y.size()], too_far);
 }

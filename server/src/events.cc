@@ -46,7 +46,8 @@ CREATE TABLE events (
   lang TEXT NOT NULL DEFAULT '',
   article TEXT NOT NULL DEFAULT '',
   shown TEXT NOT NULL DEFAULT '',     -- ids shown, space-separated
-  results INTEGER NOT NULL DEFAULT -1
+  results INTEGER NOT NULL DEFAULT -1,
+  filters TEXT NOT NULL DEFAULT ''    -- a search's filters: "lang=nb tag=billing type=article"
 );
 CREATE INDEX events_by_type ON events(type, at);
 CREATE INDEX events_by_visit ON events(visit, at);
@@ -82,14 +83,16 @@ constexpr const char* kSql[kSqlCount] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
-    "INSERT INTO events(at, type, visit, query, lang, article, shown, results) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO events(at, type, visit, query, lang, article, shown, results, filters) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     "UPDATE events SET at = ?2, query = ?3, shown = ?4 WHERE id = ?1",
     "INSERT OR IGNORE INTO answered_searches(query_key, lang, visit, query, at) VALUES (?1, ?2, ?3, ?4, ?5)",
     "SELECT count(*) FROM answered_searches WHERE query_key = ?1 AND lang = ?2",
     // SQLite takes the bare column from the max(at) row: the latest wording.
     "SELECT query, lang, max(at) FROM answered_searches GROUP BY query_key, lang HAVING count(*) >= ?1",
-    "SELECT id, at, type, visit, query, lang, article, shown, results FROM events ORDER BY id LIMIT ?1",
-    "SELECT id, at, type, visit, query, lang, article, shown, results FROM events WHERE type = ?2 ORDER BY id LIMIT ?1",
+    "SELECT id, at, type, visit, query, lang, article, shown, results, filters FROM events ORDER BY id LIMIT ?1",
+    "SELECT id, at, type, visit, query, lang, article, shown, results, filters FROM events WHERE type = ?2 "
+    "ORDER BY id LIMIT ?1",
 };
 
 constexpr std::array<std::pair<EventType, std::string_view>, 6> kTypeNames = {{
@@ -282,7 +285,8 @@ struct EventStore::Impl {
         .Bind(5, event.language)
         .Bind(6, CutUtf8(event.article, kMaxArticleBytes))
         .Bind(7, shown)
-        .Bind(8, event.results);
+        .Bind(8, event.results)
+        .Bind(9, CutUtf8(event.filters, kMaxQueryBytes));
     if (insert.Step() != SQLITE_DONE) return;
     ++rows;
     if (event.type == EventType::kSuggestShown) {
@@ -422,6 +426,7 @@ Result<std::vector<StoredEvent>> EventStore::Read(std::optional<EventType> type,
     stored.event.article = read.Text(6);
     stored.event.shown = SplitIds(read.Text(7));
     stored.event.results = read.Int(8);
+    stored.event.filters = read.Text(9);
     events.push_back(std::move(stored));
   }
   if (rc != SQLITE_DONE) {

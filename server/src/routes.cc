@@ -290,6 +290,13 @@ void Routes::RecordSearch(const std::string& visit, const search::SearchRequest&
               .results = static_cast<int64_t>(response.total)};
   if (request.language) event.language = LanguageCode(*request.language);
   else if (request.query_language) event.language = LanguageCode(*request.query_language);
+  // What narrowed the search, so that the gap report can tell a zero caused
+  // by a filter from a missing article.
+  std::vector<std::string> filters;
+  if (request.language) filters.push_back("lang=" + std::string(LanguageCode(*request.language)));
+  for (const std::string& tag : request.tags) filters.push_back("tag=" + tag);
+  if (!request.type.empty()) filters.push_back("type=" + request.type);
+  for (const std::string& filter : filters) event.filters += (event.filters.empty() ? "" : " ") + filter;
   for (const search::SearchResult& result : response.results) event.shown.push_back(result.id);
   RecordEvent(std::move(event));
 }

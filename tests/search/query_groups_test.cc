@@ -49,6 +49,7 @@ TEST(QueryGroupsTest, EditDistanceCountsCodePoints) {
   EXPECT_EQ(EditDistance("abc", "abc", 0), 0u);
   EXPECT_EQ(EditDistance("kitten", "sitting", 1), 2u);  // more than the limit: limit + 1
   EXPECT_EQ(EditDistance("kitten", "sitting", 3), 3u);
+  EXPECT_EQ(EditDistance("domian", "domain", 2), 1u);  // a transposition is one typo
 }
 
 }  // namespace

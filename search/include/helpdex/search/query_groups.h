@@ -31,8 +31,9 @@ std::vector<std::string> IntentTerms(std::string_view query, std::optional<Langu
 // typo).
 bool SameIntent(const std::vector<std::string>& a, const std::vector<std::string>& b);
 
-// The Levenshtein distance of two UTF-8 strings in code points, or `limit` + 1
-// when it is larger than `limit` (computed in O(n * limit)).
+// The edit distance of two UTF-8 strings in code points (insertions,
+// deletions, substitutions and adjacent transpositions: "domian" is one edit
+// from "domain"), or `limit` + 1 when it is larger than `limit`.
 size_t EditDistance(std::string_view a, std::string_view b, size_t limit);
 
 }  // namespace helpdex::search

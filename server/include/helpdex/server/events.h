@@ -52,6 +52,7 @@ struct Event {
   std::string article;             // the article id opened, answered or clicked
   std::vector<std::string> shown;  // ids shown (searches, suggestions)
   int64_t results = -1;            // number of results of a search
+  std::string filters;             // a search's filters, "lang=nb tag=billing type=article"; "" for none
   int64_t at_ms = 0;               // milliseconds since the Unix epoch; 0 = when recorded
 };
 

@@ -1,0 +1,80 @@
+// File: gaps.h
+// The gap report: what customers look for and do not find, from the events
+// of the help centre (events.h), ranked by the tickets an article would
+// avoid. Read by `helpdex gaps`, `/gaps` and `/api/gaps`.
+//
+// This version covers searches that fail: a search with no results, with
+// results nobody opened, or followed by a contact-form submission within the
+// outcome window. Each zero is classified (a typo the customer then
+// corrected, a filter, the answer only in another language, or a real content
+// gap) and only failures that are not explained rank. Searches are grouped by
+// what they ask (search/query_groups.h), each group counting distinct visits
+// (one visit counts once however often it searched: the bot cap) and shown
+// only from `min_visits` visits on.
+//
+//   Result<std::vector<search::StoredEvent>> events = store->Read();
+//   Result<GapReport> report = BuildGapReport(*events, *index, GapOptions{});
+//   std::string json = GapReportToJson(*report).dump();
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "helpdex/search/error.h"
+#include "helpdex/search/searcher.h"
+#include "helpdex/server/events.h"
+
+namespace helpdex::server {
+
+struct GapOptions {
+  int min_visits = 3;                             // a group is shown from this many distinct visits
+  std::chrono::minutes outcome_window{30};        // a click or contact this soon after belongs to the search
+  std::chrono::minutes typo_window{5};            // a corrected search this soon after explains a zero
+  int trend_days = 14;                            // the trend's length, in days up to `now_ms`
+  int64_t now_ms = 0;                             // 0 = now
+  size_t max_groups = 100;
+};
+
+// Why a search found nothing.
+enum class ZeroCause {
+  kContentGap,      // nothing in the help centre answers it
+  kFilter,          // the search's filters hid what exists
+  kOtherLanguage,   // the answer exists, but not in the customer's language
+  kCorrectedTypo,   // the same visit searched again, spelled right, and found results
+};
+std::string_view ZeroCauseName(ZeroCause cause);
+
+struct SearchGap {
+  std::string query;                        // the group's most frequent wording
+  std::vector<std::string> examples;        // other wordings, most frequent first (redacted)
+  int visits = 0;                           // distinct visits
+  int no_results_visits = 0;                // ... that found nothing (content gaps only)
+  int not_opened_visits = 0;                // ... that found results but opened none
+  int contact_visits = 0;                   // ... that then wrote to support
+  std::map<std::string, int> languages;     // visits per language
+  std::vector<int> trend;                   // visits per day, oldest first, trend_days long
+  std::optional<search::DocumentLink> nearest;  // the closest existing article, if any
+  double expected_tickets = 0;              // the ranking: contacts, plus a share of the other failures
+};
+
+struct GapReport {
+  std::vector<SearchGap> searches;          // ranked, best first
+  std::map<std::string, int> zero_causes;   // ZeroCauseName -> searches, all of them (also unranked ones)
+  int searches_seen = 0;                    // search intents looked at
+};
+
+// Never throws; kIndexUnavailable when the index cannot be read.
+Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search::Index& index,
+                                 const GapOptions& options);
+
+// {"searches": [...], "tickets": [], "translations": [], "review": [], "zero_causes": {...}}
+nlohmann::json GapReportToJson(const GapReport& report);
+
+}  // namespace helpdex::server

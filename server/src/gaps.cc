@@ -1,0 +1,311 @@
+// The gap report's search part (gaps.h): intents from events, outcomes,
+// zero causes, groups by what is asked, ranking.
+#include "helpdex/server/gaps.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_map>
+
+#include "helpdex/search/analysis.h"
+#include "helpdex/search/query_groups.h"
+
+namespace helpdex::server {
+namespace {
+
+constexpr int64_t kDayMs = 24 * 60 * 60 * 1000;
+constexpr size_t kExamples = 5;
+// A visit that searched and opened nothing is a weaker signal than one that
+// then wrote to support: it may have read the snippet, or given up.
+constexpr double kNotOpenedWeight = 0.3;
+constexpr double kNoResultsWeight = 0.5;
+
+// One thing a customer looked for: a search, or answers shown while typing
+// that no search of the same question followed.
+struct Intent {
+  const Event* event = nullptr;
+  std::optional<Language> language;
+  std::vector<std::string> terms;
+  bool opened = false;
+  bool contacted = false;
+  std::optional<ZeroCause> zero;
+};
+
+bool IsOpening(EventType type) {
+  return type == EventType::kSuggestOpened || type == EventType::kResultClicked || type == EventType::kAnswered;
+}
+
+// One intent per visit and wording: a visit repeating a search (a reload, a
+// bot) is one search; this is also what bounds the work on a flood.
+std::vector<Intent> CollectIntents(const std::vector<StoredEvent>& events) {
+  std::vector<Intent> intents;
+  std::set<std::string> seen;
+  for (const StoredEvent& stored : events) {
+    const Event& event = stored.event;
+    if (event.type != EventType::kSearch && event.type != EventType::kSuggestShown) continue;
+    const std::string folded = search::CollapseWhitespace(search::NormalizeText(event.query));
+    if (folded.empty()) continue;
+    const std::string key = event.visit + '\t' + EventTypeName(event.type).data() + '\t' + event.filters + '\t' + folded;
+    if (!seen.insert(key).second) continue;
+    Intent intent;
+    intent.event = &event;
+    intent.language = ParseLanguage(event.language);
+    intent.terms = search::IntentTerms(event.query, intent.language);
+    if (intent.terms.empty()) continue;
+    intents.push_back(std::move(intent));
+  }
+  return intents;
+}
+
+// What happened after each intent in the same visit: an article opened (by
+// the same question or from what it showed), a message to support.
+void ReadOutcomes(std::vector<Intent>& intents, const std::vector<StoredEvent>& events, const GapOptions& options) {
+  std::unordered_map<std::string, std::vector<const Event*>> by_visit;
+  for (const StoredEvent& stored : events) by_visit[stored.event.visit].push_back(&stored.event);
+  const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(options.outcome_window).count();
+  std::unordered_map<const Event*, std::vector<std::string>> terms_of;  // each opening's query, analysed once
+  for (Intent& intent : intents) {
+    const Event& asked = *intent.event;
+    for (const Event* later : by_visit[asked.visit]) {
+      if (later->at_ms < asked.at_ms || later->at_ms - asked.at_ms > window || later == &asked) continue;
+      if (IsOpening(later->type)) {
+        const bool shown = std::find(asked.shown.begin(), asked.shown.end(), later->article) != asked.shown.end();
+        auto [cached, fresh] = terms_of.try_emplace(later);
+        if (fresh) cached->second = search::IntentTerms(later->query, intent.language);
+        const bool same = search::SameIntent(intent.terms, cached->second);
+        intent.opened = intent.opened || shown || same;
+      } else if (later->type == EventType::kContactSubmitted) {
+        intent.contacted = true;
+      }
+    }
+  }
+}
+
+// Answers shown while typing, followed by a search of the same question in
+// the same visit, are that search: counted once, as the search.
+using VisitIndex = std::unordered_map<std::string, std::vector<size_t>>;
+
+VisitIndex IndexByVisit(const std::vector<Intent>& intents) {
+  VisitIndex index;
+  for (size_t i = 0; i < intents.size(); ++i) index[intents[i].event->visit].push_back(i);
+  return index;
+}
+
+void DropTypingBeforeSearches(std::vector<Intent>& intents, const GapOptions& options) {
+  const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(options.outcome_window).count();
+  std::vector<bool> drop(intents.size(), false);
+  VisitIndex by_visit = IndexByVisit(intents);
+  for (size_t i = 0; i < intents.size(); ++i) {
+    if (intents[i].event->type != EventType::kSuggestShown) continue;
+    for (size_t j : by_visit[intents[i].event->visit]) {
+      const Event& later = *intents[j].event;
+      if (later.type == EventType::kSearch && later.visit == intents[i].event->visit &&
+          later.at_ms >= intents[i].event->at_ms && later.at_ms - intents[i].event->at_ms <= window &&
+          search::SameIntent(intents[i].terms, intents[j].terms)) {
+        drop[i] = true;
+        break;
+      }
+    }
+  }
+  size_t kept = 0;
+  for (size_t i = 0; i < intents.size(); ++i) {
+    if (drop[i]) continue;
+    if (kept != i) intents[kept] = std::move(intents[i]);  // never a self-move, which empties a vector
+    ++kept;
+  }
+  intents.resize(kept);
+}
+
+bool FoundSomething(const Event& event) {
+  return event.type == EventType::kSearch ? event.results > 0 : !event.shown.empty();
+}
+
+// Why a search found nothing; nullopt when it found something.
+// What today's index finds for a query, without filters, in any language:
+// one search per distinct wording and language.
+class ExistsCache {
+ public:
+  explicit ExistsCache(search::Searcher& searcher) : searcher_(searcher) {}
+  // nullopt: nothing; true: something in `language`; false: only in others.
+  std::optional<bool> Find(const std::string& query, std::optional<Language> language) {
+    const std::string key = std::string(language ? LanguageCode(*language) : "") + '\t' + query;
+    auto [found, fresh] = cache_.try_emplace(key);
+    if (fresh) {
+      search::SearchRequest request{.query = query, .query_language = language, .page_size = 10};
+      Result<search::SearchResponse> response = searcher_.Search(request);
+      if (response.ok() && !response->results.empty()) {
+        found->second = std::any_of(response->results.begin(), response->results.end(),
+                                    [](const search::SearchResult& result) { return !result.other_language; });
+      }
+    }
+    return found->second;
+  }
+
+ private:
+  search::Searcher& searcher_;
+  std::unordered_map<std::string, std::optional<bool>> cache_;
+};
+
+std::optional<ZeroCause> ClassifyZero(const Intent& intent, const std::vector<Intent>& intents,
+                                      const std::vector<size_t>& same_visit, ExistsCache& exists,
+                                      const GapOptions& options) {
+  const Event& asked = *intent.event;
+  if (FoundSomething(asked)) return std::nullopt;
+  const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(options.typo_window).count();
+  const std::string folded = search::NormalizeText(asked.query);
+  for (size_t index : same_visit) {
+    const Intent& other = intents[index];
+    const Event& later = *other.event;
+    if (later.visit != asked.visit || later.at_ms < asked.at_ms || later.at_ms - asked.at_ms > window ||
+        &later == &asked || !FoundSomething(later)) {
+      continue;
+    }
+    if (search::SameIntent(intent.terms, other.terms) ||
+        search::EditDistance(folded, search::NormalizeText(later.query), 2) <= 2) {
+      return ZeroCause::kCorrectedTypo;
+    }
+  }
+  // The same query without filters and in any language: what exists today.
+  std::optional<bool> in_language = exists.Find(asked.query, intent.language);
+  if (!in_language) return ZeroCause::kContentGap;
+  if (!asked.filters.empty()) return ZeroCause::kFilter;
+  return *in_language ? ZeroCause::kContentGap : ZeroCause::kOtherLanguage;
+}
+
+struct Group {
+  std::vector<std::string> terms;           // of the first member
+  std::vector<const Intent*> members;
+};
+
+std::vector<Group> GroupByQuestion(const std::vector<const Intent*>& failing) {
+  std::vector<Group> groups;
+  for (const Intent* intent : failing) {
+    auto found = std::find_if(groups.begin(), groups.end(),
+                              [&](const Group& group) { return search::SameIntent(group.terms, intent->terms); });
+    if (found == groups.end()) {
+      groups.push_back(Group{intent->terms, {intent}});
+    } else {
+      found->members.push_back(intent);
+    }
+  }
+  return groups;
+}
+
+SearchGap Summarize(const Group& group, const GapOptions& options, int64_t now_ms, search::Searcher& searcher) {
+  SearchGap gap;
+  // Per visit: the worst outcome it had (contact > no results > not opened).
+  std::map<std::string, const Intent*> by_visit;
+  std::map<std::string, int> wordings;
+  for (const Intent* intent : group.members) {
+    ++wordings[search::CollapseWhitespace(intent->event->query)];
+    const Intent*& kept = by_visit[intent->event->visit];
+    auto rank = [](const Intent* i) { return i->contacted ? 2 : (i->zero ? 1 : 0); };
+    if (kept == nullptr || rank(intent) > rank(kept)) kept = intent;
+  }
+  gap.trend.assign(static_cast<size_t>(std::max(options.trend_days, 1)), 0);
+  for (const auto& [visit, intent] : by_visit) {
+    ++gap.visits;
+    if (intent->contacted) ++gap.contact_visits;
+    else if (intent->zero) ++gap.no_results_visits;
+    else ++gap.not_opened_visits;
+    ++gap.languages[intent->event->language.empty() ? "unknown" : intent->event->language];
+    const int64_t age_days = (now_ms - intent->event->at_ms) / kDayMs;
+    if (age_days >= 0 && age_days < static_cast<int64_t>(gap.trend.size())) {
+      ++gap.trend[gap.trend.size() - 1 - static_cast<size_t>(age_days)];
+    }
+  }
+  std::vector<std::pair<std::string, int>> ordered(wordings.begin(), wordings.end());
+  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  gap.query = ordered.front().first;
+  for (size_t i = 1; i < ordered.size() && gap.examples.size() < kExamples; ++i) gap.examples.push_back(ordered[i].first);
+  gap.expected_tickets = gap.contact_visits + kNoResultsWeight * gap.no_results_visits +
+                         kNotOpenedWeight * gap.not_opened_visits;
+  // The nearest article: the first answer card for the group's wording (its
+  // key terms OR-ed, so something close is found even when the search was empty).
+  std::optional<Language> language = ParseLanguage(group.members.front()->event->language);
+  Result<search::SuggestResponse> near = searcher.Suggest({.text = gap.query, .language = language, .max_answers = 1});
+  if (near.ok() && !near->answers.empty()) {
+    const search::AnswerCard& card = near->answers.front();
+    gap.nearest = search::DocumentLink{card.id, "article", card.title, card.url, card.lang};
+  }
+  return gap;
+}
+
+}  // namespace
+
+std::string_view ZeroCauseName(ZeroCause cause) {
+  switch (cause) {
+    case ZeroCause::kContentGap: return "content_gap";
+    case ZeroCause::kFilter: return "filter";
+    case ZeroCause::kOtherLanguage: return "other_language";
+    case ZeroCause::kCorrectedTypo: return "corrected_typo";
+  }
+  return "content_gap";
+}
+
+Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search::Index& index,
+                                 const GapOptions& options) {
+  Result<std::shared_ptr<search::Searcher>> searcher = index.AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  try {
+    const int64_t now_ms = options.now_ms != 0 ? options.now_ms
+                                               : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                     std::chrono::system_clock::now().time_since_epoch())
+                                                     .count();
+    std::vector<Intent> intents = CollectIntents(events);
+    DropTypingBeforeSearches(intents, options);
+    ReadOutcomes(intents, events, options);
+    GapReport report;
+    report.searches_seen = static_cast<int>(intents.size());
+    std::vector<const Intent*> failing;
+    VisitIndex by_visit = IndexByVisit(intents);
+    ExistsCache exists(**searcher);
+    for (Intent& intent : intents) {
+      intent.zero = ClassifyZero(intent, intents, by_visit[intent.event->visit], exists, options);
+      if (intent.zero) ++report.zero_causes[std::string(ZeroCauseName(*intent.zero))];
+      // Explained zeros are not gaps: the customer found it, or it exists.
+      if (intent.zero && *intent.zero != ZeroCause::kContentGap) continue;
+      if (intent.zero || intent.contacted || !intent.opened) failing.push_back(&intent);
+    }
+    for (const Group& group : GroupByQuestion(failing)) {
+      SearchGap gap = Summarize(group, options, now_ms, **searcher);
+      if (gap.visits >= options.min_visits) report.searches.push_back(std::move(gap));
+    }
+    std::stable_sort(report.searches.begin(), report.searches.end(), [](const SearchGap& a, const SearchGap& b) {
+      if (a.expected_tickets != b.expected_tickets) return a.expected_tickets > b.expected_tickets;
+      return a.visits > b.visits;
+    });
+    if (report.searches.size() > options.max_groups) report.searches.resize(options.max_groups);
+    return report;
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the gap report failed unexpectedly", ""};
+  }
+}
+
+nlohmann::json GapReportToJson(const GapReport& report) {
+  nlohmann::json searches = nlohmann::json::array();
+  for (const SearchGap& gap : report.searches) {
+    nlohmann::json nearest = nullptr;
+    if (gap.nearest) {
+      nearest = {{"id", gap.nearest->id}, {"title", gap.nearest->title}, {"url", gap.nearest->url},
+                 {"lang", gap.nearest->lang}};
+    }
+    searches.push_back({{"query", gap.query},
+                        {"examples", gap.examples},
+                        {"visits", gap.visits},
+                        {"no_results_visits", gap.no_results_visits},
+                        {"not_opened_visits", gap.not_opened_visits},
+                        {"contact_visits", gap.contact_visits},
+                        {"languages", gap.languages},
+                        {"trend", gap.trend},
+                        {"nearest", nearest},
+                        {"expected_tickets", gap.expected_tickets}});
+  }
+  return {{"searches", std::move(searches)},
+          {"tickets", nlohmann::json::array()},
+          {"translations", nlohmann::json::array()},
+          {"review", nlohmann::json::array()},
+          {"zero_causes", report.zero_causes},
+          {"searches_seen", report.searches_seen}};
+}
+
+}  // namespace helpdex::server

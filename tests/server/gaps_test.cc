@@ -1,0 +1,153 @@
+// The gap report's searches over scripted events and a small real index:
+// grouping, the k-visit threshold, the per-visit cap, zero causes, outcomes.
+#include "helpdex/server/gaps.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "../support/temp_kb.h"
+#include "helpdex/indexer/indexer.h"
+
+namespace helpdex::server {
+namespace {
+
+using helpdex::testing::TempKb;
+
+constexpr int64_t kNow = 1800000000000;  // a fixed "now" for the trend
+constexpr int64_t kMinute = 60 * 1000;
+
+std::string Visit(int n) {
+  std::string suffix = std::to_string(n);
+  return std::string(32 - suffix.size(), 'b') + suffix;
+}
+
+class GapReportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    kb_ = new TempKb();
+    kb_->Write("en/password.md", TempKb::Article("en-password", "en", "reset-password", "Reset your password",
+                                                 "Choose forgot password on the login page.\n", "public",
+                                                 "[account]", "password"));
+    kb_->Write("nb/faktura.md", TempKb::Article("nb-invoice", "nb", "faktura", "Fakturaadresse",
+                                                "Endre fakturaadressen under Konto.\n", "public", "[billing]",
+                                                "invoice"));
+    ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb_->content().string(), .index_dir = kb_->index().string()}).ok());
+  }
+  static void TearDownTestSuite() { delete kb_; }
+
+  void Search(int visit, const std::string& query, int results, const std::string& lang = "en",
+              int64_t at = kNow - 60 * kMinute, const std::string& filters = "") {
+    StoredEvent stored;
+    stored.id = static_cast<int64_t>(events_.size()) + 1;
+    stored.event = Event{.type = EventType::kSearch, .visit = Visit(visit), .query = query, .language = lang,
+                         .results = results, .filters = filters, .at_ms = at};
+    if (results > 0) stored.event.shown = {"en-password"};
+    events_.push_back(stored);
+  }
+  void Add(int visit, EventType type, const std::string& query, int64_t at, const std::string& article = "") {
+    StoredEvent stored;
+    stored.id = static_cast<int64_t>(events_.size()) + 1;
+    stored.event = Event{.type = type, .visit = Visit(visit), .query = query, .language = "en", .article = article,
+                         .at_ms = at};
+    events_.push_back(stored);
+  }
+
+  GapReport Report(GapOptions options = {}) {
+    options.now_ms = kNow;
+    auto index = search::Index::Open(kb_->index().string(), search::Viewer::Public());
+    EXPECT_TRUE(index.ok());
+    Result<GapReport> report = BuildGapReport(events_, **index, options);
+    EXPECT_TRUE(report.ok()) << report.error().ToString();
+    return report.ok() ? *report : GapReport{};
+  }
+
+  static TempKb* kb_;
+  std::vector<StoredEvent> events_;
+};
+
+TempKb* GapReportTest::kb_ = nullptr;
+
+TEST_F(GapReportTest, WordingsOfOneQuestionFormOneGroupCountedByVisit) {
+  Search(1, "transfer domain", 0);
+  Search(2, "domain transfer", 0);
+  Search(3, "how do I transfer my domian", 0);
+  Search(4, "transfering domains", 0);
+  GapReport report = Report();
+  ASSERT_EQ(report.searches.size(), 1u) << GapReportToJson(report).dump(2);
+  const SearchGap& gap = report.searches[0];
+  EXPECT_EQ(gap.visits, 4);
+  EXPECT_EQ(gap.no_results_visits, 4);
+  EXPECT_EQ(gap.examples.size(), 3u);
+  EXPECT_EQ(gap.languages.at("en"), 4);
+  EXPECT_EQ(gap.trend.back(), 4);  // all today
+  EXPECT_EQ(report.zero_causes.at("content_gap"), 4);
+}
+
+TEST_F(GapReportTest, AGroupNeedsMinVisitsDistinctVisits) {
+  Search(1, "cancel subscription", 0);
+  Search(2, "cancel subscription", 0);
+  EXPECT_TRUE(Report().searches.empty());
+  Search(3, "cancel my subscription", 0);
+  EXPECT_EQ(Report().searches.size(), 1u);
+  EXPECT_TRUE(Report({.min_visits = 4}).searches.empty());
+}
+
+TEST_F(GapReportTest, ThousandsOfSearchesFromOneVisitMoveAGroupByOne) {
+  Search(1, "refund", 0);
+  Search(2, "refund", 0);
+  for (int i = 0; i < 10000; ++i) Search(99, "refund", 0);
+  GapReport report = Report();
+  ASSERT_EQ(report.searches.size(), 1u);
+  EXPECT_EQ(report.searches[0].visits, 3);
+}
+
+TEST_F(GapReportTest, ExplainedZerosAreNotGaps) {
+  // A typo the customer corrected at once.
+  for (int v = 1; v <= 3; ++v) {
+    Search(v, "pasword resett", 0, "en", kNow - 10 * kMinute);
+    Search(v, "password reset", 1, "en", kNow - 9 * kMinute);
+    Add(v, EventType::kResultClicked, "password reset", kNow - 8 * kMinute, "en-password");
+  }
+  // A filter that hid the English article.
+  for (int v = 4; v <= 6; ++v) Search(v, "reset password", 0, "nb", kNow - 5 * kMinute, "lang=nb");
+  // The answer exists, in Norwegian only.
+  for (int v = 7; v <= 9; ++v) Search(v, "fakturaadresse", 0, "en");
+  GapReport report = Report();
+  EXPECT_TRUE(report.searches.empty()) << GapReportToJson(report).dump(2);
+  EXPECT_EQ(report.zero_causes["corrected_typo"], 3);
+  EXPECT_EQ(report.zero_causes["filter"], 3);
+  EXPECT_EQ(report.zero_causes["other_language"], 3);
+}
+
+TEST_F(GapReportTest, ResultsNobodyOpenedAndContactsAfterwardsAreGapsToo) {
+  for (int v = 1; v <= 3; ++v) Search(v, "password expired", 1);  // shown, never opened
+  for (int v = 4; v <= 6; ++v) {
+    Search(v, "login blocked", 1, "en", kNow - 20 * kMinute);
+    Add(v, EventType::kContactSubmitted, "Cannot log in", kNow - 15 * kMinute);
+  }
+  for (int v = 7; v <= 9; ++v) {  // found and opened: no gap
+    Search(v, "reset password", 1, "en", kNow - 20 * kMinute);
+    Add(v, EventType::kResultClicked, "reset password", kNow - 19 * kMinute, "en-password");
+  }
+  GapReport report = Report();
+  ASSERT_EQ(report.searches.size(), 2u) << GapReportToJson(report).dump(2);
+  EXPECT_EQ(report.searches[0].query, "login blocked");  // contacts rank first
+  EXPECT_EQ(report.searches[0].contact_visits, 3);
+  EXPECT_EQ(report.searches[1].query, "password expired");
+  EXPECT_EQ(report.searches[1].not_opened_visits, 3);
+  ASSERT_TRUE(report.searches[1].nearest);
+  EXPECT_EQ(report.searches[1].nearest->id, "en-password");
+}
+
+TEST_F(GapReportTest, TheJsonHasTheFourSections) {
+  nlohmann::json json = GapReportToJson(Report());
+  for (const char* key : {"searches", "tickets", "translations", "review"}) {
+    EXPECT_TRUE(json.contains(key)) << key;
+    EXPECT_TRUE(json[key].is_array()) << key;
+  }
+}
+
+}  // namespace
+}  // namespace helpdex::server
