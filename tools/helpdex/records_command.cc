@@ -1,5 +1,5 @@
-// `helpdex events` and `helpdex messages`: read-only views over
-// helpdex::server::EventStore and ContactStore. Text output is one line per
+// `helpdex events`, `helpdex messages` and `helpdex gaps`: read-only views
+// over helpdex::server::EventStore, ContactStore and the gap report. Text output is one line per
 // record (tab-separated); --json prints one array of objects.
 #include "records_command.h"
 
@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "helpdex/search/searcher.h"
 #include "helpdex/server/contact.h"
 #include "helpdex/server/events.h"
+#include "helpdex/server/gaps.h"
 
 namespace helpdex::cli {
 namespace {
@@ -17,7 +19,11 @@ namespace {
 struct RecordsArguments {
   CLI::App* events = nullptr;
   CLI::App* messages = nullptr;
+  CLI::App* gaps = nullptr;
   std::string data_dir;
+  std::string index_dir;
+  int min_visits = 3;
+  bool csv = false;
   std::string type;
   size_t limit = 1000;
   bool json = false;
@@ -97,6 +103,62 @@ int RunMessages() {
   return 0;
 }
 
+// RFC 4180: quoted when it holds a comma, quote or line break.
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+int RunGaps() {
+  const RecordsArguments& arguments = Arguments();
+  if (arguments.data_dir.empty()) return Fail("gaps", "data: give --data DIR (or set HELPDEX_DATA)");
+  if (arguments.index_dir.empty()) return Fail("gaps", "index: give --index DIR (or set HELPDEX_INDEX)");
+  Result<std::unique_ptr<server::EventStore>> store = server::EventStore::Open(arguments.data_dir);
+  if (!store.ok()) return Fail("gaps", store.error().ToString());
+  Result<std::vector<server::StoredEvent>> events = (*store)->Read(std::nullopt, 5000000);
+  if (!events.ok()) return Fail("gaps", events.error().ToString());
+  Result<std::shared_ptr<search::Index>> index = search::Index::Open(arguments.index_dir, search::Viewer::Public());
+  if (!index.ok()) return Fail("gaps", index.error().ToString());
+  Result<server::GapReport> report =
+      server::BuildGapReport(*events, **index, server::GapOptions{.min_visits = arguments.min_visits});
+  if (!report.ok()) return Fail("gaps", report.error().ToString());
+  if (arguments.json) {
+    std::cout << server::GapReportToJson(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << '\n';
+    return 0;
+  }
+  if (arguments.csv) {
+    std::cout << "section,query,visits,no_results_visits,not_opened_visits,contact_visits,languages,"
+                 "nearest_url,expected_tickets,examples\n";
+    for (const server::SearchGap& gap : report->searches) {
+      std::string languages, examples;
+      for (const auto& [language, visits] : gap.languages) {
+        languages += (languages.empty() ? "" : " ") + language + "=" + std::to_string(visits);
+      }
+      for (const std::string& example : gap.examples) examples += (examples.empty() ? "" : " | ") + example;
+      std::cout << "searches," << CsvField(gap.query) << ',' << gap.visits << ',' << gap.no_results_visits << ','
+                << gap.not_opened_visits << ',' << gap.contact_visits << ',' << CsvField(languages) << ','
+                << CsvField(gap.nearest ? gap.nearest->url : "") << ',' << gap.expected_tickets << ','
+                << CsvField(examples) << '\n';
+    }
+    return 0;
+  }
+  std::cout << "Searches that fail (" << report->searches.size() << " groups of " << arguments.min_visits
+            << "+ visits, from " << report->searches_seen << " searches)\n";
+  for (const server::SearchGap& gap : report->searches) {
+    std::cout << "  " << gap.visits << " visits  " << gap.query << "  (no results " << gap.no_results_visits
+              << ", not opened " << gap.not_opened_visits << ", then contact " << gap.contact_visits << ")";
+    if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
+    std::cout << '\n';
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddRecordsCommands(CLI::App& app) {
@@ -110,11 +172,18 @@ void AddRecordsCommands(CLI::App& app) {
   arguments.messages->add_option("--data", arguments.data_dir, "Data directory")->envname("HELPDEX_DATA");
   arguments.messages->add_option("--limit", arguments.limit, "At most this many (1000)");
   arguments.messages->add_flag("--json", arguments.json, "One JSON array");
+  arguments.gaps = app.add_subcommand("gaps", "What customers look for and do not find, ranked");
+  arguments.gaps->add_option("--data", arguments.data_dir, "Data directory")->envname("HELPDEX_DATA");
+  arguments.gaps->add_option("--index", arguments.index_dir, "Index directory")->envname("HELPDEX_INDEX");
+  arguments.gaps->add_option("--min-visits", arguments.min_visits, "Show a group from this many visits (3)");
+  arguments.gaps->add_flag("--json", arguments.json, "One JSON object");
+  arguments.gaps->add_flag("--csv", arguments.csv, "CSV, one row per group");
 }
 
 int RunRecordsCommands() {
   if (Arguments().events->parsed()) return RunEvents();
   if (Arguments().messages->parsed()) return RunMessages();
+  if (Arguments().gaps->parsed()) return RunGaps();
   return -1;
 }
 

@@ -7,7 +7,8 @@
 namespace helpdex::cli {
 
 // Adds `events` (the event store: searches, suggestions shown, opened,
-// answered, contact submissions) and `messages` (contact-form messages).
+// answered, contact submissions), `messages` (contact-form messages) and
+// `gaps` (the gap report over the events and the public index).
 void AddRecordsCommands(CLI::App& app);
 
 // Runs whichever of them was parsed; -1 when neither was. Exit code 0, or 2
