@@ -141,7 +141,29 @@ class NeutralAnalyzerImpl : public Analyzer {
 
 }  // namespace
 
+namespace {
+
+// True when every byte is ASCII. For such text NFKC_Casefold only lower-cases
+// A-Z, NFD/NFC change nothing and there are no marks to strip, so the ICU
+// round trips below can be skipped with an identical result (most words of
+// English text, every word of many queries).
+bool IsAscii(std::string_view text) {
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string NormalizeText(std::string_view text) {
+  if (IsAscii(text)) {
+    std::string out(text);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  }
   // fromUTF8 replaces invalid sequences with U+FFFD.
   icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
       icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
@@ -155,6 +177,7 @@ std::string NormalizeText(std::string_view text) {
 }
 
 std::string StripAccents(std::string_view normalized) {
+  if (IsAscii(normalized)) return std::string(normalized);
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);

@@ -1,6 +1,7 @@
 #include "helpdex/search/document.h"
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <cctype>
 #include <sstream>
 
@@ -272,6 +273,25 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
 
 void RemoveSpellings(Xapian::WritableDatabase& db, const Xapian::Document& doc) {
   ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { db.remove_spelling(word, wdf); });
+}
+
+void SpellingBatch::Add(const Xapian::Document& doc) {
+  ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { deltas_[word] += wdf; });
+}
+
+void SpellingBatch::Remove(const Xapian::Document& doc) {
+  ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { deltas_[word] -= wdf; });
+}
+
+void SpellingBatch::ApplyTo(Xapian::WritableDatabase& db) {
+  // Sorted, so that Xapian's own change buffers are filled in key order.
+  std::vector<std::pair<std::string, long long>> sorted(deltas_.begin(), deltas_.end());
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [word, delta] : sorted) {
+    if (delta > 0) db.add_spelling(word, static_cast<Xapian::termcount>(delta));
+    if (delta < 0) db.remove_spelling(word, static_cast<Xapian::termcount>(-delta));
+  }
+  deltas_.clear();
 }
 
 }  // namespace helpdex::search

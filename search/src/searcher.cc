@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <sstream>
+#include <unordered_map>
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/index_layout.h"
@@ -122,6 +124,42 @@ std::optional<std::string> DidYouMean(const Xapian::Database& db, const std::str
   return std::nullopt;
 }
 
+// The spelling corrections of recent queries, shared by the Searchers of one
+// Index. Xapian's QueryParser looks every query word the index lacks up in
+// the spelling dictionary (FLAG_SPELLING_CORRECTION), and on a large index
+// that is most of a search's work: tools/bench/load profiled it at 68% of
+// /api/search on 100,000 documents. The correction depends only on the text,
+// its analysis and the generation, and does not change the parsed query, so a
+// query seen before is parsed without the lookups and given the stored one.
+// Bounded: emptied when full, and when the generation changes.
+class CorrectionCache {
+ public:
+  static constexpr size_t kMaxEntries = 4096;
+
+  std::optional<std::string> Find(long generation, const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (generation != generation_) return std::nullopt;
+    auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void Store(long generation, const std::string& key, const std::string& corrected) {
+    if (key.size() > 2 * kMaxQueryBytes) return;
+    std::lock_guard lock(mutex_);
+    if (generation != generation_ || entries_.size() >= kMaxEntries) {
+      entries_.clear();
+      generation_ = generation;
+    }
+    entries_.emplace(key, corrected);
+  }
+
+ private:
+  std::mutex mutex_;
+  long generation_ = 0;
+  std::unordered_map<std::string, std::string> entries_;  // analyzer + text -> corrected text ("" = none)
+};
+
 }  // namespace
 
 Result<SearchRequest> NormalizeRequest(SearchRequest request) {
@@ -154,6 +192,7 @@ struct Searcher::Impl {
   Xapian::Database db;
   Viewer viewer;
   long generation = 0;
+  std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
 
   // The readings of the query, OR-ed: stemmed in the query's language (finds
   // its inflections; exact words only when the language is unknown),
@@ -164,8 +203,9 @@ struct Searcher::Impl {
   // sets): ranking the typed form above other forms of the same word does not help.
   // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
   // allocates); Xapian::Stem handles share it.
+  // `corrected` receives the spelling correction of the query ("" = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
-                           Xapian::QueryParser& parser) {
+                           Xapian::QueryParser& parser, std::string& corrected) {
     const std::string normalized = LimitTerms(analyzer.Normalize(text), analyzer.stopper());
     // Normalisation lower-cases AND/OR/NOT, so only phrases and +/- remain as
     // syntax. Spelling correction reads the public database's dictionary only.
@@ -175,7 +215,19 @@ struct Searcher::Impl {
     ConfigureParser(parser, analyzer);
     parser.set_stemmer(stem);
     parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION));
+    // The analyzers are static objects: their address names the analysis.
+    const std::string correction_key =
+        std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + normalized;
+    std::optional<std::string> known;
+    if (corrections) known = corrections->Find(generation, correction_key);
+    const unsigned spelling = known ? 0U : unsigned{Xapian::QueryParser::FLAG_SPELLING_CORRECTION};
+    readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | spelling));
+    if (known) {
+      corrected = *known;
+    } else {
+      corrected = parser.get_corrected_query_string();
+      if (corrections) corrections->Store(generation, correction_key, corrected);
+    }
 
     Xapian::QueryParser folded;
     ConfigureParser(folded, analyzer);
@@ -433,7 +485,8 @@ struct Searcher::Impl {
 
     Xapian::QueryParser parser;
     Xapian::Stem stemmer = analyzer.MakeStemmer();
-    Xapian::Query text_query = ParseQuery(request.query, analyzer, stemmer, parser);
+    std::string corrected;
+    Xapian::Query text_query = ParseQuery(request.query, analyzer, stemmer, parser, corrected);
     const bool has_query = !text_query.empty();
     if (!has_query) text_query = Xapian::Query::MatchAll;
 
@@ -470,7 +523,7 @@ struct Searcher::Impl {
     response.facets["type"] = SpyCounts(type_spy);
     response.facets["tag"] = tag_spy.counts();
     response.did_you_mean =
-        DidYouMean(db, parser.get_corrected_query_string(), analyzer.Normalize(request.query), stemmer);
+        DidYouMean(db, corrected, analyzer.Normalize(request.query), stemmer);
     return response;
   }
 
@@ -591,6 +644,7 @@ struct Index::State {
   long generation = 0;                                  // guarded by mutex
   std::chrono::steady_clock::time_point last_check;     // guarded by mutex
   std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `generation`
+  std::shared_ptr<CorrectionCache> corrections = std::make_shared<CorrectionCache>();
 
   std::filesystem::path StubPath() const { return viewer.agent ? AgentStubPath(dir) : PublicStubPath(dir); }
 
@@ -614,6 +668,7 @@ struct Index::State {
       if (viewer.agent) impl->db.add_database(Xapian::Database((gen_dir / "agent").string()));
       impl->viewer = viewer;
       impl->generation = gen;
+      impl->corrections = corrections;
       return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
     } catch (const Xapian::Error& e) {
       return Error{ErrorCode::kIndexUnavailable,

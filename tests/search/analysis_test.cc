@@ -1,7 +1,13 @@
 // Unit tests for helpdex/search/analysis.h: normalisation and stemming per language.
 #include "helpdex/search/analysis.h"
 
+#include <filesystem>
+#include <map>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include "helpdex/search/document.h"
 
 namespace helpdex::search {
 namespace {
@@ -131,6 +137,69 @@ TEST(LanguageDetectionTest, LongerLatinTextGoesToCld2) {
   EXPECT_EQ(DetectLanguage("my website is very slow since yesterday"), Language::kEnglish);
   EXPECT_EQ(DetectLanguage("nettsiden min laster veldig tregt i dag"), Language::kNorwegian);
   EXPECT_EQ(DetectLanguage("\xFF\xFE"), std::nullopt);
+}
+
+// ASCII text skips ICU (a fast path): the result must be what ICU gives.
+TEST(NormalizeTextTest, AsciiIsLowerCasedOnlyAndKeepsEverythingElse) {
+  EXPECT_EQ(NormalizeText("Reset YOUR Password, 2FA & e-mail!"), "reset your password, 2fa & e-mail!");
+  EXPECT_EQ(NormalizeText(std::string("a\tb\x01c", 5)), std::string("a\tb\x01c", 5));
+  EXPECT_EQ(StripAccents("plain ascii-text 42"), "plain ascii-text 42");
+  EXPECT_EQ(NormalizeText("İSLAK ıslak"), "islak islak");  // not ASCII: ICU as before
+  EXPECT_EQ(StripAccents("přihlášení"), "prihlaseni");
+}
+
+std::map<std::string, Xapian::doccount> Spellings(const Xapian::Database& db) {
+  std::map<std::string, Xapian::doccount> words;
+  for (auto it = db.spellings_begin(); it != db.spellings_end(); ++it) words[*it] = it.get_termfreq();
+  return words;
+}
+
+// SpellingBatch leaves the same dictionary as one AddSpellings/RemoveSpellings
+// call per document, removals of words added before included.
+TEST(SpellingBatchTest, SameDictionaryAsPerDocumentCalls) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("helpdex-spelling-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto record = [](std::string id, std::string text) {
+    DocumentRecord r;
+    r.id = std::move(id);
+    r.title = "Answer " + r.id;
+    r.sections.push_back(Section{"", "", std::move(text)});
+    return r;
+  };
+  const Xapian::Document a = BuildDocument(record("a", "Reset the password from the sign-in page."));
+  const Xapian::Document b = BuildDocument(record("b", "The password must be reset every year; reset it early."));
+  const Xapian::Document c = BuildDocument(record("c", "Routers restart after an update."));
+
+  Xapian::WritableDatabase one_by_one((dir / "one").string(), Xapian::DB_CREATE);
+  AddSpellings(one_by_one, a);
+  AddSpellings(one_by_one, b);
+  one_by_one.commit();
+  RemoveSpellings(one_by_one, a);
+  AddSpellings(one_by_one, c);
+  RemoveSpellings(one_by_one, b);
+  one_by_one.commit();
+
+  Xapian::WritableDatabase batched((dir / "batched").string(), Xapian::DB_CREATE);
+  SpellingBatch batch;
+  batch.Add(a);
+  batch.Add(b);
+  batch.ApplyTo(batched);
+  batched.commit();
+  batch.Remove(a);
+  batch.Add(c);
+  batch.Remove(b);
+  EXPECT_GT(batch.pending_words(), 0u);
+  batch.ApplyTo(batched);
+  EXPECT_EQ(batch.pending_words(), 0u);
+  batched.commit();
+
+  EXPECT_EQ(Spellings(batched), Spellings(one_by_one));
+  EXPECT_FALSE(Spellings(batched).empty());
+  EXPECT_EQ(Spellings(batched).count("password"), 0u);  // only in the removed documents
+  EXPECT_EQ(batched.get_spelling_suggestion("routrs"), one_by_one.get_spelling_suggestion("routrs"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -342,5 +342,26 @@ TEST(TitleReadingTest, ADocumentWhoseTitleIsTheQuestionRanksFirst) {
   EXPECT_EQ(response->results[0].id, "title-match");
 }
 
+// The correction of a query seen before comes from the Index's cache: the
+// same answer, whichever pooled Searcher asks.
+TEST_F(SearcherTest, ARepeatedQueryGetsTheSameCorrection) {
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  for (int round = 0; round < 3; ++round) {
+    auto first = (*index)->AcquireSearcher();
+    auto second = (*index)->AcquireSearcher();  // another Searcher of the pool
+    for (auto* searcher : {&first, &second}) {
+      Result<SearchResponse> typo = (**searcher)->Search({.query = "slow cachng", .language = Language::kEnglish});
+      ASSERT_TRUE(typo.ok());
+      ASSERT_TRUE(typo->did_you_mean.has_value());
+      EXPECT_EQ(*typo->did_you_mean, "slow caching");
+      EXPECT_FALSE(typo->results.empty());
+      Result<SearchResponse> fine = (**searcher)->Search({.query = "slow caching", .language = Language::kEnglish});
+      ASSERT_TRUE(fine.ok());
+      EXPECT_FALSE(fine->did_you_mean.has_value());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace helpdex::search
