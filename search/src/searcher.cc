@@ -12,6 +12,7 @@
 #include "compounds.h"
 #include "record_views.h"
 #include "suggest.h"
+#include "text_query.h"
 
 namespace helpdex::search {
 namespace {
@@ -20,24 +21,6 @@ namespace {
 // documents it examined (platform.md A1.3), which keeps large indexes fast.
 constexpr Xapian::doccount kMaxFacetDocuments = 5000;
 constexpr size_t kSnippetBytes = 240;
-// Writers' synonyms (content/synonyms/) expand words and phrases of the query.
-constexpr unsigned kSynonymFlags =
-    Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
-// Weight of the title-only reading. helpdex eval, nDCG@10 without / with 0.3:
-// stackfaq 0.728 / 0.748, semeval questions 0.514 / 0.515, xquad and norquad
-// equal or up by up to 0.001 (0.5 cost norquad 0.005).
-constexpr double kTitleReadingWeight = 0.3;
-// Weight and window of the proximity reading (neighbouring query words close
-// together). helpdex eval, nDCG@10 without / with (0.2, window 2): stackfaq
-// 0.748 / 0.750, semeval questions 0.515 / 0.522, semeval comments 0.212 /
-// 0.216, xquad en 0.971 / 0.972, norquad 0.956 / 0.957, xquad ru and tr -0.001.
-constexpr double kProximityWeight = 0.2;
-constexpr Xapian::termcount kProximityWindow = 2;
-// Weight of compound matches (Norwegian), relative to the stemmed reading.
-constexpr double kCompoundWeight = 0.3;
-// Weight of the accentless reading, relative to the stemmed one. Measured
-// with helpdex eval on every judged set (0.3, 0.5 and 0.75): 0.3 was best.
-constexpr double kFoldedWeight = 0.3;
 // "More like this": how many of a document's terms describe it, and how many
 // related articles each agent-console result shows.
 constexpr Xapian::termcount kRelatedTerms = 20;
@@ -70,22 +53,6 @@ std::map<std::string, size_t> SpyCounts(const Xapian::ValueCountMatchSpy& spy) {
     if (!(*it).empty()) counts[*it] = it.get_termfreq();
   }
   return counts;
-}
-
-// Keeps the words up to the kMaxQueryTerms-th one that is not a stop word:
-// stop words are dropped by the parser anyway and must not use up the budget
-// of a long pasted question.
-std::string LimitTerms(const std::string& text, const Xapian::Stopper* stopper) {
-  std::istringstream words(text);
-  std::string word;
-  std::string limited;
-  size_t count = 0;
-  while (count < kMaxQueryTerms && words >> word) {
-    if (!limited.empty()) limited += ' ';
-    limited += word;
-    if (stopper == nullptr || !(*stopper)(word)) ++count;
-  }
-  return limited;
 }
 
 size_t CountMarks(const std::string& snippet) {
@@ -194,102 +161,30 @@ struct Searcher::Impl {
   long generation = 0;
   std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
 
-  // The readings of the query, OR-ed: stemmed in the query's language (finds
-  // its inflections; exact words only when the language is unknown),
-  // accentless at a lower weight (finds "přihlášení" from "prihlaseni", and the
-  // query's exact words in any language), for Norwegian the compounds, the
-  // title alone, and neighbouring words side by side. A separately weighted
-  // exact reading was measured too and only cost nDCG (helpdex eval, all
-  // sets): ranking the typed form above other forms of the same word does not help.
+  // The readings of the query (TextQuery, shared with Suggest).
   // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
   // allocates); Xapian::Stem handles share it.
   // `corrected` receives the spelling correction of the query ("" = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
                            Xapian::QueryParser& parser, std::string& corrected) {
     const std::string normalized = LimitTerms(analyzer.Normalize(text), analyzer.stopper());
-    // Normalisation lower-cases AND/OR/NOT, so only phrases and +/- remain as
-    // syntax. Spelling correction reads the public database's dictionary only.
-    const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_LOVEHATE;
-    std::vector<Xapian::Query> readings;
-
-    ConfigureParser(parser, analyzer);
-    parser.set_stemmer(stem);
-    parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    // The analyzers are static objects: their address names the analysis.
+    // A query seen before on this generation needs no dictionary lookups: its
+    // correction is cached. The analyzers are static objects: their address
+    // names the analysis.
     const std::string correction_key =
         std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + normalized;
     std::optional<std::string> known;
     if (corrections) known = corrections->Find(generation, correction_key);
-    const unsigned spelling = known ? 0U : unsigned{Xapian::QueryParser::FLAG_SPELLING_CORRECTION};
-    readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | spelling));
+    TextQueryOptions options;
+    options.spelling_correction = !known;
+    Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
     if (known) {
       corrected = *known;
     } else {
       corrected = parser.get_corrected_query_string();
       if (corrections) corrections->Store(generation, correction_key, corrected);
     }
-
-    Xapian::QueryParser folded;
-    ConfigureParser(folded, analyzer);
-    folded.add_prefix("", std::string(schema::kFolded));
-    Xapian::Query accentless = ParseLeniently(folded, StripAccents(normalized), flags);
-    if (!accentless.empty()) {
-      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, accentless, kFoldedWeight);
-    }
-    if (analyzer.splits_compounds()) {
-      Xapian::Query compounds = CompoundQuery(db, Words(normalized), stem, analyzer.stopper());
-      if (!compounds.empty()) {
-        readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, compounds, kCompoundWeight);
-      }
-    }
-    // The title again, on its own: a document whose title says what the query
-    // says (an FAQ's question) ranks above one that only mentions the words.
-    Xapian::QueryParser title;
-    ConfigureParser(title, analyzer);
-    title.set_stemmer(stem);
-    title.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-    title.add_prefix("", std::string(schema::kTitle));
-    Xapian::Query title_query = ParseLeniently(title, normalized, flags);
-    if (!title_query.empty()) {
-      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, title_query, kTitleReadingWeight);
-    }
-    Xapian::Query proximity = AdjacentPairs(normalized, analyzer, stem);
-    if (!proximity.empty()) readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, proximity, kProximityWeight);
-    return Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end());
-  }
-
-  // Each pair of neighbouring content words, stemmed, found side by side in a
-  // document (a window of kProximityWindow positions): "password reset" ranks
-  // a text that says "password reset" above one that has the words apart.
-  static Xapian::Query AdjacentPairs(const std::string& normalized, const Analyzer& analyzer, Xapian::Stem& stem) {
-    if (stem.is_none()) return Xapian::Query();
-    std::vector<Xapian::Query> terms;
-    for (const std::string& word : Words(normalized)) {
-      if (analyzer.stopper() != nullptr && (*analyzer.stopper())(word)) continue;
-      terms.emplace_back(schema::StemmedTerm(stem, word));
-    }
-    std::vector<Xapian::Query> pairs;
-    for (size_t i = 0; i + 1 < terms.size() && i + 1 < kMaxQueryTerms; ++i) {
-      const Xapian::Query pair[] = {terms[i], terms[i + 1]};
-      pairs.emplace_back(Xapian::Query::OP_NEAR, pair, pair + 2, kProximityWindow);
-    }
-    return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
-  }
-
-  void ConfigureParser(Xapian::QueryParser& parser, const Analyzer& analyzer) {
-    parser.set_database(db);
-    parser.set_default_op(Xapian::Query::OP_OR);
-    parser.add_prefix("title", std::string(schema::kTitle));
-    parser.set_stopper(analyzer.stopper());
-  }
-
-  static Xapian::Query ParseLeniently(Xapian::QueryParser& parser, const std::string& text, unsigned flags) {
-    try {
-      return parser.parse_query(text, flags);
-    } catch (const Xapian::QueryParserError&) {
-      // Lenient, like Omega: retry with the syntax switched off.
-      return parser.parse_query(text, flags & (Xapian::QueryParser::FLAG_SPELLING_CORRECTION | kSynonymFlags));
-    }
+    return query;
   }
 
   Xapian::Query Filters(const SearchRequest& request) const {

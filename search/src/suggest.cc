@@ -9,6 +9,7 @@
 #include "helpdex/search/schema.h"
 #include "compounds.h"
 #include "record_views.h"
+#include "text_query.h"
 
 namespace helpdex::search {
 namespace {
@@ -19,7 +20,11 @@ constexpr size_t kMinCodePoints = 3;
 constexpr size_t kLongTextWords = 8;
 // Bounds on the work per keystroke, whatever the input (platform.md B2 #6).
 constexpr size_t kMaxWordsConsidered = 200;   // words of a pasted paragraph looked up
-constexpr size_t kMaxKeyTerms = 10;           // key terms kept of a paragraph
+// Key terms kept of a paragraph. helpdex eval --suggest, SemEval questions
+// answered at the end: 10 terms OR-ed 0.673; read like a query (TextQuery)
+// 0.789 with 20 terms, 0.798 with 32 and the accentless reading, which cost
+// 4x the time per call on SemEval comments (13,543 documents).
+constexpr size_t kMaxKeyTerms = 20;
 constexpr Xapian::termcount kMaxExpansion = 30;  // terms a partial last word expands to
 constexpr size_t kMaxCompletionTerms = 50;    // completion terms looked at
 constexpr size_t kMaxPostingsPerCompletion = 3;
@@ -32,6 +37,11 @@ constexpr size_t kFallbackAnswerBytes = 200;
 // Same weights as Search's readings (measured there).
 constexpr double kFoldedWeight = 0.3;
 constexpr double kTitleWeight = 0.3;
+// Weight of the partial last word's readings against whole words: a prefix
+// says less than a finished word. helpdex eval --suggest, mean typed fraction
+// at 1.0 / 0.8 / 0.6: stackfaq 0.559 / - / 0.536, norquad 0.484 / 0.486 / 0.490;
+// answered at half on norquad 0.655 / 0.650 / 0.631.
+constexpr double kPrefixWeight = 0.8;
 // A card in another language than the page's must score this much better to
 // rank above one in the page's language: "equally good" within BM25 noise
 // from different document lengths of translations.
@@ -136,74 +146,79 @@ class Suggester {
   }
 
  private:
-  // A whole word: its stem (inflections), its accentless form (any language,
-  // typed without accents), and its stem in titles. A word of five letters or
-  // more that the index does not know is read as its spelling correction.
-  void AddWholeWord(std::string word, std::vector<Xapian::Query>& readings) {
-    // Another form of a word the index knows ("passwords") is no typo.
+  // A whole word as typed, or its spelling correction when it has five
+  // letters or more and the index knows neither it nor another form of it
+  // ("passwords" is no typo).
+  std::string Corrected(const std::string& word) {
+    if (CodePoints(word) < kMinTypoLetters) return word;
     const bool known = db_.term_exists(word) || (!stem_.is_none() && db_.term_exists(schema::StemmedTerm(stem_, word)));
-    if (CodePoints(word) >= kMinTypoLetters && !known) {
-      const std::string corrected = db_.get_spelling_suggestion(word, kMaxTypoEdits);
-      if (!corrected.empty()) word = corrected;
-    }
-    if (stem_.is_none()) {
-      readings.emplace_back(word);
-      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(std::string(schema::kTitle) + word),
-                            kTitleWeight);
-    } else {
-      readings.emplace_back(schema::StemmedTerm(stem_, word));
-      readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                            Xapian::Query(std::string(schema::kStemmed) + std::string(schema::kTitle) + stem_(word)),
-                            kTitleWeight);
-    }
-    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(std::string(schema::kFolded) + StripAccents(word)), kFoldedWeight);
+    if (known) return word;
+    std::string corrected = db_.get_spelling_suggestion(word, kMaxTypoEdits);
+    return corrected.empty() ? word : corrected;
   }
 
-  // Few words: each but the last is whole; the last, while typed on, is a
-  // prefix expanded over unstemmed words (the most frequent kMaxExpansion).
+  // Whole words read as Search reads them (TextQuery: stemmed, accentless,
+  // compounds, the title alone, neighbouring words side by side), with their
+  // typos corrected; the last word, while typed on, is also a prefix.
   Xapian::Query TypedQuery(const std::vector<std::string>& words, bool partial, const Analyzer& analyzer) {
-    std::vector<Xapian::Query> readings;
     const size_t count = std::min(words.size(), kMaxQueryTerms);
     const size_t first = words.size() - count;  // keep the last words: the last one is being typed
+    std::vector<std::string> whole;
     for (size_t i = first; i < words.size(); ++i) {
-      const std::string& word = words[i];
       const bool last = i + 1 == words.size();
-      if (last && partial) {
-        AddPrefix(word, readings);
-        continue;
-      }
-      if (IsStopWord(analyzer, word) && words.size() > 1) continue;
-      AddWholeWord(word, readings);
+      if (last && partial) break;
+      // Stop words of a text with other words are noise (QueryParser keeps
+      // them when a text has nothing else, as "who was" has while typed on).
+      if (words.size() > 1 && IsStopWord(analyzer, words[i])) continue;
+      whole.push_back(Corrected(words[i]));
     }
+    std::vector<Xapian::Query> readings;
+    std::optional<Xapian::Query> prefix;
+    if (partial) {
+      const std::string& word = words.back();
+      const bool known_prefix = db_.allterms_begin(word) != db_.allterms_end(word);
+      if (!known_prefix) {
+        // Not the start of any word: perhaps a typo in a finished word ("passwrod").
+        whole.push_back(Corrected(word));
+      } else {
+        prefix = PrefixQuery(word);
+      }
+    }
+    if (!whole.empty()) {
+      Xapian::QueryParser parser;
+      Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false});
+      if (!text.empty()) readings.push_back(text);
+    }
+    if (prefix) readings.push_back(*prefix);
     return Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end());
   }
 
-  void AddPrefix(const std::string& word, std::vector<Xapian::Query>& readings) {
-    const bool known_prefix = db_.allterms_begin(word) != db_.allterms_end(word);
-    if (!known_prefix) {
-      // Not the start of any word: perhaps a typo in a finished word ("passwrod").
-      AddWholeWord(word, readings);
-      return;
-    }
-    readings.emplace_back(Xapian::Query::OP_WILDCARD, word, kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  // A partial word: the words it starts (the most frequent kMaxExpansion
+  // unstemmed ones, one synonym group), in titles too and without accents.
+  Xapian::Query PrefixQuery(const std::string& word) {
+    const auto wildcard = [](const std::string& pattern) {
+      return Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    };
+    std::vector<Xapian::Query> readings;
+    readings.push_back(wildcard(word));
     // The word may be finished already: its inflections too (like FLAG_PARTIAL).
     if (!stem_.is_none()) readings.emplace_back(schema::StemmedTerm(stem_, word));
-    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kTitle) + word, kMaxExpansion,
-                                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
-                          kTitleWeight);
-    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kFolded) + StripAccents(word),
-                                        kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, wildcard(std::string(schema::kTitle) + word), kTitleWeight);
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, wildcard(std::string(schema::kFolded) + StripAccents(word)),
                           kFoldedWeight);
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                         Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end()), kPrefixWeight);
   }
 
-  // A pasted paragraph: its rarest content words in the index (highest IDF,
-  // repeated words a little higher), OR-ed; BM25 rewards documents with many.
+  // A pasted paragraph: its key words (highest IDF in the index, repeated
+  // words a little higher), kept in the order written, read as Search reads
+  // a query (TextQuery) but without the proximity and accentless readings,
+  // which cost the most time with this many words; BM25 rewards documents
+  // with many of them.
   Xapian::Query KeyTermQuery(const std::vector<std::string>& words, const Analyzer& analyzer) {
     std::map<std::string, size_t> counts;  // term -> occurrences in the text
     std::vector<std::string> order;
+    std::vector<std::string> term_of(words.size());  // each word's term ("" for none)
     for (size_t i = 0; i < words.size() && i < kMaxWordsConsidered; ++i) {
       const std::string& word = words[i];
       if (CodePoints(word) < 3 || IsStopWord(analyzer, word)) continue;
@@ -211,6 +226,7 @@ class Suggester {
       if (counts.count(term) == 0 && db_.get_termfreq(term) == 0) {
         term = std::string(schema::kFolded) + StripAccents(word);  // typed without accents?
       }
+      term_of[i] = term;
       if (counts[term]++ == 0) order.push_back(term);
     }
     const double documents = std::max<double>(db_.get_doccount(), 1);
@@ -223,15 +239,16 @@ class Suggester {
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     if (ranked.size() > kMaxKeyTerms) ranked.resize(kMaxKeyTerms);
-    std::vector<Xapian::Query> terms;
-    for (const auto& [score, term] : ranked) {
-      terms.emplace_back(term);
-      if (term.starts_with(schema::kStemmed)) {
-        terms.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                           Xapian::Query(std::string(schema::kStemmed) + std::string(schema::kTitle) + term.substr(schema::kStemmed.size())), kTitleWeight);
-      }
+    std::set<std::string> kept;
+    for (const auto& [score, term] : ranked) kept.insert(term);
+    // The key words in the order written (each occurrence: neighbours stay neighbours).
+    std::vector<std::string> key_words;
+    for (size_t i = 0; i < term_of.size(); ++i) {
+      if (!term_of[i].empty() && kept.count(term_of[i]) > 0) key_words.push_back(words[i]);
     }
-    return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    Xapian::QueryParser parser;
+    return TextQuery(db_, LimitTerms(JoinWords(key_words), analyzer.stopper()), analyzer, stem_, parser,
+                     {.spelling_correction = false, .proximity = false, .accentless = false});
   }
 
   // Answer cards are articles the viewer may see.
@@ -244,6 +261,33 @@ class Suggester {
     return request_.language ? std::string(LanguageCode(*request_.language)) : std::string();
   }
 
+  // The answer card of a document, or nullopt if its record cannot be read.
+  std::optional<AnswerCard> Card(const Xapian::Document& doc, double score) {
+    Result<DocumentRecord> record = ReadDocumentRecord(doc);
+    if (!record.ok()) return std::nullopt;
+    AnswerCard card;
+    card.id = record->id;
+    card.title = record->title;
+    card.url = DocumentUrl(*record);
+    card.lang = std::string(LanguageCode(record->language));
+    card.score = score;
+    std::string answer = AnswerText(*record);
+    if (!answer.empty()) {
+      card.answer = std::move(answer);
+      card.answer_html = AnswerHtml(*record);
+    } else {
+      // No vetted answer: the opening text, so that a card always says something.
+      for (const Section& section : record->sections) {
+        if (section.text.empty()) continue;
+        card.answer = CutUtf8(section.text, kFallbackAnswerBytes);
+        if (card.answer.size() < section.text.size()) card.answer += "…";
+        break;
+      }
+      card.answer_html = EscapeHtml(card.answer);
+    }
+    return card;
+  }
+
   std::vector<AnswerCard> Answers(const Xapian::Query& query, size_t wanted) {
     Xapian::Enquire enquire(db_);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));
@@ -251,60 +295,45 @@ class Suggester {
     // A few more than shown, so that the page's language can move up and
     // translations of one article collapse into one card.
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(wanted * 2 + 2), Xapian::doccount{0});
+    // Ranked from the value slots alone; a record is read only for a card shown.
     struct Candidate {
-      AnswerCard card;
+      Xapian::Document doc;
+      std::string lang;
       std::string translation_key;
+      double score;
       double rank;
     };
     std::vector<Candidate> candidates;
     const std::string page = PageLanguage();
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
-      if (!record.ok()) continue;
-      AnswerCard card;
-      card.id = record->id;
-      card.title = record->title;
-      card.url = DocumentUrl(*record);
-      card.lang = std::string(LanguageCode(record->language));
-      card.score = it.get_weight();
-      std::string answer = AnswerText(*record);
-      if (!answer.empty()) {
-        card.answer = std::move(answer);
-        card.answer_html = AnswerHtml(*record);
-      } else {
-        // No vetted answer: the opening text, so that a card always says something.
-        for (const Section& section : record->sections) {
-          if (section.text.empty()) continue;
-          card.answer = CutUtf8(section.text, kFallbackAnswerBytes);
-          if (card.answer.size() < section.text.size()) card.answer += "…";
-          break;
-        }
-        card.answer_html = EscapeHtml(card.answer);
-      }
-      const double rank = page.empty() || card.lang == page ? card.score : card.score * kOtherLanguageFactor;
-      candidates.push_back(Candidate{std::move(card), record->translation_key, rank});
+      Xapian::Document doc = it.get_document();
+      std::string lang = doc.get_value(schema::kSlotLanguage);
+      std::string key = doc.get_value(schema::kSlotTranslationKey);
+      const double score = it.get_weight();
+      const double rank = page.empty() || lang == page ? score : score * kOtherLanguageFactor;
+      candidates.push_back(Candidate{std::move(doc), std::move(lang), std::move(key), score, rank});
     }
     std::stable_sort(candidates.begin(), candidates.end(),
                      [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
     std::vector<AnswerCard> cards;
     std::set<std::string> keys;
-    for (Candidate& candidate : candidates) {
+    for (const Candidate& candidate : candidates) {
       if (cards.size() >= wanted) break;
-      if (candidate.translation_key.empty()) {
-        cards.push_back(std::move(candidate.card));
-        continue;
-      }
-      if (!keys.insert(candidate.translation_key).second) continue;
-      // One card per article, in the page's language when it is translated
-      // to it: a translation says the same, so it is equally good.
-      Candidate* chosen = &candidate;
-      for (Candidate& other : candidates) {
-        if (other.translation_key == candidate.translation_key && other.card.lang == page && !page.empty()) {
-          chosen = &other;
-          break;
+      const Candidate* chosen = &candidate;
+      if (!candidate.translation_key.empty()) {
+        if (!keys.insert(candidate.translation_key).second) continue;
+        // One card per article, in the page's language when it is translated
+        // to it: a translation says the same, so it is equally good.
+        for (const Candidate& other : candidates) {
+          if (!page.empty() && other.translation_key == candidate.translation_key && other.lang == page) {
+            chosen = &other;
+            break;
+          }
         }
       }
-      cards.push_back(std::move(chosen->card));
+      std::optional<AnswerCard> card = Card(chosen->doc, chosen->score);
+      if (!card) continue;
+      cards.push_back(std::move(*card));
     }
     return cards;
   }

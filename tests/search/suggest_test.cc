@@ -123,6 +123,21 @@ TEST_F(SuggestTest, PastedParagraphFindsTheRightArticle) {
   EXPECT_EQ(TopId(norwegian, Language::kEnglish), "nb-password");  // the text says what it is written in
 }
 
+// A long pasted description whose first sentences mention other articles'
+// words: the key words are many more than the first few, so the words of the
+// real problem, further on, still decide.
+TEST_F(SuggestTest, LongPastedDescriptionRanksTheRightArticleFirst) {
+  const std::string text =
+      "Our website is slow today and the pages load slowly, and last month the invoices for billing came late, "
+      "but that is not why I write. I set up e-mail in Outlook on my new laptop this week: I chose IMAP with "
+      "port 993 and encryption, and outgoing SMTP on port 587 as the guide says, yet the mail client keeps "
+      "asking for the password of my mail account again and again. What should I change in Outlook so that "
+      "the mail client stops asking and just works?";
+  EXPECT_EQ(TopId(text), "en-mail");
+  // Typed on: the same while the last word is only a prefix.
+  EXPECT_EQ(TopId(text.substr(0, text.size() - 8)), "en-mail");
+}
+
 TEST_F(SuggestTest, CompletionsComeFromTitlesAndHeadingsInThePageLanguageFirst) {
   SuggestResponse response = Suggest({.text = "sett", .language = Language::kNorwegian});
   ASSERT_FALSE(response.completions.empty());

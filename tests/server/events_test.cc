@@ -181,8 +181,9 @@ TEST_F(EventStoreTest, ASearchBecomesACompletionAfterEnoughDistinctVisits) {
   auto store = Open({.past_search_min_visits = 3});
   ASSERT_TRUE(store);
   auto answered = [&](int visit, const char* query) {
+    // Explicit times: on reopening, the latest wording is the one offered.
     store->Record({.type = EventType::kAnswered, .visit = Visit(visit), .query = query, .language = "en",
-                   .article = "en-reset"});
+                   .article = "en-reset", .at_ms = 1800000000000 + visit});
     store->Flush();
   };
   auto completions = [&] { return store->past_searches()->Complete("forgot", Language::kEnglish, 5); };
