@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "helpdex/search/json.h"
+#include "helpdex/server/gaps.h"
+#include "json_render.h"
 #include "routes.h"
 
 namespace helpdex::server {
@@ -283,6 +285,22 @@ HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, c
   Result<std::vector<search::DocumentLink>> related = (*searcher)->RelatedArticles(**type, **id, kRelatedLimit);
   if (!related.ok()) return ApiErrorResponse(ToApiError(related.error()));
   return JsonResponse(200, search::RelatedToJson(*related));
+}
+
+// The gap report (gaps.h) over the recorded events and the public index:
+// what customers look for and do not find. Agent-only: it holds customers'
+// (redacted) searches.
+HttpResponse Routes::ApiGaps(const Request&, const AgentRequest&, const AuthenticatedAgent&) {
+  if (!events_) return ApiErrorResponse(Generic(ApiErrorCode::kIndexUnavailable));
+  events_->Flush();  // what was just recorded belongs in the report
+  Result<std::vector<StoredEvent>> events = events_->Read(std::nullopt, 5000000);
+  if (!events.ok()) {
+    LogLine({{"level", "error"}, {"route", "api_gaps"}, {"error", events.error().ToString()}});
+    return ApiErrorResponse(Generic(ApiErrorCode::kInternal));
+  }
+  Result<GapReport> report = BuildGapReport(*events, *index_, GapOptions{});
+  if (!report.ok()) return ApiErrorResponse(ToApiError(report.error()));
+  return JsonResponse(200, DumpJson(GapReportToJson(*report)));
 }
 
 }  // namespace helpdex::server

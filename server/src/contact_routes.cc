@@ -36,12 +36,14 @@ bool IsPlausibleArticleId(std::string_view id) {
 }  // namespace
 
 std::string Routes::VisitOf(const Request& http) {
+  if (IsKnownCrawler(RawHeaderValue(http, "User-Agent"))) return "";
   std::optional<std::string> cookie = CookieValue(RawHeaderValue(http, "Cookie"), kVisitCookie);
   if (cookie && IsValidVisitId(*cookie)) return *cookie;
   return "";
 }
 
 std::string Routes::EnsureVisit(const Request& http, HttpResponse& response, bool renew) {
+  if (IsKnownCrawler(RawHeaderValue(http, "User-Agent"))) return "";  // robots get no visit
   std::string visit = VisitOf(http);
   const bool fresh = visit.empty();
   if (!fresh && !renew) return visit;  // the page stays cacheable

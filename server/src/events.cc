@@ -5,6 +5,8 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -175,6 +177,16 @@ std::string NewVisitId() {
 bool IsValidVisitId(std::string_view id) {
   return id.size() == kVisitIdBytes * 2 &&
          std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool IsKnownCrawler(std::string_view user_agent) {
+  static constexpr std::string_view kMarks[] = {"bot",        "crawl",       "spider",      "slurp",
+                                                 "facebookexternalhit", "preview", "monitor", "pingdom",
+                                                 "uptime",     "scrapy",      "python-requests", "wget"};
+  std::string lower(user_agent);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::any_of(std::begin(kMarks), std::end(kMarks),
+                     [&](std::string_view mark) { return lower.find(mark) != std::string::npos; });
 }
 
 struct EventStore::Impl {

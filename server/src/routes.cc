@@ -105,6 +105,7 @@ void Routes::AddTo(Rest::Router& router) {
                     WrapAgent("api_agent_search", Kind::kAgentApi, &Routes::ApiAgentSearch));
   Rest::Routes::Get(router, "/api/agent/related",
                     WrapAgent("api_agent_related", Kind::kAgentApi, &Routes::ApiAgentRelated));
+  Rest::Routes::Get(router, "/api/gaps", WrapAgent("api_gaps", Kind::kAgentApi, &Routes::ApiGaps));
 
   // The API answers in JSON and pages in HTML even for unknown paths.
   Rest::Routes::NotFound(router, Wrap("not_found", Kind::kPage, &Routes::NotFound));

@@ -122,6 +122,7 @@ class Routes {
                               const AuthenticatedAgent& agent);
   HttpResponse ApiAgentRelated(const Request& http, const AgentRequest& request,
                                const AuthenticatedAgent& agent);
+  HttpResponse ApiGaps(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
   // The sign-in page with a fresh double-submit token (and its cookie).
   HttpResponse AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
                                   const std::string& next, const std::string& name,

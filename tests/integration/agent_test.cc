@@ -258,6 +258,7 @@ const std::vector<AgentRoute> kAgentRoutes = {
     {"GET", "/api/agent/search?q=zqxjkvslider", true},
     {"GET", "/api/agent/search?q=zqxjkvinternal", true},
     {"GET", "/api/agent/related?type=ticket&id=T-1001", true},
+    {"GET", "/api/gaps", true},
     {"POST", "/agent/logout", false},
 };
 

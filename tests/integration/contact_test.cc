@@ -17,6 +17,7 @@
 
 #include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
+#include "helpdex/server/agents.h"
 #include "helpdex/server/contact.h"
 #include "helpdex/server/events.h"
 #include "helpdex/server/server.h"
@@ -306,6 +307,53 @@ TEST_F(ContactServerTest, ASearchThreeVisitsFoundAnAnswerWithBecomesACompletion)
     offered = completions().dump().find("reset link login page") != std::string::npos;
   }
   EXPECT_TRUE(offered);
+}
+
+TEST_F(ContactServerTest, CrawlersGetNoVisitAndRecordNothing) {
+  httplib::Headers robot = {{"User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1)"}};
+  httplib::Result page = Client().Get("/contact", robot);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->get_header_value("Set-Cookie"), "");
+  // Even with a visit cookie of its own, a crawler's searches are not recorded.
+  Visit visit = NewVisit();
+  robot.insert({"Cookie", "helpdex_visit=" + visit.id});
+  Client().Get("/search?q=crawler+query", robot);
+  Client().Get("/api/suggest?lang=en&q=reset", robot);
+  Stop();
+  EXPECT_TRUE(StoredEvents().empty());
+}
+
+TEST_F(ContactServerTest, TheGapReportNeedsAnAgentAndShowsFailingSearches) {
+  Result<std::unique_ptr<AgentStore>> agents = AgentStore::Open((root_ / "data").string());
+  ASSERT_TRUE(agents.ok());
+  Result<AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
+  ASSERT_TRUE(writer.ok());
+
+  httplib::Result anonymous = Client().Get("/api/gaps");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+
+  // Three visits search for something the help centre does not cover; one
+  // of them then writes to support. Two search for what it covers and open it.
+  for (int i = 0; i < 3; ++i) {
+    Visit visit = NewVisit();
+    Client().Get("/search?q=" + Encode("zanzibar holiday voucher"), visit.Cookie());
+    if (i == 0) {
+      Client().Post("/contact", visit.Cookie(),
+                    Form({{"csrf", visit.id}, {"subject", "Voucher"}, {"description", "Where is it?"}}), kFormType);
+    }
+  }
+  httplib::Result report =
+      Client().Get("/api/gaps", {{"Authorization", "Bearer " + writer->token}});
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->status, 200) << report->body;
+  EXPECT_EQ(report->get_header_value("Cache-Control"), "no-store");
+  nlohmann::json json = nlohmann::json::parse(report->body);
+  for (const char* key : {"searches", "tickets", "translations", "review"}) EXPECT_TRUE(json[key].is_array()) << key;
+  ASSERT_EQ(json["searches"].size(), 1u) << report->body;
+  EXPECT_EQ(json["searches"][0]["query"], "zanzibar holiday voucher");
+  EXPECT_EQ(json["searches"][0]["visits"], 3);
+  EXPECT_EQ(json["searches"][0]["contact_visits"], 1);
 }
 
 }  // namespace

@@ -66,6 +66,19 @@ TEST(VisitIdTest, NewIdsAreValidAndDistinct) {
   EXPECT_FALSE(IsValidVisitId("ABCDEF0123456789ABCDEF0123456789"));  // upper case is not ours
 }
 
+TEST(CrawlerTest, KnownRobotsAreRecognisedAndBrowsersAreNot) {
+  for (const char* robot : {"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                            "Mozilla/5.0 (compatible; bingbot/2.0)", "facebookexternalhit/1.1",
+                            "Mozilla/5.0 (compatible; YandexBot/3.0)", "Slurp", "python-requests/2.31",
+                            "Wget/1.21", "UptimeRobot/2.0"}) {
+    EXPECT_TRUE(IsKnownCrawler(robot)) << robot;
+  }
+  for (const char* person : {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0",
+                             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1", ""}) {
+    EXPECT_FALSE(IsKnownCrawler(person)) << person;
+  }
+}
+
 TEST(EventTypeTest, NamesRoundTrip) {
   for (EventType type : {EventType::kSearch, EventType::kSuggestShown, EventType::kSuggestOpened,
                          EventType::kAnswered, EventType::kResultClicked, EventType::kContactSubmitted}) {

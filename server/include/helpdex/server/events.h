@@ -117,4 +117,9 @@ std::string NewVisitId();
 // True for a value NewVisitId() could have made: what a visit cookie must hold.
 bool IsValidVisitId(std::string_view id);
 
+// True when a User-Agent names a crawler, a link previewer or a monitoring
+// robot (case-insensitive: "bot", "crawl", "spider", "slurp", ...): such a
+// client gets no visit, so it never writes the report.
+bool IsKnownCrawler(std::string_view user_agent);
+
 }  // namespace helpdex::server
