@@ -78,6 +78,7 @@ enum Sql : int {
   kLoadAnswered,
   kReadAll,
   kReadType,
+  kExpire,
   kSqlCount,
 };
 
@@ -95,6 +96,7 @@ constexpr const char* kSql[kSqlCount] = {
     "SELECT id, at, type, visit, query, lang, article, shown, results, filters FROM events ORDER BY id LIMIT ?1",
     "SELECT id, at, type, visit, query, lang, article, shown, results, filters FROM events WHERE type = ?2 "
     "ORDER BY id LIMIT ?1",
+    "DELETE FROM events WHERE at < ?1",
 };
 
 constexpr std::array<std::pair<EventType, std::string_view>, 6> kTypeNames = {{
@@ -209,6 +211,7 @@ struct EventStore::Impl {
   std::thread writer;
 
   std::atomic<uint64_t> recorded{0}, rows{0}, dropped{0}, rate_limited{0};
+  int64_t next_expiry_ms = 0;  // the writer's next hourly expiry
 
   indexer::Redactor redactor;
   std::shared_ptr<search::PastSearches> past = std::make_shared<search::PastSearches>();
@@ -264,6 +267,20 @@ struct EventStore::Impl {
     }
     if (!Run(kCommit)) Run(kRollback);
     ForgetOldVisits();
+    const int64_t now = sqlite::NowMilliseconds();
+    if (now >= next_expiry_ms) {
+      Expire(now);
+      next_expiry_ms = now + 60 * 60 * 1000;
+    }
+  }
+
+  // Call with db_mutex held. -1 on an SQLite error.
+  int64_t Expire(int64_t now_ms) {
+    const int64_t keep = std::chrono::duration_cast<std::chrono::milliseconds>(options.keep_events).count();
+    Use expire = Statement(kExpire);
+    expire.Bind(1, now_ms - keep);
+    if (expire.Step() != SQLITE_DONE) return -1;
+    return sqlite3_changes(db.get());
   }
 
   void Write(Event& event) {
@@ -386,6 +403,10 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& data_dir
       return *error;
     }
     impl->LoadPastSearches();
+    {
+      std::lock_guard db_lock(impl->db_mutex);
+      impl->Expire(sqlite::NowMilliseconds());
+    }
     return std::unique_ptr<EventStore>(new EventStore(std::move(impl)));
   } catch (const std::exception&) {
     return Error{ErrorCode::kInternal, "event store: unexpected failure while opening", data_dir};
@@ -446,6 +467,17 @@ Result<std::vector<StoredEvent>> EventStore::Read(std::optional<EventType> type,
                  s.path};
   }
   return events;
+}
+
+Result<int64_t> EventStore::ExpireEvents(int64_t now_ms) {
+  Impl& s = *impl_;
+  std::lock_guard db_lock(s.db_mutex);
+  const int64_t deleted = s.Expire(now_ms != 0 ? now_ms : sqlite::NowMilliseconds());
+  if (deleted < 0) {
+    return Error{ErrorCode::kInternal, std::string("event store: expiring events: ") + sqlite3_errmsg(s.db.get()),
+                 s.path};
+  }
+  return deleted;
 }
 
 std::shared_ptr<const search::PastSearches> EventStore::past_searches() const { return impl_->past; }

@@ -150,8 +150,11 @@ TEST_F(EventStoreTest, KeystrokesFarApartAreSeparateSearches) {
   auto store = Open({.intent_window = std::chrono::milliseconds(1000)});
   ASSERT_TRUE(store);
   const std::string visit = Visit(1);
-  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "reset", .at_ms = 1000000});
-  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "reset password", .at_ms = 1005000});
+  // Recent times: older raw events would expire (keep_events).
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "reset", .at_ms = now - 10000});
+  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "reset password", .at_ms = now - 5000});
   EXPECT_EQ(ReadAll(*store).size(), 2u);
 }
 
@@ -180,6 +183,28 @@ TEST_F(EventStoreTest, AStopWritesEverythingQueued) {
   auto reopened = Open();
   ASSERT_TRUE(reopened);
   EXPECT_EQ(ReadAll(*reopened).size(), 100u);
+}
+
+TEST_F(EventStoreTest, RawEventsExpireButAnsweredSearchesStay) {
+  auto store = Open({.past_search_min_visits = 1, .keep_events = std::chrono::hours(24)});
+  ASSERT_TRUE(store);
+  constexpr int64_t kDay = 24 * 60 * 60 * 1000;
+  const int64_t now = 1800000000000;
+  store->Record({.type = EventType::kAnswered, .visit = Visit(1), .query = "old answered search", .language = "en",
+                 .article = "en-a", .at_ms = now - 3 * kDay});
+  store->Record({.type = EventType::kSearch, .visit = Visit(2), .query = "recent", .at_ms = now - kDay / 2});
+  store->Flush();
+  Result<int64_t> deleted = store->ExpireEvents(now);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(*deleted, 1);
+  std::vector<StoredEvent> events = ReadAll(*store);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event.query, "recent");
+  store.reset();
+  auto reopened = Open({.past_search_min_visits = 1, .keep_events = std::chrono::hours(24)});
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->past_searches()->Complete("old", Language::kEnglish, 5),
+            std::vector<std::string>{"old answered search"});
 }
 
 TEST_F(EventStoreTest, TheDatabaseIsPrivate) {

@@ -71,6 +71,9 @@ struct EventStoreOptions {
   // Keystrokes of one visit within this time that extend (or shorten) the
   // previous suggestion query are one search intent: the stored row is updated.
   std::chrono::milliseconds intent_window{30000};
+  // Raw events older than this are deleted (at open, then hourly); the
+  // aggregate that feeds completions (answered searches) stays.
+  std::chrono::hours keep_events{24 * 90};
 };
 
 struct EventStoreStats {
@@ -96,6 +99,10 @@ class EventStore {
 
   // Returns once every event recorded before the call has been written.
   void Flush();
+
+  // Deletes raw events older than options.keep_events before `now_ms` (0 =
+  // now); the number deleted. Runs by itself at open and hourly.
+  Result<int64_t> ExpireEvents(int64_t now_ms = 0);
 
   // Stored events, oldest first (all types when `type` is nullopt), at most `limit`.
   Result<std::vector<StoredEvent>> Read(std::optional<EventType> type = std::nullopt, size_t limit = 100000);
