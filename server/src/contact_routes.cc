@@ -7,6 +7,7 @@
 #include "agent_auth.h"
 #include "json_render.h"
 #include "routes.h"
+#include "sqlite_db.h"
 
 namespace helpdex::server {
 namespace {
@@ -109,7 +110,7 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
     LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", "no data directory: messages cannot be kept"}});
     return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
   }
-  Result<int64_t> recent = contact_->CountFromVisitSince(visit, NowMs() - kContactWindowMs);
+  Result<int64_t> recent = contact_->CountFromVisitSince(visit, sqlite::NowMilliseconds() - kContactWindowMs);
   if (recent.ok() && *recent >= kMaxContactMessagesPerWindow) {
     input.notice_key = "contact_rate_limited";
     return again(429);

@@ -58,12 +58,6 @@ void LogLine(const nlohmann::ordered_json& fields) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 Routes::Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
                AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
                std::shared_ptr<EventStore> events, std::shared_ptr<ContactStore> contact)

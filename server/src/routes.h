@@ -43,8 +43,6 @@ inline constexpr char kVisitCookie[] = "helpdex_visit";
 
 // One JSON line on stderr (never query text, names or secrets).
 void LogLine(const nlohmann::ordered_json& fields);
-// Milliseconds since the Unix epoch.
-int64_t NowMs();
 
 class Routes {
  public:
