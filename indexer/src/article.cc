@@ -1,9 +1,12 @@
 // Article files: YAML front matter between --- lines, then Markdown.
 #include "helpdex/indexer/article.h"
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <memory>
 #include <regex>
 #include <set>
 
@@ -287,6 +290,64 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
   record.html = std::move(rendered.html);
   record.sections = std::move(rendered.sections);
   return record;
+}
+
+std::string SlugFrom(std::string_view raw, size_t max_words) {
+  // Any script to ASCII first ("Převod domény" -> "Prevod domeny",
+  // "Перенос домена" -> "Perenos domena"), so every language gets a slug.
+  std::string text;
+  UErrorCode status = U_ZERO_ERROR;
+  std::unique_ptr<icu::Transliterator> to_ascii(
+      icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+  if (U_SUCCESS(status) && to_ascii) {
+    icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size())));
+    to_ascii->transliterate(unicode);
+    unicode.toUTF8String(text);
+  } else {
+    text = std::string(raw);
+  }
+  std::string slug;
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+    if (!keep) {
+      in_word = false;
+      continue;
+    }
+    if (!in_word) {
+      if (words == max_words) break;
+      if (!slug.empty()) slug.push_back('-');
+      ++words;
+      in_word = true;
+    }
+    slug.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  }
+  return slug;
+}
+
+std::string WriteArticle(const ArticleDraft& draft) {
+  const std::string slug = draft.slug.empty() ? SlugFrom(draft.title) : draft.slug;
+  YAML::Emitter yaml;
+  yaml << YAML::BeginMap;
+  yaml << YAML::Key << "id" << YAML::Value << draft.id;
+  yaml << YAML::Key << "title" << YAML::Value << YAML::DoubleQuoted << draft.title;
+  yaml << YAML::Key << "lang" << YAML::Value << std::string(LanguageCode(draft.language));
+  yaml << YAML::Key << "slug" << YAML::Value << slug;
+  yaml << YAML::Key << "tags" << YAML::Value << YAML::Flow << draft.tags;
+  yaml << YAML::Key << "audience" << YAML::Value << "public";
+  yaml << YAML::Key << "translation_key" << YAML::Value
+       << (draft.translation_key.empty() ? slug : draft.translation_key);
+  if (!draft.answer.empty()) {
+    yaml << YAML::Key << "answer" << YAML::Value << YAML::DoubleQuoted << draft.answer;
+  }
+  if (!draft.draft_note.empty()) {
+    yaml << YAML::Key << "draft" << YAML::Value << YAML::DoubleQuoted << draft.draft_note;
+  }
+  yaml << YAML::EndMap;
+  std::string body = draft.body;
+  if (!body.empty() && body.back() != '\n') body.push_back('\n');
+  return "---\n" + std::string(yaml.c_str()) + "\n---\n\n" + body;
 }
 
 }  // namespace helpdex::indexer

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
@@ -25,6 +26,10 @@ constexpr size_t kSnippetBytes = 240;
 // related articles each agent-console result shows.
 constexpr Xapian::termcount kRelatedTerms = 20;
 constexpr size_t kRelatedPerResult = 3;
+// How many of a ticket's distinctive terms its coverage by articles is read from.
+constexpr Xapian::termcount kCoverageTerms = 20;
+// ... and how many articles together may cover it.
+constexpr Xapian::doccount kCoveringArticles = 1;
 
 // Counts each '\n'-separated value of a slot: one document can carry several tags.
 class MultiValueCountSpy : public Xapian::MatchSpy {
@@ -62,6 +67,28 @@ size_t CountMarks(const std::string& snippet) {
   }
   return count;
 }
+
+// The terms "more like this" may use: words (exact, or stemmed with the "Z"
+// prefix) of three bytes or more that are not stop words or numbers.
+class WordTerms : public Xapian::ExpandDecider {
+ public:
+  explicit WordTerms(const Xapian::Stopper* stopper) : stopper_(stopper) {}
+  bool operator()(const std::string& term) const override {
+    if (term.empty()) return false;
+    // Exact words start with a lower-case or non-ASCII byte; stemmed ones with "Z".
+    std::string_view word = term;
+    if (term[0] == schema::kStemmed[0]) {
+      word.remove_prefix(1);
+    } else if (term[0] >= 'A' && term[0] <= 'Z') {
+      return false;
+    }
+    if (word.size() < 3 || std::isdigit(static_cast<unsigned char>(word[0])) != 0) return false;
+    return stopper_ == nullptr || !(*stopper_)(std::string(word));
+  }
+
+ private:
+  const Xapian::Stopper* stopper_;
+};
 
 Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter) {
   return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
@@ -275,31 +302,7 @@ struct Searcher::Impl {
   // expansion over exact and stemmed terms, without stop words) OR-ed, among
   // articles in its language, without the document and its translations.
   std::vector<DocumentLink> Related(Xapian::docid docid, const DocumentRecord& record, size_t limit) {
-    class WordTerms : public Xapian::ExpandDecider {
-     public:
-      explicit WordTerms(const Xapian::Stopper* stopper) : stopper_(stopper) {}
-      bool operator()(const std::string& term) const override {
-        if (term.empty()) return false;
-        // Exact words start with a lower-case or non-ASCII byte; stemmed ones with "Z".
-        std::string_view word = term;
-        if (term[0] == schema::kStemmed[0]) {
-          word.remove_prefix(1);
-        } else if (term[0] >= 'A' && term[0] <= 'Z') {
-          return false;
-        }
-        if (word.size() < 3 || std::isdigit(static_cast<unsigned char>(word[0])) != 0) return false;
-        return stopper_ == nullptr || !(*stopper_)(std::string(word));
-      }
-
-     private:
-      const Xapian::Stopper* stopper_;
-    };
-    const Analyzer& analyzer = AnalyzerFor(record.language);
-    WordTerms decider(analyzer.stopper());
-    Xapian::RSet rset;
-    rset.add_document(docid);
-    Xapian::Enquire enquire(db);
-    const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &decider);
+    const Xapian::ESet eset = DistinctiveTerms(docid, record.language, kRelatedTerms);
     if (eset.empty()) return {};
     std::vector<Xapian::Query> terms;
     for (auto term = eset.begin(); term != eset.end(); ++term) terms.emplace_back(*term);
@@ -317,6 +320,7 @@ struct Searcher::Impl {
     query = Xapian::Query(Xapian::Query::OP_AND_NOT,
                           FilterAnd(query, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end())),
                           same_document);
+    Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
@@ -344,6 +348,67 @@ struct Searcher::Impl {
     const Xapian::docid docid = viewer.agent ? FindDocument(std::string(schema::kTypeTicket), id) : 0;
     if (docid == 0) return Error{ErrorCode::kNotFound, "no ticket with this id", "id"};
     return ReadDocumentRecord(db.get_document(docid));
+  }
+
+  // The document's most distinctive words: relevance-set expansion over
+  // exact and stemmed terms, without stop words, best first.
+  Xapian::ESet DistinctiveTerms(Xapian::docid docid, Language language, Xapian::termcount count) {
+    WordTerms decider(AnalyzerFor(language).stopper());
+    Xapian::RSet rset;
+    rset.add_document(docid);
+    Xapian::Enquire enquire(db);
+    return enquire.get_eset(count, rset, &decider);
+  }
+
+  Result<TicketCoverage> CoverTicket(const std::string& id) {
+    const Xapian::docid docid = viewer.agent ? FindDocument(std::string(schema::kTypeTicket), id) : 0;
+    if (docid == 0) return Error{ErrorCode::kNotFound, "no ticket with this id", "id"};
+    Result<DocumentRecord> ticket = ReadDocumentRecord(db.get_document(docid));
+    if (!ticket.ok()) return ticket.error();
+    TicketCoverage coverage;
+    coverage.ticket_id = id;
+    const Xapian::ESet eset = DistinctiveTerms(docid, ticket->language, kCoverageTerms);
+    if (eset.empty()) return coverage;
+    std::unordered_map<std::string, double> weights;
+    double total = 0;
+    std::vector<Xapian::Query> terms;
+    for (auto term = eset.begin(); term != eset.end(); ++term) {
+      weights[*term] = term.get_weight();
+      total += term.get_weight();
+      terms.emplace_back(*term);
+      if ((*term)[0] != schema::kStemmed[0]) coverage.key_terms.push_back(*term);
+    }
+    const Xapian::Query words(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    // What a customer could find: public articles, in the ticket's language
+    // when there are any in it.
+    const Xapian::Query public_articles(Xapian::Query::OP_AND, VisibleTo(Viewer::Public()),
+                                        Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle)));
+    const Xapian::Query in_language(Xapian::Query::OP_AND, public_articles,
+                                    Xapian::Query(schema::Term(schema::kLanguage, LanguageCode(ticket->language))));
+    Xapian::Enquire enquire(db);
+    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    enquire.set_query(FilterAnd(words, in_language));
+    Xapian::MSet mset = enquire.get_mset(0, kCoveringArticles);
+    if (mset.empty()) {
+      enquire.set_query(FilterAnd(words, public_articles));
+      mset = enquire.get_mset(0, kCoveringArticles);
+    }
+    if (mset.empty() || total <= 0) return coverage;
+    // A problem is often answered by two articles together (a slow site
+    // after adding a banner): the words the best few hold between them.
+    std::set<std::string> covered;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      covered.insert(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+    }
+    double matched = 0;
+    for (const std::string& term : covered) matched += weights[term];
+    coverage.coverage = matched / total;
+    Result<DocumentRecord> article = ReadDocumentRecord(mset.begin().get_document());
+    if (article.ok()) {
+      coverage.best_article = DocumentLink{article->id, article->type, article->title, DocumentUrl(*article),
+                                           std::string(LanguageCode(article->language))};
+    }
+    return coverage;
   }
 
   Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id, size_t limit) {
@@ -514,6 +579,26 @@ Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& t
     return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
   } catch (const std::exception&) {
     return Error{ErrorCode::kInternal, "the related-articles lookup failed unexpectedly", ""};
+  }
+}
+
+Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type, size_t limit) {
+  try {
+    return impl_->FindRecords(Xapian::Query(schema::Term(schema::kType, type)), static_cast<Xapian::doccount>(limit));
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the document listing failed unexpectedly", ""};
+  }
+}
+
+Result<TicketCoverage> Searcher::CoverTicket(const std::string& id) {
+  try {
+    return impl_->CoverTicket(id);
+  } catch (const Xapian::Error& e) {
+    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
+  } catch (const std::exception&) {
+    return Error{ErrorCode::kInternal, "the ticket coverage failed unexpectedly", ""};
   }
 }
 

@@ -298,7 +298,7 @@ HttpResponse Routes::ApiGaps(const Request&, const AgentRequest&, const Authenti
     LogLine({{"level", "error"}, {"route", "api_gaps"}, {"error", events.error().ToString()}});
     return ApiErrorResponse(Generic(ApiErrorCode::kInternal));
   }
-  Result<GapReport> report = BuildGapReport(*events, *index_, GapOptions{});
+  Result<GapReport> report = BuildGapReport(*events, *index_, GapOptions{}, agent_index_.get());
   if (!report.ok()) return ApiErrorResponse(ToApiError(report.error()));
   return JsonResponse(200, DumpJson(GapReportToJson(*report)));
 }

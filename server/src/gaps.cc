@@ -8,6 +8,7 @@
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/query_groups.h"
+#include "gaps_parts.h"
 
 namespace helpdex::server {
 namespace {
@@ -243,7 +244,7 @@ std::string_view ZeroCauseName(ZeroCause cause) {
 }
 
 Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search::Index& index,
-                                 const GapOptions& options) {
+                                 const GapOptions& options, search::Index* agent_index) {
   Result<std::shared_ptr<search::Searcher>> searcher = index.AcquireSearcher();
   if (!searcher.ok()) return searcher.error();
   try {
@@ -275,20 +276,32 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
       return a.visits > b.visits;
     });
     if (report.searches.size() > options.max_groups) report.searches.resize(options.max_groups);
+    if (agent_index != nullptr) {
+      Result<std::shared_ptr<search::Searcher>> agent = agent_index->AcquireSearcher();
+      if (!agent.ok()) return agent.error();
+      Result<std::vector<TicketGap>> tickets = BuildTicketGaps(**agent, **searcher, options);
+      if (!tickets.ok()) return tickets.error();
+      report.tickets = std::move(tickets).value();
+    }
     return report;
   } catch (const std::exception&) {
     return Error{ErrorCode::kInternal, "the gap report failed unexpectedly", ""};
   }
 }
 
+namespace {
+
+nlohmann::json LinkToJson(const std::optional<search::DocumentLink>& link) {
+  if (!link) return nullptr;
+  return {{"id", link->id}, {"title", link->title}, {"url", link->url}, {"lang", link->lang}};
+}
+
+}  // namespace
+
 nlohmann::json GapReportToJson(const GapReport& report) {
   nlohmann::json searches = nlohmann::json::array();
   for (const SearchGap& gap : report.searches) {
-    nlohmann::json nearest = nullptr;
-    if (gap.nearest) {
-      nearest = {{"id", gap.nearest->id}, {"title", gap.nearest->title}, {"url", gap.nearest->url},
-                 {"lang", gap.nearest->lang}};
-    }
+    const nlohmann::json nearest = LinkToJson(gap.nearest);
     searches.push_back({{"query", gap.query},
                         {"examples", gap.examples},
                         {"visits", gap.visits},
@@ -300,8 +313,24 @@ nlohmann::json GapReportToJson(const GapReport& report) {
                         {"nearest", nearest},
                         {"expected_tickets", gap.expected_tickets}});
   }
+  nlohmann::json tickets = nlohmann::json::array();
+  for (const TicketGap& gap : report.tickets) {
+    nlohmann::json examples = nlohmann::json::array();
+    for (const TicketExample& example : gap.examples) {
+      examples.push_back({{"id", example.id}, {"subject", example.subject}, {"lang", example.lang}, {"url", example.url}});
+    }
+    tickets.push_back({{"topic", gap.topic},
+                       {"tickets", gap.tickets},
+                       {"languages", gap.languages},
+                       {"tags", gap.tags},
+                       {"examples", std::move(examples)},
+                       {"nearest", LinkToJson(gap.nearest)},
+                       {"coverage", gap.coverage},
+                       {"expected_tickets", gap.expected_tickets},
+                       {"draft", {{"path", gap.draft_path}, {"markdown", gap.draft_markdown}}}});
+  }
   return {{"searches", std::move(searches)},
-          {"tickets", nlohmann::json::array()},
+          {"tickets", std::move(tickets)},
           {"translations", nlohmann::json::array()},
           {"review", nlohmann::json::array()},
           {"zero_causes", report.zero_causes},

@@ -3,6 +3,8 @@
 // record (tab-separated); --json prints one array of objects.
 #include "records_command.h"
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -24,6 +26,7 @@ struct RecordsArguments {
   std::string index_dir;
   int min_visits = 3;
   bool csv = false;
+  std::string drafts_dir;
   std::string type;
   size_t limit = 1000;
   bool json = false;
@@ -114,6 +117,28 @@ std::string CsvField(const std::string& text) {
   return quoted + "\"";
 }
 
+// Saves each ticket topic's draft under DIR at its suggested path (without
+// the "content/" in front), never over an existing file.
+int WriteDrafts(const server::GapReport& report, const std::string& dir) {
+  if (dir.empty()) return 0;
+  for (const server::TicketGap& gap : report.tickets) {
+    std::filesystem::path relative = gap.draft_path;
+    if (relative.begin() != relative.end() && *relative.begin() == "content") relative = relative.lexically_relative("content");
+    const std::filesystem::path path = std::filesystem::path(dir) / relative;
+    std::error_code error;
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (std::filesystem::exists(path)) {
+      std::cerr << "helpdex gaps: " << path.string() << ": exists, draft not written\n";
+      continue;
+    }
+    std::ofstream out(path, std::ios::binary);
+    out << gap.draft_markdown;
+    if (!out) return Fail("gaps", "drafts: cannot write " + path.string());
+    std::cout << "wrote " << path.string() << '\n';
+  }
+  return 0;
+}
+
 int RunGaps() {
   const RecordsArguments& arguments = Arguments();
   if (arguments.data_dir.empty()) return Fail("gaps", "data: give --data DIR (or set HELPDEX_DATA)");
@@ -124,8 +149,11 @@ int RunGaps() {
   if (!events.ok()) return Fail("gaps", events.error().ToString());
   Result<std::shared_ptr<search::Index>> index = search::Index::Open(arguments.index_dir, search::Viewer::Public());
   if (!index.ok()) return Fail("gaps", index.error().ToString());
+  // The agent index holds the resolved tickets; the report has ticket topics with it.
+  Result<std::shared_ptr<search::Index>> agent_index = search::Index::Open(arguments.index_dir, search::Viewer::Agent());
   Result<server::GapReport> report =
-      server::BuildGapReport(*events, **index, server::GapOptions{.min_visits = arguments.min_visits});
+      server::BuildGapReport(*events, **index, server::GapOptions{.min_visits = arguments.min_visits},
+                             agent_index.ok() ? agent_index->get() : nullptr);
   if (!report.ok()) return Fail("gaps", report.error().ToString());
   if (arguments.json) {
     std::cout << server::GapReportToJson(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
@@ -146,6 +174,17 @@ int RunGaps() {
                 << CsvField(gap.nearest ? gap.nearest->url : "") << ',' << gap.expected_tickets << ','
                 << CsvField(examples) << '\n';
     }
+    // Ticket topics in the same columns: the topic as the query, tickets as visits.
+    for (const server::TicketGap& gap : report->tickets) {
+      std::string languages, examples;
+      for (const auto& [language, count] : gap.languages) {
+        languages += (languages.empty() ? "" : " ") + language + "=" + std::to_string(count);
+      }
+      for (const server::TicketExample& example : gap.examples) examples += (examples.empty() ? "" : " | ") + example.id;
+      std::cout << "tickets," << CsvField(gap.topic) << ',' << gap.tickets << ",,,," << CsvField(languages) << ','
+                << CsvField(gap.nearest ? gap.nearest->url : "") << ',' << gap.expected_tickets << ','
+                << CsvField(examples) << '\n';
+    }
     return 0;
   }
   std::cout << "Searches that fail (" << report->searches.size() << " groups of " << arguments.min_visits
@@ -156,7 +195,15 @@ int RunGaps() {
     if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
     std::cout << '\n';
   }
-  return 0;
+  std::cout << "\nResolved tickets no article answers (" << report->tickets.size() << " topics)\n";
+  for (const server::TicketGap& gap : report->tickets) {
+    std::cout << "  " << gap.tickets << " tickets  " << gap.topic << "  (";
+    for (const server::TicketExample& example : gap.examples) std::cout << ' ' << example.id << '/' << example.lang;
+    std::cout << " )";
+    if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
+    std::cout << "\n    draft: " << gap.draft_path << '\n';
+  }
+  return WriteDrafts(*report, arguments.drafts_dir);
 }
 
 }  // namespace
@@ -178,6 +225,8 @@ void AddRecordsCommands(CLI::App& app) {
   arguments.gaps->add_option("--min-visits", arguments.min_visits, "Show a group from this many visits (3)");
   arguments.gaps->add_flag("--json", arguments.json, "One JSON object");
   arguments.gaps->add_flag("--csv", arguments.csv, "CSV, one row per group");
+  arguments.gaps->add_option("--write-drafts", arguments.drafts_dir,
+                             "Save each ticket topic's draft article under DIR (e.g. content/); never overwrites");
 }
 
 int RunRecordsCommands() {

@@ -42,4 +42,28 @@ RenderedMarkdown RenderMarkdown(std::string_view markdown);
 // happen in BuildIndex.
 Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes);
 
+// A new article for a writer to start from (the gap report's drafts): the
+// front-matter fields of design.md and a Markdown body.
+struct ArticleDraft {
+  std::string id;
+  std::string title;
+  Language language = Language::kEnglish;
+  std::string slug;                 // [a-z0-9-]+; made from the title when empty
+  std::vector<std::string> tags;
+  std::string translation_key;      // the slug when empty
+  std::string answer;               // the short vetted answer, plain text
+  std::string body;                 // Markdown
+  std::string draft_note;           // kept as the unknown field `draft` (where it came from)
+};
+
+// The article file: "---\n<YAML front matter>\n---\n\n<body>". The front
+// matter is written by yaml-cpp, so any title or answer text is quoted as
+// YAML needs; ParseArticle() reads the file back. `reviewed` is left out:
+// nobody has reviewed a draft.
+std::string WriteArticle(const ArticleDraft& draft);
+
+// A slug from any text: lower-case ASCII letters and digits joined by "-",
+// at most `max_words` words; "" when the text has no ASCII letter or digit.
+std::string SlugFrom(std::string_view text, size_t max_words = 6);
+
 }  // namespace helpdex::indexer

@@ -112,6 +112,14 @@ struct SearchResponse {
   std::string query_lang;  // language the query was analysed in ("" if unknown)
 };
 
+// How well the public articles answer a resolved ticket (for the gap report).
+struct TicketCoverage {
+  std::string ticket_id;
+  std::vector<std::string> key_terms;       // the ticket's most distinctive words (exact forms), best first
+  std::optional<DocumentLink> best_article; // the public article closest to it (in its language when any)
+  double coverage = 0;                      // share of the ticket's distinctive-term weight that article holds, 0..1
+};
+
 struct Translation {
   std::string lang;
   std::string title;
@@ -218,6 +226,15 @@ class Searcher {
   // "ticket". kNotFound for an unknown (or invisible) document.
   Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id,
                                                      size_t limit = 5);
+
+  // The visible documents of one type ("article" or "ticket"), in id order,
+  // at most `limit`. A public viewer lists public articles only.
+  Result<std::vector<DocumentRecord>> Documents(const std::string& type, size_t limit = 100000);
+
+  // How well public articles answer this ticket: its distinctive words
+  // ("more like this") searched among public articles, and the share of their
+  // weight the best one contains. kNotFound for a public viewer or an unknown id.
+  Result<TicketCoverage> CoverTicket(const std::string& id);
 
   // Documents in this generation visible to the viewer.
   size_t DocumentCount();

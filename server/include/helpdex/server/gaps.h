@@ -40,6 +40,12 @@ struct GapOptions {
   int trend_days = 14;                            // the trend's length, in days up to `now_ms`
   int64_t now_ms = 0;                             // 0 = now
   size_t max_groups = 100;
+  // Tickets: one counts as answered by the help centre when the best public
+  // article holds this share of its distinctive words (search::TicketCoverage).
+  double ticket_coverage = 0.33;
+  int min_tickets = 2;                            // a ticket topic is shown from this many tickets
+  // Articles to review: `reviewed` older than this.
+  int review_after_days = 365;
 };
 
 // Why a search found nothing.
@@ -64,15 +70,39 @@ struct SearchGap {
   double expected_tickets = 0;              // the ranking: contacts, plus a share of the other failures
 };
 
+struct TicketExample {
+  std::string id;
+  std::string subject;   // redacted, as indexed
+  std::string lang;
+  std::string url;       // the agent's ticket page
+};
+
+// Resolved tickets on one topic that no public article answers well.
+struct TicketGap {
+  std::string topic;                          // the tags they share, or their shared words
+  int tickets = 0;
+  std::map<std::string, int> languages;       // tickets per language
+  std::vector<std::string> tags;              // tags most of them carry
+  std::vector<TicketExample> examples;        // the most typical first
+  std::optional<search::DocumentLink> nearest;  // the closest public article (it answers only part)
+  double coverage = 0;                        // the topic's mean coverage by that article, 0..1
+  double expected_tickets = 0;                // the tickets an article would have avoided
+  std::string draft_path;                     // where to save the draft: "content/en/transfer-domain.md"
+  std::string draft_markdown;                 // an article file (design.md format) built from the resolutions
+};
+
 struct GapReport {
   std::vector<SearchGap> searches;          // ranked, best first
+  std::vector<TicketGap> tickets;           // ranked, best first
   std::map<std::string, int> zero_causes;   // ZeroCauseName -> searches, all of them (also unranked ones)
   int searches_seen = 0;                    // search intents looked at
 };
 
-// Never throws; kIndexUnavailable when the index cannot be read.
+// Never throws; kIndexUnavailable when the index cannot be read. `index` is
+// the public index; with `agent_index` (which holds the resolved tickets) the
+// report has ticket topics too.
 Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search::Index& index,
-                                 const GapOptions& options);
+                                 const GapOptions& options, search::Index* agent_index = nullptr);
 
 // {"searches": [...], "tickets": [], "translations": [], "review": [], "zero_causes": {...}}
 nlohmann::json GapReportToJson(const GapReport& report);
