@@ -276,6 +276,11 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
       return a.visits > b.visits;
     });
     if (report.searches.size() > options.max_groups) report.searches.resize(options.max_groups);
+    Result<ArticleGaps> articles = BuildArticleGaps(events, **searcher, options, now_ms);
+    if (!articles.ok()) return articles.error();
+    report.translations = std::move(articles->translations);
+    report.review = std::move(articles->review);
+    report.funnel = std::move(articles->funnel);
     if (agent_index != nullptr) {
       Result<std::shared_ptr<search::Searcher>> agent = agent_index->AcquireSearcher();
       if (!agent.ok()) return agent.error();
@@ -291,9 +296,67 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
 
 namespace {
 
+nlohmann::json LinkToJson(const search::DocumentLink& link) {
+  return {{"id", link.id}, {"title", link.title}, {"url", link.url}, {"lang", link.lang}};
+}
+
 nlohmann::json LinkToJson(const std::optional<search::DocumentLink>& link) {
   if (!link) return nullptr;
-  return {{"id", link->id}, {"title", link->title}, {"url", link->url}, {"lang", link->lang}};
+  return LinkToJson(*link);
+}
+
+nlohmann::json TranslationsToJson(const std::vector<TranslationGap>& gaps) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const TranslationGap& gap : gaps) {
+    nlohmann::json source = LinkToJson(gap.source);
+    source["reviewed"] = gap.source_reviewed;
+    nlohmann::json translation = LinkToJson(gap.translation);
+    if (gap.translation) translation["reviewed"] = gap.translation_reviewed;
+    all.push_back({{"kind", gap.kind},
+                   {"translation_key", gap.translation_key},
+                   {"lang", gap.lang},
+                   {"source", std::move(source)},
+                   {"translation", std::move(translation)},
+                   {"visits", gap.visits},
+                   {"expected_tickets", gap.expected_tickets}});
+  }
+  return all;
+}
+
+nlohmann::json ReviewToJson(const std::vector<ReviewItem>& items) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const ReviewItem& item : items) {
+    all.push_back({{"id", item.article.id},
+                   {"title", item.article.title},
+                   {"url", item.article.url},
+                   {"lang", item.article.lang},
+                   {"reviewed", item.reviewed},
+                   {"reasons", item.reasons},
+                   {"helpful", item.helpful},
+                   {"not_helpful", item.not_helpful},
+                   {"helpful_before", item.helpful_before},
+                   {"not_helpful_before", item.not_helpful_before},
+                   {"contact_after", item.contact_after},
+                   {"broken_links", item.broken_links},
+                   {"expected_tickets", item.expected_tickets}});
+  }
+  return all;
+}
+
+nlohmann::json StepToJson(const FunnelStep& step) {
+  return {{"shown", step.shown}, {"opened", step.opened}, {"answered", step.answered}, {"deflected", step.deflected}};
+}
+
+nlohmann::json FunnelToJson(const Funnel& funnel) {
+  nlohmann::json by_language = nlohmann::json::object();
+  for (const auto& [language, step] : funnel.by_language) by_language[language] = StepToJson(step);
+  nlohmann::json by_article = nlohmann::json::array();
+  for (const ArticleFunnel& article : funnel.by_article) {
+    nlohmann::json row = LinkToJson(article.article);
+    row.update(StepToJson(article.step));
+    by_article.push_back(std::move(row));
+  }
+  return {{"by_language", std::move(by_language)}, {"by_article", std::move(by_article)}};
 }
 
 }  // namespace
@@ -331,8 +394,9 @@ nlohmann::json GapReportToJson(const GapReport& report) {
   }
   return {{"searches", std::move(searches)},
           {"tickets", std::move(tickets)},
-          {"translations", nlohmann::json::array()},
-          {"review", nlohmann::json::array()},
+          {"translations", TranslationsToJson(report.translations)},
+          {"review", ReviewToJson(report.review)},
+          {"funnel", FunnelToJson(report.funnel)},
           {"zero_causes", report.zero_causes},
           {"searches_seen", report.searches_seen}};
 }

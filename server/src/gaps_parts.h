@@ -14,4 +14,15 @@ namespace helpdex::server {
 Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent, search::Searcher& public_searcher,
                                                const GapOptions& options);
 
+struct ArticleGaps {
+  std::vector<TranslationGap> translations;
+  std::vector<ReviewItem> review;
+  Funnel funnel;
+};
+
+// Translations, articles to review and the funnel, from the events and the
+// public articles of `public_searcher`.
+Result<ArticleGaps> BuildArticleGaps(const std::vector<StoredEvent>& events, search::Searcher& public_searcher,
+                                     const GapOptions& options, int64_t now_ms);
+
 }  // namespace helpdex::server

@@ -1,16 +1,16 @@
 // File: events.h
 // What happens on the help centre, for the deflection figures and the gap
 // reports: searches, suggestions shown, opened and "answered", results
-// clicked and contact-form submissions, each with an anonymous visit id, in
-// SQLite (DATA/events.db).
+// clicked, contact-form submissions and "did this help?" answers, each with an
+// anonymous visit id, in SQLite (DATA/events.db).
 //
 // Record() never waits for the disk: events go to a bounded queue that one
 // writer thread empties in batches (one transaction per batch), so a burst of
 // searches never slows search down. The destructor and Flush() write
 // everything queued, so a clean stop (SIGTERM) loses nothing.
 //
-// Before anything is stored, the writer redacts queries like tickets
-// (e-mail, phone, card, ...), caps what one visit may write per minute, and
+// Before anything is stored, the writer redacts queries and feedback comments
+// like tickets (e-mail, phone, card, ...), caps what one visit may write per minute, and
 // collapses the keystrokes of one as-you-type search into one event.
 //
 //   Result<std::unique_ptr<EventStore>> store = EventStore::Open("var/data");
@@ -37,10 +37,11 @@ enum class EventType {
   kAnswered,          // "This answered my question": query, article
   kResultClicked,     // a search result opened: query, article
   kContactSubmitted,  // the contact form sent: query (the subject)
+  kFeedback,          // "did this help?" on an article: article, language, revision, helpful, reason, comment
 };
 
 // "search", "suggest_shown", "suggest_opened", "answered", "result_clicked",
-// "contact_submitted".
+// "contact_submitted", "feedback".
 std::string_view EventTypeName(EventType type);
 std::optional<EventType> ParseEventType(std::string_view name);
 
@@ -54,6 +55,13 @@ struct Event {
   int64_t results = -1;            // number of results of a search
   std::string filters;             // a search's filters, "lang=nb tag=billing type=article"; "" for none
   int64_t at_ms = 0;               // milliseconds since the Unix epoch; 0 = when recorded
+  // kFeedback only. Every answer is stored, repeats and changes of mind
+  // included (never collapsed): readers count a visit once per article and
+  // take its latest answer.
+  int helpful = -1;                // 1 yes, 0 no, -1 not feedback
+  std::string reason;              // for a no: "not_related", "didnt_answer" or ""
+  std::string comment;             // stored redacted, at most 1000 characters
+  std::string revision;            // the article's DocumentRecord::source_hash when answered
 };
 
 struct StoredEvent {

@@ -91,9 +91,62 @@ struct TicketGap {
   std::string draft_markdown;                 // an article file (design.md format) built from the resolutions
 };
 
+// A translation customers need: missing in a language they search in (and
+// were shown the article in another), or older than a change of its source.
+struct TranslationGap {
+  std::string kind;                             // "missing" or "outdated"
+  std::string translation_key;
+  std::string lang;                             // the language to write or update
+  search::DocumentLink source;                  // English when there is one, else the newest
+  std::string source_reviewed;
+  std::optional<search::DocumentLink> translation;  // the outdated version; none when missing
+  std::string translation_reviewed;
+  int visits = 0;                               // demand: distinct visits in `lang`
+  double expected_tickets = 0;
+};
+
+// An article to look at again, with every reason that applies: "stale"
+// (`reviewed` older than review_after_days), "didnt_help" (a high or rising
+// share of "no" since its last edit), "contact_after" (readers wrote to
+// support soon after) and "broken_links".
+struct ReviewItem {
+  search::DocumentLink article;
+  std::string reviewed;
+  std::vector<std::string> reasons;
+  int helpful = 0;                    // visits, on the current revision
+  int not_helpful = 0;
+  int helpful_before = 0;             // visits, on earlier revisions
+  int not_helpful_before = 0;
+  int contact_after = 0;              // visits that opened it and then wrote to support
+  std::vector<std::string> broken_links;
+  double expected_tickets = 0;
+};
+
+// Answers while typing, in distinct visits: shown, opened, "answered", and
+// deflected (opened or answered, and no contact form within the outcome window).
+struct FunnelStep {
+  int shown = 0;
+  int opened = 0;
+  int answered = 0;
+  int deflected = 0;
+};
+
+struct ArticleFunnel {
+  search::DocumentLink article;
+  FunnelStep step;
+};
+
+struct Funnel {
+  std::map<std::string, FunnelStep> by_language;
+  std::vector<ArticleFunnel> by_article;  // most shown first
+};
+
 struct GapReport {
   std::vector<SearchGap> searches;          // ranked, best first
   std::vector<TicketGap> tickets;           // ranked, best first
+  std::vector<TranslationGap> translations; // ranked, best first
+  std::vector<ReviewItem> review;           // ranked, best first
+  Funnel funnel;
   std::map<std::string, int> zero_causes;   // ZeroCauseName -> searches, all of them (also unranked ones)
   int searches_seen = 0;                    // search intents looked at
 };
