@@ -26,13 +26,6 @@ std::string WithUi(const std::string& url, Language ui) {
 
 bool IsPublicArticleUrl(const std::string& url) { return url.starts_with("/articles/"); }
 
-// Where an agent opens a document: public articles on the agent's article
-// page too (it has the copy buttons); internal articles and tickets are
-// already under /agent.
-std::string AgentDocumentUrl(const std::string& url, Language ui) {
-  return WithUi(IsPublicArticleUrl(url) ? "/agent" + url : url, ui);
-}
-
 // Link text in Markdown: brackets and backslashes escaped, one line.
 std::string MarkdownLinkText(std::string_view text) {
   std::string escaped;
@@ -165,6 +158,12 @@ mstch::array LanguageOptions(const Translations& translations, std::optional<Lan
 
 }  // namespace
 
+// Public articles open on the agent's article page too (it has the copy
+// buttons); internal articles and tickets are already under /agent.
+std::string AgentDocumentUrl(const std::string& url, Language ui) {
+  return WithUi(IsPublicArticleUrl(url) ? "/agent" + url : url, ui);
+}
+
 std::string AgentSearchUrl(const SearchLink& link, std::optional<Language> reply) {
   std::string url = "/agent?q=" + UrlEncode(link.query);
   if (link.language) url += "&lang=" + Code(*link.language);
@@ -189,6 +188,7 @@ mstch::map PageRenderer::AgentBaseContext(const AgentPageContext& page, const st
   }
   context["interface_languages"] = interface_languages;
   context["console_url"] = "/agent?ui=" + Code(page.ui);
+  context["gaps_url"] = "/gaps?ui=" + Code(page.ui);
   if (page.agent_name.empty()) {
     context["agent"] = false;
   } else {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpdex/search/json.h"
+#include "helpdex/server/gap_format.h"
 #include "helpdex/server/gaps.h"
 #include "json_render.h"
 #include "routes.h"
@@ -290,17 +291,51 @@ HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, c
 // The gap report (gaps.h) over the recorded events and the public index:
 // what customers look for and do not find. Agent-only: it holds customers'
 // (redacted) searches.
-HttpResponse Routes::ApiGaps(const Request&, const AgentRequest&, const AuthenticatedAgent&) {
-  if (!events_) return ApiErrorResponse(Generic(ApiErrorCode::kIndexUnavailable));
+Result<nlohmann::json> Routes::GapReportJson(const GapParameters& parameters) {
+  if (!events_) return Error{ErrorCode::kIndexUnavailable, "no event store", "gaps"};
   events_->Flush();  // what was just recorded belongs in the report
   Result<std::vector<StoredEvent>> events = events_->Read(std::nullopt, 5000000);
   if (!events.ok()) {
-    LogLine({{"level", "error"}, {"route", "api_gaps"}, {"error", events.error().ToString()}});
-    return ApiErrorResponse(Generic(ApiErrorCode::kInternal));
+    LogLine({{"level", "error"}, {"route", "gaps"}, {"error", events.error().ToString()}});
+    return Error{ErrorCode::kInternal, "the events could not be read", "gaps"};
   }
-  Result<GapReport> report = BuildGapReport(*events, *index_, GapOptions{}, agent_index_.get());
+  GapOptions options;
+  if (parameters.min_visits) options.min_visits = *parameters.min_visits;
+  Result<GapReport> report = BuildGapReport(*events, *index_, options, agent_index_.get());
+  if (!report.ok()) return report.error();
+  return GapReportToJson(*report);
+}
+
+// JSON, or with format=csv the searches table for a spreadsheet.
+HttpResponse Routes::ApiGaps(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
+  Result<GapParameters> parameters = ParseGapRequest(QuerySource(http));
+  if (!parameters.ok()) return ApiErrorResponse(ToApiError(parameters.error()));
+  Result<nlohmann::json> report = GapReportJson(*parameters);
   if (!report.ok()) return ApiErrorResponse(ToApiError(report.error()));
-  return JsonResponse(200, DumpJson(GapReportToJson(*report)));
+  if (!parameters->csv) return JsonResponse(200, DumpJson(*report));
+  HttpResponse response;
+  response.content_type = "text/csv; charset=utf-8";
+  response.body = GapSearchesCsv(*report);
+  SetHeader(response, "Content-Disposition", "attachment; filename=\"helpdex-gaps.csv\"");
+  SetHeader(response, "X-Content-Type-Options", "nosniff");
+  return response;
+}
+
+// The writers' page over the same report (gaps_page.cc).
+HttpResponse Routes::GapsPage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  Result<GapParameters> parameters = ParseGapRequest(QuerySource(http));
+  if (!parameters.ok()) return ErrorPage(ToApiError(parameters.error()), ui);
+  Result<nlohmann::json> report = GapReportJson(*parameters);
+  if (!report.ok()) return ErrorPage(ToApiError(report.error()), ui);
+  const int min_visits = parameters->min_visits.value_or(GapOptions{}.min_visits);
+  GapsPageInput input;
+  input.page = AgentPage(request, agent, ui, [min_visits](Language language) {
+    return "/gaps?min_visits=" + std::to_string(min_visits) + "&ui=" + Code(language);
+  });
+  input.report = &*report;
+  input.min_visits = min_visits;
+  return HtmlResponse(200, pages_.GapsPage(input), LanguageCode(ui));
 }
 
 }  // namespace helpdex::server

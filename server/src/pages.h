@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <mstch/mstch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "error_codes.h"
 #include "helpdex/server/contact.h"
@@ -46,6 +47,14 @@ struct AgentSearchInput {
   const search::SearchResponse* response = nullptr;  // nullptr: empty query
   Language reply = Language::kEnglish;               // the answers shown
   std::optional<Language> requested_reply;           // reply= as given, kept in links
+};
+
+// The writers' gap report page: the report as GapReportToJson() gives it
+// (read key by key, so sections it does not have yet show as empty).
+struct GapsPageInput {
+  AgentPageContext page;
+  const nlohmann::json* report = nullptr;
+  int min_visits = 3;  // as used for the report, kept in the page's links
 };
 
 struct AgentLoginInput {
@@ -99,6 +108,8 @@ class PageRenderer {
                           const std::vector<search::DocumentLink>& related) const;
   std::string AgentArticle(const AgentPageContext& page, const search::Article& article,
                            const std::vector<search::DocumentLink>& related) const;
+  // gaps_page.cc
+  std::string GapsPage(const GapsPageInput& input) const;
 
  private:
   // The context every page shares: <html lang>, strings, title, search box.
@@ -125,6 +136,9 @@ struct SearchLink {
   Language ui = Language::kEnglish;
 };
 std::string SearchUrl(const SearchLink& link);
+// Where an agent opens a document (an article or ticket URL as search/ gives
+// it): public articles on the agent's article page, with ui= kept.
+std::string AgentDocumentUrl(const std::string& url, Language ui);
 // The agent console's URL for the same filters; `reply` is kept when the
 // agent chose one.
 std::string AgentSearchUrl(const SearchLink& link, std::optional<Language> reply);

@@ -241,6 +241,31 @@ Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source) 
   return parameters;
 }
 
+Result<GapParameters> ParseGapRequest(const RawParameterSource& source) {
+  GapParameters parameters;
+  Result<std::optional<std::string>> min_visits = DecodeParameter("min_visits", source);
+  if (!min_visits.ok()) return min_visits.error();
+  if (*min_visits && !Trim(**min_visits).empty()) {
+    const std::string range = "min_visits must be a whole number from 1 to " + std::to_string(kMaxGapMinVisits);
+    Result<int> number = ParseInteger("min_visits", Trim(**min_visits));
+    if (!number.ok()) return ParameterError("min_visits", range);
+    if (*number < 1 || *number > kMaxGapMinVisits) return ParameterError("min_visits", range);
+    parameters.min_visits = *number;
+  }
+
+  Result<std::optional<std::string>> format = DecodeParameter("format", source);
+  if (!format.ok()) return format.error();
+  if (*format) {
+    std::string_view value = Trim(**format);
+    if (value == "csv") {
+      parameters.csv = true;
+    } else if (!value.empty() && value != "json") {
+      return ParameterError("format", "format must be json or csv");
+    }
+  }
+  return parameters;
+}
+
 std::optional<Language> PreferredLanguage(std::string_view accept_language) {
   std::optional<Language> best;
   double best_quality = 0;

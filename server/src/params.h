@@ -73,6 +73,17 @@ struct SuggestParameters {
 };
 Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source);
 
+// The parameters of /gaps and /api/gaps:
+//   min_visits  1..1000: show a search from this many distinct visits
+//               (absent: GapOptions' default); anything else is kInvalidInput
+//   format      "" or "json", or "csv" (the API's searches table)
+inline constexpr int kMaxGapMinVisits = 1000;
+struct GapParameters {
+  std::optional<int> min_visits;
+  bool csv = false;
+};
+Result<GapParameters> ParseGapRequest(const RawParameterSource& source);
+
 // The best supported language of an Accept-Language header value, honouring
 // q-values ("nb-NO;q=0.9, en;q=0.8" -> nb; "no" and "nn" -> nb); nullopt when
 // none is supported.

@@ -121,6 +121,10 @@ class Routes {
   HttpResponse ApiAgentRelated(const Request& http, const AgentRequest& request,
                                const AuthenticatedAgent& agent);
   HttpResponse ApiGaps(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
+  HttpResponse GapsPage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
+  // The gap report's JSON over every recorded event (flushed first) and the
+  // public index; kInternal (logged) or kIndexUnavailable otherwise.
+  Result<nlohmann::json> GapReportJson(const GapParameters& parameters);
   // The sign-in page with a fresh double-submit token (and its cookie).
   HttpResponse AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
                                   const std::string& next, const std::string& name,

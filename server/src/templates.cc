@@ -9,9 +9,11 @@ namespace helpdex::server {
 namespace {
 
 constexpr const char* kPageNames[] = {"home",        "search",       "article",      "error",
-                                     "agent_login", "agent",        "agent_ticket", "agent_article", "contact"};
+                                     "agent_login", "agent",        "agent_ticket", "agent_article", "contact",
+                                     "gaps"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
-                                         "agent_answer", "facets",       "pagination", "suggest_labels"};
+                                         "agent_answer", "facets",       "pagination", "suggest_labels",
+                                         "gaps_article"};
 
 struct AssetSpec {
   const char* name;

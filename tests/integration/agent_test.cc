@@ -38,6 +38,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 using nlohmann::json;
+using helpdex::testing::Encode;
 using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
@@ -259,6 +260,9 @@ const std::vector<AgentRoute> kAgentRoutes = {
     {"GET", "/api/agent/search?q=zqxjkvinternal", true},
     {"GET", "/api/agent/related?type=ticket&id=T-1001", true},
     {"GET", "/api/gaps", true},
+    {"GET", "/api/gaps?format=csv", true},
+    {"GET", "/gaps", false},
+    {"GET", "/gaps?min_visits=1&ui=nb", false},
     {"POST", "/agent/logout", false},
 };
 
@@ -755,6 +759,93 @@ TEST_F(AgentTest, AgentScriptIsAWhitelistedStaticAsset) {
   EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_THAT(script->body, HasSubstr("navigator.clipboard"));
   EXPECT_THAT(script->body, HasSubstr("execCommand('copy')"));
+}
+
+// --- The writers' gap report page (/gaps) ------------------------------------
+
+TEST_F(AgentTest, GapsPageShowsFailingSearchesEscapedWithTheirTrend) {
+  // A new customer visit: the cookie the contact page starts it with.
+  auto new_visit = [] {
+    httplib::Result page = Get("/contact");
+    std::smatch match;
+    std::string cookie = page ? page->get_header_value("Set-Cookie") : "";
+    EXPECT_TRUE(std::regex_search(cookie, match, std::regex("helpdex_visit=([0-9a-f]{32})"))) << cookie;
+    return httplib::Headers{{"Cookie", "helpdex_visit=" + (match.size() > 1 ? match[1].str() : std::string())}};
+  };
+  const std::string failing = "zanzibar holiday voucher";
+  const std::string injected = "<script>alert(1)</script>";
+  // Three visits each: the report shows a search from three visits on.
+  for (const std::string& query : {failing, injected}) {
+    for (int i = 0; i < 3; ++i) {
+      httplib::Result search = Get("/search?lang=en&q=" + Encode(query), new_visit());
+      ASSERT_TRUE(search);
+      ASSERT_EQ(search->status, 200);
+    }
+  }
+
+  httplib::Result result = Get("/gaps", CookieHeaders());
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  EXPECT_EQ(result->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  ExpectAgentPrivate(*result, "/gaps");
+  const std::string& page = result->body;
+  for (const char* heading : {"<h1>Gap report</h1>", ">Searches that fail</h2>", ">Tickets no article covers</h2>",
+                              ">Translations</h2>", ">Articles to review</h2>", ">Self-service funnel</h2>",
+                              ">Why searches found nothing</h2>"}) {
+    EXPECT_THAT(page, HasSubstr(heading));
+  }
+  EXPECT_THAT(page, HasSubstr("<th scope=\"row\" class=\"gaps-table__query\">zanzibar holiday voucher"));
+  EXPECT_THAT(page, HasSubstr("<svg class=\"sparkline\""));
+  EXPECT_THAT(page, HasSubstr("aria-label=\"Visits per day over 14 days: "));
+  // Sections the report does not have yet say so.
+  EXPECT_THAT(page, HasSubstr("Nothing to report."));
+  // The query a customer typed is text, never markup; and the page runs no script.
+  EXPECT_THAT(page, HasSubstr("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
+  EXPECT_THAT(page, Not(HasSubstr("<script")));
+  // The downloads keep the threshold.
+  EXPECT_THAT(page, HasSubstr("format=csv&amp;min_visits=3"));
+
+  httplib::Result csv = Get("/api/gaps?format=csv", TokenHeaders());
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_THAT(csv->body, StartsWith("query,visits,no_results_visits,not_opened_visits,contact_visits,languages,"
+                                    "expected_tickets,nearest_url\r\n"));
+  EXPECT_THAT(csv->body, HasSubstr("\r\nzanzibar holiday voucher,3,"));
+  ExpectAgentPrivate(*csv, "/api/gaps?format=csv");
+
+  // A higher threshold leaves the three-visit searches out.
+  std::string strict = AgentPage("/gaps?min_visits=4");
+  EXPECT_THAT(strict, Not(HasSubstr("zanzibar holiday voucher")));
+  EXPECT_THAT(strict, HasSubstr("value=\"4\""));
+}
+
+TEST_F(AgentTest, GapsPageIsLinkedFromTheAgentHeaderAndTranslated) {
+  EXPECT_THAT(AgentPage("/agent"), HasSubstr("href=\"&#x2F;gaps?ui=en\">Gap report</a>"));
+  std::string norwegian = AgentPage("/gaps?ui=nb");
+  EXPECT_THAT(norwegian, HasSubstr("<html lang=\"nb\""));
+  EXPECT_THAT(norwegian, HasSubstr(">Søk som mislykkes</h2>"));
+}
+
+TEST_F(AgentTest, GapsRejectsABadThresholdNamingTheParameter) {
+  for (const char* value : {"abc", "0", "1001", "-3", "2.5"}) {
+    std::string path = std::string("/gaps?min_visits=") + value;
+    httplib::Result page = Get(path, CookieHeaders());
+    ASSERT_TRUE(page) << path;
+    EXPECT_EQ(page->status, 400) << path;
+    EXPECT_THAT(page->get_header_value("Content-Type"), HasSubstr("text/html")) << path;
+    EXPECT_THAT(page->body, HasSubstr("min_visits")) << path;
+
+    httplib::Result api = Get(std::string("/api/gaps?min_visits=") + value, TokenHeaders());
+    ASSERT_TRUE(api) << path;
+    EXPECT_EQ(api->status, 400) << path;
+    json body = json::parse(api->body, nullptr, false);
+    EXPECT_EQ(body["error"]["parameter"], "min_visits") << api->body;
+  }
+  httplib::Result format = Get("/api/gaps?format=xml", TokenHeaders());
+  ASSERT_TRUE(format);
+  EXPECT_EQ(format->status, 400);
+  EXPECT_EQ(json::parse(format->body, nullptr, false)["error"]["parameter"], "format");
 }
 
 // --- Nothing agent-only on public routes ------------------------------------

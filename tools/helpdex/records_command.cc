@@ -13,6 +13,7 @@
 #include "helpdex/search/searcher.h"
 #include "helpdex/server/contact.h"
 #include "helpdex/server/events.h"
+#include "helpdex/server/gap_format.h"
 #include "helpdex/server/gaps.h"
 
 namespace helpdex::cli {
@@ -106,17 +107,6 @@ int RunMessages() {
   return 0;
 }
 
-// RFC 4180: quoted when it holds a comma, quote or line break.
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
-}
-
 // Saves each ticket topic's draft under DIR at its suggested path (without
 // the "content/" in front), never over an existing file.
 int WriteDrafts(const server::GapReport& report, const std::string& dir) {
@@ -161,30 +151,8 @@ int RunGaps() {
     return 0;
   }
   if (arguments.csv) {
-    std::cout << "section,query,visits,no_results_visits,not_opened_visits,contact_visits,languages,"
-                 "nearest_url,expected_tickets,examples\n";
-    for (const server::SearchGap& gap : report->searches) {
-      std::string languages, examples;
-      for (const auto& [language, visits] : gap.languages) {
-        languages += (languages.empty() ? "" : " ") + language + "=" + std::to_string(visits);
-      }
-      for (const std::string& example : gap.examples) examples += (examples.empty() ? "" : " | ") + example;
-      std::cout << "searches," << CsvField(gap.query) << ',' << gap.visits << ',' << gap.no_results_visits << ','
-                << gap.not_opened_visits << ',' << gap.contact_visits << ',' << CsvField(languages) << ','
-                << CsvField(gap.nearest ? gap.nearest->url : "") << ',' << gap.expected_tickets << ','
-                << CsvField(examples) << '\n';
-    }
-    // Ticket topics in the same columns: the topic as the query, tickets as visits.
-    for (const server::TicketGap& gap : report->tickets) {
-      std::string languages, examples;
-      for (const auto& [language, count] : gap.languages) {
-        languages += (languages.empty() ? "" : " ") + language + "=" + std::to_string(count);
-      }
-      for (const server::TicketExample& example : gap.examples) examples += (examples.empty() ? "" : " | ") + example.id;
-      std::cout << "tickets," << CsvField(gap.topic) << ',' << gap.tickets << ",,,," << CsvField(languages) << ','
-                << CsvField(gap.nearest ? gap.nearest->url : "") << ',' << gap.expected_tickets << ','
-                << CsvField(examples) << '\n';
-    }
+    // The same table as GET /api/gaps?format=csv.
+    std::cout << server::GapSearchesCsv(server::GapReportToJson(*report));
     return 0;
   }
   std::cout << "Searches that fail (" << report->searches.size() << " groups of " << arguments.min_visits
