@@ -19,8 +19,9 @@ constexpr int kVisitSeconds = 30 * 60;
 // Messages one visit may send in kContactWindow before being asked to wait.
 constexpr int64_t kMaxContactMessagesPerWindow = 5;
 constexpr int64_t kContactWindowMs = 10 * 60 * 1000;
-// What /api/events accepts: a small JSON object.
-constexpr size_t kMaxEventBodyBytes = 4096;
+// What /api/events accepts: a small JSON object (a feedback comment of 1000
+// characters written as \u escapes takes 6000 bytes).
+constexpr size_t kMaxEventBodyBytes = 8192;
 constexpr size_t kMaxEventArticleBytes = 200;
 
 ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
@@ -132,14 +133,15 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
 }
 
 // POST /api/events {"type": "suggest_opened"|"answered"|"result_clicked",
-// "query", "article", "lang"}: what the page's script saw the customer do.
+// "query", "article", "lang"}: what the page's script saw the customer do
+// ("feedback" has its own fields: feedback_routes.cc).
 // The server records searches, suggestions shown and contact submissions
 // itself; a client cannot claim those.
 HttpResponse Routes::ApiEvents(const Request& http) {
   if (!agent_auth_.SameOrigin(ReadAgentRequest(http))) return ApiErrorResponse(Generic(ApiErrorCode::kForbidden));
   const std::string& body = http.body();
   if (body.size() > kMaxEventBodyBytes) {
-    return ApiErrorResponse(InvalidParameter("body", "the event is larger than 4096 bytes"));
+    return ApiErrorResponse(InvalidParameter("body", "the event is larger than 8192 bytes"));
   }
   nlohmann::json parsed = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (!parsed.is_object()) return ApiErrorResponse(InvalidParameter("body", "the body must be a JSON object"));
@@ -148,10 +150,11 @@ HttpResponse Routes::ApiEvents(const Request& http) {
     return found != parsed.end() && found->is_string() ? found->get<std::string>() : std::string();
   };
   std::optional<EventType> type = ParseEventType(text("type"));
+  if (type == EventType::kFeedback) return ApiFeedbackEvent(http, parsed);  // feedback_routes.cc
   if (!type || (*type != EventType::kSuggestOpened && *type != EventType::kAnswered &&
                 *type != EventType::kResultClicked)) {
     return ApiErrorResponse(
-        InvalidParameter("type", "type must be one of suggest_opened, answered, result_clicked"));
+        InvalidParameter("type", "type must be one of suggest_opened, answered, result_clicked, feedback"));
   }
   Event event{.type = *type, .query = text("query"), .article = text("article")};
   if (!IsPlausibleArticleId(event.article)) {

@@ -30,13 +30,16 @@ constexpr char kStore[] = "event store";
 constexpr size_t kBatchSize = 512;           // events written per transaction at most
 constexpr size_t kMaxQueryBytes = 1000;      // what is kept of a pasted paragraph
 constexpr size_t kMaxArticleBytes = 200;
+constexpr size_t kMaxCommentCharacters = 1000;  // feedback.h's limit, applied again after redaction
+constexpr size_t kMaxCommentBytes = 8000;       // what is redacted at most (1000 four-byte characters and more)
+constexpr size_t kMaxRevisionBytes = 100;
 constexpr size_t kMaxShownIds = 20;
 constexpr size_t kVisitIdBytes = 16;
 // Visits remembered by the writer (rate limit, keystroke collapsing); older
 // ones are forgotten first when there are more.
 constexpr size_t kMaxTrackedVisits = 50000;
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr const char* kMigrations[kSchemaVersion] = {
     R"sql(
 CREATE TABLE events (
@@ -65,6 +68,15 @@ CREATE TABLE answered_searches (
 ) WITHOUT ROWID;
 PRAGMA user_version = 1;
 )sql",
+    // 2: "did this help?" answers (EventType::kFeedback). Existing rows get
+    // the defaults, which mean "not feedback".
+    R"sql(
+ALTER TABLE events ADD COLUMN helpful INTEGER NOT NULL DEFAULT -1;  -- 1 yes, 0 no, -1 not feedback
+ALTER TABLE events ADD COLUMN reason TEXT NOT NULL DEFAULT '';      -- "not_related", "didnt_answer"
+ALTER TABLE events ADD COLUMN comment TEXT NOT NULL DEFAULT '';     -- redacted
+ALTER TABLE events ADD COLUMN revision TEXT NOT NULL DEFAULT '';    -- the article's source hash
+PRAGMA user_version = 2;
+)sql",
 };
 
 enum Sql : int {
@@ -86,26 +98,28 @@ constexpr const char* kSql[kSqlCount] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
-    "INSERT INTO events(at, type, visit, query, lang, article, shown, results, filters) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO events(at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, "
+    "revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "UPDATE events SET at = ?2, query = ?3, shown = ?4 WHERE id = ?1",
     "INSERT OR IGNORE INTO answered_searches(query_key, lang, visit, query, at) VALUES (?1, ?2, ?3, ?4, ?5)",
     "SELECT count(*) FROM answered_searches WHERE query_key = ?1 AND lang = ?2",
     // SQLite takes the bare column from the max(at) row: the latest wording.
     "SELECT query, lang, max(at) FROM answered_searches GROUP BY query_key, lang HAVING count(*) >= ?1",
-    "SELECT id, at, type, visit, query, lang, article, shown, results, filters FROM events ORDER BY id LIMIT ?1",
-    "SELECT id, at, type, visit, query, lang, article, shown, results, filters FROM events WHERE type = ?2 "
-    "ORDER BY id LIMIT ?1",
+    "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
+    "FROM events ORDER BY id LIMIT ?1",
+    "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
+    "FROM events WHERE type = ?2 ORDER BY id LIMIT ?1",
     "DELETE FROM events WHERE at < ?1",
 };
 
-constexpr std::array<std::pair<EventType, std::string_view>, 6> kTypeNames = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 7> kTypeNames = {{
     {EventType::kSearch, "search"},
     {EventType::kSuggestShown, "suggest_shown"},
     {EventType::kSuggestOpened, "suggest_opened"},
     {EventType::kAnswered, "answered"},
     {EventType::kResultClicked, "result_clicked"},
     {EventType::kContactSubmitted, "contact_submitted"},
+    {EventType::kFeedback, "feedback"},
 }};
 
 // Cuts `text` to at most `bytes` without splitting a UTF-8 sequence.
@@ -114,6 +128,19 @@ std::string CutUtf8(std::string text, size_t bytes) {
   size_t end = bytes;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
   text.resize(end);
+  return text;
+}
+
+// Cuts `text` to at most `characters` code points.
+std::string CutCharacters(std::string text, size_t characters) {
+  size_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (seen++ == characters) {
+      text.resize(i);
+      break;
+    }
+  }
   return text;
 }
 
@@ -294,7 +321,11 @@ struct EventStore::Impl {
       ++rate_limited;
       return;
     }
-    const std::string query = RedactQuery(event);
+    const std::string query = Redact(event.query, event.language, kMaxQueryBytes);
+    // Redacted whole, then cut: cutting first could leave half an address
+    // that the patterns no longer recognise.
+    const std::string comment = CutCharacters(Redact(event.comment, event.language, kMaxCommentBytes),
+                                              kMaxCommentCharacters);
     const std::string shown = JoinIds(event.shown);
     if (event.type == EventType::kSuggestShown && visit.suggestion_row != 0 &&
         event.at_ms - visit.suggestion_at <= options.intent_window.count() &&
@@ -315,7 +346,11 @@ struct EventStore::Impl {
         .Bind(6, CutUtf8(event.article, kMaxArticleBytes))
         .Bind(7, shown)
         .Bind(8, event.results)
-        .Bind(9, CutUtf8(event.filters, kMaxQueryBytes));
+        .Bind(9, CutUtf8(event.filters, kMaxQueryBytes))
+        .Bind(10, static_cast<int64_t>(event.type == EventType::kFeedback ? event.helpful : -1))
+        .Bind(11, CutUtf8(event.reason, kMaxArticleBytes))
+        .Bind(12, comment)
+        .Bind(13, CutUtf8(event.revision, kMaxRevisionBytes));
     if (insert.Step() != SQLITE_DONE) return;
     ++rows;
     if (event.type == EventType::kSuggestShown) {
@@ -328,12 +363,13 @@ struct EventStore::Impl {
     if (answered && !query.empty()) CountAnsweredSearch(event, query);
   }
 
-  // Queries are redacted like tickets (indexer/redaction.h) and bounded.
-  std::string RedactQuery(const Event& event) {
-    if (event.query.empty()) return "";
-    std::string text = CutUtf8(search::SanitizeUtf8(event.query), kMaxQueryBytes);
+  // Queries and comments are redacted like tickets (indexer/redaction.h)
+  // and bounded.
+  std::string Redact(const std::string& raw, const std::string& language_code, size_t max_bytes) {
+    if (raw.empty()) return "";
+    std::string text = CutUtf8(search::SanitizeUtf8(raw), max_bytes);
     indexer::RedactionContext context;
-    if (std::optional<Language> language = ParseLanguage(event.language)) {
+    if (std::optional<Language> language = ParseLanguage(language_code)) {
       context.region = indexer::RegionForLanguage(*language);
     }
     return search::CollapseWhitespace(redactor.Redact(text, context, nullptr));
@@ -460,6 +496,10 @@ Result<std::vector<StoredEvent>> EventStore::Read(std::optional<EventType> type,
     stored.event.shown = SplitIds(read.Text(7));
     stored.event.results = read.Int(8);
     stored.event.filters = read.Text(9);
+    stored.event.helpful = static_cast<int>(read.Int(10));
+    stored.event.reason = read.Text(11);
+    stored.event.comment = read.Text(12);
+    stored.event.revision = read.Text(13);
     events.push_back(std::move(stored));
   }
   if (rc != SQLITE_DONE) {

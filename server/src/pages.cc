@@ -240,7 +240,8 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
   return templates_.Render("search", context);
 }
 
-std::string PageRenderer::ArticlePage(const search::Article& article, Language ui) const {
+std::string PageRenderer::ArticlePage(const search::Article& article, Language ui,
+                                      const ArticleFeedbackInput& feedback) const {
   const search::DocumentRecord& record = article.record;
   mstch::map context = BaseContext(ui, record.title);
   std::string article_lang = Code(record.language);
@@ -271,6 +272,15 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
   context["translations"] = translations;
   context["has_translations"] = !article.translations.empty();
   context["alternates"] = alternates;
+  if (feedback.thanks || !feedback.csrf_token.empty()) {
+    // mstch escapes every {{value}}; the ids come from front matter.
+    context["feedback"] = mstch::map{{"thanks", feedback.thanks},
+                                     {"csrf", feedback.csrf_token},
+                                     {"article_id", record.id},
+                                     {"slug", record.slug},
+                                     {"article_lang", article_lang},
+                                     {"ui", Code(ui)}};
+  }
   return templates_.Render("article", context);
 }
 

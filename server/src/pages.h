@@ -83,6 +83,14 @@ struct ContactPageInput {
   bool sent = false;                  // the thank-you page
 };
 
+// The "did this help?" form at the end of an article page.
+struct ArticleFeedbackInput {
+  // The visit id (double-submit with the visit cookie). "" for a client
+  // without a visit (a crawler): the page then has no form.
+  std::string csrf_token;
+  bool thanks = false;  // after POST /articles/feedback: a thank-you instead of the form
+};
+
 // Immutable after construction; thread-safe.
 class PageRenderer {
  public:
@@ -95,7 +103,8 @@ class PageRenderer {
   // 16 characters, so a longer translation is cut at a character boundary.
   std::string OpenSearchShortName(Language ui) const;
   std::string SearchResults(const SearchPageInput& input) const;
-  std::string ArticlePage(const search::Article& article, Language ui) const;
+  std::string ArticlePage(const search::Article& article, Language ui,
+                          const ArticleFeedbackInput& feedback = {}) const;
   std::string ContactPage(const ContactPageInput& input) const;
   // The error page for `error` (templates/error.html), in the UI language.
   std::string ErrorPage(const ApiError& error, Language ui) const;

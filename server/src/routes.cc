@@ -84,6 +84,8 @@ void Routes::AddTo(Rest::Router& router) {
   Rest::Routes::Get(router, "/contact", Wrap("contact", Kind::kPage, &Routes::ContactPage));
   Rest::Routes::Post(router, "/contact", Wrap("contact_submit", Kind::kPage, &Routes::ContactSubmit));
   Rest::Routes::Post(router, "/api/events", Wrap("api_events", Kind::kApi, &Routes::ApiEvents));
+  // No article has the slug "feedback" for POST: articles are only ever GET.
+  Rest::Routes::Post(router, "/articles/feedback", Wrap("article_feedback", Kind::kPage, &Routes::FeedbackSubmit));
 
   // Agent routes: everything but the sign-in form needs an agent.
   Rest::Routes::Get(router, "/agent/login", Wrap("agent_login", Kind::kAgentPage, &Routes::AgentLoginPage));
@@ -273,9 +275,18 @@ HttpResponse Routes::ArticlePage(const Request& http) {
   if (!searcher.ok()) return ErrorPage(ToApiError(searcher.error()), ui);
   Result<search::Article> article = (*searcher)->GetArticle(*slug, language);
   if (!article.ok()) return ErrorPage(ToApiError(article.error()), ui);
-  HttpResponse response = HtmlResponse(200, pages_.ArticlePage(*article, ui), LanguageCode(ui));
-  MarkPublicCacheable(response);
-  RecordResultClick(http, EnsureVisit(http, response, false), *article);
+  Result<std::optional<std::string>> feedback = DecodeParameter("feedback", QuerySource(http));
+  ArticleFeedbackInput feedback_input;
+  feedback_input.thanks = feedback.ok() && *feedback && **feedback == "thanks";
+  HttpResponse response = HtmlResponse(200, "", LanguageCode(ui));
+  // The "did this help?" form carries the visit id as its CSRF token, so the
+  // page is for this browser only and never kept by a shared cache; renewing
+  // the visit gives the reader half an hour to answer.
+  const std::string visit = EnsureVisit(http, response, true);
+  feedback_input.csrf_token = visit;
+  SetHeader(response, "Cache-Control", visit.empty() ? "private, max-age=60" : "private, no-store");
+  response.body = pages_.ArticlePage(*article, ui, feedback_input);
+  RecordResultClick(http, visit, *article);
   return response;
 }
 

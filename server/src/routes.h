@@ -21,6 +21,7 @@
 #include "helpdex/search/searcher.h"
 #include "helpdex/server/contact.h"
 #include "helpdex/server/events.h"
+#include "helpdex/server/feedback.h"
 #include "http_response.h"
 #include "metrics.h"
 #include "pages.h"
@@ -85,6 +86,17 @@ class Routes {
   HttpResponse ContactPage(const Pistache::Rest::Request& request);
   HttpResponse ContactSubmit(const Pistache::Rest::Request& request);
   HttpResponse ApiEvents(const Pistache::Rest::Request& request);
+  // feedback_routes.cc: "did this help?" from the article page's form, and
+  // from /api/events (`body` is its parsed JSON object, Origin checked).
+  HttpResponse FeedbackSubmit(const Pistache::Rest::Request& request);
+  HttpResponse ApiFeedbackEvent(const Pistache::Rest::Request& request, const nlohmann::json& body);
+  // The public article a feedback names: `slug` in `lang`, whose id must be
+  // `article_id`. kNotFound when there is no such article.
+  Result<search::Article> FeedbackArticle(const std::string& article_id, const std::string& slug,
+                                          const std::string& lang);
+  // The feedback event for `article`, queued for `visit`.
+  void RecordFeedback(const std::string& visit, const search::DocumentRecord& article,
+                      const FeedbackAnswer& answer);
   // The visit id of the request's cookie, "" when it has none (or a forged one).
   std::string VisitOf(const Pistache::Rest::Request& request);
   // The visit id, with a new cookie when the request had none (or always

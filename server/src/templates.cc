@@ -28,6 +28,8 @@ constexpr AssetSpec kAssetWhitelist[] = {
     // The search box's as-you-type suggestions (an ARIA combobox); the form
     // works as a plain GET form without it.
     {"suggest.js", "text/javascript; charset=utf-8"},
+    // "Did this help?" answered in place; the article's form posts without it.
+    {"feedback.js", "text/javascript; charset=utf-8"},
 };
 
 std::optional<std::string> ReadFile(const std::filesystem::path& path) {

@@ -51,7 +51,7 @@ int RunEvents() {
     type = server::ParseEventType(arguments.type);
     if (!type) {
       return Fail("events", "type: one of search, suggest_shown, suggest_opened, answered, result_clicked, "
-                            "contact_submitted");
+                            "contact_submitted, feedback");
     }
   }
   Result<std::unique_ptr<server::EventStore>> store = server::EventStore::Open(arguments.data_dir);
@@ -70,10 +70,20 @@ int RunEvents() {
                      {"lang", event.language},
                      {"article", event.article},
                      {"shown", event.shown},
-                     {"results", event.results}});
+                     {"results", event.results},
+                     {"filters", event.filters},
+                     {"helpful", event.helpful},
+                     {"reason", event.reason},
+                     {"comment", event.comment},
+                     {"revision", event.revision}});
     } else {
       std::cout << stored.id << '\t' << server::EventTypeName(event.type) << '\t' << event.language << '\t'
-                << event.query << '\t' << event.article << '\n';
+                << event.query << '\t' << event.article;
+      if (event.type == server::EventType::kFeedback) {
+        std::cout << '\t' << (event.helpful == 1 ? "yes" : "no") << '\t' << event.reason << '\t'
+                  << event.comment;
+      }
+      std::cout << '\n';
     }
   }
   if (arguments.json) std::cout << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
