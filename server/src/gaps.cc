@@ -218,6 +218,7 @@ SearchGap Summarize(const Group& group, const GapOptions& options, int64_t now_m
   std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   gap.query = ordered.front().first;
   for (size_t i = 1; i < ordered.size() && gap.examples.size() < kExamples; ++i) gap.examples.push_back(ordered[i].first);
+  for (const auto& [wording, count] : ordered) gap.wordings.push_back(wording);
   gap.expected_tickets = gap.contact_visits + kNoResultsWeight * gap.no_results_visits +
                          kNotOpenedWeight * gap.not_opened_visits;
   // The nearest article: the first answer card for the group's wording (its

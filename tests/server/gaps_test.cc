@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,28 @@ TEST_F(GapReportTest, WordingsOfOneQuestionFormOneGroupCountedByVisit) {
   EXPECT_EQ(gap.languages.at("en"), 4);
   EXPECT_EQ(gap.trend.back(), 4);  // all today
   EXPECT_EQ(report.zero_causes.at("content_gap"), 4);
+}
+
+TEST_F(GapReportTest, WordingsHoldEveryWordingWhereExamplesStopAtFive) {
+  const std::vector<std::string> wordings = {"transfer domain", "domain transfer", "transfer  my   domain",
+                                             "transfer the domain", "how do I transfer my domain",
+                                             "transfer domains", "domain transfers", "domian transfer"};
+  Search(1, "transfer domain", 0);  // the most frequent wording: two visits
+  for (size_t i = 0; i < wordings.size(); ++i) Search(static_cast<int>(i) + 2, wordings[i], 0);
+  GapReport report = Report();
+  ASSERT_EQ(report.searches.size(), 1u) << GapReportToJson(report).dump(2);
+  const SearchGap& gap = report.searches[0];
+  EXPECT_EQ(gap.examples.size(), 5u);
+  ASSERT_EQ(gap.wordings.size(), wordings.size());
+  EXPECT_EQ(gap.wordings.front(), gap.query);
+  EXPECT_EQ(gap.query, "transfer domain");
+  // Collapsed like `query`, so an evaluation can match them to what was typed.
+  EXPECT_NE(std::find(gap.wordings.begin(), gap.wordings.end(), "transfer my domain"), gap.wordings.end());
+  for (const std::string& example : gap.examples) {
+    EXPECT_NE(std::find(gap.wordings.begin(), gap.wordings.end(), example), gap.wordings.end()) << example;
+  }
+  // An evaluation aid: the report's JSON stays as it was.
+  EXPECT_FALSE(GapReportToJson(report)["searches"][0].contains("wordings"));
 }
 
 TEST_F(GapReportTest, AGroupNeedsMinVisitsDistinctVisits) {

@@ -156,6 +156,22 @@ int RunSuggestEval(const std::string& dataset_dir, bool as_json) {
   return 0;
 }
 
+// `helpdex eval --gaps`: the gap report, on gaps made by removing documents.
+int RunGapsEval(const helpdex::eval::GapsOptions& options, bool as_json) {
+  helpdex::Result<helpdex::eval::GapsReport> report = helpdex::eval::RunGapsEvaluation(options);
+  if (!report.ok()) {
+    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
+    return 2;
+  }
+  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
+  if (as_json) {
+    std::cout << helpdex::eval::GapsReportToJson(*report, 2) << "\n";
+  } else {
+    std::cout << helpdex::eval::GapsReportToTable(*report);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,6 +229,15 @@ int main(int argc, char** argv) {
   eval->add_flag("--json", eval_json, "Print one JSON object");
   eval->add_flag("--suggest", eval_suggest,
                  "Measure the as-you-type answer cards instead: replay each query one character at a time");
+  bool eval_gaps = false;
+  helpdex::eval::GapsOptions gaps_options;
+  eval->add_flag("--gaps", eval_gaps,
+                 "Measure the gap report instead: remove some documents, replay the queries, score the groups");
+  eval->add_option("--remove", gaps_options.remove,
+                   "With --gaps: share of the documents the queries point to that is removed, in (0, 1)")
+      ->capture_default_str();
+  eval->add_option("--seed", gaps_options.seed, "With --gaps: seed of the random choice of removed documents")
+      ->capture_default_str();
 
   CLI::App* agent = helpdex::cli::AddAgentCommand(app);
   helpdex::cli::AddRecordsCommands(app);
@@ -230,6 +255,18 @@ int main(int argc, char** argv) {
   if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
   if (serve->parsed()) return RunServe(serve_options);
   if (eval->parsed()) {
+    if (eval_gaps && eval_suggest) {
+      std::cerr << "helpdex eval: --gaps and --suggest are different evaluations: give one of them\n";
+      return 2;
+    }
+    if (!eval_gaps && (eval->count("--remove") > 0 || eval->count("--seed") > 0)) {
+      std::cerr << "helpdex eval: --remove and --seed only apply with --gaps\n";
+      return 2;
+    }
+    if (eval_gaps) {
+      gaps_options.dataset_dir = eval_dataset;
+      return RunGapsEval(gaps_options, eval_json);
+    }
     return eval_suggest ? RunSuggestEval(eval_dataset, eval_json) : RunEval(eval_dataset, eval_json);
   }
   if (agent->parsed()) return helpdex::cli::RunAgentCommand(agent);

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "dataset.h"
 #include "helpdex/search/error.h"
+#include "helpdex/search/searcher.h"
 
 namespace helpdex::eval {
 
@@ -41,6 +43,19 @@ class SuggestEngine {
                                                      size_t max_answers) = 0;
 };
 
+// The temporary helpdex index itself, for evaluations that read it through
+// the server's code (`helpdex eval --gaps` hands it to BuildGapReport).
+class IndexEngine {
+ public:
+  virtual ~IndexEngine() = default;
+
+  // Wall time the engine took to index every document, in seconds.
+  virtual double index_seconds() const = 0;
+
+  // The public index (Viewer::Public()).
+  virtual search::Index& index() = 0;
+};
+
 // Indexes `dataset.docs_path` with helpdex's own indexer into a temporary
 // directory that lives as long as the engine. Documents the indexer rejects are
 // added to `notes`.
@@ -50,6 +65,13 @@ Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::
 // suggestions.
 Result<std::unique_ptr<SuggestEngine>> StartHelpdexSuggestEngine(const Dataset& dataset,
                                                                  std::vector<std::string>& notes);
+
+// The same temporary helpdex index as StartHelpdexEngine(), without the
+// documents whose ids are in `left_out`: the other lines of the docs file are
+// copied byte for byte, so they are indexed exactly as `helpdex eval` indexes them.
+Result<std::unique_ptr<IndexEngine>> StartHelpdexIndexEngine(const Dataset& dataset,
+                                                             const std::set<std::string>& left_out,
+                                                             std::vector<std::string>& notes);
 
 // Indexes `dataset.documents` into an in-memory SQLite FTS5 table.
 Result<std::unique_ptr<Engine>> StartSqliteFts5Engine(const Dataset& dataset);

@@ -5,9 +5,14 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <nlohmann/json.hpp>
 
 #include "engine.h"
 #include "helpdex/indexer/indexer.h"
+#include "helpdex/indexer/lines.h"
 #include "helpdex/search/searcher.h"
 
 namespace helpdex::eval {
@@ -53,21 +58,58 @@ void NoteIndexingProblems(const indexer::IndexReport& report, size_t dataset_doc
   }
 }
 
+// The id of a docs line, as the indexer reads it (a string, or a number as
+// written); "" when the line is not an object with an id.
+std::string DocsLineId(const std::string& line) {
+  const nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("id")) return "";
+  if (doc["id"].is_string()) return doc["id"].get<std::string>();
+  if (doc["id"].is_number()) return doc["id"].dump();
+  return "";
+}
+
+// Copies the lines of `docs_path` whose id is not in `left_out` to `out_path`
+// (JSON Lines, not gzipped), byte for byte.
+Result<int> CopyDocsWithout(const std::string& docs_path, const std::set<std::string>& left_out,
+                            const fs::path& out_path) {
+  std::ofstream out(out_path, std::ios::binary);
+  if (!out) return Error{ErrorCode::kInternal, "cannot write the documents to index", out_path.string()};
+  int kept = 0;
+  Result<int> read = indexer::ForEachLine(docs_path, [&](int, const std::string& line) -> std::optional<Error> {
+    if (left_out.count(DocsLineId(line)) > 0) return std::nullopt;
+    out << line << '\n';
+    ++kept;
+    return std::nullopt;
+  });
+  if (!read.ok()) return read.error();
+  out.close();
+  if (!out) return Error{ErrorCode::kInternal, "cannot write the documents to index", out_path.string()};
+  return kept;
+}
+
 // One temporary index serves both ranking (Engine) and suggestions
 // (SuggestEngine); a run uses only one of them.
-class HelpdexEngine : public Engine, public SuggestEngine {
+class HelpdexEngine : public Engine, public SuggestEngine, public IndexEngine {
  public:
-  static Result<std::unique_ptr<HelpdexEngine>> Start(const Dataset& dataset, std::vector<std::string>& notes) {
+  static Result<std::unique_ptr<HelpdexEngine>> Start(const Dataset& dataset, std::vector<std::string>& notes,
+                                                      const std::set<std::string>& left_out = {}) {
     Result<std::unique_ptr<TempDir>> dir = TempDir::Create();
     if (!dir.ok()) return dir.error();
     const std::string index_dir = ((*dir)->path() / "index").string();
+    std::string docs_path = dataset.docs_path;
+    size_t expected_documents = dataset.documents.size();
+    if (!left_out.empty()) {
+      docs_path = ((*dir)->path() / "docs.jsonl").string();
+      Result<int> kept = CopyDocsWithout(dataset.docs_path, left_out, docs_path);
+      if (!kept.ok()) return kept.error();
+      expected_documents = static_cast<size_t>(*kept);
+    }
 
     const auto start = std::chrono::steady_clock::now();
-    Result<indexer::IndexReport> report =
-        indexer::BuildIndex({.docs_files = {dataset.docs_path}, .index_dir = index_dir});
+    Result<indexer::IndexReport> report = indexer::BuildIndex({.docs_files = {docs_path}, .index_dir = index_dir});
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     if (!report.ok()) return report.error();
-    NoteIndexingProblems(*report, dataset.documents.size(), notes);
+    NoteIndexingProblems(*report, expected_documents, notes);
 
     Result<std::shared_ptr<search::Index>> index = search::Index::Open(index_dir, search::Viewer::Public());
     if (!index.ok()) return index.error();
@@ -80,6 +122,7 @@ class HelpdexEngine : public Engine, public SuggestEngine {
 
   std::string name() const override { return "helpdex"; }
   double index_seconds() const override { return index_seconds_; }
+  search::Index& index() override { return *index_; }
 
   // The Searcher pages at most kMaxPageSize results at a time, so a deep
   // ranking takes several pages; a short page means there are no more.
@@ -126,6 +169,14 @@ class HelpdexEngine : public Engine, public SuggestEngine {
 };
 
 }  // namespace
+
+Result<std::unique_ptr<IndexEngine>> StartHelpdexIndexEngine(const Dataset& dataset,
+                                                             const std::set<std::string>& left_out,
+                                                             std::vector<std::string>& notes) {
+  Result<std::unique_ptr<HelpdexEngine>> engine = HelpdexEngine::Start(dataset, notes, left_out);
+  if (!engine.ok()) return engine.error();
+  return std::unique_ptr<IndexEngine>(std::move(engine).value());
+}
 
 Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::vector<std::string>& notes) {
   Result<std::unique_ptr<HelpdexEngine>> engine = HelpdexEngine::Start(dataset, notes);

@@ -123,6 +123,10 @@ ordered_json SuggestMeansJson(const SuggestMeans& means) {
           {"mean_typed_fraction", Rounded(means.mean_typed_fraction, 4)}};
 }
 
+std::string GapsRow(const std::string& label, const GapsLanguageFigures& figures) {
+  return Format("%-10s%22d %10.4f\n", label.c_str(), figures.queries_about_removed, figures.recall);
+}
+
 std::string SuggestRow(const std::string& label, const SuggestMeans& means) {
   return Format("%-10s%8d %15.4f %15.4f %15.4f\n", label.c_str(), means.queries, means.answered_at_half,
                 means.answered_at_end, means.mean_typed_fraction);
@@ -191,6 +195,48 @@ std::string EvalReportToTable(const EvalReport& report) {
   table += "\nlatency: per query, fetching its top " + std::to_string(kRecallDepth) +
            " results (helpdex's come with snippets and facets)\n\n";
   return table + MetricsTable(report) + "\n" + CostTable(report);
+}
+
+std::string GapsReportToJson(const GapsReport& report, int indent) {
+  ordered_json languages = ordered_json::object();
+  for (const auto& [lang, figures] : report.by_language) {
+    languages[lang] = {{"queries_about_removed", figures.queries_about_removed},
+                       {"recall", Rounded(figures.recall, 4)}};
+  }
+  const ordered_json object = {
+      {"precision@20", Rounded(report.precision_at_20, 4)},
+      {"recall", Rounded(report.recall, 4)},
+      {"dataset", report.dataset},
+      {"documents", report.documents},
+      {"removed", report.documents_removed},
+      {"queries", report.queries},
+      {"queries_about_removed", report.queries_about_removed},
+      {"groups", report.groups},
+      {"by_language", std::move(languages)},
+      {"seed", report.seed},
+      {"remove", report.remove},
+      {"seconds", Rounded(report.seconds, 3)},
+  };
+  return object.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
+}
+
+std::string GapsReportToTable(const GapsReport& report) {
+  std::string table = report.dataset + ": " + std::to_string(report.documents) + " documents, " +
+                      std::to_string(report.documents_removed) + " removed (" + Format("%g", report.remove) +
+                      " of those the queries point to, seed " + std::to_string(report.seed) + "); " +
+                      std::to_string(report.queries) + " judged queries replayed by " +
+                      std::to_string(kGapVisitsPerQuery) + " visits each\n";
+  table += "about removed: every relevant document of the query was removed\n\n";
+  table += Format("%-32s %10.4f\n", "precision@20", report.precision_at_20);
+  table += Format("%-32s %10d\n", "groups in the report", report.groups);
+  table += Format("%-32s %10.4f\n\n", "recall", report.recall);
+  table += Format("%-10s%22s %10s\n", "", "about removed", "recall");
+  table += GapsRow("all", {report.queries_about_removed, report.recall});
+  for (const auto& [lang, figures] : report.by_language) table += GapsRow("  " + lang, figures);
+  table += "\n";
+  table += Format("%-32s %10.3f\n", "index time (s)", report.index_seconds);
+  table += Format("%-32s %10.3f\n", "whole run (s)", report.seconds);
+  return table;
 }
 
 }  // namespace helpdex::eval

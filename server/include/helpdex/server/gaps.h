@@ -60,6 +60,10 @@ std::string_view ZeroCauseName(ZeroCause cause);
 struct SearchGap {
   std::string query;                        // the group's most frequent wording
   std::vector<std::string> examples;        // other wordings, most frequent first (redacted)
+  // Every distinct wording, most frequent first (examples stop at 5): what
+  // an evaluation needs to map a group back to the searches in it. Not in
+  // GapReportToJson.
+  std::vector<std::string> wordings;
   int visits = 0;                           // distinct visits
   int no_results_visits = 0;                // ... that found nothing (content gaps only)
   int not_opened_visits = 0;                // ... that found results but opened none

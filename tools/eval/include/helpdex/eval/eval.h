@@ -10,8 +10,14 @@
 // RunSuggestEvaluation() measures the as-you-type answer cards instead
 // (`helpdex eval --suggest`): every judged query is replayed one character at
 // a time through Searcher::Suggest, as a customer types it.
+//
+// RunGapsEvaluation() measures the gap report (`helpdex eval --gaps`): it
+// removes a share of the documents the judged queries point to, replays the
+// queries as searches of several visits, and scores whether the report finds
+// the questions whose answers were removed.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -192,5 +198,67 @@ std::string SuggestReportToJson(const SuggestReport& report, int indent = -1);
 // A table for a terminal: one row for all queries and one per language, then
 // index time and Suggest latency.
 std::string SuggestReportToTable(const SuggestReport& report);
+
+// ---- The gap report (`helpdex eval --gaps`) ----
+//
+// A share of the documents that judged queries point to (grade > 0) is left
+// out of the index, chosen with a seeded random number generator. Every judged
+// query is then searched by kGapVisitsPerQuery distinct visits (public
+// viewer, the query's language as query_language); each visit clicks the
+// first relevant document among the 10 results shown, or writes to support
+// a minute later when none was shown. BuildGapReport() groups the failures,
+// and the report is scored against the queries whose relevant documents
+// were all removed ("about removed documents").
+
+inline constexpr int kGapVisitsPerQuery = 3;       // GapOptions{}.min_visits: every query can form a group
+inline constexpr size_t kGapShownResults = 10;     // the first results page
+inline constexpr size_t kGapPrecisionDepth = 20;   // precision@20 over the report's first groups
+
+struct GapsOptions {
+  std::string dataset_dir;  // holds docs.jsonl.gz, queries.jsonl.gz and qrels.tsv
+  double remove = 0.2;      // share of the pointed-to documents left out, in (0, 1)
+  uint64_t seed = 1;        // the same seed removes the same documents
+};
+
+struct GapsLanguageFigures {
+  int queries_about_removed = 0;
+  double recall = 0;
+};
+
+struct GapsReport {
+  std::string dataset;
+  int documents = 0;               // lines of docs.jsonl.gz
+  int documents_removed = 0;       // left out of the index
+  int queries = 0;                 // judged queries replayed
+  int queries_about_removed = 0;   // ... all of whose relevant documents were removed
+  int groups = 0;                  // search-gap groups in the report
+  // Of the first min(kGapPrecisionDepth, groups) groups, the share whose
+  // distinct queries are mostly (more than half) about removed documents; 0
+  // without groups.
+  double precision_at_20 = 0;
+  // The share of the queries about removed documents whose wording is in
+  // some group of the report.
+  double recall = 0;
+  std::map<std::string, GapsLanguageFigures> by_language;  // query language code -> figures
+  double remove = 0.2;
+  uint64_t seed = 1;
+  double index_seconds = 0;
+  double seconds = 0;              // the whole run: reading, indexing, replaying, the report
+  std::vector<std::string> notes;
+};
+
+// kInvalidInput naming the parameter for a `remove` outside (0, 1); naming the
+// file when the data set has no queries; otherwise the errors of
+// RunEvaluation(). Prints nothing.
+Result<GapsReport> RunGapsEvaluation(const GapsOptions& options);
+
+// {"precision@20", "recall", "dataset", "documents", "removed", "queries",
+// "queries_about_removed", "groups", "by_language": {lang:
+// {"queries_about_removed", "recall"}}, "seed", "remove", "seconds"}.
+// indent < 0: compact.
+std::string GapsReportToJson(const GapsReport& report, int indent = -1);
+
+// A table for a terminal: the two figures, the counts, recall per language.
+std::string GapsReportToTable(const GapsReport& report);
 
 }  // namespace helpdex::eval
