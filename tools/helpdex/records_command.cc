@@ -181,6 +181,23 @@ int RunGaps() {
     if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
     std::cout << "\n    draft: " << gap.draft_path << '\n';
   }
+  std::cout << "\nTranslations (" << report->translations.size() << ")\n";
+  for (const server::TranslationGap& gap : report->translations) {
+    std::cout << "  " << gap.kind << ' ' << gap.lang << "  " << gap.source.title << " (" << gap.translation_key
+              << ", source reviewed " << gap.source_reviewed << ")  demand " << gap.visits << " visits\n";
+  }
+  std::cout << "\nArticles to review (" << report->review.size() << ")\n";
+  for (const server::ReviewItem& item : report->review) {
+    std::cout << "  " << item.article.title << " " << item.article.url << "  ";
+    for (const std::string& reason : item.reasons) std::cout << reason << ' ';
+    std::cout << "(reviewed " << (item.reviewed.empty() ? "never" : item.reviewed) << ", not helpful "
+              << item.not_helpful << ", contact after " << item.contact_after << ")\n";
+  }
+  std::cout << "\nAnswers while typing, visits per language (shown, opened, answered, no contact after)\n";
+  for (const auto& [language, step] : report->funnel.by_language) {
+    std::cout << "  " << language << "  " << step.shown << ", " << step.opened << ", " << step.answered << ", "
+              << step.deflected << '\n';
+  }
   return WriteDrafts(*report, arguments.drafts_dir);
 }
 

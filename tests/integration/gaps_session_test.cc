@@ -1,0 +1,203 @@
+// The gap report end to end, as a writer meets it: the sample help centre
+// (content/, with its resolved tickets) served by the real server on a free
+// loopback port, the scripted customer session of tools/gaps-session run
+// against it over HTTP, then /api/gaps and /gaps read with an agent's
+// credentials. The expected gaps are the five topics the sample has no
+// article for (content/tickets/README.md).
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "../support/integration.h"
+#include "helpdex/indexer/article.h"
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/server/agents.h"
+#include "helpdex/server/server.h"
+
+namespace helpdex::server {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using helpdex::testing::MakeTempDir;
+
+const fs::path kSource = HELPDEX_SOURCE_DIR;
+
+class GapsSessionTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = new fs::path(MakeTempDir("helpdex-gaps-session-"));
+    Result<indexer::IndexReport> built = indexer::BuildIndex(
+        {.content_dir = (kSource / "content").string(),
+         .index_dir = (*root_ / "index").string(),
+         .tickets_files = {(kSource / "content" / "tickets" / "tickets.jsonl").string()}});
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    Result<std::unique_ptr<Server>> started = Server::Start({.index_dir = (*root_ / "index").string(),
+                                                             .data_dir = (*root_ / "data").string(),
+                                                             .address = "127.0.0.1",
+                                                             .port = 0,
+                                                             .threads = 2});
+    ASSERT_TRUE(started.ok()) << started.error().ToString();
+    server_ = started->release();
+    Result<std::unique_ptr<AgentStore>> agents = AgentStore::Open((*root_ / "data").string());
+    ASSERT_TRUE(agents.ok());
+    Result<AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
+    ASSERT_TRUE(writer.ok());
+    token_ = new std::string(writer->token);
+
+    const std::string command = (kSource / "tools" / "gaps-session").string() + " http://127.0.0.1:" +
+                                std::to_string(server_->port()) + " > " + (*root_ / "session.log").string() +
+                                " 2>&1";
+    ASSERT_EQ(std::system(command.c_str()), 0) << "tools/gaps-session failed; see " << (*root_ / "session.log");
+    httplib::Result response = Client().Get("/api/gaps", Agent());
+    ASSERT_TRUE(response);
+    ASSERT_EQ(response->status, 200) << response->body;
+    report_ = new nlohmann::json(nlohmann::json::parse(response->body));
+  }
+  static void TearDownTestSuite() {
+    if (server_ != nullptr) server_->Shutdown();
+    delete server_;
+    std::error_code ignored;
+    if (root_ != nullptr) fs::remove_all(*root_, ignored);
+    delete root_;
+    delete token_;
+    delete report_;
+  }
+
+  static httplib::Client Client() {
+    httplib::Client client("127.0.0.1", server_->port());
+    client.set_url_encode(false);
+    return client;
+  }
+  static httplib::Headers Agent() { return {{"Authorization", "Bearer " + *token_}}; }
+
+  // The search-gap group whose wordings include `query`; null if none.
+  static const nlohmann::json* SearchGroupWith(const std::string& query) {
+    for (const nlohmann::json& group : (*report_)["searches"]) {
+      if (group["query"] == query) return &group;
+      for (const nlohmann::json& example : group["examples"]) {
+        if (example == query) return &group;
+      }
+    }
+    return nullptr;
+  }
+
+  static fs::path* root_;
+  static Server* server_;
+  static std::string* token_;
+  static nlohmann::json* report_;
+};
+
+fs::path* GapsSessionTest::root_ = nullptr;
+Server* GapsSessionTest::server_ = nullptr;
+std::string* GapsSessionTest::token_ = nullptr;
+nlohmann::json* GapsSessionTest::report_ = nullptr;
+
+TEST_F(GapsSessionTest, FailingSearchesOfEveryMissingTopicAreGroupedWithTheirContacts) {
+  // One query of each group the script makes, in its language.
+  const std::vector<std::string> expected = {
+      "transfer domain to another registrar",             // en, 4 wordings
+      "перенос домена к другому регистратору",            // ru
+      "product images not showing in shop",               // en
+      "ödeme sayfasında para birimi",                     // tr
+      "meldinger fra kontaktskjema kommer ikke",          // nb
+      "δεν λαμβάνουμε μηνύματα από τη φόρμα επικοινωνίας",  // el
+      "cancel subscription and refund",                   // en
+      "zrušení předplatného a vrácení peněz",             // cs
+      "add a second user to edit the site",               // en
+  };
+  for (const std::string& query : expected) {
+    const nlohmann::json* group = SearchGroupWith(query);
+    ASSERT_NE(group, nullptr) << query << "\n" << (*report_)["searches"].dump(2);
+    EXPECT_GE((*group)["visits"].get<int>(), 3) << query;
+    EXPECT_EQ((*group)["contact_visits"], (*group)["visits"]) << query;  // each of them wrote to support
+  }
+  EXPECT_EQ((*report_)["searches"].size(), expected.size()) << (*report_)["searches"].dump(2);
+  // What customers found and opened is no gap.
+  EXPECT_EQ(SearchGroupWith("reset password"), nullptr);
+  EXPECT_EQ(SearchGroupWith("forgot my password"), nullptr);
+}
+
+TEST_F(GapsSessionTest, TicketTopicsAreTheFiveGapsEachWithADraftTheIndexerReads) {
+  std::set<std::string> topics_with_tag;
+  for (const nlohmann::json& topic : (*report_)["tickets"]) {
+    for (const std::string tag : {"transfer", "shop", "forms", "cancellation", "collaborators"}) {
+      for (const nlohmann::json& carried : topic["tags"]) {
+        if (carried == tag) topics_with_tag.insert(tag);
+      }
+    }
+    const std::string path = topic["draft"]["path"];
+    const std::string markdown = topic["draft"]["markdown"];
+    Result<search::DocumentRecord> draft = indexer::ParseArticle(path, markdown);
+    EXPECT_TRUE(draft.ok()) << (draft.ok() ? "" : draft.error().ToString()) << "\n" << markdown;
+    EXPECT_GE(topic["tickets"].get<int>(), 2);
+  }
+  EXPECT_EQ(topics_with_tag,
+            (std::set<std::string>{"transfer", "shop", "forms", "cancellation", "collaborators"}))
+      << (*report_)["tickets"].dump(2);
+  EXPECT_EQ((*report_)["tickets"].size(), 5u);
+  // Nothing a customer could read: redacted tickets only.
+  EXPECT_THAT((*report_)["tickets"].dump(), ::testing::Not(HasSubstr("@fossumregnskap.no")));
+}
+
+TEST_F(GapsSessionTest, ReviewTranslationsAndFunnelCarryTheSessionsSignals) {
+  // Three visits said the billing article did not help.
+  bool billing_flagged = false;
+  for (const nlohmann::json& item : (*report_)["review"]) {
+    if (item["url"] == "/articles/invoices-and-payments?lang=en") {
+      billing_flagged = true;
+      EXPECT_THAT(item["reasons"].dump(), HasSubstr("didnt_help"));
+      EXPECT_EQ(item["not_helpful"], 3);
+    }
+  }
+  EXPECT_TRUE(billing_flagged) << (*report_)["review"].dump(2);
+  // The Greek banner article is older than its English source.
+  bool outdated_banner = false;
+  for (const nlohmann::json& gap : (*report_)["translations"]) {
+    outdated_banner = outdated_banner || (gap["kind"] == "outdated" && gap["lang"] == "el");
+  }
+  EXPECT_TRUE(outdated_banner) << (*report_)["translations"].dump(2);
+  EXPECT_GE((*report_)["funnel"]["by_language"]["en"]["answered"].get<int>(), 1);
+}
+
+// The value a response's Set-Cookie gives `name`, or "".
+std::string CookieValue(const httplib::Response& response, const std::string& name) {
+  for (const auto& [header, value] : response.headers) {
+    if (header == "Set-Cookie" && value.rfind(name + "=", 0) == 0) {
+      return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
+    }
+  }
+  return "";
+}
+
+TEST_F(GapsSessionTest, TheWritersPageShowsTheSameGaps) {
+  // Pages take a signed-in session, not a token: sign in like a writer does.
+  httplib::Result login = Client().Get("/agent/login");
+  ASSERT_TRUE(login);
+  const std::string csrf = CookieValue(*login, "helpdex_login_csrf");
+  httplib::Result signed_in =
+      Client().Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}},
+                    "csrf=" + csrf + "&name=writer&password=a%20long%20enough%20password",
+                    "application/x-www-form-urlencoded");
+  ASSERT_TRUE(signed_in);
+  ASSERT_EQ(signed_in->status, 303) << signed_in->body;
+  const std::string session = CookieValue(*signed_in, "helpdex_session");
+  httplib::Result page = Client().Get("/gaps", {{"Cookie", "helpdex_session=" + session}});
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_THAT(page->body, HasSubstr("transfer"));
+  EXPECT_THAT(page->body, HasSubstr("<svg"));
+  EXPECT_THAT(page->body, HasSubstr("transfer-domains.md"));  // the draft's path (escaped)
+  EXPECT_THAT(page->body, HasSubstr("Draft article"));
+  EXPECT_THAT(page->body, ::testing::Not(HasSubstr("<script")));
+}
+
+}  // namespace
+}  // namespace helpdex::server
