@@ -75,19 +75,32 @@ std::vector<std::string> PointedToDocuments(const Dataset& dataset) {
   return {pointed.begin(), pointed.end()};
 }
 
-// round(share × n) of `candidates` (at least one), by a seeded Fisher-Yates
-// shuffle. mt19937_64's output is fixed by the standard, and the modulo is
-// ours, so the same seed removes the same documents with any standard library.
-std::set<std::string> ChooseRemoved(std::vector<std::string> candidates, double share, uint64_t seed) {
+// About round(share × n) of the documents queries point to (at least one),
+// removed a whole answer at a time: the queries, in a seeded Fisher-Yates
+// order, each take all their relevant documents out until the share is
+// reached. A help centre lacks an answer, not one of the five copies of it
+// (a Stack Exchange thread's answers, SemEval's relevant comments), so
+// removing single documents would leave almost every query answered.
+// mt19937_64's output is fixed by the standard, and the modulo is ours, so
+// the same seed removes the same documents with any standard library.
+std::set<std::string> ChooseRemoved(const Dataset& dataset, const std::vector<std::string>& candidates, double share,
+                                    uint64_t seed) {
   if (candidates.empty()) return {};
   const size_t count = std::clamp<size_t>(static_cast<size_t>(std::llround(share * candidates.size())), 1,
                                           candidates.size());
+  const std::set<std::string> pointed(candidates.begin(), candidates.end());
+  std::vector<const JudgedQuery*> order;
+  for (const JudgedQuery& query : dataset.queries) order.push_back(&query);
   std::mt19937_64 random(seed);
-  for (size_t i = 0; i < count; ++i) {
-    const size_t pick = i + static_cast<size_t>(random() % (candidates.size() - i));
-    std::swap(candidates[i], candidates[pick]);
+  std::set<std::string> removed;
+  for (size_t i = 0; i < order.size() && removed.size() < count; ++i) {
+    const size_t pick = i + static_cast<size_t>(random() % (order.size() - i));
+    std::swap(order[i], order[pick]);
+    for (const auto& [doc_id, grade] : order[i]->judgments) {
+      if (IsRelevant(grade) && pointed.count(doc_id) > 0) removed.insert(doc_id);
+    }
   }
-  return {candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(count)};
+  return removed;
 }
 
 // A query is about removed documents when every relevant document it has was removed.
@@ -222,7 +235,7 @@ Result<GapsReport> Run(const GapsOptions& options) {
                     .seed = options.seed,
                     .notes = dataset->notes};
 
-  const std::set<std::string> removed = ChooseRemoved(PointedToDocuments(*dataset), options.remove, options.seed);
+  const std::set<std::string> removed = ChooseRemoved(*dataset, PointedToDocuments(*dataset), options.remove, options.seed);
   report.documents_removed = static_cast<int>(removed.size());
   std::vector<bool> about_removed;
   for (const JudgedQuery& query : dataset->queries) about_removed.push_back(IsAboutRemoved(query, removed));
