@@ -208,6 +208,19 @@ bool IsValidVisitId(std::string_view id) {
          std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+std::vector<std::string> SearchesBefore(const std::vector<StoredEvent>& events, const std::string& visit,
+                                        int64_t before_ms) {
+  std::vector<std::string> searches;
+  std::set<std::string> seen;
+  for (const StoredEvent& stored : events) {
+    const Event& event = stored.event;
+    if (event.visit != visit || event.at_ms > before_ms || event.query.empty()) continue;
+    if (event.type != EventType::kSearch && event.type != EventType::kSuggestShown) continue;
+    if (seen.insert(event.query).second) searches.push_back(event.query);
+  }
+  return searches;
+}
+
 bool IsKnownCrawler(std::string_view user_agent) {
   static constexpr std::string_view kMarks[] = {"bot",        "crawl",       "spider",      "slurp",
                                                  "facebookexternalhit", "preview", "monitor", "pingdom",

@@ -320,5 +320,23 @@ TEST_F(ContactStoreTest, SavesMessagesAsWrittenAndListsNewestFirst) {
   EXPECT_EQ(info.st_mode & 0777, 0600);
 }
 
+TEST(SearchesBeforeTest, AContactMessageGetsItsVisitsEarlierSearchesOnce) {
+  auto at = [](EventType type, const std::string& visit, const std::string& query, int64_t ms) {
+    return StoredEvent{0, Event{.type = type, .visit = visit, .query = query, .at_ms = ms}};
+  };
+  const std::string mine(32, 'a'), other(32, 'b');
+  const std::vector<StoredEvent> events = {
+      at(EventType::kSuggestShown, mine, "transfer dom", 1000),
+      at(EventType::kSearch, mine, "transfer domain", 2000),
+      at(EventType::kSearch, mine, "transfer domain", 2500),          // a reload
+      at(EventType::kSearch, other, "reset password", 2600),          // another visit
+      at(EventType::kResultClicked, mine, "transfer domain", 2700),   // not a search
+      at(EventType::kContactSubmitted, mine, "Transfer", 3000),
+      at(EventType::kSearch, mine, "after the message", 4000),
+  };
+  EXPECT_EQ(SearchesBefore(events, mine, 3000), (std::vector<std::string>{"transfer dom", "transfer domain"}));
+  EXPECT_TRUE(SearchesBefore(events, std::string(32, 'c'), 3000).empty());
+}
+
 }  // namespace
 }  // namespace helpdex::server

@@ -1,5 +1,6 @@
 // The helpdex command line: one binary, a subcommand per task. Each
 // subcommand parses its flags, calls one library function and prints.
+#include <chrono>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -219,6 +220,12 @@ int main(int argc, char** argv) {
       ->envname("HELPDEX_SECURE_COOKIES");
   serve->add_option("--templates", serve_options.templates_dir, "Templates folder (default: the source tree's)")
       ->envname("HELPDEX_TEMPLATES");
+  int keep_events_days = 90;
+  serve->add_option("--keep-events-days", keep_events_days,
+                    "Delete raw events (searches, clicks, feedback) older than this many days (90); "
+                    "the answered-search aggregate stays")
+      ->check(CLI::Range(1, 3650))
+      ->envname("HELPDEX_KEEP_EVENTS_DAYS");
 
   std::string eval_dataset;
   bool eval_json = false;
@@ -253,7 +260,10 @@ int main(int argc, char** argv) {
     return RunIndex(index_options);
   }
   if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
-  if (serve->parsed()) return RunServe(serve_options);
+  if (serve->parsed()) {
+    serve_options.events.keep_events = std::chrono::hours(24 * keep_events_days);
+    return RunServe(serve_options);
+  }
   if (eval->parsed()) {
     if (eval_gaps && eval_suggest) {
       std::cerr << "helpdex eval: --gaps and --suggest are different evaluations: give one of them\n";

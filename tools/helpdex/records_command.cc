@@ -97,20 +97,28 @@ int RunMessages() {
   if (!store.ok()) return Fail("messages", store.error().ToString());
   Result<std::vector<server::StoredContactMessage>> messages = (*store)->List(arguments.limit);
   if (!messages.ok()) return Fail("messages", messages.error().ToString());
+  // Each message with what its visit searched for first (events.db).
+  std::vector<server::StoredEvent> events;
+  if (auto event_store = server::EventStore::Open(arguments.data_dir); event_store.ok()) {
+    if (auto read = (*event_store)->Read(std::nullopt, 5000000); read.ok()) events = std::move(read).value();
+  }
   nlohmann::json all = nlohmann::json::array();
   for (const server::StoredContactMessage& stored : *messages) {
     const server::ContactMessage& message = stored.message;
+    const std::vector<std::string> searched = server::SearchesBefore(events, message.visit, message.at_ms);
     if (arguments.json) {
       all.push_back({{"id", stored.id},
                      {"at_ms", message.at_ms},
                      {"lang", message.language},
                      {"email", message.email},
                      {"subject", message.subject},
-                     {"description", message.description}});
+                     {"description", message.description},
+                     {"searches_before", searched}});
     } else {
       std::cout << "#" << stored.id << " [" << message.language << "] " << message.subject << " <"
-                << message.email << ">\n"
-                << message.description << "\n\n";
+                << message.email << ">\n";
+      for (const std::string& query : searched) std::cout << "  searched: " << query << '\n';
+      std::cout << message.description << "\n\n";
     }
   }
   if (arguments.json) std::cout << all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';

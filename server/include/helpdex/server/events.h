@@ -127,6 +127,12 @@ class EventStore {
   std::unique_ptr<Impl> impl_;
 };
 
+// What one visit searched for before `before_ms` (searches, and answers
+// shown while typing), oldest first, each wording once: the searches that
+// came before a contact-form message. `events` may hold any visits'.
+std::vector<std::string> SearchesBefore(const std::vector<StoredEvent>& events, const std::string& visit,
+                                        int64_t before_ms);
+
 // A random visit id (32 hex digits), or "" if the random number generator fails.
 std::string NewVisitId();
 // True for a value NewVisitId() could have made: what a visit cookie must hold.
