@@ -243,6 +243,19 @@ const Analyzer& NeutralAnalyzer() {
   return kNeutral;
 }
 
+size_t CountCodePoints(std::string_view utf8) {
+  size_t count = 0;
+  for (unsigned char c : utf8) count += (c & 0xC0) != 0x80 ? 1 : 0;
+  return count;
+}
+
+std::string CutUtf8(std::string_view utf8, size_t bytes) {
+  if (utf8.size() <= bytes) return std::string(utf8);
+  size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
+  return std::string(utf8.substr(0, end));
+}
+
 std::string CollapseWhitespace(std::string_view text) {
   std::string collapsed;
   bool pending_space = false;

@@ -17,8 +17,6 @@ namespace helpdex::search {
 // Applied inside search/ on every path, never left to a handler.
 Xapian::Query VisibleTo(const Viewer& viewer);
 
-// Text escaped for HTML text and attribute values.
-std::string EscapeHtml(std::string_view text);
 
 // The answer as plain text (the writer's text when it needed no rendering).
 std::string AnswerText(const DocumentRecord& record);

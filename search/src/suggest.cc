@@ -47,20 +47,6 @@ constexpr double kPrefixWeight = 0.8;
 // from different document lengths of translations.
 constexpr double kOtherLanguageFactor = 0.85;
 
-size_t CodePoints(std::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80 ? 1 : 0;
-  return count;
-}
-
-// The longest prefix of at most `bytes` bytes that ends on a character boundary.
-std::string CutUtf8(std::string_view text, size_t bytes) {
-  if (text.size() <= bytes) return std::string(text);
-  size_t end = bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return std::string(text.substr(0, end));
-}
-
 std::string Trim(std::string_view text) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
   size_t begin = 0, end = text.size();
@@ -101,7 +87,7 @@ class Suggester {
     SuggestResponse response;
     response.text = request_.text;
     const std::string trimmed = Trim(request_.text);
-    if (CodePoints(trimmed) < kMinCodePoints) return response;
+    if (CountCodePoints(trimmed) < kMinCodePoints) return response;
 
     const std::string normalized_raw = NormalizeText(trimmed);
     const std::vector<std::string> raw_words = Words(normalized_raw);
@@ -109,7 +95,7 @@ class Suggester {
     const Analyzer& page_analyzer = request_.language ? AnalyzerFor(*request_.language) : NeutralAnalyzer();
     size_t content = 0;
     for (size_t i = 0; i < raw_words.size() && i < kMaxWordsConsidered; ++i) {
-      if (CodePoints(raw_words[i]) >= 3 && !IsStopWord(page_analyzer, raw_words[i])) ++content;
+      if (CountCodePoints(raw_words[i]) >= 3 && !IsStopWord(page_analyzer, raw_words[i])) ++content;
     }
     const bool long_text = content > kLongTextWords;
 
@@ -150,7 +136,7 @@ class Suggester {
   // letters or more and the index knows neither it nor another form of it
   // ("passwords" is no typo).
   std::string Corrected(const std::string& word) {
-    if (CodePoints(word) < kMinTypoLetters) return word;
+    if (CountCodePoints(word) < kMinTypoLetters) return word;
     const bool known = db_.term_exists(word) || (!stem_.is_none() && db_.term_exists(schema::StemmedTerm(stem_, word)));
     if (known) return word;
     std::string corrected = db_.get_spelling_suggestion(word, kMaxTypoEdits);
@@ -221,7 +207,7 @@ class Suggester {
     std::vector<std::string> term_of(words.size());  // each word's term ("" for none)
     for (size_t i = 0; i < words.size() && i < kMaxWordsConsidered; ++i) {
       const std::string& word = words[i];
-      if (CodePoints(word) < 3 || IsStopWord(analyzer, word)) continue;
+      if (CountCodePoints(word) < 3 || IsStopWord(analyzer, word)) continue;
       std::string term = stem_.is_none() ? word : schema::StemmedTerm(stem_, word);
       if (counts.count(term) == 0 && db_.get_termfreq(term) == 0) {
         term = std::string(schema::kFolded) + StripAccents(word);  // typed without accents?
@@ -352,7 +338,7 @@ class Suggester {
     for (size_t from : starts) {
       if (looked_at >= kMaxCompletionTerms) break;
       const std::string typed = JoinWords(words, from);
-      if (CodePoints(typed) < kMinCodePoints) break;
+      if (CountCodePoints(typed) < kMinCodePoints) break;
       // A finished last word must end a word of the title too.
       std::string prefix = CompletionTerm(typed);
       if (prefix.empty()) break;

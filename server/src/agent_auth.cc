@@ -1,13 +1,13 @@
 #include "agent_auth.h"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
 #include "params.h"
+#include "random_token.h"
 
 namespace helpdex::server {
 namespace {
@@ -146,17 +146,7 @@ ResponseCookie AgentAuth::ExpiredLoginCsrfCookie(const AgentRequest& request) co
   return ResponseCookie{kLoginCsrfCookie, "", 0, IsTls(request)};
 }
 
-std::optional<std::string> AgentAuth::NewLoginCsrfToken() {
-  std::array<unsigned char, kLoginCsrfBytes> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return std::nullopt;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string token;
-  for (unsigned char byte : bytes) {
-    token.push_back(kHex[byte >> 4]);
-    token.push_back(kHex[byte & 0x0F]);
-  }
-  return token;
-}
+std::optional<std::string> AgentAuth::NewLoginCsrfToken() { return RandomHex(kLoginCsrfBytes); }
 
 std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name) {
   while (!cookie_header.empty()) {

@@ -7,6 +7,8 @@
 // mutex so that a sign-in does not stall every other request for ~50 ms.
 #include "helpdex/server/agents.h"
 
+#include "helpdex/search/analysis.h"
+
 #include "sqlite_db.h"
 
 #include <argon2.h>
@@ -233,13 +235,6 @@ std::optional<std::string> GeneratePassword() {
   return password;
 }
 
-// Characters as a person counts them: UTF-8 code points, not bytes.
-size_t CountCharacters(std::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
-
 // An argon2id encoded string, or nullopt if the RNG or the KDF fails.
 std::optional<std::string> HashPassword(std::string_view password) {
   std::array<unsigned char, kSaltBytes> salt{};
@@ -356,7 +351,7 @@ Result<AgentCredentials> AgentStore::AddAgent(const std::string& name, std::opti
     }
     AgentCredentials credentials{name, "", std::nullopt};
     if (password) {
-      if (CountCharacters(*password) < kMinPasswordCharacters) {
+      if (search::CountCodePoints(*password) < kMinPasswordCharacters) {
         return Error{ErrorCode::kInvalidInput,
                      "a password needs at least " + std::to_string(kMinPasswordCharacters) + " characters", "password"};
       }

@@ -39,12 +39,6 @@ constexpr const char* kSql[kSqlCount] = {
     "SELECT id, at, visit, lang, email, subject, description FROM messages ORDER BY id DESC LIMIT ?1",
 };
 
-size_t CountCharacters(std::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
-
 bool IsBlank(std::string_view text) { return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
 // A plausible address, not RFC 5322: one '@', something before it, a dot in
@@ -69,7 +63,7 @@ void CheckText(std::string_view field, std::string_view text, size_t max_charact
     errors.push_back({std::string(field), "contact_error_invalid_text"});
   } else if (IsBlank(text)) {
     errors.push_back({std::string(field), "contact_error_" + std::string(field) + "_missing"});
-  } else if (CountCharacters(text) > max_characters) {
+  } else if (search::CountCodePoints(text) > max_characters) {
     errors.push_back({std::string(field), "contact_error_" + std::string(field) + "_too_long"});
   }
 }

@@ -22,18 +22,8 @@ constexpr int64_t kContactWindowMs = 10 * 60 * 1000;
 // What /api/events accepts: a small JSON object (a feedback comment of 1000
 // characters written as \u escapes takes 6000 bytes).
 constexpr size_t kMaxEventBodyBytes = 8192;
-constexpr size_t kMaxEventArticleBytes = 200;
 
 ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
-
-// Article ids come from front matter: printable, no spaces, bounded.
-bool IsPlausibleArticleId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxEventArticleBytes) return false;
-  for (unsigned char c : id) {
-    if (c <= ' ' || c == 0x7F) return false;
-  }
-  return true;
-}
 
 }  // namespace
 

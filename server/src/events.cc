@@ -2,7 +2,6 @@
 // transactions in DATA/events.db.
 #include "helpdex/server/events.h"
 
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <cctype>
@@ -18,6 +17,7 @@
 
 #include "helpdex/indexer/redaction.h"
 #include "helpdex/search/analysis.h"
+#include "random_token.h"
 #include "helpdex/search/language.h"
 #include "sqlite_db.h"
 
@@ -122,15 +122,6 @@ constexpr std::array<std::pair<EventType, std::string_view>, 7> kTypeNames = {{
     {EventType::kFeedback, "feedback"},
 }};
 
-// Cuts `text` to at most `bytes` without splitting a UTF-8 sequence.
-std::string CutUtf8(std::string text, size_t bytes) {
-  if (text.size() <= bytes) return text;
-  size_t end = bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text;
-}
-
 // Cuts `text` to at most `characters` code points.
 std::string CutCharacters(std::string text, size_t characters) {
   size_t seen = 0;
@@ -149,7 +140,7 @@ std::string JoinIds(const std::vector<std::string>& ids) {
   std::string joined;
   for (size_t i = 0; i < ids.size() && i < kMaxShownIds; ++i) {
     if (!joined.empty()) joined.push_back(' ');
-    joined += CutUtf8(ids[i], kMaxArticleBytes);
+    joined += search::CutUtf8(ids[i], kMaxArticleBytes);
   }
   return joined;
 }
@@ -191,17 +182,7 @@ std::optional<EventType> ParseEventType(std::string_view name) {
   return std::nullopt;
 }
 
-std::string NewVisitId() {
-  std::array<unsigned char, kVisitIdBytes> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return "";
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char byte : bytes) {
-    id += kDigits[byte >> 4];
-    id += kDigits[byte & 0x0f];
-  }
-  return id;
-}
+std::string NewVisitId() { return RandomHex(kVisitIdBytes).value_or(""); }
 
 bool IsValidVisitId(std::string_view id) {
   return id.size() == kVisitIdBytes * 2 &&
@@ -356,14 +337,14 @@ struct EventStore::Impl {
         .Bind(3, event.visit)
         .Bind(4, query)
         .Bind(5, event.language)
-        .Bind(6, CutUtf8(event.article, kMaxArticleBytes))
+        .Bind(6, search::CutUtf8(event.article, kMaxArticleBytes))
         .Bind(7, shown)
         .Bind(8, event.results)
-        .Bind(9, CutUtf8(event.filters, kMaxQueryBytes))
+        .Bind(9, search::CutUtf8(event.filters, kMaxQueryBytes))
         .Bind(10, static_cast<int64_t>(event.type == EventType::kFeedback ? event.helpful : -1))
-        .Bind(11, CutUtf8(event.reason, kMaxArticleBytes))
+        .Bind(11, search::CutUtf8(event.reason, kMaxArticleBytes))
         .Bind(12, comment)
-        .Bind(13, CutUtf8(event.revision, kMaxRevisionBytes));
+        .Bind(13, search::CutUtf8(event.revision, kMaxRevisionBytes));
     if (insert.Step() != SQLITE_DONE) return;
     ++rows;
     if (event.type == EventType::kSuggestShown) {
@@ -380,7 +361,7 @@ struct EventStore::Impl {
   // and bounded.
   std::string Redact(const std::string& raw, const std::string& language_code, size_t max_bytes) {
     if (raw.empty()) return "";
-    std::string text = CutUtf8(search::SanitizeUtf8(raw), max_bytes);
+    std::string text = search::CutUtf8(search::SanitizeUtf8(raw), max_bytes);
     indexer::RedactionContext context;
     if (std::optional<Language> language = ParseLanguage(language_code)) {
       context.region = indexer::RegionForLanguage(*language);

@@ -6,12 +6,6 @@
 namespace helpdex::server {
 namespace {
 
-size_t CountCharacters(std::string_view text) {
-  size_t count = 0;
-  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
-  return count;
-}
-
 std::string_view TrimSpace(std::string_view text) {
   const size_t first = text.find_first_not_of(" \t\r\n\f\v");
   if (first == std::string_view::npos) return {};
@@ -37,7 +31,7 @@ Result<FeedbackAnswer> ParseFeedback(std::string_view helpful, std::string_view 
     return Error{ErrorCode::kInvalidInput, "comment must be valid UTF-8", "comment"};
   }
   const std::string_view trimmed = TrimSpace(comment);
-  if (CountCharacters(trimmed) > kMaxFeedbackCommentCharacters) {
+  if (search::CountCodePoints(trimmed) > kMaxFeedbackCommentCharacters) {
     return Error{ErrorCode::kInvalidInput,
                  "comment must be at most " + std::to_string(kMaxFeedbackCommentCharacters) + " characters",
                  "comment"};

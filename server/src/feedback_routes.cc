@@ -12,18 +12,8 @@ namespace {
 
 using Pistache::Rest::Request;
 
-constexpr size_t kMaxArticleIdBytes = 200;
 
 ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
-
-// Article ids come from front matter: printable, no spaces, bounded.
-bool IsPlausibleArticleId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxArticleIdBytes) return false;
-  for (unsigned char c : id) {
-    if (c <= ' ' || c == 0x7F) return false;
-  }
-  return true;
-}
 
 // Where the customer goes after answering: the article again, with the
 // thank-you in place of the form (and the interface language kept).

@@ -1,5 +1,7 @@
 #include "helpdex/server/gap_format.h"
 
+#include "helpdex/search/document.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -38,22 +40,6 @@ std::string LanguagesCell(const json& languages) {
     text += code + "=" + NumberOf(visits);
   }
   return text;
-}
-
-std::string EscapeXml(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&#39;"; break;
-      default: escaped.push_back(c);
-    }
-  }
-  return escaped;
 }
 
 // Coordinates with two decimals: enough for a pixel, and never "nan" (the
@@ -109,7 +95,7 @@ std::string GapSearchesCsv(const json& report) {
 std::string SparklineSvg(const std::vector<int>& values, std::string_view description) {
   std::string label(description);
   for (size_t i = 0; i < values.size(); ++i) label += (i == 0 ? ": " : ", ") + std::to_string(values[i]);
-  const std::string escaped = EscapeXml(label);
+  const std::string escaped = search::EscapeHtml(label);
   const int largest = values.empty() ? 0 : std::max(0, *std::max_element(values.begin(), values.end()));
   const double slot = values.empty() ? kSparklineWidth : kSparklineWidth / static_cast<double>(values.size());
 

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "gaps_parts.h"
+#include "helpdex/search/analysis.h"
 #include "helpdex/indexer/article.h"
 
 namespace helpdex::server {
@@ -205,9 +206,7 @@ std::string PlainAnswer(const std::string& paragraph) {
   if (plain.size() <= kMaxAnswerBytes) return plain;
   size_t cut = plain.rfind(". ", kMaxAnswerBytes);
   if (cut != std::string::npos && cut > kMaxAnswerBytes / 3) return plain.substr(0, cut + 1);
-  cut = kMaxAnswerBytes;
-  while (cut > 0 && (static_cast<unsigned char>(plain[cut]) & 0xC0) == 0x80) --cut;
-  return plain.substr(0, cut) + "…";
+  return search::CutUtf8(plain, kMaxAnswerBytes) + "…";
 }
 
 // The first paragraph that says something by itself (not a list, not an

@@ -50,6 +50,15 @@ bool IsBlank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+bool IsPlausibleArticleId(std::string_view id) {
+  constexpr size_t kMaxArticleIdBytes = 200;
+  if (id.empty() || id.size() > kMaxArticleIdBytes) return false;
+  for (unsigned char c : id) {
+    if (c <= ' ' || c == 0x7F) return false;
+  }
+  return true;
+}
+
 // One JSON line per event on stderr, written with a single call so lines from
 // different worker threads do not interleave.
 void LogLine(const nlohmann::ordered_json& fields) {

@@ -39,6 +39,9 @@ std::string RawHeaderValue(const Pistache::Rest::Request& request, const char* n
 // sends its token in X-Helpdex-CSRF); any other content type than
 // application/x-www-form-urlencoded is refused (kInvalidInput, "body").
 Result<FormFields> ReadForm(const Pistache::Rest::Request& http);
+// An article id as front matter allows it: printable, no spaces, at most 200
+// bytes. Checked before an id from a form or JSON is looked up or stored.
+bool IsPlausibleArticleId(std::string_view id);
 // The anonymous visit cookie: a random id, HttpOnly, SameSite=Lax.
 inline constexpr char kVisitCookie[] = "helpdex_visit";
 

@@ -13,21 +13,6 @@ namespace {
 using Pistache::Rest::Request;
 
 // Escapes text for an XML attribute or element.
-std::string XmlEscape(std::string_view text) {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&apos;"; break;
-      default: escaped.push_back(c);
-    }
-  }
-  return escaped;
-}
-
 // The answer shape of design.md, plus answer_html (already safe HTML from
 // search/; the page's script uses the plain text only).
 nlohmann::json SuggestToJson(const search::SuggestResponse& response) {
@@ -103,12 +88,12 @@ HttpResponse Routes::OpenSearchDescription(const Request& http) {
   std::string host;
   if (auto header = http.headers().tryGetRaw("Host")) host = SafeHost(header->value());
   if (host.empty()) host = "localhost";
-  const std::string origin = "http://" + XmlEscape(host);
+  const std::string origin = "http://" + search::EscapeHtml(host);
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<OpenSearchDescription xmlns=\"http://a9.com/-/spec/opensearch/1.1/\">\n"
-      "  <ShortName>" + XmlEscape(pages_.OpenSearchShortName(ui)) + "</ShortName>\n"
-      "  <Description>" + XmlEscape(pages_.Translate(ui, "opensearch_description")) +
+      "  <ShortName>" + search::EscapeHtml(pages_.OpenSearchShortName(ui)) + "</ShortName>\n"
+      "  <Description>" + search::EscapeHtml(pages_.Translate(ui, "opensearch_description")) +
       "</Description>\n"
       "  <InputEncoding>UTF-8</InputEncoding>\n"
       "  <Image type=\"image/svg+xml\">" + origin + "/static/favicon.svg</Image>\n"

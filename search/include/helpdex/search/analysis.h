@@ -64,6 +64,13 @@ std::string NormalizeText(std::string_view text);
 // "sifre". Indexed under schema::kFolded so that accentless queries match.
 std::string StripAccents(std::string_view normalized);
 
+// Characters as a person counts them: UTF-8 code points, not bytes.
+size_t CountCodePoints(std::string_view utf8);
+
+// The longest prefix of at most `bytes` bytes that ends on a character
+// boundary (never half a UTF-8 sequence).
+std::string CutUtf8(std::string_view utf8, size_t bytes);
+
 // Words separated by one space, without leading or trailing whitespace
 // (ASCII whitespace: the text's own line breaks and tabs).
 std::string CollapseWhitespace(std::string_view text);

@@ -103,6 +103,10 @@ struct SynonymGroup {
 // so a group needs at least one single word to have an effect.
 void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGroup>& groups);
 
+// Text made safe inside HTML or XML text and attribute values: & < > " '
+// become entities (&#39; for the apostrophe, valid in both).
+std::string EscapeHtml(std::string_view text);
+
 // URL of an article page: "/articles/SLUG?lang=LL".
 std::string ArticleUrl(const DocumentRecord& record);
 
