@@ -244,8 +244,39 @@ std::string_view ZeroCauseName(ZeroCause cause) {
   return "content_gap";
 }
 
+std::optional<std::vector<TicketGap>> TicketGapCache::Find(long public_generation, long agent_generation,
+                                                           const GapOptions& options) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (key_ != std::make_tuple(public_generation, agent_generation, options.ticket_coverage, options.min_tickets)) {
+    return std::nullopt;
+  }
+  return gaps_;
+}
+
+void TicketGapCache::Store(long public_generation, long agent_generation, const GapOptions& options,
+                           std::vector<TicketGap> gaps) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  key_ = std::make_tuple(public_generation, agent_generation, options.ticket_coverage, options.min_tickets);
+  gaps_ = std::move(gaps);
+}
+
+namespace {
+
+Result<std::vector<TicketGap>> TicketGaps(search::Searcher& agent, search::Searcher& public_searcher,
+                                          const GapOptions& options, TicketGapCache* cache) {
+  if (cache != nullptr) {
+    if (auto cached = cache->Find(public_searcher.generation(), agent.generation(), options)) return *cached;
+  }
+  Result<std::vector<TicketGap>> gaps = BuildTicketGaps(agent, public_searcher, options);
+  if (gaps.ok() && cache != nullptr) cache->Store(public_searcher.generation(), agent.generation(), options, *gaps);
+  return gaps;
+}
+
+}  // namespace
+
 Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search::Index& index,
-                                 const GapOptions& options, search::Index* agent_index) {
+                                 const GapOptions& options, search::Index* agent_index,
+                                 TicketGapCache* ticket_cache) {
   Result<std::shared_ptr<search::Searcher>> searcher = index.AcquireSearcher();
   if (!searcher.ok()) return searcher.error();
   try {
@@ -285,7 +316,7 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
     if (agent_index != nullptr) {
       Result<std::shared_ptr<search::Searcher>> agent = agent_index->AcquireSearcher();
       if (!agent.ok()) return agent.error();
-      Result<std::vector<TicketGap>> tickets = BuildTicketGaps(**agent, **searcher, options);
+      Result<std::vector<TicketGap>> tickets = TicketGaps(**agent, **searcher, options, ticket_cache);
       if (!tickets.ok()) return tickets.error();
       report.tickets = std::move(tickets).value();
     }

@@ -29,6 +29,10 @@ constexpr size_t kMaxAnswerBytes = 300;
 struct Candidate {
   search::DocumentRecord record;
   search::TicketCoverage coverage;
+  // Read once: clustering compares every pair.
+  std::set<std::string> tags;
+  double tag_weight = 0;
+  std::set<std::string> words;
 };
 
 // Rarer tags say more: inverse document frequency over tickets and articles.
@@ -47,11 +51,6 @@ class TagWeights {
     const double frequency = found == frequency_.end() ? 1.0 : found->second;
     return std::log(1.0 + documents_ / frequency);
   }
-  double Sum(const std::vector<std::string>& tags) const {
-    double sum = 0;
-    for (const std::string& tag : tags) sum += Weight(tag);
-    return sum;
-  }
 
  private:
   std::unordered_map<std::string, int> frequency_;
@@ -59,23 +58,20 @@ class TagWeights {
 };
 
 double TagSimilarity(const Candidate& a, const Candidate& b, const TagWeights& weights) {
-  if (a.record.tags.empty() || b.record.tags.empty()) return 0;
-  const std::set<std::string> theirs(b.record.tags.begin(), b.record.tags.end());
+  if (a.tags.empty() || b.tags.empty()) return 0;
   double shared = 0;
-  for (const std::string& tag : std::set<std::string>(a.record.tags.begin(), a.record.tags.end())) {
-    if (theirs.contains(tag)) shared += weights.Weight(tag);
+  for (const std::string& tag : a.tags) {
+    if (b.tags.contains(tag)) shared += weights.Weight(tag);
   }
-  const double smaller = std::min(weights.Sum(a.record.tags), weights.Sum(b.record.tags));
+  const double smaller = std::min(a.tag_weight, b.tag_weight);
   return smaller > 0 ? shared / smaller : 0;
 }
 
 double WordSimilarity(const Candidate& a, const Candidate& b) {
   if (a.record.language != b.record.language) return 0;
-  const std::set<std::string> mine(a.coverage.key_terms.begin(), a.coverage.key_terms.end());
-  const std::set<std::string> theirs(b.coverage.key_terms.begin(), b.coverage.key_terms.end());
   size_t shared = 0;
-  for (const std::string& word : mine) shared += theirs.contains(word) ? 1 : 0;
-  const size_t all = mine.size() + theirs.size() - shared;
+  for (const std::string& word : a.words) shared += b.words.contains(word) ? 1 : 0;
+  const size_t all = a.words.size() + b.words.size() - shared;
   return all == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(all);
 }
 
@@ -314,7 +310,11 @@ Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent, search::
     Result<search::TicketCoverage> coverage = agent.CoverTicket(ticket.id);
     if (!coverage.ok()) return coverage.error();
     if (coverage->coverage >= options.ticket_coverage) continue;
-    uncovered.push_back(Candidate{std::move(ticket), std::move(coverage).value()});
+    Candidate candidate{std::move(ticket), std::move(coverage).value()};
+    candidate.tags.insert(candidate.record.tags.begin(), candidate.record.tags.end());
+    for (const std::string& tag : candidate.tags) candidate.tag_weight += weights.Weight(tag);
+    candidate.words.insert(candidate.coverage.key_terms.begin(), candidate.coverage.key_terms.end());
+    uncovered.push_back(std::move(candidate));
   }
   std::vector<TicketGap> gaps;
   for (const Cluster& cluster : ClusterTickets(uncovered, weights)) {

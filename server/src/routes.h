@@ -25,6 +25,7 @@
 #include "http_response.h"
 #include "metrics.h"
 #include "pages.h"
+#include "helpdex/server/gaps.h"
 #include "params.h"
 #include "templates.h"
 
@@ -167,6 +168,7 @@ class Routes {
   PageRenderer pages_;
   StaticAssets assets_;
   std::shared_ptr<EventStore> events_;     // may be null
+  TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
   std::shared_ptr<ContactStore> contact_;  // may be null
   Metrics metrics_;
 };

@@ -140,6 +140,27 @@ TEST_F(TicketGapsTest, DraftIsAnArticleTheIndexerReadsBack) {
   EXPECT_NE(gap.draft_markdown.find("T-5"), std::string::npos);
 }
 
+TEST_F(TicketGapsTest, TheCacheServesTheSameGenerationAndNotOtherOptions) {
+  auto index = search::Index::Open(kb_->index().string(), search::Viewer::Public());
+  auto agent = search::Index::Open(kb_->index().string(), search::Viewer::Agent());
+  ASSERT_TRUE(index.ok() && agent.ok());
+  TicketGapCache cache;
+  Result<GapReport> first = BuildGapReport({}, **index, {}, agent->get(), &cache);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->tickets.size(), 1u);
+  // What the cache holds for this generation is what the next report shows.
+  std::vector<TicketGap> marked = first->tickets;
+  marked[0].topic = "from the cache";
+  cache.Store((*index)->generation(), (*agent)->generation(), GapOptions{}, marked);
+  Result<GapReport> second = BuildGapReport({}, **index, {}, agent->get(), &cache);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->tickets[0].topic, "from the cache");
+  // Other ticket options are computed afresh.
+  Result<GapReport> lenient = BuildGapReport({}, **index, GapOptions{.min_tickets = 1}, agent->get(), &cache);
+  ASSERT_TRUE(lenient.ok());
+  EXPECT_EQ(lenient->tickets.size(), 2u);
+}
+
 TEST_F(TicketGapsTest, DraftFrontMatterSurvivesAwkwardTitles) {
   indexer::ArticleDraft draft{.id = "draft-x", .title = "Colons: \"quotes\" and # hashes - [brackets]",
                               .language = Language::kRussian, .tags = {"a", "b"},

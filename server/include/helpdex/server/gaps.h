@@ -21,8 +21,10 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -155,11 +157,28 @@ struct GapReport {
   int searches_seen = 0;                    // search intents looked at
 };
 
+// Ticket topics depend on the index alone, and reading every ticket takes a
+// while (about 4 ms a ticket), so the server keeps them for the live
+// generations instead of reading the tickets on every report. Thread-safe.
+class TicketGapCache {
+ public:
+  std::optional<std::vector<TicketGap>> Find(long public_generation, long agent_generation,
+                                             const GapOptions& options) const;
+  void Store(long public_generation, long agent_generation, const GapOptions& options,
+             std::vector<TicketGap> gaps);
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<std::tuple<long, long, double, int>> key_;  // guarded by mutex_
+  std::vector<TicketGap> gaps_;                             // guarded by mutex_
+};
+
 // Never throws; kIndexUnavailable when the index cannot be read. `index` is
 // the public index; with `agent_index` (which holds the resolved tickets) the
-// report has ticket topics too.
+// report has ticket topics too, taken from `ticket_cache` when it has them.
 Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search::Index& index,
-                                 const GapOptions& options, search::Index* agent_index = nullptr);
+                                 const GapOptions& options, search::Index* agent_index = nullptr,
+                                 TicketGapCache* ticket_cache = nullptr);
 
 // {"searches": [...], "tickets": [], "translations": [], "review": [], "zero_causes": {...}}
 nlohmann::json GapReportToJson(const GapReport& report);
