@@ -301,6 +301,7 @@ Result<nlohmann::json> Routes::GapReportJson(const GapParameters& parameters) {
   }
   GapOptions options;
   if (parameters.min_visits) options.min_visits = *parameters.min_visits;
+  if (parameters.review_after_days) options.review_after_days = *parameters.review_after_days;
   Result<GapReport> report = BuildGapReport(*events, *index_, options, agent_index_.get(), &ticket_gaps_);
   if (!report.ok()) return report.error();
   return GapReportToJson(*report);

@@ -241,17 +241,29 @@ Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source) 
   return parameters;
 }
 
+namespace {
+
+// An optional whole number in [1, max]: nullopt when absent or empty.
+Result<std::optional<int>> BoundedCount(const char* name, int max, const RawParameterSource& source) {
+  Result<std::optional<std::string>> raw = DecodeParameter(name, source);
+  if (!raw.ok()) return raw.error();
+  if (!*raw || Trim(**raw).empty()) return std::optional<int>();
+  const std::string range = std::string(name) + " must be a whole number from 1 to " + std::to_string(max);
+  Result<int> number = ParseInteger(name, Trim(**raw));
+  if (!number.ok() || *number < 1 || *number > max) return ParameterError(name, range);
+  return std::optional<int>(*number);
+}
+
+}  // namespace
+
 Result<GapParameters> ParseGapRequest(const RawParameterSource& source) {
   GapParameters parameters;
-  Result<std::optional<std::string>> min_visits = DecodeParameter("min_visits", source);
+  Result<std::optional<int>> min_visits = BoundedCount("min_visits", kMaxGapMinVisits, source);
   if (!min_visits.ok()) return min_visits.error();
-  if (*min_visits && !Trim(**min_visits).empty()) {
-    const std::string range = "min_visits must be a whole number from 1 to " + std::to_string(kMaxGapMinVisits);
-    Result<int> number = ParseInteger("min_visits", Trim(**min_visits));
-    if (!number.ok()) return ParameterError("min_visits", range);
-    if (*number < 1 || *number > kMaxGapMinVisits) return ParameterError("min_visits", range);
-    parameters.min_visits = *number;
-  }
+  parameters.min_visits = *min_visits;
+  Result<std::optional<int>> review_after_days = BoundedCount("review_after_days", kMaxReviewAfterDays, source);
+  if (!review_after_days.ok()) return review_after_days.error();
+  parameters.review_after_days = *review_after_days;
 
   Result<std::optional<std::string>> format = DecodeParameter("format", source);
   if (!format.ok()) return format.error();

@@ -76,10 +76,14 @@ Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source);
 // The parameters of /gaps and /api/gaps:
 //   min_visits  1..1000: show a search from this many distinct visits
 //               (absent: GapOptions' default); anything else is kInvalidInput
+//   review_after_days  1..3650: an article is to review when `reviewed` is
+//               older (absent: a year)
 //   format      "" or "json", or "csv" (the API's searches table)
 inline constexpr int kMaxGapMinVisits = 1000;
+inline constexpr int kMaxReviewAfterDays = 3650;
 struct GapParameters {
   std::optional<int> min_visits;
+  std::optional<int> review_after_days;
   bool csv = false;
 };
 Result<GapParameters> ParseGapRequest(const RawParameterSource& source);

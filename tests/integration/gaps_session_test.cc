@@ -167,6 +167,20 @@ TEST_F(GapsSessionTest, ReviewTranslationsAndFunnelCarryTheSessionsSignals) {
   EXPECT_GE((*report_)["funnel"]["by_language"]["en"]["answered"].get<int>(), 1);
 }
 
+TEST_F(GapsSessionTest, TheReviewAgeIsAParameter) {
+  httplib::Result strict = Client().Get("/api/gaps?review_after_days=1", Agent());
+  ASSERT_TRUE(strict);
+  ASSERT_EQ(strict->status, 200);
+  // Every sample article was reviewed more than a day ago.
+  EXPECT_GT(nlohmann::json::parse(strict->body)["review"].size(), (*report_)["review"].size());
+  for (const std::string bad : {"0", "3651", "soon"}) {
+    httplib::Result refused = Client().Get("/api/gaps?review_after_days=" + bad, Agent());
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << bad;
+    EXPECT_EQ(nlohmann::json::parse(refused->body)["error"]["parameter"], "review_after_days") << bad;
+  }
+}
+
 // The value a response's Set-Cookie gives `name`, or "".
 std::string CookieValue(const httplib::Response& response, const std::string& name) {
   for (const auto& [header, value] : response.headers) {

@@ -26,6 +26,8 @@ struct RecordsArguments {
   std::string data_dir;
   std::string index_dir;
   int min_visits = 3;
+  int min_tickets = 2;
+  int review_after_days = 365;
   bool csv = false;
   std::string drafts_dir;
   std::string type;
@@ -160,7 +162,9 @@ int RunGaps() {
   // The agent index holds the resolved tickets; the report has ticket topics with it.
   Result<std::shared_ptr<search::Index>> agent_index = search::Index::Open(arguments.index_dir, search::Viewer::Agent());
   Result<server::GapReport> report =
-      server::BuildGapReport(*events, **index, server::GapOptions{.min_visits = arguments.min_visits},
+      server::BuildGapReport(*events, **index, server::GapOptions{.min_visits = arguments.min_visits,
+                                                    .min_tickets = arguments.min_tickets,
+                                                    .review_after_days = arguments.review_after_days},
                              agent_index.ok() ? agent_index->get() : nullptr);
   if (!report.ok()) return Fail("gaps", report.error().ToString());
   if (arguments.json) {
@@ -225,7 +229,13 @@ void AddRecordsCommands(CLI::App& app) {
   arguments.gaps = app.add_subcommand("gaps", "What customers look for and do not find, ranked");
   arguments.gaps->add_option("--data", arguments.data_dir, "Data directory")->envname("HELPDEX_DATA");
   arguments.gaps->add_option("--index", arguments.index_dir, "Index directory")->envname("HELPDEX_INDEX");
-  arguments.gaps->add_option("--min-visits", arguments.min_visits, "Show a group from this many visits (3)");
+  arguments.gaps->add_option("--min-visits", arguments.min_visits, "Show a group from this many visits (3)")
+      ->check(CLI::Range(1, 1000));
+  arguments.gaps->add_option("--min-tickets", arguments.min_tickets, "Show a ticket topic from this many tickets (2)")
+      ->check(CLI::Range(1, 100000));
+  arguments.gaps->add_option("--review-after-days", arguments.review_after_days,
+                             "An article is to review when `reviewed` is older than this (365)")
+      ->check(CLI::Range(1, 3650));
   arguments.gaps->add_flag("--json", arguments.json, "One JSON object");
   arguments.gaps->add_flag("--csv", arguments.csv, "CSV, one row per group");
   arguments.gaps->add_option("--write-drafts", arguments.drafts_dir,
