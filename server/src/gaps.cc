@@ -262,13 +262,14 @@ void TicketGapCache::Store(long public_generation, long agent_generation, const 
 
 namespace {
 
-Result<std::vector<TicketGap>> TicketGaps(search::Searcher& agent, search::Searcher& public_searcher,
+Result<std::vector<TicketGap>> TicketGaps(search::Searcher& agent, long public_generation,
+                                          const std::vector<search::DocumentRecord>& articles,
                                           const GapOptions& options, TicketGapCache* cache) {
   if (cache != nullptr) {
-    if (auto cached = cache->Find(public_searcher.generation(), agent.generation(), options)) return *cached;
+    if (auto cached = cache->Find(public_generation, agent.generation(), options)) return *cached;
   }
-  Result<std::vector<TicketGap>> gaps = BuildTicketGaps(agent, public_searcher, options);
-  if (gaps.ok() && cache != nullptr) cache->Store(public_searcher.generation(), agent.generation(), options, *gaps);
+  Result<std::vector<TicketGap>> gaps = BuildTicketGaps(agent, articles, options);
+  if (gaps.ok() && cache != nullptr) cache->Store(public_generation, agent.generation(), options, *gaps);
   return gaps;
 }
 
@@ -308,15 +309,18 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
       return a.visits > b.visits;
     });
     if (report.searches.size() > options.max_groups) report.searches.resize(options.max_groups);
-    Result<ArticleGaps> articles = BuildArticleGaps(events, **searcher, options, now_ms);
+    // The public articles, read once for the article parts and the tickets.
+    Result<std::vector<search::DocumentRecord>> articles = (*searcher)->Documents("article");
     if (!articles.ok()) return articles.error();
-    report.translations = std::move(articles->translations);
-    report.review = std::move(articles->review);
-    report.funnel = std::move(articles->funnel);
+    ArticleGaps article_gaps = BuildArticleGaps(events, *articles, options, now_ms);
+    report.translations = std::move(article_gaps.translations);
+    report.review = std::move(article_gaps.review);
+    report.funnel = std::move(article_gaps.funnel);
     if (agent_index != nullptr) {
       Result<std::shared_ptr<search::Searcher>> agent = agent_index->AcquireSearcher();
       if (!agent.ok()) return agent.error();
-      Result<std::vector<TicketGap>> tickets = TicketGaps(**agent, **searcher, options, ticket_cache);
+      Result<std::vector<TicketGap>> tickets =
+          TicketGaps(**agent, (*searcher)->generation(), *articles, options, ticket_cache);
       if (!tickets.ok()) return tickets.error();
       report.tickets = std::move(tickets).value();
     }

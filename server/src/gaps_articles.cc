@@ -330,11 +330,9 @@ Funnel BuildFunnel(const std::vector<StoredEvent>& events, const ArticleCatalog&
 
 }  // namespace
 
-Result<ArticleGaps> BuildArticleGaps(const std::vector<StoredEvent>& events, search::Searcher& public_searcher,
-                                     const GapOptions& options, int64_t now_ms) {
-  Result<std::vector<search::DocumentRecord>> articles = public_searcher.Documents("article");
-  if (!articles.ok()) return articles.error();
-  const ArticleCatalog catalog(*articles);
+ArticleGaps BuildArticleGaps(const std::vector<StoredEvent>& events, const std::vector<search::DocumentRecord>& articles,
+                             const GapOptions& options, int64_t now_ms) {
+  const ArticleCatalog catalog(articles);
   ArticleGaps gaps;
   gaps.translations = Translations(events, catalog, options);
   gaps.review = Review(events, catalog, options, now_ms);

@@ -9,9 +9,10 @@
 
 namespace helpdex::server {
 
-// Resolved tickets (from `agent`) that public articles (`public_searcher`)
-// do not answer, grouped by topic, largest first, each with a draft article.
-Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent, search::Searcher& public_searcher,
+// Resolved tickets (from `agent`) that the public `articles` do not answer,
+// grouped by topic, largest first, each with a draft article.
+Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent,
+                                               const std::vector<search::DocumentRecord>& articles,
                                                const GapOptions& options);
 
 struct ArticleGaps {
@@ -21,8 +22,8 @@ struct ArticleGaps {
 };
 
 // Translations, articles to review and the funnel, from the events and the
-// public articles of `public_searcher`.
-Result<ArticleGaps> BuildArticleGaps(const std::vector<StoredEvent>& events, search::Searcher& public_searcher,
-                                     const GapOptions& options, int64_t now_ms);
+// public `articles`.
+ArticleGaps BuildArticleGaps(const std::vector<StoredEvent>& events, const std::vector<search::DocumentRecord>& articles,
+                             const GapOptions& options, int64_t now_ms);
 
 }  // namespace helpdex::server

@@ -295,15 +295,14 @@ TicketGap Summarize(const Cluster& cluster, const std::vector<Candidate>& candid
 
 }  // namespace
 
-Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent, search::Searcher& public_searcher,
+Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent,
+                                               const std::vector<search::DocumentRecord>& articles,
                                                const GapOptions& options) {
   Result<std::vector<search::DocumentRecord>> tickets = agent.Documents("ticket");
   if (!tickets.ok()) return tickets.error();
-  Result<std::vector<search::DocumentRecord>> articles = public_searcher.Documents("article");
-  if (!articles.ok()) return articles.error();
-  const TagWeights weights(*tickets, *articles);
+  const TagWeights weights(*tickets, articles);
   std::set<std::string> article_tags;
-  for (const search::DocumentRecord& article : *articles) article_tags.insert(article.tags.begin(), article.tags.end());
+  for (const search::DocumentRecord& article : articles) article_tags.insert(article.tags.begin(), article.tags.end());
 
   std::vector<Candidate> uncovered;
   for (search::DocumentRecord& ticket : *tickets) {
