@@ -328,8 +328,7 @@ struct Searcher::Impl {
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Result<DocumentRecord> related = ReadDocumentRecord(it.get_document());
       if (!related.ok()) continue;
-      links.push_back(DocumentLink{related->id, related->type, related->title, DocumentUrl(*related),
-                                   std::string(LanguageCode(related->language))});
+      links.push_back(LinkTo(*related));
     }
     return links;
   }
@@ -404,10 +403,7 @@ struct Searcher::Impl {
     for (const std::string& term : covered) matched += weights[term];
     coverage.coverage = matched / total;
     Result<DocumentRecord> article = ReadDocumentRecord(mset.begin().get_document());
-    if (article.ok()) {
-      coverage.best_article = DocumentLink{article->id, article->type, article->title, DocumentUrl(*article),
-                                           std::string(LanguageCode(article->language))};
-    }
+    if (article.ok()) coverage.best_article = LinkTo(*article);
     return coverage;
   }
 
@@ -580,6 +576,11 @@ Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& t
   } catch (const std::exception&) {
     return Error{ErrorCode::kInternal, "the related-articles lookup failed unexpectedly", ""};
   }
+}
+
+DocumentLink LinkTo(const DocumentRecord& record) {
+  return DocumentLink{record.id, record.type, record.title, DocumentUrl(record),
+                      std::string(LanguageCode(record.language))};
 }
 
 Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type, size_t limit) {

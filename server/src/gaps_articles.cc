@@ -21,10 +21,6 @@ constexpr double kStaleWeight = 0.1;
 
 std::string Code(Language language) { return std::string(LanguageCode(language)); }
 
-search::DocumentLink LinkTo(const search::DocumentRecord& record) {
-  return search::DocumentLink{record.id, record.type, record.title, search::DocumentUrl(record), Code(record.language)};
-}
-
 int64_t WindowMs(std::chrono::minutes window) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(window).count();
 }
@@ -138,7 +134,7 @@ std::vector<TranslationGap> Translations(const std::vector<StoredEvent>& events,
       for (const auto& [language, visits] : wanted->second) {
         if (present.contains(language) || static_cast<int>(visits.size()) < options.min_visits) continue;
         const int count = static_cast<int>(visits.size());
-        gaps.push_back(TranslationGap{"missing", key, language, LinkTo(*source), source->reviewed, std::nullopt,
+        gaps.push_back(TranslationGap{"missing", key, language, search::LinkTo(*source), source->reviewed, std::nullopt,
                                       "", count, kTranslationWeight * count});
       }
     }
@@ -149,8 +145,8 @@ std::vector<TranslationGap> Translations(const std::vector<StoredEvent>& events,
       if (day && *day >= *source_day) continue;
       auto read = readers.find(version->id);
       const int count = read == readers.end() ? 0 : static_cast<int>(read->second.size());
-      gaps.push_back(TranslationGap{"outdated", key, Code(version->language), LinkTo(*source), source->reviewed,
-                                    LinkTo(*version), version->reviewed, count, kTranslationWeight * count});
+      gaps.push_back(TranslationGap{"outdated", key, Code(version->language), search::LinkTo(*source), source->reviewed,
+                                    search::LinkTo(*version), version->reviewed, count, kTranslationWeight * count});
     }
   }
   std::stable_sort(gaps.begin(), gaps.end(), [](const TranslationGap& a, const TranslationGap& b) {
@@ -236,7 +232,7 @@ std::vector<ReviewItem> Review(const std::vector<StoredEvent>& events, const Art
   std::vector<ReviewItem> items;
   for (const search::DocumentRecord& article : catalog.all()) {
     ReviewItem item;
-    item.article = LinkTo(article);
+    item.article = search::LinkTo(article);
     item.reviewed = article.reviewed;
     const std::optional<int64_t> reviewed = DaysSinceEpoch(article.reviewed);
     if (!reviewed || today - *reviewed > options.review_after_days) item.reasons.push_back("stale");
@@ -321,7 +317,7 @@ Funnel BuildFunnel(const std::vector<StoredEvent>& events, const ArticleCatalog&
   for (const auto& [id, visits] : by_article) {
     const search::DocumentRecord* article = catalog.Find(id);
     if (article == nullptr) continue;
-    funnel.by_article.push_back(ArticleFunnel{LinkTo(*article), visits.Counts()});
+    funnel.by_article.push_back(ArticleFunnel{search::LinkTo(*article), visits.Counts()});
   }
   std::stable_sort(funnel.by_article.begin(), funnel.by_article.end(),
                    [](const ArticleFunnel& a, const ArticleFunnel& b) { return a.step.shown > b.step.shown; });

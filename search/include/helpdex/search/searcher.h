@@ -73,6 +73,9 @@ struct DocumentLink {
   std::string lang;
 };
 
+// The link to a record: its id, type, title, DocumentUrl() and language code.
+DocumentLink LinkTo(const DocumentRecord& record);
+
 struct SearchResult {
   std::string id;
   std::string type;
