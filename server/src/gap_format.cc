@@ -16,13 +16,6 @@ constexpr double kSparklineHeight = 24;
 // The share of each bar's slot that is bar; the rest is the gap between bars.
 constexpr double kBarFill = 0.7;
 
-const json& Member(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
-
 std::string StringOf(const json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
 
 std::string NumberOf(const json& value) {
@@ -52,6 +45,13 @@ std::string Coordinate(double value) {
 
 }  // namespace
 
+const json& ReportMember(const json& object, const char* key) {
+  static const json kNull;
+  if (!object.is_object()) return kNull;
+  auto found = object.find(key);
+  return found == object.end() ? kNull : *found;
+}
+
 std::string CsvCell(std::string_view text) {
   std::string cell;
   if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
@@ -80,14 +80,14 @@ std::string DecimalText(double value) {
 std::string GapSearchesCsv(const json& report) {
   std::string csv =
       "query,visits,no_results_visits,not_opened_visits,contact_visits,languages,expected_tickets,nearest_url\r\n";
-  const json& searches = Member(report, "searches");
+  const json& searches = ReportMember(report, "searches");
   if (!searches.is_array()) return csv;
   for (const json& gap : searches) {
-    csv += CsvCell(StringOf(Member(gap, "query"))) + ',' + NumberOf(Member(gap, "visits")) + ',' +
-           NumberOf(Member(gap, "no_results_visits")) + ',' + NumberOf(Member(gap, "not_opened_visits")) + ',' +
-           NumberOf(Member(gap, "contact_visits")) + ',' + CsvCell(LanguagesCell(Member(gap, "languages"))) + ',' +
-           NumberOf(Member(gap, "expected_tickets")) + ',' +
-           CsvCell(StringOf(Member(Member(gap, "nearest"), "url"))) + "\r\n";
+    csv += CsvCell(StringOf(ReportMember(gap, "query"))) + ',' + NumberOf(ReportMember(gap, "visits")) + ',' +
+           NumberOf(ReportMember(gap, "no_results_visits")) + ',' + NumberOf(ReportMember(gap, "not_opened_visits")) + ',' +
+           NumberOf(ReportMember(gap, "contact_visits")) + ',' + CsvCell(LanguagesCell(ReportMember(gap, "languages"))) + ',' +
+           NumberOf(ReportMember(gap, "expected_tickets")) + ',' +
+           CsvCell(StringOf(ReportMember(ReportMember(gap, "nearest"), "url"))) + "\r\n";
   }
   return csv;
 }

@@ -21,17 +21,11 @@ using nlohmann::json;
 // The funnel's article table is the top of a long tail.
 constexpr size_t kFunnelArticleRows = 20;
 
-const json& Member(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
 
 // The array under `key`, or an empty one.
 const json& ArrayAt(const json& object, const char* key) {
   static const json kEmpty = json::array();
-  const json& value = Member(object, key);
+  const json& value = ReportMember(object, key);
   return value.is_array() ? value : kEmpty;
 }
 
@@ -42,11 +36,11 @@ std::string Text(const json& value) {
   return "";
 }
 
-std::string Text(const json& object, const char* key) { return Text(Member(object, key)); }
+std::string Text(const json& object, const char* key) { return Text(ReportMember(object, key)); }
 
 // A count for a table cell: "0" when absent, so columns stay aligned.
 std::string Count(const json& object, const char* key) {
-  std::string text = Text(Member(object, key));
+  std::string text = Text(ReportMember(object, key));
   return text.empty() ? "0" : text;
 }
 
@@ -66,10 +60,10 @@ class GapsView {
     Section(view, "tickets", Tickets(ArrayAt(report, "tickets")));
     Section(view, "translations", TranslationRows(ArrayAt(report, "translations")));
     Section(view, "review", Review(ArrayAt(report, "review")));
-    const json& funnel = Member(report, "funnel");
-    Section(view, "funnel_languages", FunnelLanguages(Member(funnel, "by_language")));
+    const json& funnel = ReportMember(report, "funnel");
+    Section(view, "funnel_languages", FunnelLanguages(ReportMember(funnel, "by_language")));
     Section(view, "funnel_articles", FunnelArticles(ArrayAt(funnel, "by_article")));
-    Section(view, "zero_causes", ZeroCauses(Member(report, "zero_causes")));
+    Section(view, "zero_causes", ZeroCauses(ReportMember(report, "zero_causes")));
     view["searches_seen"] = Count(report, "searches_seen");
     return view;
   }
@@ -141,13 +135,13 @@ class GapsView {
   mstch::array Searches(const json& searches) const {
     mstch::array rows;
     for (const json& gap : searches) {
-      std::vector<int> trend = Trend(Member(gap, "trend"));
+      std::vector<int> trend = Trend(ReportMember(gap, "trend"));
       std::string description = T("gaps_trend_label");
       const std::string days = "{n}";
       if (size_t at = description.find(days); at != std::string::npos) {
         description.replace(at, days.size(), std::to_string(trend.size()));
       }
-      mstch::array examples = Strings(Member(gap, "examples"));
+      mstch::array examples = Strings(ReportMember(gap, "examples"));
       rows.push_back(mstch::map{
           {"query", Text(gap, "query")},
           {"examples", examples},
@@ -156,10 +150,10 @@ class GapsView {
           {"no_results", Count(gap, "no_results_visits")},
           {"not_opened", Count(gap, "not_opened_visits")},
           {"contacted", Count(gap, "contact_visits")},
-          {"languages", Languages(Member(gap, "languages"))},
+          {"languages", Languages(ReportMember(gap, "languages"))},
           // Built and escaped by SparklineSvg; rendered with {{{ }}}.
           {"trend_svg", trend.empty() ? std::string() : SparklineSvg(trend, description)},
-          {"nearest", Article(Member(gap, "nearest"))},
+          {"nearest", Article(ReportMember(gap, "nearest"))},
           {"expected_tickets", Count(gap, "expected_tickets")},
       });
     }
@@ -184,22 +178,22 @@ class GapsView {
   mstch::array Tickets(const json& topics) const {
     mstch::array rows;
     for (const json& topic : topics) {
-      const json& draft = Member(topic, "draft");
+      const json& draft = ReportMember(topic, "draft");
       mstch::node draft_view = false;
       if (!Text(draft, "markdown").empty()) {
         draft_view = mstch::map{{"path", Text(draft, "path")},
                                 {"markdown", Text(draft, "markdown")},
                                 {"id", "gaps-draft-" + std::to_string(rows.size() + 1)}};
       }
-      mstch::array tags = Strings(Member(topic, "tags"));
+      mstch::array tags = Strings(ReportMember(topic, "tags"));
       rows.push_back(mstch::map{
           {"topic", Text(topic, "topic")},
           {"tags", tags},
           {"has_tags", !tags.empty()},
           {"tickets", Count(topic, "tickets")},
-          {"languages", Languages(Member(topic, "languages"))},
-          {"examples", TicketExamples(Member(topic, "examples"))},
-          {"nearest", Article(Member(topic, "nearest"))},
+          {"languages", Languages(ReportMember(topic, "languages"))},
+          {"examples", TicketExamples(ReportMember(topic, "examples"))},
+          {"nearest", Article(ReportMember(topic, "nearest"))},
           {"expected_tickets", Count(topic, "expected_tickets")},
           {"draft", draft_view},
       });
@@ -215,8 +209,8 @@ class GapsView {
           {"kind", Label("gaps_kind_", Text(translation, "kind"))},
           {"lang", lang},
           {"language_name", LanguageName(lang)},
-          {"source", Article(Member(translation, "source"))},
-          {"translation", Article(Member(translation, "translation"))},
+          {"source", Article(ReportMember(translation, "source"))},
+          {"translation", Article(ReportMember(translation, "translation"))},
           {"visits", Count(translation, "visits")},
           {"expected_tickets", Count(translation, "expected_tickets")},
       });
@@ -232,7 +226,7 @@ class GapsView {
         std::string value = Text(reason);
         if (!value.empty()) reasons.push_back(mstch::map{{"text", Label("gaps_reason_", value)}});
       }
-      mstch::array broken = Strings(Member(article, "broken_links"));
+      mstch::array broken = Strings(ReportMember(article, "broken_links"));
       rows.push_back(mstch::map{
           {"article", Article(article)},
           {"reviewed", Text(article, "reviewed")},

@@ -17,6 +17,11 @@
 
 namespace helpdex::server {
 
+// The member `key` of a report object, or null when `object` is not an
+// object or has no such key: how every reader of the report's JSON (the CSV,
+// the /gaps page) looks a key up, so that a missing part reads as empty.
+const nlohmann::json& ReportMember(const nlohmann::json& object, const char* key);
+
 // One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
 // break. A field that a spreadsheet would read as a formula (it starts with
 // = + - @, a tab or a carriage return) gets a leading ' first: search queries
