@@ -40,27 +40,13 @@ using ::testing::StartsWith;
 using nlohmann::json;
 using helpdex::testing::Encode;
 using helpdex::testing::MakeTempDir;
+using helpdex::testing::SetCookieValue;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
 const fs::path kFixtureTickets = fs::path(HELPDEX_FIXTURES_DIR) / "tickets" / "agent_tickets.jsonl";
 constexpr const char* kAgentName = "kari";
 constexpr const char* kPassword = "a-long-password-123";
 constexpr const char* kFormType = "application/x-www-form-urlencoded";
-
-// The value of cookie `name` set by a response ("" if it sets none), and the
-// whole Set-Cookie line in `line`.
-std::string SetCookieValue(const httplib::Response& response, const std::string& name,
-                           std::string* line = nullptr) {
-  auto [begin, end] = response.headers.equal_range("Set-Cookie");
-  for (auto it = begin; it != end; ++it) {
-    const std::string& value = it->second;
-    if (value.rfind(name + "=", 0) != 0) continue;
-    if (line != nullptr) *line = value;
-    size_t start = name.size() + 1;
-    return value.substr(start, value.find(';') - start);
-  }
-  return "";
-}
 
 // The value="" of the hidden input `name` on a page (secrets here are
 // base64url or hex, which mustache leaves unescaped).

@@ -29,6 +29,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using helpdex::testing::Encode;
+using helpdex::testing::FormBody;
 using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
@@ -82,14 +83,6 @@ class ContactServerTest : public ::testing::Test {
     return Visit{match.size() > 1 ? match[1].str() : ""};
   }
 
-  static std::string Form(const std::vector<std::pair<std::string, std::string>>& fields) {
-    std::string body;
-    for (const auto& [name, value] : fields) {
-      if (!body.empty()) body += '&';
-      body += Encode(name) + "=" + Encode(value);
-    }
-    return body;
-  }
 
   httplib::Result PostEvent(const Visit& visit, const nlohmann::json& event,
                             httplib::Headers extra = {}) {
@@ -133,7 +126,7 @@ TEST_F(ContactServerTest, AMessageIsStoredAndTheCustomerRedirectedToThanks) {
   Visit visit = NewVisit();
   httplib::Result sent = Client().Post(
       "/contact", visit.Cookie(),
-      Form({{"csrf", visit.id}, {"ui", "nb"}, {"subject", "Kortet ble avvist"},
+      FormBody({{"csrf", visit.id}, {"ui", "nb"}, {"subject", "Kortet ble avvist"},
             {"description", "Betalingen min gikk ikke gjennom i går."}, {"email", "kari@example.no"}}),
       kFormType);
   ASSERT_TRUE(sent);
@@ -161,7 +154,7 @@ TEST_F(ContactServerTest, AMessageIsStoredAndTheCustomerRedirectedToThanks) {
 
 TEST_F(ContactServerTest, AFormWithoutItsTokenIsRefusedButTheTextIsKept) {
   Visit visit = NewVisit();
-  const std::string body = Form({{"csrf", "0123456789abcdef0123456789abcdef"}, {"subject", "Keep me"},
+  const std::string body = FormBody({{"csrf", "0123456789abcdef0123456789abcdef"}, {"subject", "Keep me"},
                                  {"description", "Ten minutes of typing <b>here</b>"}});
   for (const httplib::Headers& headers :
        {httplib::Headers{}, visit.Cookie(),
@@ -176,7 +169,7 @@ TEST_F(ContactServerTest, AFormWithoutItsTokenIsRefusedButTheTextIsKept) {
   // With the right token from a foreign site: still refused.
   httplib::Headers foreign = {{"Cookie", "helpdex_visit=" + visit.id}, {"Origin", "http://evil.example"}};
   httplib::Result cross = Client().Post(
-      "/contact", foreign, Form({{"csrf", visit.id}, {"subject", "x"}, {"description", "y"}}), kFormType);
+      "/contact", foreign, FormBody({{"csrf", visit.id}, {"subject", "x"}, {"description", "y"}}), kFormType);
   ASSERT_TRUE(cross);
   EXPECT_EQ(cross->status, 403);
 }
@@ -185,7 +178,7 @@ TEST_F(ContactServerTest, InvalidFieldsAreShownNextToTheirInput) {
   Visit visit = NewVisit();
   httplib::Result invalid = Client().Post(
       "/contact", visit.Cookie(),
-      Form({{"csrf", visit.id}, {"subject", " "}, {"description", "Still here"}, {"email", "kari@"}}), kFormType);
+      FormBody({{"csrf", visit.id}, {"subject", " "}, {"description", "Still here"}, {"email", "kari@"}}), kFormType);
   ASSERT_TRUE(invalid);
   EXPECT_EQ(invalid->status, 422);
   EXPECT_THAT(invalid->body, HasSubstr("id=\"contact-subject-error\""));
@@ -200,7 +193,7 @@ TEST_F(ContactServerTest, AVisitSendingManyMessagesIsAskedToWait) {
   for (int i = 0; i < 6; ++i) {
     httplib::Result sent = Client().Post(
         "/contact", visit.Cookie(),
-        Form({{"csrf", visit.id}, {"subject", "Message " + std::to_string(i)}, {"description", "text"}}), kFormType);
+        FormBody({{"csrf", visit.id}, {"subject", "Message " + std::to_string(i)}, {"description", "text"}}), kFormType);
     ASSERT_TRUE(sent);
     last_status = sent->status;
     if (i < 5) EXPECT_EQ(sent->status, 303) << i;
@@ -340,7 +333,7 @@ TEST_F(ContactServerTest, TheGapReportNeedsAnAgentAndShowsFailingSearches) {
     Client().Get("/search?q=" + Encode("zanzibar holiday voucher"), visit.Cookie());
     if (i == 0) {
       Client().Post("/contact", visit.Cookie(),
-                    Form({{"csrf", visit.id}, {"subject", "Voucher"}, {"description", "Where is it?"}}), kFormType);
+                    FormBody({{"csrf", visit.id}, {"subject", "Voucher"}, {"description", "Where is it?"}}), kFormType);
     }
   }
   httplib::Result report =

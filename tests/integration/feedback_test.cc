@@ -27,7 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using helpdex::testing::Encode;
+using helpdex::testing::FormBody;
 using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
@@ -76,21 +76,13 @@ class FeedbackServerTest : public ::testing::Test {
   }
   static httplib::Headers CookieFor(const std::string& visit) { return {{"Cookie", "helpdex_visit=" + visit}}; }
 
-  static std::string Form(const Fields& fields) {
-    std::string body;
-    for (const auto& [name, value] : fields) {
-      if (!body.empty()) body += '&';
-      body += Encode(name) + "=" + Encode(value);
-    }
-    return body;
-  }
   // The form of /articles/password-reset?lang=en, answered.
   static Fields PasswordResetForm(const std::string& csrf, const std::string& helpful) {
     return {{"csrf", csrf},         {"article", "en-password-reset"}, {"slug", "password-reset"},
             {"lang", "en"},         {"ui", "en"},                     {"helpful", helpful}};
   }
   httplib::Result PostFeedback(const httplib::Headers& headers, const Fields& fields) {
-    return Client().Post("/articles/feedback", headers, Form(fields), kFormType);
+    return Client().Post("/articles/feedback", headers, FormBody(fields), kFormType);
   }
 
   std::vector<StoredEvent> StoredFeedback() {

@@ -27,6 +27,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using helpdex::testing::MakeTempDir;
+using helpdex::testing::SetCookieValue;
 
 const fs::path kSource = HELPDEX_SOURCE_DIR;
 
@@ -181,28 +182,18 @@ TEST_F(GapsSessionTest, TheReviewAgeIsAParameter) {
   }
 }
 
-// The value a response's Set-Cookie gives `name`, or "".
-std::string CookieValue(const httplib::Response& response, const std::string& name) {
-  for (const auto& [header, value] : response.headers) {
-    if (header == "Set-Cookie" && value.rfind(name + "=", 0) == 0) {
-      return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
-    }
-  }
-  return "";
-}
-
 TEST_F(GapsSessionTest, TheWritersPageShowsTheSameGaps) {
   // Pages take a signed-in session, not a token: sign in like a writer does.
   httplib::Result login = Client().Get("/agent/login");
   ASSERT_TRUE(login);
-  const std::string csrf = CookieValue(*login, "helpdex_login_csrf");
+  const std::string csrf = SetCookieValue(*login, "helpdex_login_csrf");
   httplib::Result signed_in =
       Client().Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}},
                     "csrf=" + csrf + "&name=writer&password=a%20long%20enough%20password",
                     "application/x-www-form-urlencoded");
   ASSERT_TRUE(signed_in);
   ASSERT_EQ(signed_in->status, 303) << signed_in->body;
-  const std::string session = CookieValue(*signed_in, "helpdex_session");
+  const std::string session = SetCookieValue(*signed_in, "helpdex_session");
   httplib::Result page = Client().Get("/gaps", {{"Cookie", "helpdex_session=" + session}});
   ASSERT_TRUE(page);
   ASSERT_EQ(page->status, 200);

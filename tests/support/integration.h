@@ -8,6 +8,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include <httplib.h>
 
 namespace helpdex::testing {
 
@@ -24,6 +28,31 @@ inline std::string Encode(std::string_view value) {
     }
   }
   return encoded;
+}
+
+// An application/x-www-form-urlencoded body of these fields, in order.
+inline std::string FormBody(const std::vector<std::pair<std::string, std::string>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    if (!body.empty()) body += '&';
+    body += Encode(name) + "=" + Encode(value);
+  }
+  return body;
+}
+
+// The value a response's Set-Cookie gives cookie `name` ("" when none), and
+// the whole header line in `line` when given.
+inline std::string SetCookieValue(const httplib::Response& response, const std::string& name,
+                                  std::string* line = nullptr) {
+  auto [begin, end] = response.headers.equal_range("Set-Cookie");
+  for (auto it = begin; it != end; ++it) {
+    const std::string& value = it->second;
+    if (value.rfind(name + "=", 0) != 0) continue;
+    if (line != nullptr) *line = value;
+    const size_t start = name.size() + 1;
+    return value.substr(start, value.find(';') - start);
+  }
+  return "";
 }
 
 // A new empty directory under the system temp directory; the caller removes it.
