@@ -58,6 +58,14 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
   for (const auto& [name, counts] : response.facets) {
     for (const auto& [value, count] : counts) facets[name][value] = count;
   }
+  // did_you_mean in pieces, the corrected words marked; null without one.
+  json did_you_mean_words = nullptr;
+  if (response.did_you_mean) {
+    did_you_mean_words = json::array();
+    for (const CorrectedWord& piece : response.did_you_mean_words) {
+      did_you_mean_words.push_back({{"text", piece.text}, {"changed", piece.changed}});
+    }
+  }
   json document = {
       {"query", response.query},
       {"total", response.total},
@@ -66,6 +74,7 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
       {"results", std::move(results)},
       {"facets", std::move(facets)},
       {"did_you_mean", response.did_you_mean ? json(*response.did_you_mean) : json(nullptr)},
+      {"did_you_mean_words", std::move(did_you_mean_words)},
       {"showing_results_for", response.showing_results_for ? json(*response.showing_results_for) : json(nullptr)},
       {"query_lang", response.query_lang.empty() ? json(nullptr) : json(response.query_lang)},
   };

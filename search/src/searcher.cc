@@ -10,6 +10,7 @@
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/spelling.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "suggest.h"
@@ -94,43 +95,30 @@ Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter)
   return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
 }
 
-std::vector<std::string> SplitWords(const std::string& text) {
-  std::istringstream stream(text);
-  std::vector<std::string> words;
-  for (std::string word; stream >> word;) words.push_back(word);
-  return words;
-}
-
-// The corrected query, unless no correction is a real one: a word the index
-// knows is not a typo (even when the spelling dictionary skips it, like "is"),
-// and another form of the typed word is not either ("websites" -> "website").
-std::optional<std::string> DidYouMean(const Xapian::Database& db, const std::string& corrected,
-                                      const std::string& typed, const Xapian::Stem& stem) {
-  if (corrected.empty() || corrected == typed) return std::nullopt;
-  const std::vector<std::string> from = SplitWords(typed);
-  const std::vector<std::string> to = SplitWords(corrected);
-  if (from.size() != to.size()) return corrected;
-  for (size_t i = 0; i < from.size(); ++i) {
-    if (from[i] == to[i] || db.term_exists(from[i])) continue;
-    if (!stem.is_none() && stem(from[i]) == stem(to[i])) continue;
-    return corrected;
-  }
-  return std::nullopt;
+// The query's spelling correction (spelling.h), nullopt when it needs none:
+// only words that neither the index (in any form) nor the dictionary of the
+// query's language knows are corrected, never into another language, and
+// the correction is in display spelling ("sıfırlama", not "sifirlama").
+std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db, const std::string& typed,
+                                                     const Analyzer& analyzer) {
+  return CorrectSpelling(db, typed, SpellingLanguageOf(analyzer));
 }
 
 // The spelling corrections of recent queries, shared by the Searchers of one
-// Index. Xapian's QueryParser looks every query word the index lacks up in
-// the spelling dictionary (FLAG_SPELLING_CORRECTION), and on a large index
-// that is most of a search's work: tools/bench/load profiled it at 68% of
-// /api/search on 100,000 documents. The correction depends only on the text,
-// its analysis and the generation, and does not change the parsed query, so a
-// query seen before is parsed without the lookups and given the stored one.
+// Index. Correcting looks every unknown query word up in the index's spelling
+// dictionary (on a large index that was most of a search's work:
+// tools/bench/load profiled it at 68% of /api/search on 100,000 documents)
+// and may ask Hunspell for suggestions (tens to hundreds of milliseconds).
+// The correction depends only on the text, its analysis and the generation,
+// and does not change the parsed query, so a query seen before is given the
+// stored one without the lookups.
 // Bounded: emptied when full, and when the generation changes.
 class CorrectionCache {
  public:
   static constexpr size_t kMaxEntries = 4096;
+  using Correction = std::optional<std::vector<CorrectedWord>>;  // nullopt: no correction
 
-  std::optional<std::string> Find(long generation, const std::string& key) {
+  std::optional<Correction> Find(long generation, const std::string& key) {
     std::lock_guard lock(mutex_);
     if (generation != generation_) return std::nullopt;
     auto it = entries_.find(key);
@@ -138,7 +126,7 @@ class CorrectionCache {
     return it->second;
   }
 
-  void Store(long generation, const std::string& key, const std::string& corrected) {
+  void Store(long generation, const std::string& key, const Correction& corrected) {
     if (key.size() > 2 * kMaxQueryBytes) return;
     std::lock_guard lock(mutex_);
     if (generation != generation_ || entries_.size() >= kMaxEntries) {
@@ -151,7 +139,7 @@ class CorrectionCache {
  private:
   std::mutex mutex_;
   long generation_ = 0;
-  std::unordered_map<std::string, std::string> entries_;  // analyzer + text -> corrected text ("" = none)
+  std::unordered_map<std::string, Correction> entries_;  // analyzer + text as typed -> correction
 };
 
 }  // namespace
@@ -191,24 +179,24 @@ struct Searcher::Impl {
   // The readings of the query (TextQuery, shared with Suggest).
   // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
   // allocates); Xapian::Stem handles share it.
-  // `corrected` receives the spelling correction of the query ("" = none).
+  // `corrected` receives the spelling correction of the query (nullopt = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
-                           Xapian::QueryParser& parser, std::string& corrected) {
+                           Xapian::QueryParser& parser, CorrectionCache::Correction& corrected) {
     const std::string normalized = LimitTerms(analyzer.Normalize(text), analyzer.stopper());
+    TextQueryOptions options;
+    options.spelling_correction = false;  // DidYouMean corrects, word by word
+    Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
     // A query seen before on this generation needs no dictionary lookups: its
     // correction is cached. The analyzers are static objects: their address
-    // names the analysis.
-    const std::string correction_key =
-        std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + normalized;
-    std::optional<std::string> known;
+    // names the analysis. The text as typed is the key: the correction keeps
+    // its spelling.
+    const std::string correction_key = std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + text;
+    std::optional<CorrectionCache::Correction> known;
     if (corrections) known = corrections->Find(generation, correction_key);
-    TextQueryOptions options;
-    options.spelling_correction = !known;
-    Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
     if (known) {
       corrected = *known;
     } else {
-      corrected = parser.get_corrected_query_string();
+      corrected = DidYouMean(db, text, analyzer);
       if (corrections) corrections->Store(generation, correction_key, corrected);
     }
     return query;
@@ -426,6 +414,7 @@ struct Searcher::Impl {
     if (!retried.ok() || retried->total == 0) return typed;
     retried->query = typed->query;
     retried->did_you_mean = typed->did_you_mean;
+    retried->did_you_mean_words = typed->did_you_mean_words;
     retried->showing_results_for = corrected.query;
     return retried;
   }
@@ -441,7 +430,7 @@ struct Searcher::Impl {
 
     Xapian::QueryParser parser;
     Xapian::Stem stemmer = analyzer.MakeStemmer();
-    std::string corrected;
+    CorrectionCache::Correction corrected;
     Xapian::Query text_query = ParseQuery(request.query, analyzer, stemmer, parser, corrected);
     const bool has_query = !text_query.empty();
     if (!has_query) text_query = Xapian::Query::MatchAll;
@@ -478,8 +467,10 @@ struct Searcher::Impl {
     response.facets["lang"] = SpyCounts(language_spy);
     response.facets["type"] = SpyCounts(type_spy);
     response.facets["tag"] = tag_spy.counts();
-    response.did_you_mean =
-        DidYouMean(db, corrected, analyzer.Normalize(request.query), stemmer);
+    if (corrected) {
+      response.did_you_mean = JoinCorrectedWords(*corrected);
+      response.did_you_mean_words = *corrected;
+    }
     return response;
   }
 

@@ -7,6 +7,7 @@
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/spelling.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "text_query.h"
@@ -133,14 +134,15 @@ class Suggester {
 
  private:
   // A whole word as typed, or its spelling correction when it has five
-  // letters or more and the index knows neither it nor another form of it
-  // ("passwords" is no typo).
-  std::string Corrected(const std::string& word) {
+  // letters or more and neither the index (in any form: "passwords" is no
+  // typo) nor the dictionary of the text's language knows it; the correction
+  // must be a word of that language (spelling.h: never "tofactor" on an
+  // English page into the Norwegian "tofaktor").
+  std::string Corrected(const std::string& word, const Analyzer& analyzer) {
     if (CountCodePoints(word) < kMinTypoLetters) return word;
-    const bool known = db_.term_exists(word) || (!stem_.is_none() && db_.term_exists(schema::StemmedTerm(stem_, word)));
-    if (known) return word;
-    std::string corrected = db_.get_spelling_suggestion(word, kMaxTypoEdits);
-    return corrected.empty() ? word : corrected;
+    std::optional<std::string> corrected =
+        CorrectedTerm(db_, request_.text, word, SpellingLanguageOf(analyzer), kMaxTypoEdits);
+    return corrected ? *corrected : word;
   }
 
   // Whole words read as Search reads them (TextQuery: stemmed, accentless,
@@ -156,7 +158,7 @@ class Suggester {
       // Stop words of a text with other words are noise (QueryParser keeps
       // them when a text has nothing else, as "who was" has while typed on).
       if (words.size() > 1 && IsStopWord(analyzer, words[i])) continue;
-      whole.push_back(Corrected(words[i]));
+      whole.push_back(Corrected(words[i], analyzer));
     }
     std::vector<Xapian::Query> readings;
     std::optional<Xapian::Query> prefix;
@@ -165,7 +167,7 @@ class Suggester {
       const bool known_prefix = db_.allterms_begin(word) != db_.allterms_end(word);
       if (!known_prefix) {
         // Not the start of any word: perhaps a typo in a finished word ("passwrod").
-        whole.push_back(Corrected(word));
+        whole.push_back(Corrected(word, analyzer));
       } else {
         prefix = PrefixQuery(word);
       }

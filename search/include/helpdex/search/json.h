@@ -15,8 +15,12 @@ namespace helpdex::search {
 // "lang", "snippet", "score", "section", "answer", "tags", "other_language",
 // "audience"; tickets also "problem", "resolution", "created"; with reply
 // material "answers": [{"lang", "title", "url", "answer"}] and "related"}],
-// "facets": {"lang", "tag", "type"}, "did_you_mean", "showing_results_for",
-// "query_lang"}. `snippet` is HTML; the last three are null when unset. Invalid UTF-8 is replaced, never thrown. indent < 0: compact.
+// "facets": {"lang", "tag", "type"}, "did_you_mean", "did_you_mean_words",
+// "showing_results_for", "query_lang"}. `snippet` is HTML; the last four are
+// null when unset. "did_you_mean" is the whole corrected query in display
+// spelling; "did_you_mean_words" the same in pieces, [{"text", "changed"}]:
+// its words and the text between them in order (joined they give
+// "did_you_mean"), "changed" true for each corrected word. Invalid UTF-8 is replaced, never thrown. indent < 0: compact.
 std::string SearchResponseToJson(const SearchResponse& response, int indent = -1);
 
 // {"related": [{"id", "type", "title", "url", "lang"}]}

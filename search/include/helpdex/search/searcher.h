@@ -20,6 +20,7 @@
 #include "helpdex/search/error.h"
 #include "helpdex/search/language.h"
 #include "helpdex/search/past_searches.h"
+#include "helpdex/search/spelling.h"
 
 namespace helpdex::search {
 
@@ -113,6 +114,9 @@ struct SearchResponse {
   // of did_you_mean instead (a typo-tolerant retry).
   std::optional<std::string> showing_results_for;
   std::string query_lang;  // language the query was analysed in ("" if unknown)
+  // did_you_mean in pieces (its words and the text between them, in order),
+  // the corrected words marked: for showing what changed. Empty without one.
+  std::vector<CorrectedWord> did_you_mean_words;
 };
 
 // How well the public articles answer a resolved ticket (for the gap report).
