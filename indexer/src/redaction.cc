@@ -55,6 +55,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <unordered_set>
 #include <utility>
 
@@ -104,6 +105,8 @@ constexpr Kind kIp{"ip", "[ip]"};
 constexpr Kind kNationalId{"national_id", "[national-id]"};
 constexpr Kind kSecret{"secret", "[secret]"};
 constexpr Kind kName{"name", "[name]"};
+constexpr Kind kUrl{"url", "[url]"};
+constexpr Kind kDomain{"domain", "[domain]"};
 
 // Phone candidates longer than this are matched in overlapping windows, so
 // that libphonenumber never sees a long text: its cost per window grows
@@ -218,8 +221,8 @@ size_t UnicodeSpaceAt(std::string_view text, size_t i) {
 // Placeholders already in the text (text redacted before, or typed by
 // someone) are frozen and not counted, so redacting twice changes nothing.
 Pieces FreezePlaceholders(Pieces pieces) {
-  static constexpr std::array<std::string_view, 8> kPlaceholders = {"[email]", "[phone]",       "[card]",   "[iban]",
-                                                                    "[ip]",    "[national-id]", "[secret]", "[name]"};
+  static constexpr std::array<std::string_view, 10> kPlaceholders = {
+      "[email]", "[phone]", "[card]", "[iban]", "[ip]", "[national-id]", "[secret]", "[name]", "[url]", "[domain]"};
   Pieces out;
   out.reserve(pieces.size());
   for (Piece& piece : pieces) {
@@ -922,11 +925,24 @@ struct CompiledPatterns {
             R"((?i)^[ \t]*(?:kr|nok|usd|eur|gbp|tl|try|czk|kč|rub|руб|р\.|,-|[$€£₺₽¥])(?:[^\p{L}]|$))",
             PatternOptions()),
         date_like(R"([0-9]{4}[-./][0-9]{1,2}[-./][0-9]{1,2}|[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{2,4})",
-                  PatternOptions()) {}
+                  PatternOptions()),
+        // A web address with its scheme or "www.": everything up to a space
+        // or a character that cannot be in one unescaped.
+        web_url(R"re((?i)(?:^|[^\p{L}\p{N}_])((?:(?:https?|ftps?|sftp|wss?)://|www\.)[^\s<>"'`]+))re",
+                PatternOptions()),
+        // A host name (labels of any script, the last one the top-level
+        // domain, checked by PlausibleTopLevel) with an optional path, not
+        // inside a path, an e-mail address or a longer dotted word.
+        web_domain(R"re((?:^|[^\p{L}\p{N}_@.\-/\\]))re"
+                   R"re(((?:[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?\.)+)re"
+                   R"re(((?i:xn--[a-z0-9\-]+)|\p{L}+))re"
+                   R"re((?:[:/][^\s<>"'`]*)?))re",
+                   PatternOptions()) {}
 
   bool ok() const {
     for (const RE2* re : {&email, &url_userinfo, &authorization, &bearer, &known_token, &query_secret, &keyword_secret,
-                          &iban, &ipv4, &version_before, &not_phone_before, &currency_after, &date_like}) {
+                          &iban, &ipv4, &version_before, &not_phone_before, &currency_after, &date_like, &web_url,
+                          &web_domain}) {
       if (!re->ok()) return false;
     }
     return true;
@@ -945,6 +961,8 @@ struct CompiledPatterns {
   const RE2 not_phone_before;
   const RE2 currency_after;
   const RE2 date_like;
+  const RE2 web_url;
+  const RE2 web_domain;
 };
 
 // Every match of `re`, or of its first non-empty capturing group.
@@ -959,6 +977,116 @@ Spans FindGroup(const RE2& re, std::string_view text) {
     }
     if (match.size() == 1) found.push_back(SpanOf(text, match[0]));
     return 0;
+  });
+  return found;
+}
+
+// ---------------------------------------------------------------------------
+// Web addresses and domain names
+
+std::string AsciiLower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+// A top-level domain worth taking a dotted word for a host: a country code
+// (ISO 3166-1 alpha-2 as delegated, with uk, eu, su and ac), a generic one
+// in common use, an internationalised one (non-ASCII letters or "xn--").
+// A file name with an extension that is no top-level domain ("index.php",
+// "wp-config.php", "Node.js") stays; one whose extension is a country code
+// ("setup.py") is taken for a host: in text that leaves the support desk a
+// lost file name costs less than a customer's domain.
+bool PlausibleTopLevel(std::string_view tld) {
+  static const std::unordered_set<std::string> kCountry = [] {
+    std::unordered_set<std::string> codes;
+    constexpr std::string_view kList =
+        "ac ad ae af ag ai al am ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj bm bn bo br bs bt bw by bz "
+        "ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz de dj dk dm do dz ec ee eg er es et eu fi fj fk "
+        "fm fo fr ga gb gd ge gf gg gh gi gl gm gn gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq "
+        "ir is it je jm jo jp ke kg kh ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mg mh "
+        "mk ml mm mn mo mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk "
+        "pl pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sk sl sm sn so sr ss st su sv sx sy sz "
+        "tc td tf tg th tj tk tl tm tn to tr tt tv tw tz ua ug uk us uy uz va vc ve vg vi vn vu wf ws ye yt za zm "
+        "zw";
+    for (size_t at = 0; at < kList.size(); at += 3) codes.emplace(kList.substr(at, 2));
+    return codes;
+  }();
+  static const std::unordered_set<std::string> kGeneric = {
+      "com", "net", "org", "info", "biz", "edu", "gov", "int", "name", "pro", "mobi", "asia", "tel", "travel",
+      "app", "dev", "shop", "store", "online", "site", "website", "xyz", "tech", "cloud", "blog", "art", "club",
+      "design", "page", "link", "live", "news", "space", "top", "vip", "work", "agency", "digital", "email",
+      "host", "hosting", "media", "studio", "systems", "network", "solutions", "services", "support", "academy",
+      "center", "company", "group", "global", "world", "today", "life", "house", "money", "fashion", "photo",
+      "photography", "gallery", "restaurant", "cafe", "bar", "beer", "wine", "yoga", "fit", "fitness", "health",
+      "care", "dental", "law", "legal", "consulting", "marketing", "rocks", "ninja", "guru", "expert", "software",
+      "technology", "city", "london", "berlin", "oslo", "moscow", "istanbul", "plus", "events", "family", "green",
+      "tips", "tools", "zone", "team", "chat", "social", "works", "one", "biz", "coop", "museum", "aero"};
+  const std::string lower = AsciiLower(tld);
+  if (lower.starts_with("xn--")) return true;
+  if (std::any_of(lower.begin(), lower.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    return true;
+  }
+  return lower.size() == 2 ? kCountry.contains(lower) : kGeneric.contains(lower);
+}
+
+// The host of a URL ("https://user@Shop.example.com:8080/x" -> "shop.example.com").
+std::string HostOf(std::string_view url) {
+  size_t begin = url.find("://");
+  begin = begin == std::string_view::npos ? 0 : begin + 3;
+  size_t end = url.find_first_of("/?#", begin);
+  std::string_view authority = url.substr(begin, end == std::string_view::npos ? url.npos : end - begin);
+  if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (size_t colon = authority.find(':'); colon != std::string_view::npos) authority = authority.substr(0, colon);
+  while (!authority.empty() && authority.back() == '.') authority.remove_suffix(1);
+  return search::NormalizeText(authority);
+}
+
+bool KeptHost(const std::string& host, const std::vector<std::string>& keep) {
+  for (const std::string& kept : keep) {
+    if (kept.empty()) continue;
+    if (host == kept || (host.size() > kept.size() && host.ends_with(kept) && host[host.size() - kept.size() - 1] == '.')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The end of a web address in running text: without the punctuation that
+// ends the sentence around it, and without a closing bracket it did not open.
+size_t WebAddressEnd(std::string_view text, size_t begin, size_t end) {
+  end = TrimTrailingPunctuation(text, begin, end);
+  return end;
+}
+
+Spans FindUrls(const CompiledPatterns& p, std::string_view text, const std::vector<std::string>& keep) {
+  Spans found;
+  ForEachMatch(p.web_url, text, [&](const std::vector<re2::StringPiece>& match) -> size_t {
+    Span url = SpanOf(text, match[1]);
+    url.end = WebAddressEnd(text, url.begin, url.end);
+    if (url.end <= url.begin || KeptHost(HostOf(text.substr(url.begin, url.end - url.begin)), keep)) return 0;
+    found.push_back(url);
+    return 0;
+  });
+  return found;
+}
+
+Spans FindDomains(const CompiledPatterns& p, std::string_view text, const std::vector<std::string>& keep) {
+  Spans found;
+  ForEachMatch(p.web_domain, text, [&](const std::vector<re2::StringPiece>& match) -> size_t {
+    const Span labels = SpanOf(text, match[1]);
+    const Span tld = SpanOf(text, match[2]);
+    Span whole{labels.begin, SpanOf(text, match[0]).end};
+    // Glued to more letters ("example.comfort" cannot be: RE2 is greedy, but
+    // a digit or "_" after the top-level domain makes it another word).
+    if (tld.end < text.size() && (IsWordByte(text[tld.end]) || text[tld.end] == '-')) return tld.end;
+    if (!PlausibleTopLevel(text.substr(tld.begin, tld.end - tld.begin))) return tld.end;
+    whole.end = WebAddressEnd(text, whole.begin, whole.end);
+    if (whole.end < tld.end) whole.end = tld.end;
+    const std::string host = search::NormalizeText(text.substr(labels.begin, tld.end - labels.begin));
+    if (KeptHost(host, keep)) return whole.end;
+    found.push_back(whole);
+    return whole.end;
   });
   return found;
 }
@@ -1183,6 +1311,46 @@ std::string PhoneRegion(const std::string& region) {
 
 }  // namespace
 
+std::vector<std::string> WebDomainsIn(std::string_view text) {
+  static const CompiledPatterns* const patterns = new CompiledPatterns();
+  std::set<std::string> domains;
+  const auto add = [&](std::string host) {
+    // The registrable part: the last two labels, three under a country's
+    // own second level ("example.co.uk", "firma.com.tr").
+    std::vector<std::string> labels;
+    for (size_t start = 0; start <= host.size();) {
+      size_t dot = host.find('.', start);
+      if (dot == std::string::npos) dot = host.size();
+      labels.push_back(host.substr(start, dot - start));
+      start = dot + 1;
+    }
+    if (labels.size() < 2) return;
+    size_t keep = 2;
+    static const std::unordered_set<std::string> kSecondLevel = {"co", "com", "org", "net", "ac", "gov", "edu",
+                                                                 "gen", "biz", "info", "av", "bel", "web"};
+    if (labels.size() >= 3 && labels.back().size() == 2 && kSecondLevel.contains(labels[labels.size() - 2])) keep = 3;
+    std::string domain;
+    for (size_t i = labels.size() - keep; i < labels.size(); ++i) domain += (domain.empty() ? "" : ".") + labels[i];
+    domains.insert(domain);
+  };
+  try {
+    if (!patterns->ok()) return {};
+    const Pieces pieces = SplitValidUtf8(text);
+    for (const Piece& piece : pieces) {
+      if (piece.frozen) continue;
+      for (const Span& span : FindUrls(*patterns, piece.text, {})) {
+        add(HostOf(std::string_view(piece.text).substr(span.begin, span.end - span.begin)));
+      }
+      for (const Span& span : FindDomains(*patterns, piece.text, {})) {
+        add(HostOf(std::string_view(piece.text).substr(span.begin, span.end - span.begin)));
+      }
+    }
+  } catch (...) {
+    return {};
+  }
+  return std::vector<std::string>(domains.begin(), domains.end());
+}
+
 struct Redactor::Patterns {
   CompiledPatterns compiled;
 };
@@ -1207,6 +1375,14 @@ std::string Redactor::Redact(std::string_view text, const RedactionContext& cont
     RunPass(pieces, kSecret, found, [&](std::string_view t) { return FindQuerySecrets(p, t); });
     RunPass(pieces, kSecret, found, [&](std::string_view t) { return FindKeywordSecrets(p, t); });
     RunPass(pieces, kEmail, found, [&](std::string_view t) { return FindGroup(p.email, t); });
+    // Web addresses after e-mail addresses (whose domain goes with them) and
+    // before numbers, so that a path's digits are not taken for a phone.
+    if (context.web_addresses) {
+      std::vector<std::string> keep;
+      for (const std::string& domain : context.keep_domains) keep.push_back(search::NormalizeText(domain));
+      RunPass(pieces, kUrl, found, [&](std::string_view t) { return FindUrls(p, t, keep); });
+      RunPass(pieces, kDomain, found, [&](std::string_view t) { return FindDomains(p, t, keep); });
+    }
     // IBANs before cards (an IBAN's digits can pass Luhn), cards and ids
     // before IPs and phones, so that none is half taken as a phone number.
     RunPass(pieces, kIban, found, [&](std::string_view t) { return FindIbans(p, t); });

@@ -656,5 +656,62 @@ TEST_F(RedactionTest, RedactorIsSharedAcrossCalls) {
   EXPECT_EQ(counts_.Total(), 0);
 }
 
+// ---------------------------------------------------------------------------
+// Web addresses and domain names (opt-in: for drafts made from tickets)
+
+std::string RedactWeb(const std::string& text, std::vector<std::string> keep = {},
+                      RedactionCounts* counts = nullptr) {
+  static const Redactor redactor;
+  RedactionContext context;
+  context.web_addresses = true;
+  context.keep_domains = std::move(keep);
+  return redactor.Redact(text, context, counts);
+}
+
+TEST(WebAddressRedactionTest, CustomersSitesAndLinksAreRedacted) {
+  RedactionCounts counts;
+  const std::string clean = RedactWeb(
+      "My site shop-example.com is down since the move; https://shop-example.com/cart?item=12 gives 500 and "
+      "www.kari-shop.no too (see http://shop-example.com). Also butikk.eksempel.no/handlekurv.",
+      {}, &counts);
+  for (const char* gone : {"shop-example", "kari-shop", "eksempel", "/cart", "handlekurv", "item=12"}) {
+    EXPECT_EQ(clean.find(gone), std::string::npos) << gone << " in: " << clean;
+  }
+  EXPECT_NE(clean.find("My site [domain] is down since the move; [url] gives 500"), std::string::npos) << clean;
+  EXPECT_NE(clean.find("(see [url])."), std::string::npos) << clean;
+  EXPECT_EQ(counts.by_kind["url"], 3);
+  EXPECT_EQ(counts.by_kind["domain"], 2);
+  // International names and scripts.
+  EXPECT_EQ(RedactWeb("сайт магазин.рф не работает"), "сайт [domain] не работает");
+  EXPECT_EQ(RedactWeb("alan adım xn--rnek-jua.com.tr"), "alan adım [domain]");
+}
+
+TEST(WebAddressRedactionTest, PublicDomainsFilesAndHelpCentreLinksStay) {
+  const std::string text =
+      "Point MX to mail.nordlyshosting.com, see /articles/email-setup and https://help.nordlyshosting.com/articles/"
+      "dns. Edit wp-config.php and .htaccess, restart Node.js, e.g. version 1.2.3; check kari@shop-example.com.";
+  const std::string clean = RedactWeb(text, {"nordlyshosting.com"});
+  EXPECT_NE(clean.find("mail.nordlyshosting.com"), std::string::npos) << clean;
+  EXPECT_NE(clean.find("/articles/email-setup"), std::string::npos) << clean;
+  EXPECT_NE(clean.find("https://help.nordlyshosting.com/articles/dns."), std::string::npos) << clean;
+  for (const char* kept : {"wp-config.php", ".htaccess", "Node.js", "e.g. version 1.2.3"}) {
+    EXPECT_NE(clean.find(kept), std::string::npos) << kept << " lost in: " << clean;
+  }
+  // The e-mail address goes whole, as an e-mail address.
+  EXPECT_NE(clean.find("check [email]."), std::string::npos) << clean;
+  // Off by default: an agent reading a ticket keeps the customer's site.
+  static const Redactor redactor;
+  EXPECT_EQ(redactor.Redact("my site shop-example.com", {}, nullptr), "my site shop-example.com");
+  // Idempotent like every other kind.
+  const std::string once = RedactWeb("site shop-example.com and https://x-shop.no/a");
+  EXPECT_EQ(RedactWeb(once), once);
+}
+
+TEST(WebAddressRedactionTest, WebDomainsInNamesRegistrableDomains) {
+  EXPECT_EQ(WebDomainsIn("Use mail.nordlyshosting.com or <a href=\"https://status.nordlyshosting.com/x\">status</a>, "
+                         "check dnschecker.org and shop.example.co.uk; not config.php."),
+            (std::vector<std::string>{"dnschecker.org", "example.co.uk", "nordlyshosting.com"}));
+}
+
 }  // namespace
 }  // namespace helpdex::indexer

@@ -31,6 +31,8 @@ namespace helpdex::indexer {
 //   national_id  [national-id]  NO fødselsnummer, TR TC kimlik, CZ rodné číslo (checksums)
 //   secret       [secret]       token/password/key values in URLs and "password: x"
 //   name         [name]         the names the export gives for the requester
+//   url          [url]          web addresses ("https://shop-example.com/cart", "www.x.no"), opt-in
+//   domain       [domain]       host names ("shop-example.com", "shop-example.com/cart"), opt-in
 struct RedactionCounts {
   std::map<std::string, int> by_kind;  // kind -> replacements
   int Total() const;
@@ -44,7 +46,21 @@ struct RedactionContext {
   // The requester's names as the export gives them ("Kari Nordmann"): the full
   // name and each part of three letters or more are replaced, case-insensitively.
   std::vector<std::string> names;
+  // Web addresses and domain names identify a customer as well as a name
+  // does ("my site shop-example.com"), but an agent reading a ticket needs
+  // them, so they are redacted only on request: for text that leaves the
+  // support desk, such as a draft article made from tickets.
+  bool web_addresses = false;
+  // With web_addresses: domains that are public knowledge and stay readable
+  // (the help centre's own, those its articles mention), with every host
+  // under them ("nordlyshosting.com" keeps "mail.nordlyshosting.com").
+  std::vector<std::string> keep_domains;
 };
+
+// The registrable domains ("nordlyshosting.com", "example.co.uk") of the web
+// addresses and host names in `text`, sorted and unique: what an article
+// already tells the public, for RedactionContext::keep_domains.
+std::vector<std::string> WebDomainsIn(std::string_view text);
 
 // The usual region of a language's customers: nb->NO, tr->TR, cs->CZ, ru->RU, el->GR, en->US.
 std::string RegionForLanguage(Language language);
