@@ -77,6 +77,17 @@ std::string DecimalText(double value) {
   return text == "-0" ? "0" : text;
 }
 
+namespace {
+
+// The nearest article's address, or what its absence means: the report
+// names an article only when one is close (gaps.h, SearchGap::nearest).
+std::string NearestCell(const json& nearest) {
+  const std::string url = StringOf(ReportMember(nearest, "url"));
+  return url.empty() ? std::string("no close article") : url;
+}
+
+}  // namespace
+
 std::string GapSearchesCsv(const json& report) {
   std::string csv =
       "query,visits,no_results_visits,not_opened_visits,contact_visits,languages,expected_tickets,nearest_url\r\n";
@@ -87,7 +98,7 @@ std::string GapSearchesCsv(const json& report) {
            NumberOf(ReportMember(gap, "no_results_visits")) + ',' + NumberOf(ReportMember(gap, "not_opened_visits")) + ',' +
            NumberOf(ReportMember(gap, "contact_visits")) + ',' + CsvCell(LanguagesCell(ReportMember(gap, "languages"))) + ',' +
            NumberOf(ReportMember(gap, "expected_tickets")) + ',' +
-           CsvCell(StringOf(ReportMember(ReportMember(gap, "nearest"), "url"))) + "\r\n";
+           CsvCell(NearestCell(ReportMember(gap, "nearest"))) + "\r\n";
   }
   return csv;
 }

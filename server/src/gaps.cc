@@ -3,10 +3,15 @@
 #include "helpdex/server/gaps.h"
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
 #include <set>
 #include <unordered_map>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/closeness.h"
 #include "helpdex/search/query_groups.h"
 #include "gaps_parts.h"
 
@@ -24,7 +29,8 @@ constexpr double kNoResultsWeight = 0.5;
 // that no search of the same question followed.
 struct Intent {
   const Event* event = nullptr;
-  std::optional<Language> language;
+  std::optional<Language> language;  // the page's
+  std::optional<Language> analysed;  // the one its words were analysed in (detected when the page had none)
   std::vector<std::string> terms;
   bool opened = false;
   bool contacted = false;
@@ -50,7 +56,8 @@ std::vector<Intent> CollectIntents(const std::vector<StoredEvent>& events) {
     Intent intent;
     intent.event = &event;
     intent.language = ParseLanguage(event.language);
-    intent.terms = search::IntentTerms(event.query, intent.language);
+    intent.analysed = intent.language ? intent.language : search::DetectLanguage(event.query);
+    intent.terms = search::IntentTerms(event.query, intent.analysed);
     if (intent.terms.empty()) continue;
     intents.push_back(std::move(intent));
   }
@@ -172,35 +179,175 @@ std::optional<ZeroCause> ClassifyZero(const Intent& intent, const std::vector<In
   return *in_language ? ZeroCause::kContentGap : ZeroCause::kOtherLanguage;
 }
 
-struct Group {
-  std::vector<std::string> terms;           // of the first member
+// Searches asking the same question: the same content words up to word
+// order, inflection and one typo (search::SameIntent).
+struct Question {
+  std::vector<std::string> terms;  // of the first member
+  std::optional<Language> language;  // the language its words were analysed in
   std::vector<const Intent*> members;
 };
 
-std::vector<Group> GroupByQuestion(const std::vector<const Intent*>& failing) {
-  std::vector<Group> groups;
+std::vector<Question> GroupByQuestion(const std::vector<const Intent*>& failing) {
+  std::vector<Question> questions;
   for (const Intent* intent : failing) {
-    auto found = std::find_if(groups.begin(), groups.end(),
-                              [&](const Group& group) { return search::SameIntent(group.terms, intent->terms); });
-    if (found == groups.end()) {
-      groups.push_back(Group{intent->terms, {intent}});
+    auto found = std::find_if(questions.begin(), questions.end(), [&](const Question& question) {
+      return search::SameIntent(question.terms, intent->terms);
+    });
+    if (found == questions.end()) {
+      questions.push_back(Question{intent->terms, intent->analysed, {intent}});
     } else {
       found->members.push_back(intent);
     }
   }
-  return groups;
+  return questions;
 }
 
-SearchGap Summarize(const Group& group, const GapOptions& options, int64_t now_ms, search::Searcher& searcher) {
+// Questions on one topic are joined when the words they share carry most of
+// the weight of the shorter one and a good part of the longer one's, each
+// word weighted by its rarity (inverse document frequency) among the public
+// articles of its language (TopicWeights). The measure is the
+// weighted overlap over the smaller set that the ticket topics use for tags
+// (gaps_tickets.cc, kTagSimilarity), with a second bound against chaining:
+// - kShareOfSmaller > 0.5: one of two equally rare words is not a topic
+//   ("reset password" / "password expired" stay apart), two of three are
+//   ("how to host a minecraft server" / "run my own minecraft server": 0.67
+//   even when every word weighs the same).
+// - kShareOfLarger: a one-word question ("server") is contained in every
+//   question with that word, and would chain unrelated topics together
+//   through it; it joins only when its word holds at least this share of the
+//   longer question too. 0.4 lies below the 0.5 that equal weights give a
+//   two-word question inside a four-word one ("minecraft server" / "minecraft
+//   server hosting plan": 0.61 with the weights of tests/server/gaps_test.cc)
+//   and above the 0.23 that "server", used by many of a hosting help
+//   centre's articles, holds of "minecraft server".
+constexpr double kShareOfSmaller = 0.6;
+constexpr double kShareOfLarger = 0.4;
+
+using LanguageKey = std::optional<Language>;
+
+// Inverse document frequency of each question word among the public
+// articles of its language: a word the help centre's articles seldom use
+// ("minecraft") says what a topic is about, a word most of them use
+// ("server" in a hosting help centre) does not. The failing searches are not
+// counted: every search of a topic has the topic's word, which would make
+// the word that defines a topic the commonest of all (measured on the five
+// Minecraft wordings: counted with the searches, "minecraft" weighed less
+// than "run", and "run my own minecraft server" stayed out of its topic).
+// A language without articles weighs every word the same.
+class TopicWeights {
+ public:
+  explicit TopicWeights(const search::ArticleTerms& articles) : articles_(articles) {}
+
+  double Weight(const LanguageKey& language, const std::string& term) const {
+    if (!language) return search::InverseDocumentFrequency(0, 0);
+    return search::InverseDocumentFrequency(articles_.Articles(*language), articles_.ArticlesWith(*language, term));
+  }
+
+  double Weight(const LanguageKey& language, const std::vector<std::string>& terms) const {
+    double sum = 0;
+    for (const std::string& term : terms) sum += Weight(language, term);
+    return sum;
+  }
+
+  // The weight of the words `a` and `b` (sorted, from IntentTerms) share.
+  double Shared(const LanguageKey& language, const std::vector<std::string>& a,
+                const std::vector<std::string>& b) const {
+    double sum = 0;
+    for (const std::string& term : a) {
+      if (std::binary_search(b.begin(), b.end(), term)) sum += Weight(language, term);
+    }
+    return sum;
+  }
+
+ private:
+  const search::ArticleTerms& articles_;
+};
+
+bool SameTopic(const Question& a, const Question& b, const TopicWeights& weights) {
+  if (a.language != b.language) return false;
+  const double shared = weights.Shared(a.language, a.terms, b.terms);
+  if (shared <= 0) return false;
+  const double wa = weights.Weight(a.language, a.terms);
+  const double wb = weights.Weight(b.language, b.terms);
+  return shared >= kShareOfSmaller * std::min(wa, wb) && shared >= kShareOfLarger * std::max(wa, wb);
+}
+
+class UnionFind {
+ public:
+  explicit UnionFind(size_t size) : parent_(size) { std::iota(parent_.begin(), parent_.end(), 0); }
+  size_t Find(size_t item) {
+    while (parent_[item] != item) item = parent_[item] = parent_[parent_[item]];
+    return item;
+  }
+  void Join(size_t a, size_t b) { parent_[Find(a)] = Find(b); }
+
+ private:
+  std::vector<size_t> parent_;
+};
+
+// Topics: questions joined (union-find) by SameTopic, in the order their
+// first question came. Only questions sharing a word are compared.
+std::vector<std::vector<const Question*>> GroupByTopic(const std::vector<Question>& questions,
+                                                       const TopicWeights& weights) {
+  std::map<std::pair<LanguageKey, std::string>, std::vector<size_t>> with_term;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    for (const std::string& term : questions[i].terms) with_term[{questions[i].language, term}].push_back(i);
+  }
+  UnionFind sets(questions.size());
+  std::vector<size_t> compared(questions.size(), SIZE_MAX);  // the last i each j was compared with
+  for (size_t i = 0; i < questions.size(); ++i) {
+    for (const std::string& term : questions[i].terms) {
+      for (size_t j : with_term[{questions[i].language, term}]) {
+        if (j <= i || compared[j] == i) continue;
+        compared[j] = i;
+        if (sets.Find(i) != sets.Find(j) && SameTopic(questions[i], questions[j], weights)) sets.Join(i, j);
+      }
+    }
+  }
+  std::vector<std::vector<const Question*>> topics;
+  std::unordered_map<size_t, size_t> topic_of_root;
+  for (size_t i = 0; i < questions.size(); ++i) {
+    auto [found, fresh] = topic_of_root.try_emplace(sets.Find(i), topics.size());
+    if (fresh) topics.emplace_back();
+    topics[found->second].push_back(&questions[i]);
+  }
+  return topics;
+}
+
+// An article is named as the nearest only when it holds more than half of
+// the topic's weight, with a margin: the content words of the topic's
+// searches, each weighted by the share of its searches that use it and by
+// its rarity among the articles of the language (search::ArticleTerms). An
+// article holding only the common one of two words ("domain" of "domain
+// transfer") holds well under half, so an unrelated article that merely
+// shares a word is not named.
+constexpr double kNearestShare = 0.6;
+
+struct Wording {
+  std::string text;
+  std::vector<std::string> terms;
+  int count = 0;        // searches (one per visit and wording)
+  double typical = 0;   // how much of the rest of the topic it says, see Summarize
+};
+
+SearchGap Summarize(const std::vector<const Question*>& topic, const GapOptions& options, int64_t now_ms,
+                    const TopicWeights& weights, const search::ArticleTerms& articles) {
   SearchGap gap;
+  const LanguageKey language = topic.front()->language;
   // Per visit: the worst outcome it had (contact > no results > not opened).
   std::map<std::string, const Intent*> by_visit;
-  std::map<std::string, int> wordings;
-  for (const Intent* intent : group.members) {
-    ++wordings[search::CollapseWhitespace(intent->event->query)];
-    const Intent*& kept = by_visit[intent->event->visit];
-    auto rank = [](const Intent* i) { return i->contacted ? 2 : (i->zero ? 1 : 0); };
-    if (kept == nullptr || rank(intent) > rank(kept)) kept = intent;
+  std::vector<Wording> wordings;
+  std::map<std::string, size_t> wording_index;
+  for (const Question* question : topic) {
+    for (const Intent* intent : question->members) {
+      const std::string text = search::CollapseWhitespace(intent->event->query);
+      auto [found, fresh] = wording_index.try_emplace(text, wordings.size());
+      if (fresh) wordings.push_back(Wording{text, intent->terms});
+      ++wordings[found->second].count;
+      const Intent*& kept = by_visit[intent->event->visit];
+      auto rank = [](const Intent* i) { return i->contacted ? 2 : (i->zero ? 1 : 0); };
+      if (kept == nullptr || rank(intent) > rank(kept)) kept = intent;
+    }
   }
   gap.trend.assign(static_cast<size_t>(std::max(options.trend_days, 1)), 0);
   for (const auto& [visit, intent] : by_visit) {
@@ -214,20 +361,42 @@ SearchGap Summarize(const Group& group, const GapOptions& options, int64_t now_m
       ++gap.trend[gap.trend.size() - 1 - static_cast<size_t>(age_days)];
     }
   }
-  std::vector<std::pair<std::string, int>> ordered(wordings.begin(), wordings.end());
-  std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
-  gap.query = ordered.front().first;
-  for (size_t i = 1; i < ordered.size() && gap.examples.size() < kExamples; ++i) gap.examples.push_back(ordered[i].first);
-  for (const auto& [wording, count] : ordered) gap.wordings.push_back(wording);
+  // The label is the most typical wording: its own searches plus, for every
+  // other wording's searches, the share of the larger word weight the two
+  // share. The most frequent wording wins among wordings of one question;
+  // across a topic, the one that says most of what the others say.
+  for (Wording& wording : wordings) {
+    wording.typical = wording.count;
+    const double own = weights.Weight(language, wording.terms);
+    for (const Wording& other : wordings) {
+      if (&other == &wording) continue;
+      const double larger = std::max(own, weights.Weight(language, other.terms));
+      if (larger > 0) wording.typical += other.count * weights.Shared(language, wording.terms, other.terms) / larger;
+    }
+  }
+  std::stable_sort(wordings.begin(), wordings.end(), [](const Wording& a, const Wording& b) {
+    if (std::abs(a.typical - b.typical) > 1e-9) return a.typical > b.typical;
+    return a.count > b.count;
+  });
+  gap.query = wordings.front().text;
+  for (size_t i = 1; i < wordings.size() && gap.examples.size() < kExamples; ++i) gap.examples.push_back(wordings[i].text);
+  for (const Wording& wording : wordings) gap.wordings.push_back(wording.text);
   gap.expected_tickets = gap.contact_visits + kNoResultsWeight * gap.no_results_visits +
                          kNotOpenedWeight * gap.not_opened_visits;
-  // The nearest article: the first answer card for the group's wording (its
-  // key terms OR-ed, so something close is found even when the search was empty).
-  std::optional<Language> language = ParseLanguage(group.members.front()->event->language);
-  Result<search::SuggestResponse> near = searcher.Suggest({.text = gap.query, .language = language, .max_answers = 1});
-  if (near.ok() && !near->answers.empty()) {
-    const search::AnswerCard& card = near->answers.front();
-    gap.nearest = search::DocumentLink{card.id, "article", card.title, card.url, card.lang};
+  // The nearest article, only when it holds most of what the topic asks.
+  if (language) {
+    std::map<std::string, double> weighted;
+    int searches = 0;
+    for (const Wording& wording : wordings) {
+      searches += wording.count;
+      for (const std::string& term : wording.terms) weighted[term] += wording.count;
+    }
+    for (auto& [term, weight] : weighted) weight /= searches;
+    std::optional<search::ClosestArticle> closest = articles.Closest(weighted, *language);
+    if (closest && closest->share >= kNearestShare) {
+      gap.nearest = search::LinkTo(*closest->article);
+      gap.nearest_share = closest->share;
+    }
   }
   return gap;
 }
@@ -300,8 +469,17 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
       if (intent.zero && *intent.zero != ZeroCause::kContentGap) continue;
       if (intent.zero || intent.contacted || !intent.opened) failing.push_back(&intent);
     }
-    for (const Group& group : GroupByQuestion(failing)) {
-      SearchGap gap = Summarize(group, options, now_ms, **searcher);
+    // The public articles, read once for the searches, the article parts
+    // and the tickets.
+    Result<std::vector<search::DocumentRecord>> articles = (*searcher)->Documents("article");
+    if (!articles.ok()) return articles.error();
+    // Analysed only when there is something to group.
+    static const std::vector<search::DocumentRecord> kNone;
+    const search::ArticleTerms article_terms(failing.empty() ? kNone : *articles);
+    const std::vector<Question> questions = GroupByQuestion(failing);
+    const TopicWeights weights(article_terms);
+    for (const std::vector<const Question*>& topic : GroupByTopic(questions, weights)) {
+      SearchGap gap = Summarize(topic, options, now_ms, weights, article_terms);
       if (gap.visits >= options.min_visits) report.searches.push_back(std::move(gap));
     }
     std::stable_sort(report.searches.begin(), report.searches.end(), [](const SearchGap& a, const SearchGap& b) {
@@ -309,9 +487,6 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
       return a.visits > b.visits;
     });
     if (report.searches.size() > options.max_groups) report.searches.resize(options.max_groups);
-    // The public articles, read once for the article parts and the tickets.
-    Result<std::vector<search::DocumentRecord>> articles = (*searcher)->Documents("article");
-    if (!articles.ok()) return articles.error();
     ArticleGaps article_gaps = BuildArticleGaps(events, *articles, options, now_ms);
     report.translations = std::move(article_gaps.translations);
     report.review = std::move(article_gaps.review);

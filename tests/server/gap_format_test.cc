@@ -73,7 +73,7 @@ TEST(GapSearchesCsvTest, HeaderThenOneRowPerSearch) {
   EXPECT_EQ(GapSearchesCsv(report),
             "query,visits,no_results_visits,not_opened_visits,contact_visits,languages,expected_tickets,nearest_url\r\n"
             "\"zanzibar, voucher\",3,2,1,1,cs=1 en=2,2.5,/articles/x?lang=en\r\n"
-            "'=cmd|' /C calc'!A0,4,0,0,0,,0,\r\n");
+            "'=cmd|' /C calc'!A0,4,0,0,0,,0,no close article\r\n");
 }
 
 TEST(GapSearchesCsvTest, AReportWithoutSearchesIsTheHeaderOnly) {

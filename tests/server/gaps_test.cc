@@ -28,9 +28,25 @@ class GapReportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     kb_ = new TempKb();
-    kb_->Write("en/password.md", TempKb::Article("en-password", "en", "reset-password", "Reset your password",
-                                                 "Choose forgot password on the login page.\n", "public",
-                                                 "[account]", "password"));
+    kb_->Write("en/password.md",
+               TempKb::Article("en-password", "en", "reset-password", "Reset your password",
+                               "If your password expired or you forgot it, choose Forgot password on the login "
+                               "page.\n",
+                               "public", "[account]", "password"));
+    // A hosting help centre: "server" is a common word here, "domain" is in
+    // an article about something else.
+    kb_->Write("en/invoices.md", TempKb::Article("en-invoices", "en", "invoices", "Your invoices",
+                                                 "Every invoice lists each domain and hosting plan you pay for. "
+                                                 "Download invoices under Billing.\n",
+                                                 "public", "[billing]", "invoices"));
+    kb_->Write("en/speed.md", TempKb::Article("en-speed", "en", "server-speed", "Speed up your server",
+                                              "If your web server is slow, check the server load and upgrade "
+                                              "the server plan.\n",
+                                              "public", "[performance]", "speed"));
+    kb_->Write("en/ssh.md", TempKb::Article("en-ssh", "en", "ssh", "Connect to your server with SSH",
+                                            "Use SSH to log in to your server. The server address is on the "
+                                            "dashboard.\n",
+                                            "public", "[server]", "ssh"));
     kb_->Write("nb/faktura.md", TempKb::Article("nb-invoice", "nb", "faktura", "Fakturaadresse",
                                                 "Endre fakturaadressen under Konto.\n", "public", "[billing]",
                                                 "invoice"));
@@ -162,6 +178,67 @@ TEST_F(GapReportTest, ResultsNobodyOpenedAndContactsAfterwardsAreGapsToo) {
   EXPECT_EQ(report.searches[1].not_opened_visits, 3);
   ASSERT_TRUE(report.searches[1].nearest);
   EXPECT_EQ(report.searches[1].nearest->id, "en-password");
+}
+
+TEST_F(GapReportTest, WordingsOfOneTopicFromDistinctVisitsAreOneGap) {
+  // Five wordings, one visit each: no two are the same question, so they
+  // only reach the 3-visit threshold as one topic.
+  const std::vector<std::string> wordings = {"minecraft server", "how to host a minecraft server",
+                                             "hosting minecraft servers", "minecraft server hosting plan",
+                                             "run my own minecraft server"};
+  for (size_t i = 0; i < wordings.size(); ++i) Search(static_cast<int>(i) + 1, wordings[i], 0);
+  GapReport report = Report();
+  ASSERT_EQ(report.searches.size(), 1u) << GapReportToJson(report).dump(2);
+  const SearchGap& gap = report.searches[0];
+  EXPECT_EQ(gap.visits, 5);
+  EXPECT_EQ(gap.no_results_visits, 5);
+  EXPECT_EQ(gap.languages.at("en"), 5);
+  EXPECT_EQ(gap.wordings.size(), 5u);
+  EXPECT_EQ(gap.examples.size(), 4u);
+  // Labelled by the wording that says most of what the others say.
+  EXPECT_EQ(gap.query, "how to host a minecraft server");
+  // No article is about Minecraft: the server articles share only "server".
+  EXPECT_FALSE(gap.nearest) << gap.nearest->id;
+}
+
+TEST_F(GapReportTest, UnrelatedFailingSearchesStaySeparateGaps) {
+  int visit = 0;
+  for (const char* query : {"reset password", "domain transfer", "mail server down", "minecraft server", "server",
+                            "password expired"}) {
+    for (int i = 0; i < 3; ++i) Search(++visit, query, 0);
+  }
+  GapReport report = Report();
+  std::vector<std::string> queries;
+  for (const SearchGap& gap : report.searches) {
+    queries.push_back(gap.query);
+    EXPECT_EQ(gap.visits, 3) << gap.query;
+    EXPECT_TRUE(gap.examples.empty()) << gap.query << ": " << gap.examples.front();
+  }
+  std::sort(queries.begin(), queries.end());
+  EXPECT_EQ(queries, (std::vector<std::string>{"domain transfer", "mail server down", "minecraft server",
+                                               "password expired", "reset password", "server"}))
+      << GapReportToJson(report).dump(2);
+}
+
+TEST_F(GapReportTest, ATopicNoArticleIsCloseToHasNoNearestArticle) {
+  // The invoices article mentions "domain", but says nothing of transfers.
+  for (int v = 1; v <= 3; ++v) Search(v, "domain transfer", 0);
+  // The password article answers this one.
+  for (int v = 4; v <= 6; ++v) Search(v, "password expired", 1);
+  GapReport report = Report();
+  ASSERT_EQ(report.searches.size(), 2u) << GapReportToJson(report).dump(2);
+  const SearchGap& transfer = report.searches[0].query == "domain transfer" ? report.searches[0] : report.searches[1];
+  const SearchGap& expired = &transfer == &report.searches[0] ? report.searches[1] : report.searches[0];
+  EXPECT_FALSE(transfer.nearest) << transfer.nearest->id;
+  ASSERT_TRUE(expired.nearest);
+  EXPECT_EQ(expired.nearest->id, "en-password");
+  EXPECT_GT(expired.nearest_share, 0.6);
+  nlohmann::json json = GapReportToJson(report);
+  for (const nlohmann::json& gap : json["searches"]) {
+    ASSERT_TRUE(gap.contains("nearest"));
+    if (gap["query"] == "domain transfer") EXPECT_TRUE(gap["nearest"].is_null());
+    else EXPECT_EQ(gap["nearest"]["id"], "en-password");
+  }
 }
 
 TEST_F(GapReportTest, TheJsonHasTheFourSections) {

@@ -30,7 +30,8 @@ std::string CsvCell(std::string_view text);
 
 // The report's searches, one CRLF-terminated row each after a header row:
 // query, visits, no_results_visits, not_opened_visits, contact_visits,
-// languages ("en=3 cs=1"), expected_tickets, nearest_url.
+// languages ("en=3 cs=1"), expected_tickets, nearest_url ("no close article"
+// when the report names none: no article is close to what was asked).
 std::string GapSearchesCsv(const nlohmann::json& report);
 
 // A number for people: at most two decimals, no trailing zeros ("2.5", "5").

@@ -8,9 +8,10 @@
 // outcome window. Each zero is classified (a typo the customer then
 // corrected, a filter, the answer only in another language, or a real content
 // gap) and only failures that are not explained rank. Searches are grouped by
-// what they ask (search/query_groups.h), each group counting distinct visits
-// (one visit counts once however often it searched: the bot cap) and shown
-// only from `min_visits` visits on.
+// what they ask (search/query_groups.h), then questions by topic (the rarer
+// words they share, weighted by inverse document frequency), each topic
+// counting distinct visits (one visit counts once however often it
+// searched: the bot cap) and shown only from `min_visits` visits on.
 //
 //   Result<std::vector<search::StoredEvent>> events = store->Read();
 //   Result<GapReport> report = BuildGapReport(*events, *index, GapOptions{});
@@ -60,7 +61,7 @@ enum class ZeroCause {
 std::string_view ZeroCauseName(ZeroCause cause);
 
 struct SearchGap {
-  std::string query;                        // the group's most frequent wording
+  std::string query;                        // the topic's most typical wording
   std::vector<std::string> examples;        // other wordings, most frequent first (redacted)
   // Every distinct wording, most frequent first (examples stop at 5): what
   // an evaluation needs to map a group back to the searches in it. Not in
@@ -72,7 +73,11 @@ struct SearchGap {
   int contact_visits = 0;                   // ... that then wrote to support
   std::map<std::string, int> languages;     // visits per language
   std::vector<int> trend;                   // visits per day, oldest first, trend_days long
-  std::optional<search::DocumentLink> nearest;  // the closest existing article, if any
+  // The closest existing article, only when it holds most of the topic's
+  // rarity-weighted words (search::ArticleTerms); none when no article is
+  // close ("nearest": null in the JSON, "no close article" on the page).
+  std::optional<search::DocumentLink> nearest;
+  double nearest_share = 0;                 // of the topic's word weight that article holds, 0..1
   double expected_tickets = 0;              // the ranking: contacts, plus a share of the other failures
 };
 
