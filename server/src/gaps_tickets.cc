@@ -7,6 +7,7 @@
 // gathers its tickets from every language) or, in one language, their
 // distinctive words. A topic whose every common tag already labels an article
 // is left out: the help centre has articles on it, spread over more than one.
+// Drafts carry no customer identifier (DraftRedactor) and are internal.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -16,6 +17,7 @@
 #include "gaps_parts.h"
 #include "helpdex/search/analysis.h"
 #include "helpdex/indexer/article.h"
+#include "helpdex/indexer/redaction.h"
 
 namespace helpdex::server {
 namespace {
@@ -228,30 +230,74 @@ Language DraftLanguage(const std::vector<const Candidate*>& members) {
   return best;
 }
 
-void AddDraft(TicketGap& gap, const std::vector<const Candidate*>& members) {
+// A draft leaves the support desk (a writer edits it, then the public reads
+// it), so on top of the redaction every ticket had when it was indexed, the
+// customers' web addresses and domain names go too ("my site
+// shop-example.com"): an agent needs them in the ticket, an article never
+// does. Domains the public articles already mention (the help centre's own,
+// the tools they point to) stay readable, as do links within the help centre
+// ("/articles/...", which have no host).
+class DraftRedactor {
+ public:
+  explicit DraftRedactor(const std::vector<search::DocumentRecord>& articles) {
+    std::set<std::string> domains;
+    for (const search::DocumentRecord& article : articles) {
+      for (const std::string* text : {&article.title, &article.answer, &article.html}) {
+        for (std::string& domain : indexer::WebDomainsIn(*text)) domains.insert(std::move(domain));
+      }
+    }
+    keep_.assign(domains.begin(), domains.end());
+  }
+
+  std::string operator()(const std::string& text, Language language) const {
+    indexer::RedactionContext context{.region = indexer::RegionForLanguage(language)};
+    context.web_addresses = true;
+    context.keep_domains = keep_;
+    return redactor_.Redact(text, context, nullptr);
+  }
+
+ private:
+  indexer::Redactor redactor_;
+  std::vector<std::string> keep_;
+};
+
+// Drafts are for the writers: internal until one of them publishes it.
+// indexer::WriteArticle writes every article public, so the draft's front
+// matter (the part before the second "---" line) is changed here.
+std::string AsInternal(std::string article) {
+  const size_t front_end = article.find("\n---\n", 4);
+  const size_t at = article.find("\naudience: public\n");
+  if (at != std::string::npos && front_end != std::string::npos && at < front_end) {
+    article.replace(at, std::string_view("\naudience: public\n").size(), "\naudience: internal\n");
+  }
+  return article;
+}
+
+void AddDraft(TicketGap& gap, const std::vector<const Candidate*>& members, const DraftRedactor& redact) {
   const Language language = DraftLanguage(members);
   auto chosen = std::find_if(members.begin(), members.end(),
                              [&](const Candidate* member) { return member->record.language == language; });
   const search::DocumentRecord& source = (*chosen)->record;
-  const std::vector<std::string> paragraphs = SubstantialParagraphs(source.resolution);
-  std::string slug = indexer::SlugFrom(gap.tags.empty() ? source.title : Join(gap.tags, " "));
+  const std::string title = redact(source.title, language);
+  const std::vector<std::string> paragraphs = SubstantialParagraphs(redact(source.resolution, language));
+  std::string slug = indexer::SlugFrom(gap.tags.empty() ? title : Join(gap.tags, " "));
   if (slug.empty()) slug = indexer::SlugFrom(source.id);
   std::vector<std::string> ids;
   for (const Candidate* member : members) ids.push_back(member->record.id);
 
-  std::string body = "## " + source.title + "\n\n";
+  std::string body = "## " + title + "\n\n";
   for (const std::string& paragraph : paragraphs) body += paragraph + "\n\n";
   std::string also;
   for (const Candidate* member : members) {
     if (member == *chosen) continue;
-    also += "- " + member->record.title + " (" + member->record.id + ", " +
+    also += "- " + redact(member->record.title, member->record.language) + " (" + member->record.id + ", " +
             std::string(LanguageCode(member->record.language)) + ")\n";
   }
   if (!also.empty()) body += "## Asked in other tickets\n\n" + also;
 
   indexer::ArticleDraft draft{
       .id = "draft-" + slug,
-      .title = source.title,
+      .title = title,
       .language = language,
       .slug = slug,
       .tags = gap.tags,
@@ -261,10 +307,11 @@ void AddDraft(TicketGap& gap, const std::vector<const Candidate*>& members) {
       .draft_note = "from resolved tickets " + Join(ids, ", ") + "; redacted; check and rewrite before publishing",
   };
   gap.draft_path = "content/" + std::string(LanguageCode(language)) + "/" + slug + ".md";
-  gap.draft_markdown = indexer::WriteArticle(draft);
+  gap.draft_markdown = AsInternal(indexer::WriteArticle(draft));
 }
 
-TicketGap Summarize(const Cluster& cluster, const std::vector<Candidate>& candidates, const TagWeights& weights) {
+TicketGap Summarize(const Cluster& cluster, const std::vector<Candidate>& candidates, const TagWeights& weights,
+                    const DraftRedactor& redact) {
   // The most typical ticket (the most links) first.
   std::vector<size_t> order(cluster.members.size());
   std::iota(order.begin(), order.end(), 0);
@@ -289,7 +336,7 @@ TicketGap Summarize(const Cluster& cluster, const std::vector<Candidate>& candid
   }
   gap.coverage = coverage / static_cast<double>(members.size());
   gap.nearest = members.front()->coverage.best_article;
-  AddDraft(gap, members);
+  AddDraft(gap, members, redact);
   return gap;
 }
 
@@ -316,9 +363,10 @@ Result<std::vector<TicketGap>> BuildTicketGaps(search::Searcher& agent,
     uncovered.push_back(std::move(candidate));
   }
   std::vector<TicketGap> gaps;
+  const DraftRedactor redact(articles);
   for (const Cluster& cluster : ClusterTickets(uncovered, weights)) {
     if (static_cast<int>(cluster.members.size()) < options.min_tickets) continue;
-    TicketGap gap = Summarize(cluster, uncovered, weights);
+    TicketGap gap = Summarize(cluster, uncovered, weights, redact);
     const bool all_tags_have_articles =
         !gap.tags.empty() && std::all_of(gap.tags.begin(), gap.tags.end(),
                                          [&](const std::string& tag) { return article_tags.contains(tag); });

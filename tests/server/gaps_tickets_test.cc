@@ -38,7 +38,9 @@ class TicketGapsTest : public ::testing::Test {
                                "link in the e-mail expires after one hour; request a new reset link if it expired.\n",
                                "public", "[account, password]", "password"));
     kb_->Write("en/dns.md", TempKb::Article("en-dns", "en", "connect-domain", "Connect your domain",
-                                            "Point the domain's A record to our server in DNS.\n", "public",
+                                            "Point the domain's A record to our server in DNS. Our name "
+                                            "server is ns1.nordlyshosting.com.\n",
+                                            "public",
                                             "[dns, domains]", "dns"));
     std::ofstream(TicketsPath(), std::ios::binary)
         // Answered by the password article.
@@ -52,12 +54,14 @@ class TicketGapsTest : public ::testing::Test {
                       "after one hour.\n\nBest regards,\nNoah")
         // A topic no article covers, in three languages; the customer's
         // e-mail address must not reach the draft.
-        << TicketLine("T-3", "en", R"(["domains", "transfer"])", "Transfer my domain away: need EPP code",
-                      "Our new registrar asks for an EPP auth code and says the transfer is locked. Write to "
-                      "kari@example.no please.",
+        << TicketLine("T-3", "en", R"(["domains", "transfer"])", "Transfer my site shop-example.com away: need EPP code",
+                      "Our new registrar asks for an EPP auth code for my site shop-example.com and says the "
+                      "transfer is locked. Write to kari@example.no please.",
                       "Hi Kari,\n\nswitch off the transfer lock under Domains, then click Get authorisation code: "
                       "the EPP code is e-mailed to the registrant. Give it to the new registrar; the transfer "
-                      "takes 5-7 days.\n\nBest regards,\nNoah")
+                      "takes 5-7 days.\n\nUntil then https://shop-example.com/cart keeps working with our "
+                      "name servers ns1.nordlyshosting.com; see /articles/connect-domain for the records.\n\n"
+                      "Best regards,\nNoah")
         << TicketLine("T-4", "nb", R"(["domains", "transfer"])", "Flytte domene, trenger EPP-kode",
                       "Ny leverandør ber om EPP-kode for flytting av domenet.",
                       "Hei Kari,\n\nslå av overføringslåsen under Domener og klikk Hent autorisasjonskode. Koden "
@@ -127,7 +131,8 @@ TEST_F(TicketGapsTest, DraftIsAnArticleTheIndexerReadsBack) {
   ASSERT_TRUE(draft.ok()) << draft.error().ToString() << "\n" << gap.draft_markdown;
   EXPECT_EQ(draft->language, Language::kEnglish);
   EXPECT_EQ(draft->slug, "transfer-domains");
-  EXPECT_EQ(draft->audience, "public");
+  // A writer publishes it; until then it is internal.
+  EXPECT_EQ(draft->audience, "internal");
   EXPECT_TRUE(draft->reviewed.empty());  // nobody has reviewed a draft
   EXPECT_FALSE(draft->answer.empty());
   EXPECT_NE(draft->html.find("EPP"), std::string::npos);
@@ -135,6 +140,15 @@ TEST_F(TicketGapsTest, DraftIsAnArticleTheIndexerReadsBack) {
   EXPECT_EQ(gap.draft_markdown.find("kari@example.no"), std::string::npos);
   EXPECT_EQ(gap.draft_markdown.find("Kari"), std::string::npos);
   EXPECT_EQ(gap.draft_markdown.find("Best regards"), std::string::npos);
+  // The customer's site and links are not in it; the help centre's own name
+  // servers and links are.
+  EXPECT_EQ(gap.draft_markdown.find("shop-example.com"), std::string::npos) << gap.draft_markdown;
+  EXPECT_EQ(gap.draft_markdown.find("https://shop-example.com/cart"), std::string::npos);
+  EXPECT_EQ(gap.draft_markdown.find("/cart"), std::string::npos);
+  EXPECT_NE(gap.draft_markdown.find("Transfer my site [domain] away"), std::string::npos) << gap.draft_markdown;
+  EXPECT_NE(gap.draft_markdown.find("[url] keeps working"), std::string::npos);
+  EXPECT_NE(gap.draft_markdown.find("ns1.nordlyshosting.com"), std::string::npos);
+  EXPECT_NE(gap.draft_markdown.find("/articles/connect-domain"), std::string::npos);
   // The other languages' tickets are listed for the translators.
   EXPECT_NE(gap.draft_markdown.find("T-4"), std::string::npos);
   EXPECT_NE(gap.draft_markdown.find("T-5"), std::string::npos);
