@@ -11,6 +11,16 @@ constexpr int kPageLinksAroundCurrent = 3;
 
 std::string Code(Language language) { return std::string(LanguageCode(language)); }
 
+// The corrected query in pieces for the template: {{text}} with {{changed}}
+// set on each corrected word, which the page shows in <strong>.
+mstch::array CorrectionPieces(const search::SearchResponse& response) {
+  mstch::array pieces;
+  for (const search::CorrectedWord& piece : response.did_you_mean_words) {
+    pieces.push_back(mstch::map{{"text", piece.text}, {"changed", piece.changed}});
+  }
+  return pieces;
+}
+
 mstch::array HiddenInputs(std::initializer_list<std::pair<std::string, std::string>> fields) {
   mstch::array inputs;
   for (const auto& [name, value] : fields) {
@@ -234,8 +244,8 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
   } else if (response.did_you_mean && !response.did_you_mean->empty()) {
     SearchLink corrected = LinkFor(request, input.ui);
     corrected.query = *response.did_you_mean;
-    context["did_you_mean"] =
-        mstch::map{{"text", *response.did_you_mean}, {"url", SearchUrl(corrected)}};
+    context["did_you_mean"] = mstch::map{
+        {"text", *response.did_you_mean}, {"words", CorrectionPieces(response)}, {"url", SearchUrl(corrected)}};
   }
   return templates_.Render("search", context);
 }

@@ -7,6 +7,7 @@
 #include <pistache/endpoint.h>
 #include <pistache/router.h>
 
+#include "helpdex/search/spelling.h"
 #include "helpdex/server/agents.h"
 #include "helpdex/server/contact.h"
 #include "helpdex/server/events.h"
@@ -82,6 +83,10 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   // A client that disconnects mid-response must not kill the process: send()
   // uses MSG_NOSIGNAL but sendfile() cannot (platform.md A2.3).
   std::signal(SIGPIPE, SIG_IGN);
+
+  // "Did you mean" needs each language's Hunspell dictionary: a missing one
+  // stops the start, naming its package (never a silent fallback).
+  if (std::optional<Error> missing = search::CheckSpellingDictionaries()) return *missing;
 
   std::string templates_dir =
       options.templates_dir.empty() ? HELPDEX_DEFAULT_TEMPLATES_DIR : options.templates_dir;
