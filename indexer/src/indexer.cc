@@ -154,6 +154,7 @@ struct ExistingDocument {
   std::string id;
   std::string slug;
   std::string lang;
+  std::string learned;  // search::LearnedSignature() of its learned phrasings ("" for none)
   bool seen = false;  // still present in the sources of this run
 };
 
@@ -173,10 +174,12 @@ struct AnalysedDocsLine {
 // ones are deleted. Without a previous generation it starts empty.
 class GenerationBuilder {
  public:
-  GenerationBuilder(const fs::path& gen_dir, IndexReport& report)
+  GenerationBuilder(const fs::path& gen_dir, IndexReport& report,
+                    const std::map<std::string, std::vector<std::string>>& learned)
       : public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OPEN),
         agent_db_((gen_dir / "agent").string(), Xapian::DB_CREATE_OR_OPEN),
-        report_(report) {
+        report_(report),
+        learned_(learned) {
     LoadExisting(public_db_, true);
     LoadExisting(agent_db_, false);
   }
@@ -216,7 +219,15 @@ class GenerationBuilder {
   // previous generation are read-only after construction.
   bool LooksUnchanged(const std::string& source_key, const std::string& hash) const {
     auto it = existing_.find(source_key);
-    return it != existing_.end() && it->second.hash == hash;
+    return it != existing_.end() && it->second.hash == hash && SameLearned(it->second);
+  }
+
+  // The learned phrasings `record` gets: public articles only. Read-only
+  // after construction, so the reader thread may call it too.
+  void SetLearned(search::DocumentRecord& record) const {
+    record.learned.clear();
+    if (record.type != schema::kTypeArticle || record.audience != schema::kAudiencePublic) return;
+    record.learned = LearnedFor(record.id);
   }
 
   // A docs line analysed on the reader thread: the same steps as AddDocsLine,
@@ -303,8 +314,21 @@ class GenerationBuilder {
       existing_[(*term).substr(prefix.size())] = ExistingDocument{
           is_public, *posting, doc.get_value(schema::kSlotSourceHash), doc.get_value(schema::kSlotType),
           doc.get_value(schema::kSlotId), doc.get_value(schema::kSlotSlug), doc.get_value(schema::kSlotLanguage),
-          false};
+          doc.get_value(schema::kSlotLearned), false};
     }
+  }
+
+  const std::vector<std::string>& LearnedFor(const std::string& id) const {
+    static const std::vector<std::string> kNone;
+    auto it = learned_.find(id);
+    return it == learned_.end() ? kNone : it->second;
+  }
+
+  // Whether a published document carries the learned phrasings it should
+  // have now (none, unless it is a public article that learned some).
+  bool SameLearned(const ExistingDocument& existing) const {
+    const bool learns = existing.in_public && existing.type == schema::kTypeArticle;
+    return existing.learned == (learns ? search::LearnedSignature(LearnedFor(existing.id)) : "");
   }
 
   ExistingDocument* FindExisting(const std::string& source_key) {
@@ -314,7 +338,7 @@ class GenerationBuilder {
 
   bool KeepIfUnchanged(const std::string& source_key, const std::string& hash, const std::string& where) {
     ExistingDocument* existing = FindExisting(source_key);
-    if (existing == nullptr || existing->hash != hash) return false;
+    if (existing == nullptr || existing->hash != hash || !SameLearned(*existing)) return false;
     existing->seen = true;
     if (Admit(existing->type, existing->id, existing->lang, existing->slug, where)) {
       ++report_.reused;
@@ -347,6 +371,7 @@ class GenerationBuilder {
       Delete(*existing);
     }
     if (!Admit(record.type, record.id, std::string(LanguageCode(record.language)), record.slug, where)) return;
+    if (!built) SetLearned(record);  // a document built ahead got them on the reader thread
     try {
       if (build_error) throw Xapian::InvalidArgumentError(*build_error);
       const Xapian::Document doc = built ? std::move(*built) : search::BuildDocument(record);
@@ -366,6 +391,7 @@ class GenerationBuilder {
       return;
     }
     ++report_.indexed;
+    if (!record.learned.empty()) ++report_.learned_articles;
   }
 
   void Delete(ExistingDocument& existing) {
@@ -411,6 +437,7 @@ class GenerationBuilder {
   std::map<std::string, ExistingDocument> existing_;  // source key -> document of the previous generation
   std::map<std::string, std::string> ids_;            // id -> where it was first seen
   std::map<std::string, std::string> slugs_;          // lang/slug -> where
+  const std::map<std::string, std::vector<std::string>>& learned_;  // article id -> learned phrasings
   bool synonyms_changed_ = false;
   search::SpellingBatch spellings_;  // public database only
   long public_added_ = 0;
@@ -487,6 +514,7 @@ void ReadDocsFileAhead(const std::string& path, GenerationBuilder& builder) {
             if (!builder.LooksUnchanged(line.source_key, line.hash)) {
               item.record = ParseDocsLine(line);
               if (item.record->ok()) {
+                builder.SetLearned(**item.record);
                 try {
                   item.document = search::BuildDocument(**item.record);
                 } catch (const Xapian::InvalidArgumentError& e) {
@@ -584,7 +612,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       // The live generation is never written to: the new one starts as a copy.
       fs::copy(dir / search::GenerationDirName(*live), gen_dir, fs::copy_options::recursive);
     }
-    GenerationBuilder builder(gen_dir, report);
+    GenerationBuilder builder(gen_dir, report, options.learned);
     if (!options.content_dir.empty()) {
       const fs::path content(options.content_dir);
       for (const fs::path& file : ListArticleFiles(content)) {

@@ -31,7 +31,7 @@ json RecordToJson(const DocumentRecord& record) {
   }
   json extra = json::parse(record.extra_json, nullptr, /*allow_exceptions=*/false);
   if (extra.is_discarded()) extra = json::object();
-  return {
+  json data = {
       {"id", record.id},
       {"type", record.type},
       {"title", record.title},
@@ -53,6 +53,15 @@ json RecordToJson(const DocumentRecord& record) {
       {"resolution", record.resolution},
       {"created", record.created},
   };
+  // Learned phrasings are kept only where they are indexed: public articles.
+  if (!record.learned.empty() && record.type == schema::kTypeArticle &&
+      record.audience == schema::kAudiencePublic) {
+    std::vector<std::string> learned(record.learned.begin(),
+                                     record.learned.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                  record.learned.size(), kMaxLearnedPhrasings)));
+    data["learned"] = learned;
+  }
+  return data;
 }
 
 // Indexes `text` unprefixed with `weight` per word (so that ranking favours
@@ -150,6 +159,19 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
     }
   }
 
+  // What customers searched before this article answered them. Public
+  // articles only: the agent database never learns (design.md visibility).
+  const bool learns = record.type == schema::kTypeArticle && record.audience == schema::kAudiencePublic;
+  if (learns && !record.learned.empty()) {
+    Xapian::Stem stem = analyzer.MakeStemmer();
+    const size_t count = std::min(record.learned.size(), kMaxLearnedPhrasings);
+    for (size_t i = 0; i < count; ++i) {
+      const std::string normalized = analyzer.Normalize(record.learned[i]);
+      for (const std::string& term : LearnedTerms(normalized, analyzer.stopper(), stem)) doc.add_term(term, 1);
+    }
+    doc.add_value(schema::kSlotLearned, LearnedSignature(record.learned));
+  }
+
   const std::string lang(LanguageCode(record.language));
   doc.add_boolean_term(UniqueIdTerm(record.type, record.id));
   doc.add_boolean_term(schema::Term(schema::kLanguage, lang));
@@ -177,6 +199,34 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
 
   doc.set_data(RecordToJson(record).dump(-1, ' ', false, json::error_handler_t::replace));
   return doc;
+}
+
+std::vector<std::string> LearnedTerms(std::string_view normalized, const Xapian::Stopper* stopper,
+                                      const Xapian::Stem& stem) {
+  std::vector<std::string> terms;
+  for (const std::string& word : Words(normalized)) {
+    if (word.size() > 64) continue;  // TermGenerator drops such words too
+    if (stopper != nullptr && (*stopper)(word)) continue;
+    std::string term(schema::kLearned);
+    term += stem.is_none() ? word : stem(word);
+    if (std::find(terms.begin(), terms.end(), term) == terms.end()) terms.push_back(std::move(term));
+  }
+  return terms;
+}
+
+std::vector<std::string> LearnedTerms(std::string_view phrasing, Language language) {
+  const Analyzer& analyzer = AnalyzerFor(language);
+  return LearnedTerms(analyzer.Normalize(phrasing), analyzer.stopper(), analyzer.MakeStemmer());
+}
+
+std::string LearnedSignature(const std::vector<std::string>& learned) {
+  if (learned.empty()) return "";
+  std::string joined;
+  for (const std::string& phrasing : learned) {
+    joined += phrasing;
+    joined += '\n';
+  }
+  return schema::SourceHash(joined);
 }
 
 Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
@@ -214,6 +264,11 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   record.problem = data.value("problem", "");
   record.resolution = data.value("resolution", "");
   record.created = data.value("created", "");
+  if (data.contains("learned") && data["learned"].is_array()) {
+    for (const json& phrasing : data["learned"]) {
+      if (phrasing.is_string()) record.learned.push_back(phrasing.get<std::string>());
+    }
+  }
   return record;
 }
 

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <vector>
 
+#include "helpdex/search/document.h"
 #include "helpdex/search/schema.h"
 #include "helpdex/search/searcher.h"
 #include "compounds.h"
@@ -44,6 +45,22 @@ Xapian::Query AdjacentPairs(const std::string& normalized, const Analyzer& analy
     pairs.emplace_back(Xapian::Query::OP_NEAR, pair, pair + 2, kProximityWindow);
   }
   return Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end());
+}
+
+// Weight of the learned reading (LearnedReading), relative to the stemmed one.
+// Chosen with helpdex eval --learn-share 0.5 (tools/bench/README.md).
+constexpr double kLearnedWeight = 0.25;
+// What customers searched before an article answered them (schema::kLearned,
+// public articles only; server/learned.h): the query's content words stemmed
+// in its language, OR-ed, so that "how do I get my money back" finds the
+// article that k visits reached with those words even if it never says them.
+// Empty when the language has no stemmer (learned terms are always stemmed).
+Xapian::Query LearnedReading(const std::string& normalized, const Analyzer& analyzer, const Xapian::Stem& stem) {
+  if (stem.is_none()) return Xapian::Query();
+  const std::vector<std::string> terms = LearnedTerms(normalized, analyzer.stopper(), stem);
+  if (terms.empty()) return Xapian::Query();
+  const Xapian::Query learned(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, learned, kLearnedWeight);
 }
 
 void ConfigureParser(const Xapian::Database& db, Xapian::QueryParser& parser, const Analyzer& analyzer) {
@@ -124,6 +141,7 @@ Xapian::Query TextQuery(const Xapian::Database& db, const std::string& normalize
   }
   Xapian::Query proximity = options.proximity ? AdjacentPairs(normalized, analyzer, stem) : Xapian::Query();
   if (!proximity.empty()) readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, proximity, kProximityWeight);
+  if (Xapian::Query learned = LearnedReading(normalized, analyzer, stem); !learned.empty()) readings.push_back(learned);
   return Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end());
 }
 

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "agent_command.h"
+#include "learned_command.h"
 #include "records_command.h"
 #include "helpdex/eval/eval.h"
 #include "helpdex/indexer/indexer.h"
@@ -157,6 +158,23 @@ int RunSuggestEval(const std::string& dataset_dir, bool as_json) {
   return 0;
 }
 
+// `helpdex eval --learn-from DIR2` / `--learn-share F`: search after learning
+// from replayed customers' clicks, beside the same queries without learning.
+int RunLearnEval(const helpdex::eval::LearnOptions& options, bool as_json) {
+  helpdex::Result<helpdex::eval::EvalReport> report = helpdex::eval::RunLearnEvaluation(options);
+  if (!report.ok()) {
+    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
+    return 2;
+  }
+  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
+  if (as_json) {
+    std::cout << helpdex::eval::EvalReportToJson(*report, 2) << "\n";
+  } else {
+    std::cout << helpdex::eval::EvalReportToTable(*report);
+  }
+  return 0;
+}
+
 // `helpdex eval --gaps`: the gap report, on gaps made by removing documents.
 int RunGapsEval(const helpdex::eval::GapsOptions& options, bool as_json) {
   helpdex::Result<helpdex::eval::GapsReport> report = helpdex::eval::RunGapsEvaluation(options);
@@ -192,6 +210,12 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   index->add_option("--index", index_options.index_dir, "Index directory to publish into")->required();
   index->add_flag("--full", index_options.full_rebuild, "Re-analyse every file, even unchanged ones");
+  std::string index_data;
+  index->add_option("--data", index_data,
+                    "Folder of the SQLite stores: learn from its events (searches that k visits made before an "
+                    "article answered them) and add them to public articles")
+      ->envname("HELPDEX_DATA");
+
 
   std::string search_index;
   std::string search_lang;
@@ -246,7 +270,17 @@ int main(int argc, char** argv) {
   eval->add_option("--seed", gaps_options.seed, "With --gaps: seed of the random choice of removed documents")
       ->capture_default_str();
 
+  helpdex::eval::LearnOptions learn_options;
+  eval->add_option("--learn-from", learn_options.learn_from_dir,
+                   "Replay this data set's judged queries as customers who search and click (3 visits each), "
+                   "learn from them, then score --dataset with what was learned")
+      ->check(CLI::ExistingDirectory);
+  eval->add_option("--learn-share", learn_options.learn_share,
+                   "Learn from this share of --dataset's own queries (by a hash of the id), score the others "
+                   "with and without learning");
+
   CLI::App* agent = helpdex::cli::AddAgentCommand(app);
+  CLI::App* learned = helpdex::cli::AddLearnedCommand(app);
   helpdex::cli::AddRecordsCommands(app);
 
   CLI11_PARSE(app, argc, argv);
@@ -257,6 +291,7 @@ int main(int argc, char** argv) {
       std::cerr << "helpdex index: give --content DIR, --tickets FILE and/or --docs FILE\n";
       return 2;
     }
+    if (!index_data.empty()) return helpdex::cli::RunIndexWithLearning(index_options, index_data, RunIndex);
     return RunIndex(index_options);
   }
   if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
@@ -273,6 +308,15 @@ int main(int argc, char** argv) {
       std::cerr << "helpdex eval: --remove and --seed only apply with --gaps\n";
       return 2;
     }
+    const bool learning = eval->count("--learn-from") > 0 || eval->count("--learn-share") > 0;
+    if (learning && (eval_gaps || eval_suggest)) {
+      std::cerr << "helpdex eval: --learn-from and --learn-share measure search; not with --gaps or --suggest\n";
+      return 2;
+    }
+    if (learning) {
+      learn_options.dataset_dir = eval_dataset;
+      return RunLearnEval(learn_options, eval_json);
+    }
     if (eval_gaps) {
       gaps_options.dataset_dir = eval_dataset;
       return RunGapsEval(gaps_options, eval_json);
@@ -280,6 +324,7 @@ int main(int argc, char** argv) {
     return eval_suggest ? RunSuggestEval(eval_dataset, eval_json) : RunEval(eval_dataset, eval_json);
   }
   if (agent->parsed()) return helpdex::cli::RunAgentCommand(agent);
+  if (learned->parsed()) return helpdex::cli::RunLearnedCommand(learned);
   if (int code = helpdex::cli::RunRecordsCommands(); code >= 0) return code;
   return 0;
 }

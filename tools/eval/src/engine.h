@@ -3,6 +3,7 @@
 // helpdex::eval.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -56,6 +57,24 @@ class IndexEngine {
   virtual search::Index& index() = 0;
 };
 
+// The temporary helpdex index, indexed again with phrasings learned from
+// customers (`helpdex eval --learn-from` and `--learn-share`).
+class LearningEngine : public Engine {
+ public:
+  // The index directory: learning checks the articles against its published
+  // public ones (server::OpenPublicArticles).
+  virtual const std::string& index_dir() const = 0;
+
+  // Indexes the same documents again with `learned` (article id -> phrasings);
+  // only the articles whose learned phrasings changed are written. Rank() reads
+  // the new generation from then on. The number of articles written with
+  // learned phrasings.
+  virtual Result<int> Relearn(const std::map<std::string, std::vector<std::string>>& learned) = 0;
+};
+
+// Scores `engine` on `queries`: the means overall and per language, and the latency.
+Result<EngineReport> Evaluate(Engine& engine, const std::vector<JudgedQuery>& queries);
+
 // Indexes `dataset.docs_path` with helpdex's own indexer into a temporary
 // directory that lives as long as the engine. Documents the indexer rejects are
 // added to `notes`.
@@ -72,6 +91,10 @@ Result<std::unique_ptr<SuggestEngine>> StartHelpdexSuggestEngine(const Dataset& 
 Result<std::unique_ptr<IndexEngine>> StartHelpdexIndexEngine(const Dataset& dataset,
                                                              const std::set<std::string>& left_out,
                                                              std::vector<std::string>& notes);
+
+// The same temporary helpdex index as StartHelpdexEngine(), able to learn.
+Result<std::unique_ptr<LearningEngine>> StartHelpdexLearningEngine(const Dataset& dataset,
+                                                                   std::vector<std::string>& notes);
 
 // Indexes `dataset.documents` into an in-memory SQLite FTS5 table.
 Result<std::unique_ptr<Engine>> StartSqliteFts5Engine(const Dataset& dataset);

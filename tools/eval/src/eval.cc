@@ -35,6 +35,8 @@ class MetricSums {
   double recall_ = 0;
 };
 
+}  // namespace
+
 Result<EngineReport> Evaluate(Engine& engine, const std::vector<JudgedQuery>& queries) {
   MetricSums overall;
   std::map<std::string, MetricSums> by_language;
@@ -61,6 +63,8 @@ Result<EngineReport> Evaluate(Engine& engine, const std::vector<JudgedQuery>& qu
   for (const auto& [lang, sums] : by_language) report.by_language[lang] = sums.Means();
   return report;
 }
+
+namespace {
 
 Result<EngineReport> IndexAndEvaluate(const Result<std::unique_ptr<Engine>>& engine, const Dataset& dataset) {
   if (!engine.ok()) return engine.error();

@@ -89,7 +89,7 @@ Result<int> CopyDocsWithout(const std::string& docs_path, const std::set<std::st
 
 // One temporary index serves both ranking (Engine) and suggestions
 // (SuggestEngine); a run uses only one of them.
-class HelpdexEngine : public Engine, public SuggestEngine, public IndexEngine {
+class HelpdexEngine : public LearningEngine, public SuggestEngine, public IndexEngine {
  public:
   static Result<std::unique_ptr<HelpdexEngine>> Start(const Dataset& dataset, std::vector<std::string>& notes,
                                                       const std::set<std::string>& left_out = {}) {
@@ -116,8 +116,27 @@ class HelpdexEngine : public Engine, public SuggestEngine, public IndexEngine {
     // One snapshot for the whole run: nothing re-indexes while we measure.
     Result<std::shared_ptr<search::Searcher>> searcher = (*index)->AcquireSearcher();
     if (!searcher.ok()) return searcher.error();
-    return std::unique_ptr<HelpdexEngine>(
+    auto engine = std::unique_ptr<HelpdexEngine>(
         new HelpdexEngine(std::move(dir).value(), *index, *searcher, elapsed.count()));
+    engine->docs_path_ = docs_path;
+    engine->index_dir_ = index_dir;
+    return engine;
+  }
+
+  const std::string& index_dir() const override { return index_dir_; }
+
+  Result<int> Relearn(const std::map<std::string, std::vector<std::string>>& learned) override {
+    indexer::IndexOptions options{.docs_files = {docs_path_}, .index_dir = index_dir_};
+    options.learned = learned;
+    Result<indexer::IndexReport> report = indexer::BuildIndex(options);
+    if (!report.ok()) return report.error();
+    Result<std::shared_ptr<search::Index>> index = search::Index::Open(index_dir_, search::Viewer::Public());
+    if (!index.ok()) return index.error();
+    Result<std::shared_ptr<search::Searcher>> searcher = (*index)->AcquireSearcher();
+    if (!searcher.ok()) return searcher.error();
+    searcher_ = *searcher;
+    index_ = *index;
+    return report->learned_articles;
   }
 
   std::string name() const override { return "helpdex"; }
@@ -166,6 +185,8 @@ class HelpdexEngine : public Engine, public SuggestEngine, public IndexEngine {
   std::shared_ptr<search::Index> index_;
   std::shared_ptr<search::Searcher> searcher_;
   double index_seconds_;
+  std::string docs_path_;
+  std::string index_dir_;
 };
 
 }  // namespace
@@ -182,6 +203,13 @@ Result<std::unique_ptr<Engine>> StartHelpdexEngine(const Dataset& dataset, std::
   Result<std::unique_ptr<HelpdexEngine>> engine = HelpdexEngine::Start(dataset, notes);
   if (!engine.ok()) return engine.error();
   return std::unique_ptr<Engine>(std::move(engine).value());
+}
+
+Result<std::unique_ptr<LearningEngine>> StartHelpdexLearningEngine(const Dataset& dataset,
+                                                                   std::vector<std::string>& notes) {
+  Result<std::unique_ptr<HelpdexEngine>> engine = HelpdexEngine::Start(dataset, notes);
+  if (!engine.ok()) return engine.error();
+  return std::unique_ptr<LearningEngine>(std::move(engine).value());
 }
 
 Result<std::unique_ptr<SuggestEngine>> StartHelpdexSuggestEngine(const Dataset& dataset,

@@ -168,7 +168,7 @@ std::string SuggestReportToTable(const SuggestReport& report) {
 std::string EvalReportToJson(const EvalReport& report, int indent) {
   ordered_json peers = ordered_json::object();
   for (const EngineReport& peer : report.peers) peers[peer.name] = PeerJson(peer);
-  const ordered_json object = {
+  ordered_json object = {
       {"dataset", report.dataset},
       {"documents", report.documents},
       {"queries", report.queries},
@@ -182,6 +182,16 @@ std::string EvalReportToJson(const EvalReport& report, int indent) {
         {"without_relevant", report.skipped_without_relevant}}},
       {"notes", report.notes},
   };
+  if (report.learned >= 0) {
+    object["learned"] = report.learned;
+    object["learned_articles"] = report.learned_articles;
+    object["learned_from"] = report.learned_from;
+    object["learned_from_queries"] = report.learned_from_queries;
+  }
+  if (report.without_learning) {
+    object["without_learning"] = {{"metrics", MetricsJson(report.without_learning->overall)},
+                                  {"by_language", ByLanguageJson(report.without_learning->by_language)}};
+  }
   return object.dump(indent, ' ', false, ordered_json::error_handler_t::replace);
 }
 
@@ -194,7 +204,21 @@ std::string EvalReportToTable(const EvalReport& report) {
   }
   table += "\nlatency: per query, fetching its top " + std::to_string(kRecallDepth) +
            " results (helpdex's come with snippets and facets)\n\n";
-  return table + MetricsTable(report) + "\n" + CostTable(report);
+  std::string learning;
+  if (report.learned >= 0) {
+    learning = "learned " + std::to_string(report.learned) + " phrasings for " +
+               std::to_string(report.learned_articles) + " articles from " +
+               std::to_string(report.learned_from_queries) + " queries of " + report.learned_from + " (" +
+               std::to_string(kLearnVisitsPerQuery) + " visits each); scored on the other queries\n\n";
+  }
+  if (report.without_learning) {
+    EvalReport without = report;
+    without.helpdex = *report.without_learning;
+    without.helpdex.name = "helpdex";
+    without.peers.clear();
+    learning += "without learning:\n" + MetricsTable(without) + "\nwith learning:\n";
+  }
+  return table + learning + MetricsTable(report) + "\n" + CostTable(report);
 }
 
 std::string GapsReportToJson(const GapsReport& report, int indent) {

@@ -10,6 +10,7 @@
 //   if (report.ok() && report->failed > 0) { /* print report->errors */ }
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ struct IndexOptions {
   // Resolved-ticket exports (see tickets.h), redacted into the agent database.
   // A ticket no longer in any of them (or no longer solved) leaves the index.
   std::vector<std::string> tickets_files;
+  // Learned from customers (`helpdex index --data DIR`, server/learned.h):
+  // article id -> the searches customers made before it answered them. Added
+  // to public articles only, as search::schema::kLearned terms; an article
+  // whose learned phrasings changed is analysed again even if its file did not.
+  std::map<std::string, std::vector<std::string>> learned;
 };
 
 struct IndexReport {
@@ -37,6 +43,7 @@ struct IndexReport {
   int public_documents = 0;
   int agent_documents = 0;
   int tickets_skipped = 0;      // tickets read but not solved or closed
+  int learned_articles = 0;     // public articles written in this run with learned phrasings
   RedactionCounts redactions;   // personal data removed from the tickets analysed in this run
   long generation = 0;  // the generation now live
   double seconds = 0;

@@ -51,12 +51,36 @@ struct DocumentRecord {
   std::string problem;                   // what the customer wrote
   std::string resolution;                // what the agents answered
   std::string created;                   // ISO 8601
+  // Public articles only (BuildDocument ignores it elsewhere): searches that
+  // customers made before this article answered them (server/learned.h),
+  // indexed as schema::kLearned terms, at most kMaxLearnedPhrasings.
+  std::vector<std::string> learned;
 };
+
+// Learned phrasings indexed per article at most (the learning store keeps as
+// many; this is the index's own bound).
+inline constexpr size_t kMaxLearnedPhrasings = 20;
 
 // Builds the Xapian document: weighted free text (title, headings, answer,
 // body) through AnalyzerFor(record.language), boolean terms, value slots and
 // the stored data. Thread-safe.
 Xapian::Document BuildDocument(const DocumentRecord& record);
+
+// The schema::kLearned terms of one learned phrasing, analysed in `language`
+// (normalised, stop words left out, stemmed): what BuildDocument adds for it
+// and what a query's learned reading looks for. Each term once; empty when the
+// phrasing has no word that is not a stop word.
+std::vector<std::string> LearnedTerms(std::string_view phrasing, Language language);
+
+// The same for already normalised text with a stemmer made by the caller (the
+// query side, which has both already).
+std::vector<std::string> LearnedTerms(std::string_view normalized, const Xapian::Stopper* stopper,
+                                      const Xapian::Stem& stem);
+
+// A short hash of a list of learned phrasings ("" for none), stored in
+// schema::kSlotLearned: the indexer rewrites an unchanged article when its
+// learned phrasings changed.
+std::string LearnedSignature(const std::vector<std::string>& learned);
 
 // The unique-id term of a record ("Q" + id for articles, "Qticket:" + id for
 // tickets, so that the two id spaces never clash).

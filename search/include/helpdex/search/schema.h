@@ -24,6 +24,10 @@ inline constexpr std::string_view kFolded = "XF";   // every word without accent
 inline constexpr std::string_view kProblem = "XPROB";    // a ticket's customer messages
 inline constexpr std::string_view kResolution = "XRES";  // a ticket's agent messages
 inline constexpr std::string_view kReversedStem = "XRZ";  // Norwegian stems backwards: finds compounds ending with a word
+// Learned from customers (public articles only): the words of the searches that
+// k distinct visits made before opening the article, stemmed in the article's
+// language (XL<stem>); no positions. See document.h LearnedTerms().
+inline constexpr std::string_view kLearned = "XL";
 // Body words carry no prefix; stemmed forms get kStemmed in front (Xapian's default).
 inline constexpr std::string_view kStemmed = "Z";
 
@@ -56,6 +60,7 @@ inline constexpr Xapian::valueno kSlotId = 6;              // the document's own
 inline constexpr Xapian::valueno kSlotAudience = 7;        // "public" / "internal"
 inline constexpr Xapian::valueno kSlotSlug = 8;            // article slug (duplicate checks on reuse)
 inline constexpr Xapian::valueno kSlotCreated = 9;         // a ticket's creation time, ISO 8601
+inline constexpr Xapian::valueno kSlotLearned = 10;        // LearnedSignature() of the learned phrasings (change detection)
 
 inline constexpr std::string_view kTypeArticle = "article";
 inline constexpr std::string_view kTypeTicket = "ticket";

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -84,6 +85,13 @@ struct EvalReport {
   EngineReport helpdex;
   std::vector<EngineReport> peers;  // the yardsticks, in the same run ("sqlite-fts5")
   std::vector<std::string> notes;   // things a reader of the figures should know, one sentence each
+  // Learning runs only (RunLearnEvaluation): `helpdex` scored with what was
+  // learned, `without_learning` the same queries on the same documents without.
+  int learned = -1;                  // phrasings learned (-1: not a learning run)
+  int learned_articles = 0;          // public articles that learned at least one
+  int learned_from_queries = 0;      // judged queries replayed as visits
+  std::string learned_from;          // the data set learned from, or "share F of DATASET"
+  std::optional<EngineReport> without_learning;
 };
 
 struct EvalOptions {
@@ -107,6 +115,34 @@ std::string EvalReportToJson(const EvalReport& report, int indent = -1);
 // A table for a terminal: one row for all queries and one per language, the
 // engines side by side, then index time and latency.
 std::string EvalReportToTable(const EvalReport& report);
+
+// ---- Learning from customers (`helpdex eval --learn-from DIR2` / `--learn-share F`) ----
+//
+// Each judged query learned from is replayed through the real event store
+// (server::EventStore, in a temporary data folder) as kLearnVisitsPerQuery
+// distinct visits that each search the query and then click its best-graded
+// relevant document; server::LearnedStore learns from those events against
+// the index of the data set's documents, which is then indexed again with
+// what was learned (IndexOptions::learned) and scored.
+
+inline constexpr int kLearnVisitsPerQuery = 3;  // LearnedOptions{}.min_visits
+
+struct LearnOptions {
+  std::string dataset_dir;     // the documents indexed and the queries scored
+  // Learn from this set's judged queries (its document ids must be the
+  // dataset's), and score all of dataset_dir's queries.
+  std::string learn_from_dir;
+  // Or learn from this share (in (0, 1)) of dataset_dir's own queries, chosen
+  // by a stable hash of the query id, and score only the others.
+  double learn_share = 0;
+};
+
+// The EvalReport of the learned index over the scored queries, with
+// `learned`, `learned_from_queries` and `without_learning` (the same queries
+// on the index without learning) filled, and SQLite FTS5 beside it. Errors
+// as RunEvaluation(); kInvalidInput naming --learn-share or --learn-from when
+// neither or both are given, or the share is outside (0, 1).
+Result<EvalReport> RunLearnEvaluation(const LearnOptions& options);
 
 // ---- As-you-type suggestions (`helpdex eval --suggest`) ----
 //
