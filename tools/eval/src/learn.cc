@@ -200,7 +200,8 @@ Result<EvalReport> Run(const LearnOptions& options) {
     report.learned = static_cast<int>(learned->learned);
     if (learned->not_learnable > 0) {
       report.notes.push_back(std::to_string(learned->not_learnable / kLearnVisitsPerQuery) +
-                             " replayed queries are not learnable (numbers, ids, redacted text, stop words only)");
+                             " replayed queries are not learnable (over 200 bytes or 20 words, numbers, ids, "
+                             "redacted text, stop words only)");
     }
     Result<std::map<std::string, std::vector<std::string>>> phrasings = (*store)->PhrasingsByArticle();
     if (!phrasings.ok()) return phrasings.error();
