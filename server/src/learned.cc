@@ -195,12 +195,16 @@ struct LearnedStore::Impl {
   // The votes of `events`: an answer with a wording counts when the same
   // visit's search of that wording was recorded by the server before it.
   std::optional<Error> CountVotes(const std::vector<StoredEvent>& events, LearnReport& report) {
-    // visit -> wording key -> the times the server recorded its search.
-    std::unordered_map<std::string, std::map<std::string, std::vector<int64_t>>> searches;
+    // visit -> wording key -> when the server recorded its search, and in which language.
+    struct Searched {
+      int64_t at = 0;
+      std::string language;
+    };
+    std::unordered_map<std::string, std::map<std::string, std::vector<Searched>>> searches;
     for (const StoredEvent& stored : events) {
       const Event& event = stored.event;
       if (IsRecordedSearch(event.type) && !event.query.empty()) {
-        searches[event.visit][FoldKey(event.query)].push_back(event.at_ms);
+        searches[event.visit][FoldKey(event.query)].push_back({event.at_ms, event.language});
       }
     }
     const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(options.search_window).count();
@@ -208,26 +212,33 @@ struct LearnedStore::Impl {
       const Event& event = stored.event;
       if (!IsAnswer(event.type) || event.query.empty() || event.article.empty()) continue;
       ++report.answers;
-      const std::optional<Language> language = ParseLanguage(event.language);
+      const std::string key = FoldKey(event.query);
+      const Searched* backing = nullptr;
+      if (auto visit = searches.find(event.visit); visit != searches.end()) {
+        if (auto found = visit->second.find(key); found != visit->second.end()) {
+          for (const Searched& searched : found->second) {
+            if (searched.at <= event.at_ms && event.at_ms - searched.at <= window) backing = &searched;
+          }
+        }
+      }
+      if (backing == nullptr) {
+        ++report.unbacked;
+        continue;
+      }
+      // The answer's language (a click: the article's; a POSTed answer: the
+      // page's), else the language the search was recorded in.
+      std::string language_code = event.language;
+      std::optional<Language> language = ParseLanguage(language_code);
+      if (!language) {
+        language_code = backing->language;
+        language = ParseLanguage(language_code);
+      }
       if (!language || event.article.size() > kMaxArticleBytes || !IsLearnablePhrasing(event.query, *language)) {
         ++report.not_learnable;
         continue;
       }
-      const std::string key = FoldKey(event.query);
-      bool backed = false;
-      if (auto visit = searches.find(event.visit); visit != searches.end()) {
-        if (auto times = visit->second.find(key); times != visit->second.end()) {
-          backed = std::any_of(times->second.begin(), times->second.end(), [&](int64_t at) {
-            return at <= event.at_ms && event.at_ms - at <= window;
-          });
-        }
-      }
-      if (!backed) {
-        ++report.unbacked;
-        continue;
-      }
       Use vote = Statement(kUpsertVote);
-      vote.Bind(1, event.article).Bind(2, event.language).Bind(3, key).Bind(4, event.visit).Bind(5, event.query)
+      vote.Bind(1, event.article).Bind(2, language_code).Bind(3, key).Bind(4, event.visit).Bind(5, event.query)
           .Bind(6, event.at_ms);
       if (vote.Step() != SQLITE_DONE) return SqlError("counting a vote");
       ++report.votes;

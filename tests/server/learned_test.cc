@@ -154,6 +154,19 @@ TEST_F(LearnedTest, OpenedAndAnsweredCountLikeClicks) {
   EXPECT_EQ(Learn().learned, 1);
 }
 
+TEST_F(LearnedTest, AnAnswerWithoutALanguageTakesTheSearchsLanguage) {
+  for (int v = 1; v <= 3; ++v) {
+    ASSERT_TRUE(events_->Record({.type = EventType::kSearch, .visit = Visit(v), .query = kWording, .language = "en",
+                                 .at_ms = kStart + v * kMinute}));
+    ASSERT_TRUE(events_->Record({.type = EventType::kAnswered, .visit = Visit(v), .query = kWording,
+                                 .article = "en-refunds", .at_ms = kStart + v * kMinute + 5000}));
+  }
+  EXPECT_EQ(Learn().learned, 1);
+  const std::vector<LearnedPhrasing> learned = List();
+  ASSERT_EQ(learned.size(), 1u);
+  EXPECT_EQ(learned[0].language, "en");
+}
+
 TEST_F(LearnedTest, TwoVisitsDoNot) {
   for (int v = 1; v <= 2; ++v) SearchAndOpen(Visit(v), kWording, "en-refunds", kStart + v * kMinute);
   const LearnReport report = Learn();
@@ -248,7 +261,10 @@ TEST_F(LearnedTest, EachArticleKeepsItsMostVisitedPhrasings) {
       {"money back please", 5}, {"cash returned", 4}, {"reimburse purchase", 3}};
   int visit = 0;
   for (const auto& [wording, visits] : wordings) {
-    for (int v = 0; v < visits; ++v) SearchAndOpen(Visit(++visit), wording, "en-refunds", kStart + visit * kMinute);
+    for (int v = 0; v < visits; ++v) {
+      ++visit;
+      SearchAndOpen(Visit(visit), wording, "en-refunds", kStart + visit * kMinute);
+    }
   }
   Result<PublicArticles> public_articles = OpenPublicArticles(kb_.index().string());
   ASSERT_TRUE(public_articles.ok());
