@@ -51,6 +51,12 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
       entry["answers"] = std::move(answers);
     }
     if (!result.related.empty()) entry["related"] = DocumentLinksToJson(result.related);
+    // The article's other languages: one result per article, its versions listed.
+    json translations = json::array();
+    for (const Translation& translation : result.translations) {
+      translations.push_back({{"lang", translation.lang}, {"url", translation.url}});
+    }
+    entry["translations"] = std::move(translations);
     results.push_back(std::move(entry));
   }
   json facets = json::object();

@@ -9,6 +9,23 @@ Xapian::Query VisibleTo(const Viewer& viewer) {
   return Xapian::Query(schema::Term(schema::kAudience, schema::kAudiencePublic));
 }
 
+std::string LanguageFirst::operator()(const Xapian::Document& doc) const {
+  return doc.get_value(schema::kSlotLanguage) == code_ ? "0" : "1";
+}
+
+Xapian::docid VersionIn(const Xapian::Database& db, const Viewer& viewer, const std::string& translation_key,
+                        const std::string& language) {
+  if (translation_key.empty()) return 0;
+  const Xapian::Query filter(Xapian::Query::OP_AND, VisibleTo(viewer),
+                             Xapian::Query(schema::Term(schema::kLanguage, language)));
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER,
+                                  Xapian::Query(schema::Term(schema::kTranslationKey, translation_key)), filter));
+  enquire.set_sort_by_value(schema::kSlotId, false);
+  const Xapian::MSet mset = enquire.get_mset(0, 1);
+  return mset.empty() ? 0 : *mset.begin();
+}
+
 std::string EscapeHtml(std::string_view text) {
   std::string escaped;
   escaped.reserve(text.size());

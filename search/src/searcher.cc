@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstdlib>  // TUNING-ONLY
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -13,6 +14,7 @@
 #include "helpdex/search/spelling.h"
 #include "compounds.h"
 #include "record_views.h"
+#include "relevance_floor.h"
 #include "suggest.h"
 #include "text_query.h"
 
@@ -90,6 +92,15 @@ class WordTerms : public Xapian::ExpandDecider {
  private:
   const Xapian::Stopper* stopper_;
 };
+
+// True when the text has no letters or digits at all (punctuation, emoji,
+// "*"): such a query looks for nothing, so it finds nothing.
+bool HasNoWords(const std::string& normalized) { return Words(normalized).empty(); }
+
+size_t DevBudget() {  // TUNING-ONLY
+  const char* v = std::getenv("HELPDEX_BUDGET");
+  return v ? static_cast<size_t>(std::atoi(v)) : kMaxQueryTerms;
+}
 
 Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter) {
   return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
@@ -182,7 +193,7 @@ struct Searcher::Impl {
   // `corrected` receives the spelling correction of the query (nullopt = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
                            Xapian::QueryParser& parser, CorrectionCache::Correction& corrected) {
-    const std::string normalized = LimitTerms(analyzer.Normalize(text), analyzer.stopper());
+    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, DevBudget());
     TextQueryOptions options;
     options.spelling_correction = false;  // DidYouMean corrects, word by word
     Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
@@ -428,17 +439,58 @@ struct Searcher::Impl {
     if (!query_language) query_language = request.query_language;
     const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
 
+    SearchResponse response;
+    response.query = request.query;
+    response.page = request.page;
+    response.page_size = request.page_size;
+    if (query_language) response.query_lang = std::string(LanguageCode(*query_language));
+    const std::string normalized = analyzer.Normalize(request.query);
+    const bool listing = CollapseWhitespace(normalized).empty();  // no text: list what the filters select
+    if (!listing && HasNoWords(normalized)) return response;
+
     Xapian::QueryParser parser;
     Xapian::Stem stemmer = analyzer.MakeStemmer();
     CorrectionCache::Correction corrected;
     Xapian::Query text_query = ParseQuery(request.query, analyzer, stemmer, parser, corrected);
+    if (corrected) {
+      response.did_you_mean = JoinCorrectedWords(*corrected);
+      response.did_you_mean_words = *corrected;
+    }
     const bool has_query = !text_query.empty();
+    if (!has_query && !listing) return response;
     if (!has_query) text_query = Xapian::Query::MatchAll;
+    const Xapian::Query filtered = FilterAnd(text_query, Filters(request));
 
+    // The relevance floor: documents that hold too little of the question
+    // are not results, and a question no document holds enough of is
+    // off-topic: no results at all (relevance_floor.h).
+    std::optional<QueryCoverage> coverage;
+    std::optional<CoverageFloor> floor;
+    if (has_query) {
+      coverage = QueryCoverage::Of(db, KeyWords(db, normalized, analyzer.stopper(), stemmer, DevBudget()), analyzer,
+                                   stemmer, kMaxQueryTerms);
+      if (!coverage->empty()) {
+        if (coverage->HasUnknownWords() && !AnyAnswers(filtered, *coverage)) return response;
+        floor.emplace(*coverage, coverage->RequiredShare());
+      }
+    }
+
+    // The query's language first (the page's, unless the text says another);
+    // a filter by language makes every result the same language.
+    const std::string preferred = request.language ? std::string() : response.query_lang;
+    LanguageFirst language_first(preferred);
     Xapian::Enquire enquire(db);
-    enquire.set_query(FilterAnd(text_query, Filters(request)));
-    // Equal scores come back in id order, the same on one index or on shards.
-    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    enquire.set_query(filtered);
+    if (preferred.empty()) {
+      // Equal scores come back in id order, the same on one index or on shards.
+      enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    } else {
+      enquire.set_sort_by_key_then_relevance(&language_first, false);
+    }
+    // One result per article: its translations collapse into the best-placed
+    // version, which the order above makes the preferred language's. A
+    // listing without a language to prefer lists every version.
+    if (has_query || !preferred.empty()) enquire.set_collapse_key(schema::kSlotTranslationKey);
     Xapian::ValueCountMatchSpy language_spy(schema::kSlotLanguage);
     Xapian::ValueCountMatchSpy type_spy(schema::kSlotType);
     MultiValueCountSpy tag_spy(schema::kSlotTags);
@@ -448,30 +500,80 @@ struct Searcher::Impl {
 
     const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.page_size);
     const Xapian::doccount check_at_least = std::min(db.get_doccount(), kMaxFacetDocuments);
-    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.page_size), check_at_least);
+    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.page_size), check_at_least,
+                                         nullptr, floor ? &*floor : nullptr);
 
-    SearchResponse response;
-    response.query = request.query;
-    response.page = request.page;
-    response.page_size = request.page_size;
-    response.total = mset.get_matches_estimated();
-    if (query_language) response.query_lang = std::string(LanguageCode(*query_language));
+    response.total = CollapsedTotal(enquire, mset, floor ? &*floor : nullptr);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
+      Xapian::docid shown = *it;
+      Xapian::Document doc = it.get_document();
+      // Found through another language's words: show the version in the
+      // preferred language when the article has one.
+      if (!preferred.empty() && doc.get_value(schema::kSlotLanguage) != preferred) {
+        if (Xapian::docid version = VersionIn(db, viewer, doc.get_value(schema::kSlotTranslationKey), preferred)) {
+          shown = version;
+          doc = db.get_document(version);
+        }
+      }
+      Result<DocumentRecord> record = ReadDocumentRecord(doc);
       if (!record.ok() || record->id.empty()) continue;
       SearchResult result = MakeResult(*record, it.get_weight(), mset, stemmer, has_query);
       result.other_language = !response.query_lang.empty() && result.lang != response.query_lang;
-      if (request.with_reply_material) AddReplyMaterial(result, *record, *it);
+      result.translations = TranslationsOf(doc, shown);
+      if (request.with_reply_material) AddReplyMaterial(result, *record, shown);
       response.results.push_back(std::move(result));
     }
     response.facets["lang"] = SpyCounts(language_spy);
     response.facets["type"] = SpyCounts(type_spy);
     response.facets["tag"] = tag_spy.counts();
-    if (corrected) {
-      response.did_you_mean = JoinCorrectedWords(*corrected);
-      response.did_you_mean_words = *corrected;
-    }
     return response;
+  }
+
+  // The number of results once translations collapse. Xapian's estimate with
+  // collapsing is interpolated between the bounds even when every match was
+  // examined, so a short page of a small result set said "3 results" for 2.
+  // Up to kMaxFacetDocuments matches (those the facets count anyway) the
+  // collapsed matches are counted exactly; beyond, the estimate stands.
+  size_t CollapsedTotal(Xapian::Enquire& enquire, const Xapian::MSet& mset, const Xapian::MatchDecider* floor) {
+    if (mset.get_matches_lower_bound() == mset.get_matches_upper_bound()) return mset.get_matches_lower_bound();
+    if (mset.get_matches_upper_bound() > kMaxFacetDocuments) return mset.get_matches_estimated();
+    enquire.clear_matchspies();
+    return enquire.get_mset(0, mset.get_matches_upper_bound(), 0, nullptr, floor).size();
+  }
+
+  // True when some document matching `query` holds coverage.AnswerShare() of
+  // the question (relevance_floor.h).
+  bool AnyAnswers(const Xapian::Query& query, const QueryCoverage& coverage) {
+    CoverageFloor gate(coverage, coverage.AnswerShare());
+    Xapian::Enquire probe(db);
+    probe.set_query(query);
+    return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
+  }
+
+  // The other visible languages of the article `doc` (docid `self`), read
+  // from value slots only: language, slug and audience.
+  std::vector<Translation> TranslationsOf(const Xapian::Document& doc, Xapian::docid self) {
+    const std::string key = doc.get_value(schema::kSlotTranslationKey);
+    if (key.empty() || doc.get_value(schema::kSlotType) != schema::kTypeArticle) return {};
+    Xapian::Enquire enquire(db);
+    enquire.set_query(FilterAnd(Xapian::Query(schema::Term(schema::kTranslationKey, key)), VisibleTo(viewer)));
+    enquire.set_sort_by_value(schema::kSlotLanguage, false);
+    const Xapian::MSet mset = enquire.get_mset(0, 50);
+    std::vector<Translation> translations;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      if (*it == self) continue;
+      const Xapian::Document other = it.get_document();
+      DocumentRecord link;
+      link.type = std::string(schema::kTypeArticle);
+      link.slug = other.get_value(schema::kSlotSlug);
+      link.audience = other.get_value(schema::kSlotAudience);
+      const std::string lang = other.get_value(schema::kSlotLanguage);
+      std::optional<Language> language = ParseLanguage(lang);
+      if (!language || link.slug.empty()) continue;
+      link.language = *language;
+      translations.push_back(Translation{lang, "", DocumentUrl(link)});
+    }
+    return translations;
   }
 
   std::vector<DocumentRecord> FindRecords(const Xapian::Query& query, Xapian::doccount limit) {

@@ -451,3 +451,16 @@ std::optional<std::string> CorrectedTerm(const Xapian::Database& db, std::string
 }
 
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+
+bool IsDictionaryWord(std::string_view normalized_word, Language language) {
+  Dictionary* dictionary = DictionaryFor(language);
+  if (dictionary == nullptr) return false;
+  const std::string word(normalized_word);
+  if (dictionary->Knows(word)) return true;
+  // Folding merged the word-final ς into σ; the dictionary spells it ς.
+  return language == Language::kGreek && dictionary->Knows(FinalSigma(word));
+}
+
+}  // namespace helpdex::search

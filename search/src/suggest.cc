@@ -10,6 +10,7 @@
 #include "helpdex/search/spelling.h"
 #include "compounds.h"
 #include "record_views.h"
+#include "relevance_floor.h"
 #include "text_query.h"
 
 namespace helpdex::search {
@@ -43,10 +44,6 @@ constexpr double kTitleWeight = 0.3;
 // at 1.0 / 0.8 / 0.6: stackfaq 0.559 / - / 0.536, norquad 0.484 / 0.486 / 0.490;
 // answered at half on norquad 0.655 / 0.650 / 0.631.
 constexpr double kPrefixWeight = 0.8;
-// A card in another language than the page's must score this much better to
-// rank above one in the page's language: "equally good" within BM25 noise
-// from different document lengths of translations.
-constexpr double kOtherLanguageFactor = 0.85;
 
 std::string Trim(std::string_view text) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
@@ -101,10 +98,11 @@ class Suggester {
     const bool long_text = content > kLongTextWords;
 
     // The page's language first; a pasted paragraph says what it is written in.
-    std::optional<Language> language = request_.language;
-    if (long_text || !language) {
+    std::optional<Language> language = request_.only_language ? request_.only_language : request_.language;
+    if (!request_.only_language && (long_text || !language)) {
       if (std::optional<Language> detected = DetectLanguage(trimmed)) language = detected;
     }
+    language_ = language;
     const Analyzer& analyzer = language ? AnalyzerFor(*language) : NeutralAnalyzer();
     stem_ = analyzer.MakeStemmer();
     const std::string normalized = analyzer.Normalize(trimmed);
@@ -124,6 +122,7 @@ class Suggester {
     // Too few titles start with what is typed: the answers' titles complete it.
     for (const AnswerCard& card : response.answers) {
       if (response.completions.size() >= max_completions) break;
+      if (!PageLanguage().empty() && card.lang != PageLanguage()) continue;
       const bool seen = std::any_of(response.completions.begin(), response.completions.end(),
                                     [&](const std::string& c) { return NormalizeText(c) == NormalizeText(card.title); });
       if (!seen) response.completions.push_back(card.title);
@@ -172,6 +171,7 @@ class Suggester {
         prefix = PrefixQuery(word);
       }
     }
+    floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms);
     if (!whole.empty()) {
       Xapian::QueryParser parser;
       Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false});
@@ -235,18 +235,24 @@ class Suggester {
       if (!term_of[i].empty() && kept.count(term_of[i]) > 0) key_words.push_back(words[i]);
     }
     Xapian::QueryParser parser;
+    floor_words_ = QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms);
     return TextQuery(db_, LimitTerms(JoinWords(key_words), analyzer.stopper()), analyzer, stem_, parser,
                      {.spelling_correction = false, .proximity = false, .accentless = false});
   }
 
   // Answer cards are articles the viewer may see.
   Xapian::Query Visible() const {
-    return Xapian::Query(Xapian::Query::OP_AND, VisibleTo(viewer_),
-                         Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle)));
+    Xapian::Query visible(Xapian::Query::OP_AND, VisibleTo(viewer_),
+                          Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle)));
+    if (!request_.only_language) return visible;
+    return Xapian::Query(Xapian::Query::OP_AND, visible,
+                         Xapian::Query(schema::Term(schema::kLanguage, LanguageCode(*request_.only_language))));
   }
 
+  // The language cards and completions are preferred in: the text's own
+  // when it clearly says one, else the page's.
   std::string PageLanguage() const {
-    return request_.language ? std::string(LanguageCode(*request_.language)) : std::string();
+    return language_ ? std::string(LanguageCode(*language_)) : std::string();
   }
 
   // The answer card of a document, or nullopt if its record cannot be read.
@@ -276,52 +282,44 @@ class Suggester {
     return card;
   }
 
+  // One card per article (translations collapse), the page's language first:
+  // another language's card only after every card in it, and an article
+  // found through another language's words shown in the page's language
+  // when it has a version there.
   std::vector<AnswerCard> Answers(const Xapian::Query& query, size_t wanted) {
+    const std::string page = PageLanguage();
+    LanguageFirst language_first(page);
     Xapian::Enquire enquire(db_);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));
-    enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
-    // A few more than shown, so that the page's language can move up and
-    // translations of one article collapse into one card.
-    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(wanted * 2 + 2), Xapian::doccount{0});
-    // Ranked from the value slots alone; a record is read only for a card shown.
-    struct Candidate {
-      Xapian::Document doc;
-      std::string lang;
-      std::string translation_key;
-      double score;
-      double rank;
-    };
-    std::vector<Candidate> candidates;
-    const std::string page = PageLanguage();
+    if (page.empty()) {
+      enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+    } else {
+      enquire.set_sort_by_key_then_relevance(&language_first, false);
+    }
+    enquire.set_collapse_key(schema::kSlotTranslationKey);
+    // The relevance floor over the finished words (a partial last word says
+    // too little to judge by): an off-topic question gets no cards.
+    std::optional<CoverageFloor> floor;
+    if (floor_words_ && !floor_words_->empty()) {
+      if (floor_words_->HasUnknownWords()) {
+        CoverageFloor gate(*floor_words_, floor_words_->AnswerShare());
+        Xapian::Enquire probe(db_);
+        probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));
+        if (probe.get_mset(0, 1, 0, nullptr, &gate).empty()) return {};
+      }
+      floor.emplace(*floor_words_, floor_words_->RequiredShare());
+    }
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(wanted), Xapian::doccount{0},
+                                               nullptr, floor ? &*floor : nullptr);
+    std::vector<AnswerCard> cards;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Xapian::Document doc = it.get_document();
-      std::string lang = doc.get_value(schema::kSlotLanguage);
-      std::string key = doc.get_value(schema::kSlotTranslationKey);
-      const double score = it.get_weight();
-      const double rank = page.empty() || lang == page ? score : score * kOtherLanguageFactor;
-      candidates.push_back(Candidate{std::move(doc), std::move(lang), std::move(key), score, rank});
-    }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.rank > b.rank; });
-    std::vector<AnswerCard> cards;
-    std::set<std::string> keys;
-    for (const Candidate& candidate : candidates) {
-      if (cards.size() >= wanted) break;
-      const Candidate* chosen = &candidate;
-      if (!candidate.translation_key.empty()) {
-        if (!keys.insert(candidate.translation_key).second) continue;
-        // One card per article, in the page's language when it is translated
-        // to it: a translation says the same, so it is equally good.
-        for (const Candidate& other : candidates) {
-          if (!page.empty() && other.translation_key == candidate.translation_key && other.lang == page) {
-            chosen = &other;
-            break;
-          }
-        }
+      if (!page.empty() && doc.get_value(schema::kSlotLanguage) != page) {
+        const Xapian::docid version = VersionIn(db_, viewer_, doc.get_value(schema::kSlotTranslationKey), page);
+        if (version != 0) doc = db_.get_document(version);
       }
-      std::optional<AnswerCard> card = Card(chosen->doc, chosen->score);
-      if (!card) continue;
-      cards.push_back(std::move(*card));
+      std::optional<AnswerCard> card = Card(doc, it.get_weight());
+      if (card) cards.push_back(std::move(*card));
     }
     return cards;
   }
@@ -372,6 +370,8 @@ class Suggester {
     std::vector<std::string> completions;
     for (const Found& item : found) {
       if (completions.size() >= wanted) break;
+      // A title in another language completes nothing the customer is typing.
+      if (!page.empty() && !item.in_page_language) continue;
       completions.push_back(item.text);
     }
     return completions;
@@ -415,6 +415,8 @@ class Suggester {
   Viewer viewer_;
   const SuggestRequest& request_;
   Xapian::Stem stem_;
+  std::optional<Language> language_;          // the text's analysis and preferred language
+  std::optional<QueryCoverage> floor_words_;  // the finished words, for the relevance floor
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "text_query.h"
 
+#include <algorithm>
+#include <cmath>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -80,6 +83,48 @@ Xapian::Query ParseLeniently(Xapian::QueryParser& parser, const std::string& tex
 }
 
 }  // namespace
+
+// Verbose questions (Bendersky & Croft, "Discovering key concepts in verbose
+// queries", SIGIR 2008): a pasted question's concept words are its rarest
+// ones, wherever they stand; the first words are often greetings and context
+// ("Hi all, I have been living here for two years and ..."). So a question
+// with more content words than the budget keeps the budget's rarest words
+// (BM25 IDF over the index, every form the index has of them), in the order
+// written so that neighbours stay neighbours. Words the index does not know
+// go last: no document can match them in any reading. Stop words are left
+// out, as the parser would drop them.
+std::string KeyWords(const Xapian::Database& db, const std::string& normalized, const Xapian::Stopper* stopper,
+                     Xapian::Stem& stem, size_t max_words) {
+  const std::vector<std::string> words = Words(normalized);
+  std::vector<std::string> content;
+  for (const std::string& word : words) {
+    if (stopper == nullptr || !(*stopper)(word)) content.push_back(word);
+  }
+  std::vector<std::string> distinct = content;
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  if (distinct.size() <= max_words) return LimitTerms(normalized, stopper);
+  const double documents = std::max<double>(db.get_doccount(), 1);
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const std::string& word : distinct) {
+    Xapian::doccount frequency = db.get_termfreq(word);
+    if (!stem.is_none()) frequency = std::max(frequency, db.get_termfreq(schema::StemmedTerm(stem, word)));
+    frequency = std::max(frequency, db.get_termfreq(std::string(schema::kFolded) + StripAccents(word)));
+    const double idf = frequency == 0 ? -1.0 : std::log(1.0 + (documents - frequency + 0.5) / (frequency + 0.5));
+    ranked.emplace_back(idf, word);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  ranked.resize(max_words);
+  std::set<std::string> kept;
+  for (const auto& entry : ranked) kept.insert(entry.second);
+  std::string selected;
+  for (const std::string& word : content) {
+    if (kept.count(word) == 0) continue;
+    if (!selected.empty()) selected += ' ';
+    selected += word;
+  }
+  return selected;
+}
 
 // Keeps the words up to the kMaxQueryTerms-th one that is not a stop word:
 // stop words are dropped by the parser anyway and must not use up the budget

@@ -15,6 +15,12 @@ namespace helpdex::search {
 // budget of a long pasted question.
 std::string LimitTerms(const std::string& text, const Xapian::Stopper* stopper);
 
+// A verbose question's key words: when `normalized` has more than
+// `max_words` distinct content words, the `max_words` with the highest IDF in
+// `db`, in the order written, stop words left out; otherwise LimitTerms().
+std::string KeyWords(const Xapian::Database& db, const std::string& normalized, const Xapian::Stopper* stopper,
+                     Xapian::Stem& stem, size_t max_words);
+
 struct TextQueryOptions {
   // Let the parser look up spelling corrections (parser.get_corrected_query_string()).
   // One dictionary lookup per word: Search wants it, Suggest corrects words itself.

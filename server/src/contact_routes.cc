@@ -63,6 +63,7 @@ HttpResponse Routes::ContactPage(const Request& http) {
   HttpResponse response = HtmlResponse(200, "", LanguageCode(ui));
   input.csrf_token = EnsureVisit(http, response, true);
   response.body = pages_.ContactPage(input);
+  RememberLanguage(http, response);
   return response;
 }
 

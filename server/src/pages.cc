@@ -78,6 +78,19 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
     }
     if (result.type != "article") item["type_label"] = translations.Get(ui, "type_" + result.type);
     if (result.other_language) item["other_language"] = translations.Get(ui, "other_language");
+    // One result per article: its other languages, each by its own name.
+    mstch::array versions;
+    for (const search::Translation& translation : result.translations) {
+      std::optional<Language> language = ParseLanguage(translation.lang);
+      if (!language) continue;
+      versions.push_back(mstch::map{{"url", translation.url},
+                                    {"lang", translation.lang},
+                                    {"name", translations.Get(*language, "language_name")}});
+    }
+    if (!versions.empty()) {
+      item["translations"] = std::move(versions);
+      item["also_in"] = translations.Get(ui, "also_in");
+    }
     items.push_back(std::move(item));
   }
   return items;

@@ -160,6 +160,18 @@ std::optional<std::string> FormValue(const FormFields& fields, std::string_view 
   return found->second;
 }
 
+Result<std::optional<Language>> LanguageParameter(std::string_view name, const RawParameterSource& source) {
+  Result<std::optional<std::string>> value = DecodeParameter(name, source);
+  if (!value.ok()) return value.error();
+  if (!*value || Trim(**value).empty()) return std::optional<Language>();
+  std::optional<Language> language = ParseLanguage(Trim(**value));
+  if (!language) {
+    return ParameterError(std::string(name),
+                          std::string(name) + " must be one of " + std::string(SupportedLanguageList()));
+  }
+  return language;
+}
+
 Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source) {
   search::SearchRequest request;
 
@@ -167,15 +179,13 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
   if (!q.ok()) return q.error();
   if (*q) request.query = std::move(**q);
 
-  Result<std::optional<std::string>> lang = DecodeParameter("lang", source);
+  Result<std::optional<Language>> lang = LanguageParameter("lang", source);
   if (!lang.ok()) return lang.error();
-  if (*lang && !Trim(**lang).empty()) {
-    request.language = ParseLanguage(Trim(**lang));
-    if (!request.language) {
-      return ParameterError("lang", "lang must be one of " +
-                                        std::string(SupportedLanguageList()));
-    }
-  }
+  request.language = *lang;
+  // ui=: the page's language, a preference and the analysis, not a filter.
+  Result<std::optional<Language>> ui = LanguageParameter("ui", source);
+  if (!ui.ok()) return ui.error();
+  request.query_language = *ui;
 
   Result<std::optional<std::string>> type = DecodeParameter("type", source);
   if (!type.ok()) return type.error();
@@ -219,14 +229,13 @@ Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source) 
                  "q is longer than " + std::to_string(search::kMaxQueryBytes) + " bytes", "q"};
   }
 
-  Result<std::optional<std::string>> lang = DecodeParameter("lang", source);
+  // lang= filters, ui= (the page's language) prefers, as on /api/search.
+  Result<std::optional<Language>> lang = LanguageParameter("lang", source);
   if (!lang.ok()) return lang.error();
-  if (*lang && !Trim(**lang).empty()) {
-    parameters.request.language = ParseLanguage(Trim(**lang));
-    if (!parameters.request.language) {
-      return ParameterError("lang", "lang must be one of " + std::string(SupportedLanguageList()));
-    }
-  }
+  parameters.request.only_language = *lang;
+  Result<std::optional<Language>> ui = LanguageParameter("ui", source);
+  if (!ui.ok()) return ui.error();
+  parameters.request.language = *ui ? *ui : *lang;
 
   Result<std::optional<std::string>> format = DecodeParameter("format", source);
   if (!format.ok()) return format.error();

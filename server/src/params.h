@@ -54,12 +54,18 @@ std::optional<std::string> FormValue(const FormFields& fields, std::string_view 
 // The search parameters shared by /api/search and /search:
 //   q     free text ("" when absent)
 //   lang  one of en nb tr cs ru el (aliases no, nn); filters results
+//   ui    the page's language (same values): the analysis and a preference,
+//         never a filter (SearchRequest::query_language)
 //   type  "", "article" or "ticket"
 //   tag   comma-separated tags, all required (AND). A repeated `tag=` keeps only
 //         its first value: Pistache 0.0.5 stores query parameters in a map.
 //   page  1-based page number; size: results per page. Non-numeric values are
 //         errors, numbers out of range are clamped later by NormalizeRequest().
 Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source);
+
+// A language parameter: nullopt when absent or empty, kInvalidInput naming
+// `name` when it is not one of en nb tr cs ru el (or an alias).
+Result<std::optional<Language>> LanguageParameter(std::string_view name, const RawParameterSource& source);
 
 // The parameters of /api/suggest:
 //   q       the text typed so far ("" when absent); at most kMaxQueryBytes

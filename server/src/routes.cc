@@ -206,6 +206,8 @@ HttpResponse Routes::ApiSearch(const Request& http) {
   if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
   Result<search::SearchRequest> request = search::NormalizeRequest(std::move(*parsed));
   if (!request.ok()) return ApiErrorResponse(ToApiError(request.error()));
+  std::string varies;
+  if (!request->query_language) request->query_language = ChosenLanguage(http, varies);
   Result<search::SearchResponse> result = RunSearch(*index_, *request);
   if (!result.ok()) {
     if (result.error().code == ErrorCode::kInternal) {
@@ -215,21 +217,52 @@ HttpResponse Routes::ApiSearch(const Request& http) {
   }
   HttpResponse response = JsonResponse(200, search::SearchResponseToJson(*result));
   MarkPublicCacheable(response);
+  if (!varies.empty()) SetHeader(response, "Vary", varies);
   RecordSearch(VisitOf(http), *request, *result);
   return response;
 }
 
+namespace {
+
+std::optional<Language> QueryLanguage(const Request& request, const char* name) {
+  Result<std::optional<std::string>> value = DecodeParameter(name, QuerySource(request));
+  if (value.ok() && *value) return ParseLanguage(**value);
+  return std::nullopt;
+}
+
+std::optional<Language> CookieLanguage(const Request& request) {
+  std::optional<std::string> cookie = CookieValue(RawHeaderValue(request, "Cookie"), kLanguageCookie);
+  return cookie ? ParseLanguage(*cookie) : std::nullopt;
+}
+
+}  // namespace
+
 Language Routes::PageLanguage(const Request& request) {
-  for (const char* name : {"ui", "lang"}) {
-    Result<std::optional<std::string>> value = DecodeParameter(name, QuerySource(request));
-    if (value.ok() && *value) {
-      if (std::optional<Language> language = ParseLanguage(**value)) return *language;
-    }
-  }
+  if (std::optional<Language> ui = QueryLanguage(request, "ui")) return *ui;
+  if (std::optional<Language> chosen = CookieLanguage(request)) return *chosen;
+  if (std::optional<Language> lang = QueryLanguage(request, "lang")) return *lang;
   if (auto header = request.headers().tryGetRaw("Accept-Language")) {
     if (std::optional<Language> language = PreferredLanguage(header->value())) return *language;
   }
   return Language::kEnglish;
+}
+
+std::optional<Language> Routes::ChosenLanguage(const Request& request, std::string& varies) {
+  varies = "Cookie, Accept-Language";
+  if (std::optional<Language> chosen = CookieLanguage(request)) return chosen;
+  if (auto header = request.headers().tryGetRaw("Accept-Language")) return PreferredLanguage(header->value());
+  return std::nullopt;
+}
+
+void Routes::RememberLanguage(const Request& request, HttpResponse& response) {
+  std::optional<Language> ui = QueryLanguage(request, "ui");
+  if (!ui || CookieLanguage(request) == ui) return;
+  ResponseCookie cookie{kLanguageCookie, std::string(LanguageCode(*ui)), kLanguageCookieSeconds,
+                        agent_auth_.IsTls(ReadAgentRequest(request))};
+  cookie.same_site = "Lax";
+  response.cookies.push_back(std::move(cookie));
+  // A response that sets a cookie is for this browser only.
+  SetHeader(response, "Cache-Control", "private, no-store");
 }
 
 HttpResponse Routes::ErrorPage(const ApiError& error, Language ui) {
@@ -240,6 +273,7 @@ HttpResponse Routes::HomePage(const Request& request) {
   Language ui = PageLanguage(request);
   HttpResponse response = HtmlResponse(200, pages_.Home(ui), LanguageCode(ui));
   MarkPublicCacheable(response);
+  RememberLanguage(request, response);
   EnsureVisit(request, response, false);
   return response;
 }
@@ -257,6 +291,7 @@ HttpResponse Routes::SearchPage(const Request& http) {
   if (!IsBlank(request->query)) input.response = &*result;
   HttpResponse response = HtmlResponse(200, pages_.SearchResults(input), LanguageCode(ui));
   MarkPublicCacheable(response);
+  RememberLanguage(http, response);
   const std::string visit = EnsureVisit(http, response, false);
   if (!IsBlank(request->query)) RecordSearch(visit, *request, *result);
   return response;
@@ -295,6 +330,7 @@ HttpResponse Routes::ArticlePage(const Request& http) {
   feedback_input.csrf_token = visit;
   SetHeader(response, "Cache-Control", visit.empty() ? "private, max-age=60" : "private, no-store");
   response.body = pages_.ArticlePage(*article, ui, feedback_input);
+  RememberLanguage(http, response);
   RecordResultClick(http, visit, *article);
   return response;
 }

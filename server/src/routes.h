@@ -45,6 +45,9 @@ Result<FormFields> ReadForm(const Pistache::Rest::Request& http);
 bool IsPlausibleArticleId(std::string_view id);
 // The anonymous visit cookie: a random id, HttpOnly, SameSite=Lax.
 inline constexpr char kVisitCookie[] = "helpdex_visit";
+// The interface language a visitor chose (a language code), for a year.
+inline constexpr char kLanguageCookie[] = "helpdex_lang";
+inline constexpr int kLanguageCookieSeconds = 365 * 24 * 3600;
 
 // One JSON line on stderr (never query text, names or secrets).
 void LogLine(const nlohmann::ordered_json& fields);
@@ -159,8 +162,16 @@ class Routes {
   HttpResponse ErrorPage(const ApiError& error, Language ui);
   // The generic 500, as JSON for the API and as a page otherwise. Never throws.
   HttpResponse InternalErrorResponse(bool api);
-  // The interface language of a page: ui=, lang=, Accept-Language, English.
+  // The interface language of a page: ui=, the visitor's chosen language
+  // (cookie), lang=, Accept-Language, English.
   Language PageLanguage(const Pistache::Rest::Request& request);
+  // The page's language as the API sees it when ui= is absent: the chosen
+  // language (cookie), else Accept-Language; nullopt when neither says.
+  // Sets `varies` when the answer came from a header, for Vary.
+  std::optional<Language> ChosenLanguage(const Pistache::Rest::Request& request, std::string& varies);
+  // Remembers an explicit ui= in the language cookie (only when it changes,
+  // so pages stay cacheable).
+  void RememberLanguage(const Pistache::Rest::Request& request, HttpResponse& response);
 
   std::shared_ptr<search::Index> index_;        // public database only
   std::shared_ptr<search::Index> agent_index_;  // public + agent; may be null

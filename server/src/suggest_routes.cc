@@ -34,14 +34,10 @@ HttpResponse Routes::ApiSuggest(const Request& http) {
   Result<SuggestParameters> parsed = ParseSuggestRequest(QuerySource(http));
   if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
   search::SuggestRequest& request = parsed->request;
-  // Without lang= the reader's preferred language analyses the text, so the
-  // answer to depend on that header has to be cached per header value.
-  const bool from_header = !request.language;
-  if (from_header) {
-    if (auto header = http.headers().tryGetRaw("Accept-Language")) {
-      request.language = PreferredLanguage(header->value());
-    }
-  }
+  // Without ui= or lang= the visitor's chosen language (cookie), else the
+  // browser's, is the page's language, so the answer is cached per value.
+  std::string varies;
+  if (!request.language) request.language = ChosenLanguage(http, varies);
   if (events_) request.past_searches = events_->past_searches();
   search::SuggestResponse suggestions;
   suggestions.text = request.text;
@@ -77,7 +73,7 @@ HttpResponse Routes::ApiSuggest(const Request& http) {
     response = JsonResponse(200, DumpJson(SuggestToJson(suggestions)));
   }
   MarkPublicCacheable(response);
-  if (from_header) SetHeader(response, "Vary", "Accept-Language");
+  if (!varies.empty()) SetHeader(response, "Vary", varies);
   return response;
 }
 

@@ -25,7 +25,7 @@
 
   function suggestUrl(text, lang) {
     return '/api/suggest?q=' + encodeURIComponent(text) +
-        (lang ? '&lang=' + encodeURIComponent(lang) : '');
+        (lang ? '&ui=' + encodeURIComponent(lang) : '');
   }
 
   // Only links into this site: the API returns relative article URLs.

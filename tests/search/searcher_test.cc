@@ -77,7 +77,7 @@ TEST_F(SearcherTest, UnknownLanguageStillFindsUnstemmedWords) {
 }
 
 TEST_F(SearcherTest, LanguageTagAndTypeFilter) {
-  SearchResponse by_tag = Search({.query = "slow treg yavaş", .tags = {"hosting"}});
+  SearchResponse by_tag = Search({.query = "slow", .tags = {"hosting"}});
   ASSERT_EQ(by_tag.results.size(), 1u);
   EXPECT_EQ(by_tag.results[0].id, "en-slow");
   EXPECT_TRUE(Search({.query = "slow", .type = "ticket"}).results.empty());

@@ -61,7 +61,7 @@ std::string SnippetForTerminal(std::string snippet) {
   return snippet;
 }
 
-int RunSearch(const std::string& index_dir, const std::string& lang, bool as_json, int size,
+int RunSearch(const std::string& index_dir, const std::string& lang, const std::string& ui, bool as_json, int size,
               const std::vector<std::string>& words) {
   helpdex::search::SearchRequest request;
   for (const std::string& word : words) request.query += (request.query.empty() ? "" : " ") + word;
@@ -69,6 +69,14 @@ int RunSearch(const std::string& index_dir, const std::string& lang, bool as_jso
     request.language = helpdex::ParseLanguage(lang);
     if (!request.language) {
       std::cerr << "helpdex search: --lang: unknown language '" << lang << "' (expected one of "
+                << helpdex::SupportedLanguageList() << ")\n";
+      return 2;
+    }
+  }
+  if (!ui.empty()) {
+    request.query_language = helpdex::ParseLanguage(ui);
+    if (!request.query_language) {
+      std::cerr << "helpdex search: --ui: unknown language '" << ui << "' (expected one of "
                 << helpdex::SupportedLanguageList() << ")\n";
       return 2;
     }
@@ -216,15 +224,17 @@ int main(int argc, char** argv) {
                     "article answered them) and add them to public articles")
       ->envname("HELPDEX_DATA");
 
-
   std::string search_index;
   std::string search_lang;
+  std::string search_ui;
   bool search_json = false;
   int search_size = 10;
   std::vector<std::string> search_words;
   CLI::App* search = app.add_subcommand("search", "Search the public index");
   search->add_option("--index", search_index, "Index directory")->required();
   search->add_option("--lang", search_lang, "Language of the query and of the results (en nb tr cs ru el)");
+  search->add_option("--ui", search_ui,
+                     "The page's language, as ui= on /api/search: the analysis and a preference, not a filter");
   search->add_flag("--json", search_json, "Print the same JSON object as /api/search");
   search->add_option("--size", search_size, "Results to show")->check(CLI::Range(1, 50));
   search->add_option("query", search_words, "The query")->required();
@@ -294,7 +304,7 @@ int main(int argc, char** argv) {
     if (!index_data.empty()) return helpdex::cli::RunIndexWithLearning(index_options, index_data, RunIndex);
     return RunIndex(index_options);
   }
-  if (search->parsed()) return RunSearch(search_index, search_lang, search_json, search_size, search_words);
+  if (search->parsed()) return RunSearch(search_index, search_lang, search_ui, search_json, search_size, search_words);
   if (serve->parsed()) {
     serve_options.events.keep_events = std::chrono::hours(24 * keep_events_days);
     return RunServe(serve_options);

@@ -41,9 +41,11 @@ struct Viewer {
 struct SearchRequest {
   std::string query;                   // raw user text; bounded by kMaxQueryBytes
   std::optional<Language> language;    // only results in this language; also the query's analysis
-  // The language the query is written in, when known but not a filter (the
-  // page's language): its stemmer is used, and results in every language are
-  // still found through their unstemmed words. Ignored when `language` is set.
+  // The page's language (ui=), a preference and not a filter: the query is
+  // analysed in it unless the text clearly says another language; results in
+  // the query's language come first, one per article (translations collapse
+  // into that language's version), others only after them and flagged.
+  // Ignored when `language` is set.
   std::optional<Language> query_language;
   std::vector<std::string> tags;       // AND of tag filters
   std::string type;                    // "" (any), "article" or "ticket"
@@ -63,6 +65,12 @@ struct TranslatedAnswer {
   std::string answer;       // plain text or light Markdown, as the writer wrote it
   std::string answer_text;  // as plain text
   std::string answer_html;  // rendered, safe HTML
+};
+
+struct Translation {
+  std::string lang;
+  std::string title;
+  std::string url;
 };
 
 // A link to a document, for "related articles".
@@ -91,7 +99,12 @@ struct SearchResult {
   std::string answer_html;     // the same rendered to safe HTML (cmark, no raw HTML)
   std::vector<std::string> tags;
   std::string audience;
-  bool other_language = false; // in another language than the query's (when that is known)
+  // In another language than the page's (or the query's): shown only after
+  // every result in that language, where it has no version of its own.
+  bool other_language = false;
+  // The article's other languages (one result per article: its translations
+  // collapse into the version in the page's language).
+  std::vector<Translation> translations;
   // Tickets (agent search only): the redacted problem and resolution.
   std::string problem;
   std::string resolution;
@@ -127,12 +140,6 @@ struct TicketCoverage {
   double coverage = 0;                      // share of the ticket's distinctive-term weight that article holds, 0..1
 };
 
-struct Translation {
-  std::string lang;
-  std::string title;
-  std::string url;
-};
-
 struct Article {
   DocumentRecord record;
   std::vector<Translation> translations;  // other languages, visible ones only
@@ -145,7 +152,12 @@ inline constexpr size_t kMaxAnswerCards = 5;
 
 struct SuggestRequest {
   std::string text;                       // what is typed so far; the last word may be partial
-  std::optional<Language> language;       // the page's language: analysis, and a preference (not a filter)
+  // The page's language (ui=): the analysis unless the text clearly says
+  // another language, and a preference, not a filter: cards and completions
+  // in it come first, one card per article, others only after them.
+  std::optional<Language> language;
+  // lang=: only cards and completions in this language (also the analysis).
+  std::optional<Language> only_language;
   size_t max_completions = 5;             // <= kMaxCompletions
   size_t max_answers = 3;                 // <= kMaxAnswerCards
   // Searches that earlier customers found their answer with, offered as

@@ -78,3 +78,12 @@ std::optional<std::string> CorrectedTerm(const Xapian::Database& db, std::string
 std::optional<Language> SpellingLanguageOf(const Analyzer& analyzer);
 
 }  // namespace helpdex::search
+
+namespace helpdex::search {
+
+// True when `normalized_word` (as the analyzer makes it) is a word of the
+// language's Hunspell dictionary: an ordinary word of the language, as
+// opposed to a name or a typo. Thread-safe; loads the dictionary on first use.
+bool IsDictionaryWord(std::string_view normalized_word, Language language);
+
+}  // namespace helpdex::search

@@ -1,0 +1,178 @@
+// The relevance floor (relevance_floor.h). Decisions a reviewer will look for:
+// - Weight is IDF (BM25's, always positive), so "how", "server" or "set" in a
+//   hosting help centre count for little and the rare word a question turns
+//   on counts most. A word the index does not know at all gets the IDF of a
+//   term in no document: it is what the question is about ("minecraft"), and
+//   nothing here has it. Typos are not punished twice: Search retries with
+//   the spelling correction when the typed words find nothing.
+// - A word counts as matched in every form a reading of the query can match
+//   (exact, stemmed, accentless, synonyms of the word and of a phrase it is
+//   part of, Norwegian compounds containing it), so the floor never removes a
+//   document that the query's own readings found for the right reason.
+// - Only the share is required, never every word: a long question's relevant
+//   thread holds some of its words, not all (see RequiredShare).
+#include "relevance_floor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>  // TUNING-ONLY
+#include <cstdlib>  // TUNING-ONLY
+
+#include "helpdex/search/schema.h"
+#include "helpdex/search/spelling.h"
+#include "compounds.h"
+
+namespace helpdex::search {
+namespace {
+
+// BM25's IDF (Robertson & Zaragoza 2009, with Lucene's +1 that keeps it
+// positive for terms in more than half the documents).
+double Idf(double documents, double frequency) {
+  return std::log(1.0 + (documents - frequency + 0.5) / (frequency + 0.5));
+}
+
+bool IsStop(const Analyzer& analyzer, const std::string& word) {
+  return analyzer.stopper() != nullptr && (*analyzer.stopper())(word);
+}
+
+void AddSynonyms(const Xapian::Database& db, const std::string& key, std::vector<std::string>& terms,
+                 Xapian::Stem& stem) {
+  for (auto it = db.synonyms_begin(key); it != db.synonyms_end(key); ++it) {
+    const std::string synonym = *it;
+    terms.push_back(synonym);
+    if (!synonym.empty() && synonym[0] != schema::kStemmed[0]) {
+      if (!stem.is_none()) terms.push_back(schema::StemmedTerm(stem, synonym));
+      terms.push_back(std::string(schema::kFolded) + StripAccents(synonym));
+    }
+  }
+}
+
+}  // namespace
+
+QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
+                                Xapian::Stem& stem, size_t max_words) {
+  QueryCoverage coverage;
+  const std::vector<std::string> words = Words(normalized);
+  const std::optional<Language> language = SpellingLanguageOf(analyzer);
+  const double documents = std::max<double>(db.get_doccount(), 1);
+  // Which content word each position is (-1 for stop words), so that a
+  // phrase's synonyms reach the content words inside it.
+  std::vector<int> word_at(words.size(), -1);
+  for (size_t i = 0; i < words.size() && coverage.words_.size() < max_words; ++i) {
+    const std::string& text = words[i];
+    // Stop words, and single letters: the pieces of "can't" or "don't".
+    if (IsStop(analyzer, text) || CountCodePoints(text) < 2) continue;
+    auto known = std::find_if(coverage.words_.begin(), coverage.words_.end(),
+                              [&](const Word& w) { return w.word == text; });
+    if (known != coverage.words_.end()) {
+      word_at[i] = static_cast<int>(known - coverage.words_.begin());
+      continue;  // a repeated word counts once
+    }
+    Word word;
+    word.word = text;
+    word.terms.push_back(text);
+    Xapian::doccount frequency = db.get_termfreq(text);
+    if (!stem.is_none()) {
+      const std::string stemmed = schema::StemmedTerm(stem, text);
+      word.terms.push_back(stemmed);
+      // What customers said before finding this article counts as its words
+      // (learned phrasings, stemmed like kStemmed: LearnedTerms()).
+      word.terms.push_back(std::string(schema::kLearned) + stem(text));
+      frequency = std::max(frequency, db.get_termfreq(stemmed));
+      AddSynonyms(db, stemmed, word.terms, stem);
+    }
+    const std::string folded = std::string(schema::kFolded) + StripAccents(text);
+    word.terms.push_back(folded);
+    frequency = std::max(frequency, db.get_termfreq(folded));
+    AddSynonyms(db, text, word.terms, stem);
+    // A word no article uses but the language's dictionary has is the
+    // customer's phrasing ("forgot", "zapomněl"), not the subject: it neither
+    // helps nor hurts. One neither knows is a name or a thing the help centre
+    // does not cover ("minecraft"), and weighs most.
+    if (frequency == 0 && language && IsDictionaryWord(text, *language)) {
+      word.idf = 0;
+    } else {
+      word.idf = Idf(documents, frequency);
+      if (frequency == 0) coverage.unknown_ = true;
+    }
+    word_at[i] = static_cast<int>(coverage.words_.size());
+    coverage.words_.push_back(std::move(word));
+  }
+  // Phrases of two and three words that a synonym group names.
+  for (size_t i = 0; i < words.size(); ++i) {
+    std::string key = words[i];
+    for (size_t j = i + 1; j < words.size() && j < i + 3; ++j) {
+      key += ' ';
+      key += words[j];
+      std::vector<std::string> synonyms;
+      AddSynonyms(db, key, synonyms, stem);
+      if (synonyms.empty()) continue;
+      for (size_t k = i; k <= j; ++k) {
+        if (word_at[k] < 0) continue;
+        std::vector<std::string>& terms = coverage.words_[static_cast<size_t>(word_at[k])].terms;
+        terms.insert(terms.end(), synonyms.begin(), synonyms.end());
+      }
+    }
+  }
+  for (Word& word : coverage.words_) {
+    std::sort(word.terms.begin(), word.terms.end());
+    word.terms.erase(std::unique(word.terms.begin(), word.terms.end()), word.terms.end());
+    coverage.all_terms_.insert(coverage.all_terms_.end(), word.terms.begin(), word.terms.end());
+    coverage.total_idf_ += word.idf;
+  }
+  if (std::getenv("HELPDEX_FLOOR_DEBUG")) {  // TUNING-ONLY
+    for (const Word& w : coverage.words_) fprintf(stderr, "floor word %s idf %.2f\n", w.word.c_str(), w.idf);
+  }
+  std::sort(coverage.all_terms_.begin(), coverage.all_terms_.end());
+  coverage.all_terms_.erase(std::unique(coverage.all_terms_.begin(), coverage.all_terms_.end()),
+                            coverage.all_terms_.end());
+  (void)analyzer.splits_compounds();
+  return coverage;
+}
+
+double QueryCoverage::ShareOf(const Xapian::Document& doc) const {
+  if (total_idf_ <= 0) return 1.0;
+  // One pass over the document's term list, skipping to each wanted term in
+  // order: the terms are sorted, and so is a Xapian term list.
+  std::vector<std::string_view> present;
+  Xapian::TermIterator it = doc.termlist_begin();
+  const Xapian::TermIterator end = doc.termlist_end();
+  for (const std::string& term : all_terms_) {
+    it.skip_to(term);
+    if (it == end) break;
+    if (*it == term) present.push_back(term);
+  }
+  double matched = 0;
+  for (const Word& word : words_) {
+    const bool found = std::any_of(word.terms.begin(), word.terms.end(), [&](const std::string& term) {
+      return std::binary_search(present.begin(), present.end(), std::string_view(term));
+    });
+    if (found) matched += word.idf;
+  }
+  return matched / total_idf_;
+}
+
+namespace {
+double ScaledForLength(double base, size_t words) {
+  const char* l = std::getenv("HELPDEX_FLOOR_LONG");  // TUNING-ONLY
+  const size_t long_words = l ? static_cast<size_t>(std::atoi(l)) : 4;
+  if (words <= long_words) return base;
+  return base * static_cast<double>(long_words) / static_cast<double>(words);
+}
+}  // namespace
+
+double QueryCoverage::RequiredShare() const {
+  const char* v = std::getenv("HELPDEX_FLOOR");  // TUNING-ONLY
+  return ScaledForLength(v ? std::atof(v) : 0.1, words_.size());
+}
+
+double QueryCoverage::AnswerShare() const {
+  const char* v = std::getenv("HELPDEX_GATE");  // TUNING-ONLY
+  return ScaledForLength(v ? std::atof(v) : 0.5, words_.size());
+}
+
+bool CoverageFloor::operator()(const Xapian::Document& doc) const {
+  return coverage_.ShareOf(doc) >= required_;
+}
+
+}  // namespace helpdex::search

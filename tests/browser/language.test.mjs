@@ -1,0 +1,97 @@
+// Browser test: the customer's own language, on the sample help centre
+// (content/, the one tools/run serves), in Debian's chromium driven by
+// playwright-core against the real `helpdex serve`.
+//
+//   node language.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR
+//
+// Checks: on the English page, typing "banner" offers the English article
+// (not the Turkish or Greek one) and searching it shows the English article
+// first and once, its other languages listed on it; choosing Czech is kept
+// for the next page; an off-topic question shows no results and a way to
+// contact support; at phone width too.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+
+const [helpdex, contentDir, screenshotDir] = process.argv.slice(2);
+if (!helpdex || !contentDir || !screenshotDir) {
+  console.error('usage: node language.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR');
+  process.exit(2);
+}
+const chromium = await loadChromium();
+
+const work = mkdtempSync(join(tmpdir(), 'helpdex-browser-language-'));
+let server;
+let browser;
+try {
+  const indexDir = join(work, 'index');
+  const indexed = spawnSync(helpdex, ['index', '--content', contentDir, '--index', indexDir], { encoding: 'utf8' });
+  assert.equal(indexed.status, 0, `helpdex index failed:\n${indexed.stdout}\n${indexed.stderr}`);
+
+  const port = await freePort();
+  const started = startServer(helpdex, indexDir, join(work, 'data'), port);
+  server = started.server;
+  await started.ready;
+  const base = `http://127.0.0.1:${port}`;
+  mkdirSync(screenshotDir, { recursive: true });
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+
+  // Typing "banner" on the English home page: the English card first.
+  await page.goto(`${base}/?ui=en`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await page.waitForFunction(() => document.getElementById('search-q').getAttribute('role') === 'combobox');
+  const searchBox = page.locator('#search-q');
+  await searchBox.pressSequentially('banner', { delay: 40 });
+  await page.waitForFunction(() => /\d+ answers?/.test(document.getElementById('search-q-suggest-status').textContent),
+                             null, { timeout: 10000 });
+  const firstCard = page.locator('#search-q-suggest-grid .suggest__card-title').first();
+  await firstCard.waitFor();
+  assert.match((await firstCard.textContent()).trim(), /banner/i);
+  assert.equal(await page.locator('#search-q-suggest-grid [lang="tr"], #search-q-suggest-grid [lang="el"]').count(), 0,
+               'a Turkish or Greek card on the English page');
+  await page.screenshot({ path: join(screenshotDir, 'language-suggest-en.png'), fullPage: true });
+
+  // Searching it: the English article first and once, its languages listed.
+  await Promise.all([page.waitForURL(/\/search\?/), searchBox.press('Enter')]);
+  const results = page.locator('.result');
+  assert.ok(await results.count() > 0, 'no results for banner');
+  assert.equal(await results.first().getAttribute('lang'), 'en');
+  const titles = await page.locator('.result__title a').allTextContents();
+  const bannerArticles = (await page.locator('.result__title a').evaluateAll(
+      (links) => links.map((a) => a.getAttribute('href')))).filter((href) => /banner/.test(href));
+  assert.equal(bannerArticles.length, 1, `the banner article more than once: ${titles.join(' | ')}`);
+  const languages = results.first().locator('.result__languages a');
+  assert.equal(await languages.count(), 5, 'the other five languages are not listed on the result');
+  await page.screenshot({ path: join(screenshotDir, 'language-results-en.png'), fullPage: true });
+
+  // Choosing Czech is remembered: the next page without ui= is Czech.
+  await page.goto(`${base}/?ui=cs`);
+  await page.goto(`${base}/search?q=ssl`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'cs');
+  assert.equal(await page.locator('.result').first().getAttribute('lang'), 'cs');
+
+  // Off-topic: no results, a way to contact support; at phone width.
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto(`${base}/search?q=${encodeURIComponent('host a minecraft server')}&ui=en`);
+  assert.equal(await page.locator('.result').count(), 0);
+  assert.ok(await page.locator('a.contact-way-out').isVisible(), 'no way to contact support');
+  await page.screenshot({ path: join(screenshotDir, 'language-off-topic-phone.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  console.log(`browser test passed; screenshots in ${screenshotDir}`);
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  if (browser) await browser.close();
+  if (server) await stopServer(server);
+  rmSync(work, { recursive: true, force: true });
+}
