@@ -418,7 +418,7 @@ struct Searcher::Impl {
   // with the correction, and the response says so.
   Result<SearchResponse> Search(const SearchRequest& raw) {
     Result<SearchResponse> typed = SearchOnce(raw);
-    if (!typed.ok() || typed->total > 0 || !typed->did_you_mean) return typed;
+    if (!typed.ok() || typed->total > 0 || !typed->did_you_mean || !raw.retry_with_correction) return typed;
     SearchRequest corrected = raw;
     corrected.query = *typed->did_you_mean;
     Result<SearchResponse> retried = SearchOnce(corrected);

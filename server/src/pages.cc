@@ -99,7 +99,8 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
 }  // namespace
 
 SearchLink LinkFor(const search::SearchRequest& request, Language ui) {
-  return SearchLink{request.query, request.language, request.tags, request.type, 1, ui};
+  return SearchLink{request.query, request.language, request.tags, request.type, 1, ui,
+                    !request.retry_with_correction};
 }
 
 mstch::array FacetGroups(const search::SearchRequest& request,
@@ -150,6 +151,7 @@ std::string SearchUrl(const SearchLink& link) {
   if (!link.tags.empty()) url += "&tag=" + UrlEncode(JoinTags(link.tags));
   if (!link.type.empty()) url += "&type=" + UrlEncode(link.type);
   if (link.page > 1) url += "&page=" + std::to_string(link.page);
+  if (link.exact) url += "&exact=1";
   url += "&ui=" + Code(link.ui);
   return url;
 }
@@ -252,8 +254,11 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
   }
   if (response.showing_results_for) {
     // The typed query found nothing; these are the corrected query's results.
+    SearchLink as_typed = LinkFor(request, input.ui);
+    as_typed.exact = true;
     context["showing_results_for"] = mstch::map{{"corrected", *response.showing_results_for},
-                                                {"typed", request.query}};
+                                                {"typed", request.query},
+                                                {"typed_url", SearchUrl(as_typed)}};
   } else if (response.did_you_mean && !response.did_you_mean->empty()) {
     SearchLink corrected = LinkFor(request, input.ui);
     corrected.query = *response.did_you_mean;

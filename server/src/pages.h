@@ -143,6 +143,7 @@ struct SearchLink {
   std::string type;
   int page = 1;
   Language ui = Language::kEnglish;
+  bool exact = false;  // exact=1: no automatic spelling retry
 };
 std::string SearchUrl(const SearchLink& link);
 // Where an agent opens a document (an article or ticket URL as search/ gives

@@ -186,6 +186,13 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
   Result<std::optional<Language>> ui = LanguageParameter("ui", source);
   if (!ui.ok()) return ui.error();
   request.query_language = *ui;
+  // exact=1: the words as typed, without the automatic spelling retry.
+  Result<std::optional<std::string>> exact = DecodeParameter("exact", source);
+  if (!exact.ok()) return exact.error();
+  if (*exact && !Trim(**exact).empty()) {
+    if (Trim(**exact) != "1" && Trim(**exact) != "0") return ParameterError("exact", "exact must be 0 or 1");
+    request.retry_with_correction = Trim(**exact) != "1";
+  }
 
   Result<std::optional<std::string>> type = DecodeParameter("type", source);
   if (!type.ok()) return type.error();

@@ -56,6 +56,8 @@ std::optional<std::string> FormValue(const FormFields& fields, std::string_view 
 //   lang  one of en nb tr cs ru el (aliases no, nn); filters results
 //   ui    the page's language (same values): the analysis and a preference,
 //         never a filter (SearchRequest::query_language)
+//   exact 1: the words as typed, no automatic retry with the spelling
+//         correction when they find nothing ("search instead for")
 //   type  "", "article" or "ticket"
 //   tag   comma-separated tags, all required (AND). A repeated `tag=` keeps only
 //         its first value: Pistache 0.0.5 stores query parameters in a map.

@@ -156,6 +156,23 @@ TEST_F(PageLanguageServerTest, OffTopicQuestionsGetZeroResultsAndAWayToContactUs
   EXPECT_NE(page->body.find("href=\"/contact"), std::string::npos) << "no way to contact support";
 }
 
+// A typo that finds nothing shows the correction's results, and one click
+// searches the words exactly as typed.
+TEST_F(PageLanguageServerTest, SearchInsteadForTheWordsAsTyped) {
+  httplib::Result page = Get("/search?q=" + Encode("wesbite sloow") + "&ui=en");
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->body.find("Showing results for"), std::string::npos);
+  const size_t link = page->body.find("class=\"search-instead\"");
+  ASSERT_NE(link, std::string::npos) << "no 'search instead for' link";
+  EXPECT_NE(page->body.find("exact=1", link), std::string::npos);
+  json typed = GetJson("/api/search?q=" + Encode("wesbite sloow") + "&ui=en&exact=1");
+  EXPECT_EQ(typed["total"], 0);
+  EXPECT_TRUE(typed["showing_results_for"].is_null());
+  EXPECT_EQ(typed["did_you_mean"], "website slow");
+  json retried = GetJson("/api/search?q=" + Encode("wesbite sloow") + "&ui=en");
+  EXPECT_FALSE(retried["results"].empty());
+}
+
 TEST_F(PageLanguageServerTest, ResultsPageListsTheOtherLanguages) {
   httplib::Result page = Get("/search?q=banner&ui=en");
   ASSERT_TRUE(page);

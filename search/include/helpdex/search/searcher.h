@@ -55,6 +55,10 @@ struct SearchRequest {
   // translated to, and for each result the articles related to it (for a
   // ticket: the articles that cover its problem). Costs a query per result.
   bool with_reply_material = false;
+  // When the query as typed finds nothing and its spelling correction finds
+  // something, show the correction's results (showing_results_for). False:
+  // the words exactly as typed ("search instead for ...").
+  bool retry_with_correction = true;
 };
 
 // Another language's version of an article's vetted answer.
