@@ -87,12 +87,14 @@ std::optional<std::pair<std::string, std::string>> BestSplit(const Xapian::Datab
 }  // namespace
 
 std::vector<std::string> Words(std::string_view normalized) {
+  // Letters and digits of any script (Xapian's own word characters), so that
+  // punctuation outside ASCII (« » “ ” — …) is not taken for a letter.
   std::vector<std::string> words;
   std::string current;
-  for (unsigned char c : normalized) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
-    if (letter) {
-      current += static_cast<char>(c);
+  for (Xapian::Utf8Iterator it(normalized.data(), normalized.size()); it != Xapian::Utf8Iterator(); ++it) {
+    const unsigned code_point = *it;
+    if (Xapian::Unicode::is_wordchar(code_point) && code_point != '_') {
+      Xapian::Unicode::append_utf8(current, code_point);
     } else if (!current.empty()) {
       words.push_back(std::move(current));
       current.clear();

@@ -34,8 +34,10 @@ class QueryCoverage {
   // `max_words`, with the terms each may be matched by in `db`. A word of a
   // phrase that a writer's synonym group names ("log in" -> "login") is
   // also matched by that synonym.
+  // `typed` is the text as the customer wrote it, so that the dictionary
+  // sees each word in its own spelling (Turkish ı, Greek ς), not folded.
   static QueryCoverage Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
-                          Xapian::Stem& stem, size_t max_words);
+                          Xapian::Stem& stem, size_t max_words, std::string_view typed = {});
 
   // The share, 0..1, of the content words' IDF that `doc` matches.
   double ShareOf(const Xapian::Document& doc) const;
@@ -45,6 +47,10 @@ class QueryCoverage {
   // The share at least one document must reach for the question to have an
   // answer here at all; below it the question is off-topic: no results.
   double AnswerShare() const;
+  // Whether the off-topic test applies: a short question with a word that
+  // neither the index nor the dictionary knows (a pasted paragraph is
+  // verbose, not off-topic: its best matches are shown).
+  bool MayBeOffTopic() const;
 
   // True when a word is neither in the index nor in the language's
   // dictionary: the question names something the help centre never

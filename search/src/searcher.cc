@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
-#include <cstdlib>  // TUNING-ONLY
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -34,11 +33,17 @@ constexpr Xapian::termcount kCoverageTerms = 20;
 // ... and how many articles together may cover it.
 constexpr Xapian::doccount kCoveringArticles = 1;
 
-// Counts each '\n'-separated value of a slot: one document can carry several tags.
+// Counts each '\n'-separated value of a slot: one document can carry several
+// tags. Counts an article once, not once per translation (the results are one
+// per article): a document whose translation key was seen before is skipped.
 class MultiValueCountSpy : public Xapian::MatchSpy {
  public:
-  explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
+  MultiValueCountSpy(Xapian::valueno slot, bool per_article) : slot_(slot), per_article_(per_article) {}
   void operator()(const Xapian::Document& doc, double) override {
+    if (per_article_) {
+      const std::string key = doc.get_value(schema::kSlotTranslationKey);
+      if (!key.empty() && !articles_.insert(key).second) return;
+    }
     const std::string joined = doc.get_value(slot_);
     size_t start = 0;
     while (start < joined.size()) {
@@ -52,7 +57,9 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
 
  private:
   Xapian::valueno slot_;
+  bool per_article_;
   std::map<std::string, size_t> counts_;
+  std::set<std::string> articles_;  // translation keys counted
 };
 
 std::map<std::string, size_t> SpyCounts(const Xapian::ValueCountMatchSpy& spy) {
@@ -97,10 +104,6 @@ class WordTerms : public Xapian::ExpandDecider {
 // "*"): such a query looks for nothing, so it finds nothing.
 bool HasNoWords(const std::string& normalized) { return Words(normalized).empty(); }
 
-size_t DevBudget() {  // TUNING-ONLY
-  const char* v = std::getenv("HELPDEX_BUDGET");
-  return v ? static_cast<size_t>(std::atoi(v)) : kMaxQueryTerms;
-}
 
 Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter) {
   return Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
@@ -193,7 +196,7 @@ struct Searcher::Impl {
   // `corrected` receives the spelling correction of the query (nullopt = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
                            Xapian::QueryParser& parser, CorrectionCache::Correction& corrected) {
-    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, DevBudget());
+    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, kMaxQueryTerms);
     TextQueryOptions options;
     options.spelling_correction = false;  // DidYouMean corrects, word by word
     Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
@@ -467,10 +470,10 @@ struct Searcher::Impl {
     std::optional<QueryCoverage> coverage;
     std::optional<CoverageFloor> floor;
     if (has_query) {
-      coverage = QueryCoverage::Of(db, KeyWords(db, normalized, analyzer.stopper(), stemmer, DevBudget()), analyzer,
-                                   stemmer, kMaxQueryTerms);
+      coverage = QueryCoverage::Of(db, KeyWords(db, normalized, analyzer.stopper(), stemmer, kMaxQueryTerms), analyzer,
+                                   stemmer, kMaxQueryTerms, request.query);
       if (!coverage->empty()) {
-        if (coverage->HasUnknownWords() && !AnyAnswers(filtered, *coverage)) return response;
+        if (coverage->MayBeOffTopic() && !AnyAnswers(filtered, *coverage)) return response;
         floor.emplace(*coverage, coverage->RequiredShare());
       }
     }
@@ -487,13 +490,16 @@ struct Searcher::Impl {
     } else {
       enquire.set_sort_by_key_then_relevance(&language_first, false);
     }
+    const bool collapsed = has_query || !preferred.empty();
     // One result per article: its translations collapse into the best-placed
     // version, which the order above makes the preferred language's. A
     // listing without a language to prefer lists every version.
-    if (has_query || !preferred.empty()) enquire.set_collapse_key(schema::kSlotTranslationKey);
+    if (collapsed) enquire.set_collapse_key(schema::kSlotTranslationKey);
+    // Languages count every version (each is what lang= would list);
+    // types and tags count articles, as the results do.
     Xapian::ValueCountMatchSpy language_spy(schema::kSlotLanguage);
-    Xapian::ValueCountMatchSpy type_spy(schema::kSlotType);
-    MultiValueCountSpy tag_spy(schema::kSlotTags);
+    MultiValueCountSpy type_spy(schema::kSlotType, collapsed);
+    MultiValueCountSpy tag_spy(schema::kSlotTags, collapsed);
     enquire.add_matchspy(&language_spy);
     enquire.add_matchspy(&type_spy);
     enquire.add_matchspy(&tag_spy);
@@ -524,7 +530,7 @@ struct Searcher::Impl {
       response.results.push_back(std::move(result));
     }
     response.facets["lang"] = SpyCounts(language_spy);
-    response.facets["type"] = SpyCounts(type_spy);
+    response.facets["type"] = type_spy.counts();
     response.facets["tag"] = tag_spy.counts();
     return response;
   }

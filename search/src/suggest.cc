@@ -171,7 +171,7 @@ class Suggester {
         prefix = PrefixQuery(word);
       }
     }
-    floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms);
+    floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text);
     if (!whole.empty()) {
       Xapian::QueryParser parser;
       Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false});
@@ -235,7 +235,7 @@ class Suggester {
       if (!term_of[i].empty() && kept.count(term_of[i]) > 0) key_words.push_back(words[i]);
     }
     Xapian::QueryParser parser;
-    floor_words_ = QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms);
+    floor_words_ = QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms, request_.text);
     return TextQuery(db_, LimitTerms(JoinWords(key_words), analyzer.stopper()), analyzer, stem_, parser,
                      {.spelling_correction = false, .proximity = false, .accentless = false});
   }
@@ -301,7 +301,7 @@ class Suggester {
     // too little to judge by): an off-topic question gets no cards.
     std::optional<CoverageFloor> floor;
     if (floor_words_ && !floor_words_->empty()) {
-      if (floor_words_->HasUnknownWords()) {
+      if (floor_words_->MayBeOffTopic()) {
         CoverageFloor gate(*floor_words_, floor_words_->AnswerShare());
         Xapian::Enquire probe(db_);
         probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));

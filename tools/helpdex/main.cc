@@ -14,6 +14,7 @@
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/json.h"
 #include "helpdex/search/searcher.h"
+#include "helpdex/search/spelling.h"
 #include "helpdex/server/server.h"
 
 namespace {
@@ -63,6 +64,12 @@ std::string SnippetForTerminal(std::string snippet) {
 
 int RunSearch(const std::string& index_dir, const std::string& lang, const std::string& ui, bool as_json, int size,
               const std::vector<std::string>& words) {
+  // Spelling and the relevance floor read the Hunspell dictionaries: without
+  // one, search would quietly answer worse, so say which package is missing.
+  if (std::optional<helpdex::Error> missing = helpdex::search::CheckSpellingDictionaries()) {
+    std::cerr << "helpdex search: " << missing->ToString() << "\n";
+    return 2;
+  }
   helpdex::search::SearchRequest request;
   for (const std::string& word : words) request.query += (request.query.empty() ? "" : " ") + word;
   if (!lang.empty()) {
