@@ -169,8 +169,10 @@ TEST_F(GapsEvalTest, JsonHasTheFiguresAtTheTopLevel) {
   std::vector<std::string> keys;
   for (const auto& [key, value] : json.items()) keys.push_back(key);
   EXPECT_EQ(keys, (std::vector<std::string>{"precision@20", "recall", "dataset", "documents", "removed", "queries",
-                                            "queries_about_removed", "groups", "by_language", "seed", "remove",
-                                            "seconds"}));
+                                            "queries_about_removed", "groups", "cards_when_removed",
+                                            "results_when_removed", "by_language", "seed", "remove", "seconds"}));
+  EXPECT_GE(json["cards_when_removed"].get<double>(), 0.0);
+  EXPECT_LE(json["cards_when_removed"].get<double>(), 1.0);
   EXPECT_EQ(json["removed"], report->documents_removed);
   EXPECT_EQ(json["by_language"]["en"]["queries_about_removed"], report->queries_about_removed);
   EXPECT_NEAR(json["recall"].get<double>(), report->recall, 1e-4);

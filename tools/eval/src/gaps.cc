@@ -248,11 +248,23 @@ Result<GapsReport> Run(const GapsOptions& options) {
   if (!searcher.ok()) return searcher.error();
 
   std::vector<StoredEvent> events;
+  int cards = 0;
+  int results = 0;
   for (size_t i = 0; i < dataset->queries.size(); ++i) {
     // Every visit of a query sees the same results: one search serves them all.
     Result<SearchOutcome> outcome = SearchOnce(**searcher, dataset->queries[i]);
     if (!outcome.ok()) return outcome.error();
     AppendVisits(i, dataset->queries[i], *outcome, events);
+    if (!about_removed[i]) continue;
+    results += outcome->total > 0 ? 1 : 0;
+    Result<search::SuggestResponse> suggested = (*searcher)->Suggest(
+        {.text = dataset->queries[i].text, .language = ParseLanguage(dataset->queries[i].lang)});
+    if (!suggested.ok()) return suggested.error();
+    cards += suggested->answers.empty() ? 0 : 1;
+  }
+  if (report.queries_about_removed > 0) {
+    report.cards_when_removed = static_cast<double>(cards) / report.queries_about_removed;
+    report.results_when_removed = static_cast<double>(results) / report.queries_about_removed;
   }
   const int64_t now_ms = events.empty() ? kReplayStartMs : events.back().event.at_ms + kVisitSpacingMs;
   Result<server::GapReport> gap_report =

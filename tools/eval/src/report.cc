@@ -236,6 +236,8 @@ std::string GapsReportToJson(const GapsReport& report, int indent) {
       {"queries", report.queries},
       {"queries_about_removed", report.queries_about_removed},
       {"groups", report.groups},
+      {"cards_when_removed", Rounded(report.cards_when_removed, 4)},
+      {"results_when_removed", Rounded(report.results_when_removed, 4)},
       {"by_language", std::move(languages)},
       {"seed", report.seed},
       {"remove", report.remove},
@@ -253,7 +255,9 @@ std::string GapsReportToTable(const GapsReport& report) {
   table += "about removed: every relevant document of the query was removed\n\n";
   table += Format("%-32s %10.4f\n", "precision@20", report.precision_at_20);
   table += Format("%-32s %10d\n", "groups in the report", report.groups);
-  table += Format("%-32s %10.4f\n\n", "recall", report.recall);
+  table += Format("%-32s %10.4f\n", "recall", report.recall);
+  table += Format("%-32s %10.4f\n", "about removed, with a card", report.cards_when_removed);
+  table += Format("%-32s %10.4f\n\n", "about removed, with results", report.results_when_removed);
   table += Format("%-10s%22s %10s\n", "", "about removed", "recall");
   table += GapsRow("all", {report.queries_about_removed, report.recall});
   for (const auto& [lang, figures] : report.by_language) table += GapsRow("  " + lang, figures);

@@ -275,6 +275,11 @@ struct GapsReport {
   // The share of the queries about removed documents whose wording is in
   // some group of the report.
   double recall = 0;
+  // Of the queries about removed documents, the share that still got an
+  // answer card (Suggest over the whole query) or any search result: what
+  // the relevance floor lets through when the help centre has no answer.
+  double cards_when_removed = 0;
+  double results_when_removed = 0;
   std::map<std::string, GapsLanguageFigures> by_language;  // query language code -> figures
   double remove = 0.2;
   uint64_t seed = 1;
