@@ -272,18 +272,6 @@ bool SameTopic(const Question& a, const Question& b, const TopicWeights& weights
   return shared >= kShareOfSmaller * std::min(wa, wb) && shared >= kShareOfLarger * std::max(wa, wb);
 }
 
-class UnionFind {
- public:
-  explicit UnionFind(size_t size) : parent_(size) { std::iota(parent_.begin(), parent_.end(), 0); }
-  size_t Find(size_t item) {
-    while (parent_[item] != item) item = parent_[item] = parent_[parent_[item]];
-    return item;
-  }
-  void Join(size_t a, size_t b) { parent_[Find(a)] = Find(b); }
-
- private:
-  std::vector<size_t> parent_;
-};
 
 // Topics: questions joined (union-find) by SameTopic, in the order their
 // first question came. Only questions sharing a word are compared.

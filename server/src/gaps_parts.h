@@ -2,12 +2,28 @@
 // each in its own file: gaps_tickets.cc, gaps_articles.cc.
 #pragma once
 
+#include <numeric>
 #include <vector>
 
 #include "helpdex/search/searcher.h"
 #include "helpdex/server/gaps.h"
 
 namespace helpdex::server {
+
+// Disjoint sets (path halving) for grouping: failing searches into topics,
+// unanswered tickets into topics.
+class UnionFind {
+ public:
+  explicit UnionFind(size_t size) : parent_(size) { std::iota(parent_.begin(), parent_.end(), 0); }
+  size_t Find(size_t item) {
+    while (parent_[item] != item) item = parent_[item] = parent_[parent_[item]];
+    return item;
+  }
+  void Join(size_t a, size_t b) { parent_[Find(a)] = Find(b); }
+
+ private:
+  std::vector<size_t> parent_;
+};
 
 // Resolved tickets (from `agent`) that the public `articles` do not answer,
 // grouped by topic, largest first, each with a draft article.

@@ -77,18 +77,6 @@ double WordSimilarity(const Candidate& a, const Candidate& b) {
   return all == 0 ? 0 : static_cast<double>(shared) / static_cast<double>(all);
 }
 
-class UnionFind {
- public:
-  explicit UnionFind(size_t size) : parent_(size) { std::iota(parent_.begin(), parent_.end(), 0); }
-  size_t Find(size_t item) {
-    while (parent_[item] != item) item = parent_[item] = parent_[parent_[item]];
-    return item;
-  }
-  void Join(size_t a, size_t b) { parent_[Find(a)] = Find(b); }
-
- private:
-  std::vector<size_t> parent_;
-};
 
 // Groups of candidates (indexes), each with its number of links (how typical
 // each member is), largest group first.

@@ -6,34 +6,22 @@
 
 #include <set>
 
-#include "../support/temp_kb.h"
-#include "helpdex/indexer/indexer.h"
+#include "../support/content_index.h"
 #include "helpdex/search/searcher.h"
 
 namespace helpdex::search {
 namespace {
 
-using helpdex::testing::TempKb;
+using helpdex::testing::ContentIndex;
 
 class PageLanguageTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    kb_ = new TempKb();
-    Result<indexer::IndexReport> report = indexer::BuildIndex(
-        {.content_dir = std::string(HELPDEX_SOURCE_DIR) + "/content", .index_dir = kb_->index().string()});
-    ASSERT_TRUE(report.ok()) << report.error().ToString();
-    ASSERT_EQ(report->failed, 0);
-    Result<std::shared_ptr<Index>> index = Index::Open(kb_->index().string(), Viewer::Public());
-    ASSERT_TRUE(index.ok());
-    index_ = new std::shared_ptr<Index>(*index);
-  }
-  static void TearDownTestSuite() {
-    delete index_;
-    delete kb_;
-  }
+  static void SetUpTestSuite() { content_ = new ContentIndex(); }
+  static void TearDownTestSuite() { delete content_; }
+  void SetUp() override { ASSERT_TRUE(content_->ok()) << "content/ could not be indexed"; }
 
   static SearchResponse Search(const std::string& query, std::optional<Language> page) {
-    auto searcher = (*index_)->AcquireSearcher();
+    auto searcher = content_->index().AcquireSearcher();
     EXPECT_TRUE(searcher.ok());
     Result<SearchResponse> response = (*searcher)->Search({.query = query, .query_language = page});
     EXPECT_TRUE(response.ok()) << response.error().ToString();
@@ -41,7 +29,7 @@ class PageLanguageTest : public ::testing::Test {
   }
 
   static SuggestResponse Suggest(const std::string& text, std::optional<Language> page) {
-    auto searcher = (*index_)->AcquireSearcher();
+    auto searcher = content_->index().AcquireSearcher();
     EXPECT_TRUE(searcher.ok());
     Result<SuggestResponse> response = (*searcher)->Suggest({.text = text, .language = page});
     EXPECT_TRUE(response.ok()) << response.error().ToString();
@@ -54,12 +42,10 @@ class PageLanguageTest : public ::testing::Test {
     return ids;
   }
 
-  static TempKb* kb_;
-  static std::shared_ptr<Index>* index_;
+  static ContentIndex* content_;
 };
 
-TempKb* PageLanguageTest::kb_ = nullptr;
-std::shared_ptr<Index>* PageLanguageTest::index_ = nullptr;
+ContentIndex* PageLanguageTest::content_ = nullptr;
 
 TEST_F(PageLanguageTest, BannerOnTheEnglishPageIsTheEnglishArticleOnce) {
   SearchResponse response = Search("banner", Language::kEnglish);

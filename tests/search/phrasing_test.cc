@@ -11,14 +11,13 @@
 #include <string>
 #include <vector>
 
-#include "../support/temp_kb.h"
+#include "../support/content_index.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/searcher.h"
 
 namespace helpdex::search {
 namespace {
 
-using helpdex::testing::TempKb;
 
 struct Question {
   const char* lang;
@@ -101,36 +100,23 @@ const Question kQuestions[] = {
 
 class PhrasingTest : public ::testing::TestWithParam<Question> {
  protected:
-  static void SetUpTestSuite() {
-    kb_ = new TempKb();
-    Result<indexer::IndexReport> report = indexer::BuildIndex(
-        {.content_dir = std::string(HELPDEX_SOURCE_DIR) + "/content", .index_dir = kb_->index().string()});
-    ASSERT_TRUE(report.ok()) << report.error().ToString();
-    ASSERT_EQ(report->failed, 0);
-    auto index = Index::Open(kb_->index().string(), Viewer::Public());
-    ASSERT_TRUE(index.ok()) << index.error().ToString();
-    index_ = new std::shared_ptr<Index>(*index);
-  }
+  static void SetUpTestSuite() { content_ = new testing::ContentIndex(); }
   static void TearDownTestSuite() {
-    delete index_;
-    index_ = nullptr;
-    delete kb_;
-    kb_ = nullptr;
+    delete content_;
+    content_ = nullptr;
   }
 
-  static TempKb* kb_;
-  static std::shared_ptr<Index>* index_;
+  static testing::ContentIndex* content_;
 };
 
-TempKb* PhrasingTest::kb_ = nullptr;
-std::shared_ptr<Index>* PhrasingTest::index_ = nullptr;
+testing::ContentIndex* PhrasingTest::content_ = nullptr;
 
 TEST_P(PhrasingTest, FindsTheArticleInTheTopThree) {
-  ASSERT_NE(index_, nullptr);
+  ASSERT_TRUE(content_->ok()) << "content/ could not be indexed";
   const Question& question = GetParam();
   const std::optional<Language> language = ParseLanguage(question.lang);
   ASSERT_TRUE(language.has_value()) << question.lang;
-  auto searcher = (*index_)->AcquireSearcher();
+  auto searcher = content_->index().AcquireSearcher();
   ASSERT_TRUE(searcher.ok());
   Result<SearchResponse> response = (*searcher)->Search({.query = question.text, .language = language});
   ASSERT_TRUE(response.ok()) << response.error().ToString();

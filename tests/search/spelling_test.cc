@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "../support/temp_kb.h"
+#include "../support/content_index.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/json.h"
@@ -25,38 +25,24 @@ using helpdex::testing::TempKb;
 
 class SpellingTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    kb_ = new TempKb();
-    // The public articles of content/ (internal ones go to the agent index).
-    Result<indexer::IndexReport> report = indexer::BuildIndex(
-        {.content_dir = (fs::path(HELPDEX_SOURCE_DIR) / "content").string(), .index_dir = kb_->index().string()});
-    ASSERT_TRUE(report.ok()) << report.error().ToString();
-    ASSERT_EQ(report->failed, 0);
-    auto index = Index::Open(kb_->index().string(), Viewer::Public());
-    ASSERT_TRUE(index.ok()) << index.error().ToString();
-    index_ = new std::shared_ptr<Index>(*index);
-  }
-  static void TearDownTestSuite() {
-    delete index_;
-    delete kb_;
-  }
+  static void SetUpTestSuite() { content_ = new testing::ContentIndex(); }
+  static void TearDownTestSuite() { delete content_; }
+  void SetUp() override { ASSERT_TRUE(content_->ok()) << "content/ could not be indexed"; }
 
   // The search as the results page runs it: the page's language is the
   // query's language (ui=), not a filter.
   static SearchResponse Search(const std::string& query, Language page) {
-    auto searcher = (*index_)->AcquireSearcher();
+    auto searcher = content_->index().AcquireSearcher();
     EXPECT_TRUE(searcher.ok());
     Result<SearchResponse> response = (*searcher)->Search({.query = query, .query_language = page});
     EXPECT_TRUE(response.ok()) << response.error().ToString();
     return response.ok() ? *response : SearchResponse{};
   }
 
-  static TempKb* kb_;
-  static std::shared_ptr<Index>* index_;
+  static testing::ContentIndex* content_;
 };
 
-TempKb* SpellingTest::kb_ = nullptr;
-std::shared_ptr<Index>* SpellingTest::index_ = nullptr;
+testing::ContentIndex* SpellingTest::content_ = nullptr;
 
 struct Question {
   Language language;
@@ -170,7 +156,7 @@ TEST_F(SpellingTest, DisplaySpellingKeepsTheLettersFoldingMerges) {
 TEST_F(SpellingTest, NeverCorrectsIntoAnotherLanguage) {
   // The index has the Norwegian "tofaktor"; on an English page "twofactor"
   // must not become it (Xapian's spelling table alone would).
-  Xapian::Database db(PublicStubPath(kb_->index()).string());
+  Xapian::Database db(PublicStubPath(content_->dir()).string());
   ASSERT_EQ(db.get_spelling_suggestion("twofactor", 2), "tofaktor");  // what there is to avoid
   SearchResponse english = Search("twofactor sign in", Language::kEnglish);
   if (english.did_you_mean) {
@@ -182,7 +168,7 @@ TEST_F(SpellingTest, NeverCorrectsIntoAnotherLanguage) {
   ASSERT_EQ(db.get_spelling_suggestion("tofactor", 1), "tofaktor");
   EXPECT_EQ(CorrectedTerm(db, "tofactor ", "tofactor", Language::kEnglish, 1), std::nullopt);
   EXPECT_EQ(CorrectedTerm(db, "tofactor ", "tofactor", Language::kNorwegian, 1), "tofaktor");
-  auto searcher = (*index_)->AcquireSearcher();
+  auto searcher = content_->index().AcquireSearcher();
   ASSERT_TRUE(searcher.ok());
   Result<SuggestResponse> typo = (*searcher)->Suggest({.text = "tofactor ", .language = Language::kEnglish});
   Result<SuggestResponse> norwegian = (*searcher)->Suggest({.text = "tofaktor ", .language = Language::kEnglish});
@@ -199,7 +185,7 @@ TEST_F(SpellingTest, NeverCorrectsIntoAnotherLanguage) {
 }
 
 TEST_F(SpellingTest, SuggestCorrectsTyposInTheLanguageOnly) {
-  auto searcher = (*index_)->AcquireSearcher();
+  auto searcher = content_->index().AcquireSearcher();
   ASSERT_TRUE(searcher.ok());
   // A one-edit typo of a word the index has in the page's language still finds its article.
   Result<SuggestResponse> typo = (*searcher)->Suggest({.text = "passwrod ", .language = Language::kEnglish});

@@ -140,70 +140,47 @@ int RunServe(helpdex::server::ServerOptions options) {
   return 0;
 }
 
-int RunEval(const std::string& dataset_dir, bool as_json) {
-  helpdex::Result<helpdex::eval::EvalReport> report = helpdex::eval::RunEvaluation({.dataset_dir = dataset_dir});
+// Prints an evaluation's report (its notes to stderr, so that --json output
+// stays one JSON object); 2 when it failed.
+template <typename Report>
+int PrintEvaluation(const helpdex::Result<Report>& report, bool as_json,
+                    std::string (*to_json)(const Report&, int), std::string (*to_table)(const Report&)) {
   if (!report.ok()) {
     std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
     return 2;
   }
-  // Notes go to stderr so that --json output stays one JSON object.
   for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
   if (as_json) {
-    std::cout << helpdex::eval::EvalReportToJson(*report, 2) << "\n";
+    std::cout << to_json(*report, 2) << "\n";
   } else {
-    std::cout << helpdex::eval::EvalReportToTable(*report);
+    std::cout << to_table(*report);
   }
   return 0;
 }
 
+// `helpdex eval`: search quality beside SQLite FTS5.
+int RunEval(const std::string& dataset_dir, bool as_json) {
+  return PrintEvaluation(helpdex::eval::RunEvaluation({.dataset_dir = dataset_dir}), as_json,
+                         &helpdex::eval::EvalReportToJson, &helpdex::eval::EvalReportToTable);
+}
+
 // `helpdex eval --suggest`: the as-you-type answer cards instead of search.
 int RunSuggestEval(const std::string& dataset_dir, bool as_json) {
-  helpdex::Result<helpdex::eval::SuggestReport> report =
-      helpdex::eval::RunSuggestEvaluation({.dataset_dir = dataset_dir});
-  if (!report.ok()) {
-    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
-    return 2;
-  }
-  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
-  if (as_json) {
-    std::cout << helpdex::eval::SuggestReportToJson(*report, 2) << "\n";
-  } else {
-    std::cout << helpdex::eval::SuggestReportToTable(*report);
-  }
-  return 0;
+  return PrintEvaluation(helpdex::eval::RunSuggestEvaluation({.dataset_dir = dataset_dir}), as_json,
+                         &helpdex::eval::SuggestReportToJson, &helpdex::eval::SuggestReportToTable);
 }
 
 // `helpdex eval --learn-from DIR2` / `--learn-share F`: search after learning
 // from replayed customers' clicks, beside the same queries without learning.
 int RunLearnEval(const helpdex::eval::LearnOptions& options, bool as_json) {
-  helpdex::Result<helpdex::eval::EvalReport> report = helpdex::eval::RunLearnEvaluation(options);
-  if (!report.ok()) {
-    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
-    return 2;
-  }
-  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
-  if (as_json) {
-    std::cout << helpdex::eval::EvalReportToJson(*report, 2) << "\n";
-  } else {
-    std::cout << helpdex::eval::EvalReportToTable(*report);
-  }
-  return 0;
+  return PrintEvaluation(helpdex::eval::RunLearnEvaluation(options), as_json, &helpdex::eval::EvalReportToJson,
+                         &helpdex::eval::EvalReportToTable);
 }
 
 // `helpdex eval --gaps`: the gap report, on gaps made by removing documents.
 int RunGapsEval(const helpdex::eval::GapsOptions& options, bool as_json) {
-  helpdex::Result<helpdex::eval::GapsReport> report = helpdex::eval::RunGapsEvaluation(options);
-  if (!report.ok()) {
-    std::cerr << "helpdex eval: " << report.error().ToString() << "\n";
-    return 2;
-  }
-  for (const std::string& note : report->notes) std::cerr << "helpdex eval: note: " << note << "\n";
-  if (as_json) {
-    std::cout << helpdex::eval::GapsReportToJson(*report, 2) << "\n";
-  } else {
-    std::cout << helpdex::eval::GapsReportToTable(*report);
-  }
-  return 0;
+  return PrintEvaluation(helpdex::eval::RunGapsEvaluation(options), as_json, &helpdex::eval::GapsReportToJson,
+                         &helpdex::eval::GapsReportToTable);
 }
 
 }  // namespace

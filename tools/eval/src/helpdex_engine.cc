@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine.h"
+#include "temp_dir.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/indexer/lines.h"
 #include "helpdex/search/searcher.h"
@@ -19,32 +20,6 @@ namespace helpdex::eval {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under the system's temporary folder, removed with
-// everything in it on destruction.
-class TempDir {
- public:
-  static Result<std::unique_ptr<TempDir>> Create() {
-    std::error_code ec;
-    std::string pattern = (fs::temp_directory_path(ec) / "helpdex-eval-XXXXXX").string();
-    if (ec || ::mkdtemp(pattern.data()) == nullptr) {
-      return Error{ErrorCode::kInternal, "cannot create a temporary directory for the index", pattern};
-    }
-    return std::unique_ptr<TempDir>(new TempDir(pattern));
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  explicit TempDir(fs::path path) : path_(std::move(path)) {}
-  fs::path path_;
-};
 
 void NoteIndexingProblems(const indexer::IndexReport& report, size_t dataset_documents,
                           std::vector<std::string>& notes) {
@@ -93,7 +68,7 @@ class HelpdexEngine : public LearningEngine, public SuggestEngine, public IndexE
  public:
   static Result<std::unique_ptr<HelpdexEngine>> Start(const Dataset& dataset, std::vector<std::string>& notes,
                                                       const std::set<std::string>& left_out = {}) {
-    Result<std::unique_ptr<TempDir>> dir = TempDir::Create();
+    Result<std::unique_ptr<TempDir>> dir = TempDir::Create("helpdex-eval-", "a temporary directory for the index");
     if (!dir.ok()) return dir.error();
     const std::string index_dir = ((*dir)->path() / "index").string();
     std::string docs_path = dataset.docs_path;

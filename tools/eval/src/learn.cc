@@ -13,6 +13,7 @@
 
 #include "dataset.h"
 #include "engine.h"
+#include "temp_dir.h"
 #include "helpdex/eval/eval.h"
 #include "helpdex/server/events.h"
 #include "helpdex/server/learned.h"
@@ -26,30 +27,6 @@ constexpr int64_t kVisitSpacingMs = 60 * 1000;
 constexpr int64_t kClickAfterMs = 20 * 1000;
 // Events are flushed every this many queries, so the store's queue never fills.
 constexpr size_t kFlushEveryQueries = 500;
-
-// A temporary data folder for the event and learning stores.
-class TempDataDir {
- public:
-  static Result<std::unique_ptr<TempDataDir>> Create() {
-    std::error_code ec;
-    std::string pattern = (fs::temp_directory_path(ec) / "helpdex-eval-learn-XXXXXX").string();
-    if (ec || ::mkdtemp(pattern.data()) == nullptr) {
-      return Error{ErrorCode::kInternal, "cannot create a temporary data folder", pattern};
-    }
-    return std::unique_ptr<TempDataDir>(new TempDataDir(pattern));
-  }
-  ~TempDataDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDataDir(const TempDataDir&) = delete;
-  TempDataDir& operator=(const TempDataDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  explicit TempDataDir(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 std::string ShareText(double share) {
   char text[32];
@@ -180,18 +157,18 @@ Result<EvalReport> Run(const LearnOptions& options) {
   if (!without.ok()) return without.error();
   report.without_learning = std::move(without).value();
 
-  Result<std::unique_ptr<TempDataDir>> data = TempDataDir::Create();
+  Result<std::unique_ptr<TempDir>> data = TempDir::Create("helpdex-eval-learn-", "a temporary data folder");
   if (!data.ok()) return data.error();
   int64_t now_ms = NowMs();
   const int64_t replay_ms = static_cast<int64_t>(learn_from.size()) * kLearnVisitsPerQuery * kVisitSpacingMs;
   {
-    Result<std::unique_ptr<server::EventStore>> events = server::EventStore::Open((*data)->path());
+    Result<std::unique_ptr<server::EventStore>> events = server::EventStore::Open((*data)->path().string());
     if (!events.ok()) return events.error();
     Result<int> replayed = Replay(learn_from, **events, now_ms - replay_ms - kVisitSpacingMs);
     if (!replayed.ok()) return replayed.error();
     report.learned_from_queries = *replayed;
 
-    Result<std::unique_ptr<server::LearnedStore>> store = server::LearnedStore::Open((*data)->path());
+    Result<std::unique_ptr<server::LearnedStore>> store = server::LearnedStore::Open((*data)->path().string());
     if (!store.ok()) return store.error();
     Result<server::PublicArticles> public_articles = server::OpenPublicArticles((*engine)->index_dir());
     if (!public_articles.ok()) return public_articles.error();
