@@ -154,6 +154,23 @@ QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& n
   return coverage;
 }
 
+void QueryCoverage::AddPrefix(const Xapian::Database& db, const std::string& prefix) {
+  if (prefix.empty()) return;
+  // The most frequent of the first completions (as Suggest's wildcard
+  // expansion looks at them): the weight of the likeliest word meant.
+  constexpr size_t kLookedAt = 30;
+  Xapian::doccount frequency = 0;
+  size_t looked = 0;
+  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix) && looked < kLookedAt; ++it, ++looked) {
+    frequency = std::max(frequency, it.get_termfreq());
+  }
+  if (frequency == 0) return;
+  prefix_idf_ = Idf(std::max<double>(db.get_doccount(), 1), frequency);
+  total_idf_ += prefix_idf_;
+  prefixes_ = {prefix, std::string(schema::kFolded) + StripAccents(prefix)};
+  std::sort(prefixes_.begin(), prefixes_.end());
+}
+
 double QueryCoverage::ShareOf(const Xapian::Document& doc) const {
   if (total_idf_ <= 0) return 1.0;
   // One pass over the document's term list, skipping to each wanted term in
@@ -167,6 +184,17 @@ double QueryCoverage::ShareOf(const Xapian::Document& doc) const {
     if (*it == term) present.push_back(term);
   }
   double matched = 0;
+  if (!prefixes_.empty()) {
+    Xapian::TermIterator term = doc.termlist_begin();
+    for (const std::string& prefix : prefixes_) {
+      term.skip_to(prefix);
+      if (term == end) break;
+      if ((*term).starts_with(prefix)) {
+        matched += prefix_idf_;
+        break;
+      }
+    }
+  }
   for (const Word& word : words_) {
     const bool found = std::any_of(word.terms.begin(), word.terms.end(), [&](const std::string& term) {
       return std::binary_search(present.begin(), present.end(), std::string_view(term));

@@ -39,6 +39,11 @@ class QueryCoverage {
   static QueryCoverage Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
                           Xapian::Stem& stem, size_t max_words, std::string_view typed = {});
 
+  // Adds a word still being typed (Suggest): a document matches it when it
+  // has a word starting with `prefix` (as written, or without accents); its
+  // weight is the IDF of its most frequent completion.
+  void AddPrefix(const Xapian::Database& db, const std::string& prefix);
+
   // The share, 0..1, of the content words' IDF that `doc` matches.
   double ShareOf(const Xapian::Document& doc) const;
 
@@ -64,6 +69,8 @@ class QueryCoverage {
  private:
   std::vector<Word> words_;
   std::vector<std::string> all_terms_;  // every word's terms, sorted, unique
+  std::vector<std::string> prefixes_;   // the typed-on word's term prefixes, sorted
+  double prefix_idf_ = 0;
   double total_idf_ = 0;
   bool unknown_ = false;
 };

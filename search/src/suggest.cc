@@ -172,6 +172,9 @@ class Suggester {
       }
     }
     floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text);
+    // The word being typed counts too, as the start of the words it may become.
+    // (Not when it is already a whole stop word: "min", "my" say nothing.)
+    if (prefix && !IsStopWord(analyzer, words.back())) floor_words_->AddPrefix(db_, words.back());
     if (!whole.empty()) {
       Xapian::QueryParser parser;
       Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false});
