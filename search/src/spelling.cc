@@ -35,6 +35,11 @@ constexpr std::array<DictionaryFile, 6> kDictionaryFiles = {{
 // Words looked up per query: a pasted paragraph of unknown words must not
 // cost a dictionary suggestion each.
 constexpr size_t kMaxLookups = 8;
+// Of those, words that may ask Hunspell for suggestions (65-530 ms each,
+// measured on the six dictionaries): a query of garbage words must not hold
+// a worker for seconds. The index's own candidates (microseconds) still
+// serve the other unknown words.
+constexpr size_t kMaxDictionarySuggestions = 2;
 // Words shorter than this are never corrected ("jsem" is, "je" is not).
 constexpr size_t kMinLetters = 3;
 // Longer "words" are codes, URLs or noise, not typos.
@@ -409,7 +414,8 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
         std::optional<std::string> normalized = speller.Correctable(text);
         if (normalized && !speller.Known(*normalized, text)) {
           ++lookups;
-          if (std::optional<Candidate> candidate = speller.Correct(*normalized, text, kMaxQueryEdits, true)) {
+          if (std::optional<Candidate> candidate =
+                  speller.Correct(*normalized, text, kMaxQueryEdits, lookups <= kMaxDictionarySuggestions)) {
             pieces.push_back({MatchCase(candidate->display, text, language), true});
             changed = true;
             continue;
