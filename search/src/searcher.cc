@@ -417,13 +417,22 @@ struct Searcher::Impl {
     return Related(docid, *record, std::min<size_t>(limit, 20));
   }
 
-  // A query that finds nothing but has a spelling correction is retried once
-  // with the correction, and the response says so.
+  // A query that finds nothing is retried once: with its spelling correction
+  // when it has one, else with the index's nearest words for the words the
+  // index does not know ("septicemia" -> "septicemic"); the response says so.
   Result<SearchResponse> Search(const SearchRequest& raw) {
     Result<SearchResponse> typed = SearchOnce(raw);
-    if (!typed.ok() || typed->total > 0 || !typed->did_you_mean || !raw.retry_with_correction) return typed;
+    if (!typed.ok() || typed->total > 0 || !raw.retry_with_correction) return typed;
     SearchRequest corrected = raw;
-    corrected.query = *typed->did_you_mean;
+    if (typed->did_you_mean) {
+      corrected.query = *typed->did_you_mean;
+    } else {
+      std::optional<Language> language = raw.language;
+      if (!language && !typed->query_lang.empty()) language = ParseLanguage(typed->query_lang);
+      std::optional<std::vector<CorrectedWord>> nearest = NearestIndexedWords(db, raw.query, language);
+      if (!nearest) return typed;
+      corrected.query = JoinCorrectedWords(*nearest);
+    }
     Result<SearchResponse> retried = SearchOnce(corrected);
     if (!retried.ok() || retried->total == 0) return typed;
     retried->query = typed->query;

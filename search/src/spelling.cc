@@ -265,6 +265,14 @@ class Speller {
   }
 
   // True when the index knows the word in any form (as written, its stem in
+  // the language, without accents).
+  bool Indexed(const std::string& normalized) {
+    if (db_.term_exists(normalized)) return true;
+    if (!stem_.is_none() && db_.term_exists(schema::StemmedTerm(stem_, normalized))) return true;
+    return db_.term_exists(std::string(schema::kFolded) + StripAccents(normalized));
+  }
+
+  // True when the index knows the word in any form (as written, its stem in
   // the language, without accents) or the language's dictionary knows it.
   bool Known(const std::string& normalized, std::string_view surface) {
     if (db_.term_exists(normalized)) return true;
@@ -428,6 +436,36 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
     return pieces;
   } catch (const Xapian::Error&) {
     return std::nullopt;  // no suggestion is better than a failed search
+  }
+}
+
+std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
+                                                               std::optional<Language> language) {
+  try {
+    Speller speller(db, language);
+    std::vector<CorrectedWord> pieces;
+    bool changed = false;
+    size_t lookups = 0;
+    for (const Piece& piece : SplitPieces(typed)) {
+      std::string text(typed.substr(piece.begin, piece.end - piece.begin));
+      if (piece.word && lookups < kMaxLookups) {
+        std::optional<std::string> normalized = speller.Correctable(text);
+        if (normalized && !speller.Indexed(*normalized)) {
+          ++lookups;
+          // The index's own candidate only: fast, and a word the articles use.
+          if (std::optional<Candidate> candidate = speller.Correct(*normalized, text, kMaxQueryEdits, false)) {
+            pieces.push_back({MatchCase(candidate->display, text, language), true});
+            changed = true;
+            continue;
+          }
+        }
+      }
+      pieces.push_back({std::move(text), false});
+    }
+    if (!changed) return std::nullopt;
+    return pieces;
+  } catch (const Xapian::Error&) {
+    return std::nullopt;
   }
 }
 

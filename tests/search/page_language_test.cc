@@ -7,6 +7,8 @@
 #include <set>
 
 #include "../support/content_index.h"
+#include "../support/temp_kb.h"
+#include "helpdex/indexer/indexer.h"
 #include "helpdex/search/searcher.h"
 
 namespace helpdex::search {
@@ -153,6 +155,32 @@ TEST_F(PageLanguageTest, QueriesWithoutWordsMatchNothing) {
     EXPECT_EQ(response.total, 0u) << query;
     EXPECT_TRUE(response.results.empty()) << query;
   }
+}
+
+// A real word the articles do not use is no typo, so no "did you mean"; but
+// when the query finds nothing, the index's nearest word is tried, and said.
+TEST(NearestWordRetry, AQueryThatFindsNothingTriesTheIndexsNearestWords) {
+  helpdex::testing::TempKb kb;
+  kb.Write("en/blood.md", helpdex::testing::TempKb::Article("en-blood", "en", "blood", "Blood poisoning",
+                                                            "A septicemic infection needs a doctor.\n"));
+  Result<indexer::IndexReport> report =
+      indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  auto searcher = (*index)->AcquireSearcher();
+  ASSERT_TRUE(searcher.ok());
+  Result<SearchResponse> response = (*searcher)->Search({.query = "septicemia", .language = Language::kEnglish});
+  ASSERT_TRUE(response.ok());
+  EXPECT_FALSE(response->did_you_mean.has_value());
+  ASSERT_EQ(response->results.size(), 1u);
+  EXPECT_EQ(response->results[0].id, "en-blood");
+  EXPECT_EQ(response->showing_results_for, "septicemic");
+  // As typed, on request: nothing.
+  Result<SearchResponse> exact = (*searcher)->Search(
+      {.query = "septicemia", .language = Language::kEnglish, .retry_with_correction = false});
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->total, 0u);
 }
 
 }  // namespace

@@ -63,6 +63,15 @@ std::optional<Error> CheckSpellingDictionaries(std::string_view dir = kHunspellD
 std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
                                                           std::optional<Language> language);
 
+// For a query that found nothing: each word the index does not know (in
+// any form), even a real word of the language ("septicemia"), replaced by
+// the index's nearest word in that language ("septicemic"), in display
+// spelling; nullopt when none has one. Never shown as "did you mean" (the
+// word was not misspelt), only as the results shown instead of none
+// (showing_results_for). Fast: no Hunspell suggestions.
+std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
+                                                               std::optional<Language> language);
+
 // For as-you-type suggestions: the index term (normalised, as the analyzer
 // makes it) to search for instead of `normalized_word`, by the same rules as
 // CorrectSpelling, but only from the index's own spelling candidates within
