@@ -5,10 +5,14 @@
 //   term in no document: it is what the question is about ("minecraft"), and
 //   nothing here has it. Typos are not punished twice: Search retries with
 //   the spelling correction when the typed words find nothing.
-// - A word counts as matched in every form a reading of the query can match
+// - A word counts as matched in the forms the query's readings match it by
 //   (exact, stemmed, accentless, synonyms of the word and of a phrase it is
-//   part of, Norwegian compounds containing it), so the floor never removes a
-//   document that the query's own readings found for the right reason.
+//   part of, learned phrasings; in Suggest, the word being typed as a
+//   prefix). Not counted: a Norwegian compound containing the word (the
+//   compound reading's wildcard); the floor is low enough that norquad did
+//   not lose by it (tools/bench/README.md).
+// - A word the index lacks but the language's Hunspell dictionary has is the
+//   customer's phrasing ("forgot", "zapomněl") and weighs nothing.
 // - Only the share is required, never every word: a long question's relevant
 //   thread holds some of its words, not all (see RequiredShare).
 #include "relevance_floor.h"
@@ -46,10 +50,6 @@ void AddSynonyms(const Xapian::Database& db, const std::string& key, std::vector
     }
   }
 }
-
-}  // namespace
-
-namespace {
 
 // Each normalised word of `typed` -> the word as typed (its own case and
 // letters: "Sıfırlama"), for the dictionary. Words split by whitespace and
@@ -150,7 +150,6 @@ QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& n
   std::sort(coverage.all_terms_.begin(), coverage.all_terms_.end());
   coverage.all_terms_.erase(std::unique(coverage.all_terms_.begin(), coverage.all_terms_.end()),
                             coverage.all_terms_.end());
-  (void)analyzer.splits_compounds();
   return coverage;
 }
 

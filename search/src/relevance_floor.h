@@ -3,10 +3,12 @@
 // weight (IDF) that the document matches, in any form a reading of the query
 // could match it (exact, stemmed, accentless, a writer's synonym of the word or
 // of a phrase it is part of). This is Lucene's minimum_should_match, weighted
-// by IDF as Salton & Buckley's coordination level is in vector retrieval: an
-// off-topic question ("host a minecraft server") shares only its common words
-// with the articles and gets no results, so the customer sees "contact us" and
-// the gap report counts a zero-result search.
+// by IDF (coordination-level matching with IDF weights). Every result must
+// hold RequiredShare(); a short question that names something neither the
+// articles nor the language's dictionary know ("host a minecraft server": the
+// articles have "host" and "server", never "minecraft") is off-topic unless
+// some document holds AnswerShare(): then no results and no answer cards, the
+// customer sees "contact us" and the gap report counts a zero-result search.
 //
 //   QueryCoverage coverage = QueryCoverage::Of(db, normalized, analyzer, stem);
 //   CoverageFloor floor(coverage, coverage.RequiredShare());
