@@ -35,6 +35,20 @@ double Idf(double documents, double frequency) {
   return std::log(1.0 + (documents - frequency + 0.5) / (frequency + 0.5));
 }
 
+// A word with a letter written three or more times in a row ("morniiiing",
+// "pleeease") is lengthened for emphasis (Brody & Diakopoulos, EMNLP 2011),
+// not a name the help centre lacks: like a dictionary word, it is phrasing.
+bool IsLengthened(const std::string& word) {
+  unsigned previous = 0;
+  int run = 0;
+  for (Xapian::Utf8Iterator it(word.data(), word.size()); it != Xapian::Utf8Iterator(); ++it) {
+    run = *it == previous ? run + 1 : 1;
+    previous = *it;
+    if (run >= 3 && Xapian::Unicode::get_category(previous) != Xapian::Unicode::DECIMAL_DIGIT_NUMBER) return true;
+  }
+  return false;
+}
+
 bool IsStop(const Analyzer& analyzer, const std::string& word) {
   return analyzer.stopper() != nullptr && (*analyzer.stopper())(word);
 }
@@ -116,7 +130,8 @@ QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& n
     // does not cover ("minecraft"), and weighs most.
     auto typed_form = surface.find(text);
     const std::string& spelled = typed_form == surface.end() ? text : typed_form->second;
-    if (frequency == 0 && language && (IsDictionaryWord(text, *language) || IsDictionaryWord(spelled, *language))) {
+    if (frequency == 0 && (IsLengthened(text) || (language && (IsDictionaryWord(text, *language) ||
+                                                                IsDictionaryWord(spelled, *language))))) {
       word.idf = 0;
     } else {
       word.idf = Idf(documents, frequency);

@@ -58,8 +58,9 @@ std::optional<Error> CheckSpellingDictionaries(std::string_view dir = kHunspellD
 // capitalisation. `db` should be the public database (spelling must not
 // reveal agent-only words). With no language, a word any of the dictionaries
 // knows is left alone. Thread-safe. Looks up at most the first 8 unknown
-// words; costs up to a few hundred milliseconds per unknown word (Hunspell's
-// suggestions), so callers cache the result.
+// words; candidates come from the index's spelling table (Hunspell only says
+// whether a word is real), so a call costs microseconds to a millisecond,
+// apart from loading a dictionary on its first use.
 std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
                                                           std::optional<Language> language);
 
