@@ -184,6 +184,16 @@ TEST_F(SpellingTest, NeverCorrectsIntoAnotherLanguage) {
   EXPECT_NE(search.did_you_mean.value_or(""), "tofaktor");
 }
 
+TEST_F(SpellingTest, WithoutALanguageNothingIsCorrected) {
+  // Whether a word is real is judged in its language only; a text whose
+  // language is unknown is left as typed, by search and by suggest alike.
+  Xapian::Database db(PublicStubPath(content_->dir()).string());
+  ASSERT_EQ(db.get_spelling_suggestion("tofactor", 1), "tofaktor");
+  EXPECT_EQ(CorrectSpelling(db, "tofactor", std::nullopt), std::nullopt);
+  EXPECT_EQ(CorrectedTerm(db, "tofactor ", "tofactor", std::nullopt, 1), std::nullopt);
+  ASSERT_TRUE(CorrectSpelling(db, "tofactor", Language::kNorwegian).has_value());
+}
+
 TEST_F(SpellingTest, SuggestCorrectsTyposInTheLanguageOnly) {
   auto searcher = content_->index().AcquireSearcher();
   ASSERT_TRUE(searcher.ok());

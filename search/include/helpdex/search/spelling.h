@@ -56,8 +56,9 @@ std::optional<Error> CheckSpellingDictionaries(std::string_view dir = kHunspellD
 // nullopt when no word needs one. Unchanged words, punctuation and spacing
 // keep their typed form; a corrected word takes the typed word's
 // capitalisation. `db` should be the public database (spelling must not
-// reveal agent-only words). With no language, a word any of the dictionaries
-// knows is left alone. Thread-safe. Looks up at most the first 8 unknown
+// reveal agent-only words). With no language, nothing is corrected: whether
+// a word is real is judged only in its language (all six dictionaries at once
+// would hold 180 MB). Thread-safe. Looks up at most the first 8 unknown
 // words; candidates come from the index's spelling table (Hunspell only says
 // whether a word is real), so a call costs microseconds to a millisecond,
 // apart from loading a dictionary on its first use.
@@ -75,7 +76,7 @@ std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Data
 
 // For as-you-type suggestions: the index term (normalised, as the analyzer
 // makes it) to search for instead of `normalized_word`, by the same rules as
-// CorrectSpelling, but only from the index's own spelling candidates within
+// CorrectSpelling (nullopt with no language), but only from the index's own spelling candidates within
 // `max_edits` (no Hunspell suggestions, so it stays fast: microseconds).
 // `typed` is the text the word was read from, so that the dictionary sees
 // the word as written (Turkish ı, Greek ς). nullopt: keep the word.
