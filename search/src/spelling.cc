@@ -372,10 +372,15 @@ std::optional<Language> SpellingLanguageOf(const Analyzer& analyzer) {
   return analyzer.language();
 }
 
-std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
-                                                          std::optional<Language> language) {
-  // Whether a word is real can only be judged in a language.
-  if (!language) return std::nullopt;
+namespace {
+
+// Each word of `typed` that `needs_correction(speller, normalized, surface)`
+// replaced by the index's own candidate in the language, in display spelling
+// and the typed word's case; nullopt when no word changed.
+template <typename NeedsCorrection>
+std::optional<std::vector<CorrectedWord>> ReplaceWords(const Xapian::Database& db, std::string_view typed,
+                                                       std::optional<Language> language,
+                                                       NeedsCorrection needs_correction) {
   try {
     Speller speller(db, language);
     std::vector<CorrectedWord> pieces;
@@ -385,10 +390,9 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
       std::string text(typed.substr(piece.begin, piece.end - piece.begin));
       if (piece.word && lookups < kMaxLookups) {
         std::optional<std::string> normalized = speller.Correctable(text);
-        if (normalized && !speller.Known(*normalized, text)) {
+        if (normalized && needs_correction(speller, *normalized, text)) {
           ++lookups;
-          if (std::optional<Candidate> candidate =
-                  speller.Correct(*normalized, kMaxQueryEdits)) {
+          if (std::optional<Candidate> candidate = speller.Correct(*normalized, kMaxQueryEdits)) {
             pieces.push_back({MatchCase(candidate->display, text, language), true});
             changed = true;
             continue;
@@ -404,34 +408,25 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
   }
 }
 
+}  // namespace
+
+std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
+                                                          std::optional<Language> language) {
+  // Whether a word is real can only be judged in a language.
+  if (!language) return std::nullopt;
+  // A word neither the index (in any form) nor the dictionary knows.
+  return ReplaceWords(db, typed, language, [](Speller& speller, const std::string& normalized, std::string_view surface) {
+    return !speller.Known(normalized, surface);
+  });
+}
+
 std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
                                                                std::optional<Language> language) {
-  try {
-    Speller speller(db, language);
-    std::vector<CorrectedWord> pieces;
-    bool changed = false;
-    size_t lookups = 0;
-    for (const Piece& piece : SplitPieces(typed)) {
-      std::string text(typed.substr(piece.begin, piece.end - piece.begin));
-      if (piece.word && lookups < kMaxLookups) {
-        std::optional<std::string> normalized = speller.Correctable(text);
-        if (normalized && !speller.Indexed(*normalized)) {
-          ++lookups;
-          // The index's own candidate only: fast, and a word the articles use.
-          if (std::optional<Candidate> candidate = speller.Correct(*normalized, kMaxQueryEdits)) {
-            pieces.push_back({MatchCase(candidate->display, text, language), true});
-            changed = true;
-            continue;
-          }
-        }
-      }
-      pieces.push_back({std::move(text), false});
-    }
-    if (!changed) return std::nullopt;
-    return pieces;
-  } catch (const Xapian::Error&) {
-    return std::nullopt;
-  }
+  // Any word the index lacks, real or not: the index's own candidate is a
+  // word the articles use.
+  return ReplaceWords(db, typed, language, [](Speller& speller, const std::string& normalized, std::string_view) {
+    return !speller.Indexed(normalized);
+  });
 }
 
 std::optional<std::string> CorrectedTerm(const Xapian::Database& db, std::string_view typed,
