@@ -7,7 +7,7 @@
 #include <cctype>
 
 #include "params.h"
-#include "random_token.h"
+#include "helpdex/stores/random_token.h"
 
 namespace helpdex::server {
 namespace {
@@ -60,14 +60,14 @@ AgentRequest ReadAgentRequest(const Pistache::Http::Request& request) {
   return read;
 }
 
-AgentAuth::AgentAuth(std::shared_ptr<AgentStore> store, bool secure_cookies)
+AgentAuth::AgentAuth(std::shared_ptr<stores::AgentStore> store, bool secure_cookies)
     : store_(std::move(store)), secure_cookies_(secure_cookies) {}
 
 std::optional<AuthenticatedAgent> AgentAuth::FromSessionCookie(const AgentRequest& request) const {
   if (store_ == nullptr) return std::nullopt;
   std::optional<std::string> cookie = CookieValue(request.cookie, kSessionCookie);
   if (!cookie || cookie->empty()) return std::nullopt;
-  std::optional<Session> session = store_->FindSession(*cookie);
+  std::optional<stores::Session> session = store_->FindSession(*cookie);
   if (!session) return std::nullopt;
   return AuthenticatedAgent{session->agent, *session, std::move(*cookie)};
 }
@@ -88,7 +88,7 @@ std::optional<AuthenticatedAgent> AgentAuth::PageAgent(const AgentRequest& reque
   return FromSessionCookie(request);
 }
 
-Result<NewSession> AgentAuth::SignIn(std::string_view name, std::string_view password,
+Result<stores::NewSession> AgentAuth::SignIn(std::string_view name, std::string_view password,
                                      const AgentRequest& request) const {
   // Without a data directory there are no agents: every name is wrong.
   if (store_ == nullptr) return Error{ErrorCode::kUnauthorized, "no agent store", ""};
@@ -110,7 +110,7 @@ bool AgentAuth::SessionCsrfMatches(const AuthenticatedAgent& agent, const AgentR
                                    const std::optional<std::string>& form_token) const {
   if (!agent.session) return false;
   std::string_view submitted = form_token ? std::string_view(*form_token) : request.csrf_header;
-  return !submitted.empty() && AgentStore::CsrfTokenMatches(*agent.session, submitted);
+  return !submitted.empty() && stores::AgentStore::CsrfTokenMatches(*agent.session, submitted);
 }
 
 bool AgentAuth::LoginCsrfMatches(const AgentRequest& request,
@@ -128,7 +128,7 @@ bool AgentAuth::IsTls(const AgentRequest& request) const {
 }
 
 ResponseCookie AgentAuth::SessionCookie(const AgentRequest& request, std::string value) const {
-  auto lifetime = AgentStoreOptions{}.session_lifetime;  // the store is opened with the defaults
+  auto lifetime = stores::AgentStoreOptions{}.session_lifetime;  // the store is opened with the defaults
   return ResponseCookie{kSessionCookie, std::move(value), static_cast<int>(lifetime.count()),
                         IsTls(request)};
 }
@@ -146,7 +146,7 @@ ResponseCookie AgentAuth::ExpiredLoginCsrfCookie(const AgentRequest& request) co
   return ResponseCookie{kLoginCsrfCookie, "", 0, IsTls(request)};
 }
 
-std::optional<std::string> AgentAuth::NewLoginCsrfToken() { return RandomHex(kLoginCsrfBytes); }
+std::optional<std::string> AgentAuth::NewLoginCsrfToken() { return stores::RandomHex(kLoginCsrfBytes); }
 
 std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name) {
   while (!cookie_header.empty()) {

@@ -30,7 +30,7 @@
 
 #include <pistache/http.h>
 
-#include "helpdex/server/agents.h"
+#include "helpdex/stores/agents.h"
 #include "http_response.h"
 
 namespace helpdex::server {
@@ -61,14 +61,14 @@ AgentRequest ReadAgentRequest(const Pistache::Http::Request& request);
 struct AuthenticatedAgent {
   std::string name;
   // Set when the request came with a session cookie (pages always do).
-  std::optional<Session> session;
+  std::optional<stores::Session> session;
   std::string session_cookie;  // that cookie's value, to sign out
 };
 
 class AgentAuth {
  public:
   // `store` may be null (no data directory): then nobody is an agent.
-  AgentAuth(std::shared_ptr<AgentStore> store, bool secure_cookies);
+  AgentAuth(std::shared_ptr<stores::AgentStore> store, bool secure_cookies);
 
   // The agent of an API request: the Bearer token when an Authorization
   // header is present (a wrong one is not rescued by a cookie), else the
@@ -79,7 +79,7 @@ class AgentAuth {
 
   // AgentStore::SignIn, keyed on the peer address. kUnauthorized when there
   // is no store.
-  Result<NewSession> SignIn(std::string_view name, std::string_view password,
+  Result<stores::NewSession> SignIn(std::string_view name, std::string_view password,
                             const AgentRequest& request) const;
   void SignOut(const AuthenticatedAgent& agent) const;
 
@@ -107,7 +107,7 @@ class AgentAuth {
  private:
   std::optional<AuthenticatedAgent> FromSessionCookie(const AgentRequest& request) const;
 
-  std::shared_ptr<AgentStore> store_;
+  std::shared_ptr<stores::AgentStore> store_;
   bool secure_cookies_ = false;
 };
 

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include "helpdex/search/json.h"
-#include "helpdex/server/gap_format.h"
-#include "helpdex/server/gaps.h"
+#include "helpdex/analytics/gap_format.h"
+#include "helpdex/analytics/gaps.h"
 #include "json_render.h"
 #include "routes.h"
 
@@ -111,7 +111,7 @@ HttpResponse Routes::AgentLoginSubmit(const Request& http) {
   if (!agent_auth_.SameOrigin(request) || !agent_auth_.LoginCsrfMatches(request, FormValue(*form, kCsrfField))) {
     return AgentLoginResponse(403, http, request, next, name, "agent_form_expired");
   }
-  Result<NewSession> session = agent_auth_.SignIn(name, FormValue(*form, "password").value_or(""), request);
+  Result<stores::NewSession> session = agent_auth_.SignIn(name, FormValue(*form, "password").value_or(""), request);
   if (!session.ok()) {
     switch (session.error().code) {
       case ErrorCode::kRateLimited:
@@ -294,17 +294,17 @@ HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, c
 Result<nlohmann::json> Routes::GapReportJson(const GapParameters& parameters) {
   if (!events_) return Error{ErrorCode::kIndexUnavailable, "no event store", "gaps"};
   events_->Flush();  // what was just recorded belongs in the report
-  Result<std::vector<StoredEvent>> events = events_->Read(std::nullopt, 5000000);
+  Result<std::vector<stores::StoredEvent>> events = events_->Read(std::nullopt, 5000000);
   if (!events.ok()) {
     LogLine({{"level", "error"}, {"route", "gaps"}, {"error", events.error().ToString()}});
     return Error{ErrorCode::kInternal, "the events could not be read", "gaps"};
   }
-  GapOptions options;
+  analytics::GapOptions options;
   if (parameters.min_visits) options.min_visits = *parameters.min_visits;
   if (parameters.review_after_days) options.review_after_days = *parameters.review_after_days;
-  Result<GapReport> report = BuildGapReport(*events, *index_, options, agent_index_.get(), &ticket_gaps_);
+  Result<analytics::GapReport> report = analytics::BuildGapReport(*events, *index_, options, agent_index_.get(), &ticket_gaps_);
   if (!report.ok()) return report.error();
-  return GapReportToJson(*report);
+  return analytics::GapReportToJson(*report);
 }
 
 // JSON, or with format=csv the searches table for a spreadsheet.
@@ -316,7 +316,7 @@ HttpResponse Routes::ApiGaps(const Request& http, const AgentRequest&, const Aut
   if (!parameters->csv) return JsonResponse(200, DumpJson(*report));
   HttpResponse response;
   response.content_type = "text/csv; charset=utf-8";
-  response.body = GapSearchesCsv(*report);
+  response.body = analytics::GapSearchesCsv(*report);
   SetHeader(response, "Content-Disposition", "attachment; filename=\"helpdex-gaps.csv\"");
   SetHeader(response, "X-Content-Type-Options", "nosniff");
   return response;
@@ -329,7 +329,7 @@ HttpResponse Routes::GapsPage(const Request& http, const AgentRequest& request, 
   if (!parameters.ok()) return ErrorPage(ToApiError(parameters.error()), ui);
   Result<nlohmann::json> report = GapReportJson(*parameters);
   if (!report.ok()) return ErrorPage(ToApiError(report.error()), ui);
-  const int min_visits = parameters->min_visits.value_or(GapOptions{}.min_visits);
+  const int min_visits = parameters->min_visits.value_or(analytics::GapOptions{}.min_visits);
   GapsPageInput input;
   input.page = AgentPage(request, agent, ui, [min_visits](Language language) {
     return "/gaps?min_visits=" + std::to_string(min_visits) + "&ui=" + Code(language);

@@ -7,7 +7,6 @@
 #include "agent_auth.h"
 #include "json_render.h"
 #include "routes.h"
-#include "sqlite_db.h"
 
 namespace helpdex::server {
 namespace {
@@ -16,9 +15,6 @@ using Pistache::Rest::Request;
 
 // A visit ends after half an hour without a page that renews the cookie.
 constexpr int kVisitSeconds = 30 * 60;
-// Messages one visit may send in kContactWindow before being asked to wait.
-constexpr int64_t kMaxContactMessagesPerWindow = 5;
-constexpr int64_t kContactWindowMs = 10 * 60 * 1000;
 // What /api/events accepts: a small JSON object (a feedback comment of 1000
 // characters written as \u escapes takes 6000 bytes).
 constexpr size_t kMaxEventBodyBytes = 8192;
@@ -28,18 +24,18 @@ ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericM
 }  // namespace
 
 std::string Routes::VisitOf(const Request& http) {
-  if (IsKnownCrawler(RawHeaderValue(http, "User-Agent"))) return "";
+  if (stores::IsKnownCrawler(RawHeaderValue(http, "User-Agent"))) return "";
   std::optional<std::string> cookie = CookieValue(RawHeaderValue(http, "Cookie"), kVisitCookie);
-  if (cookie && IsValidVisitId(*cookie)) return *cookie;
+  if (cookie && stores::IsValidVisitId(*cookie)) return *cookie;
   return "";
 }
 
 std::string Routes::EnsureVisit(const Request& http, HttpResponse& response, bool renew) {
-  if (IsKnownCrawler(RawHeaderValue(http, "User-Agent"))) return "";  // robots get no visit
+  if (stores::IsKnownCrawler(RawHeaderValue(http, "User-Agent"))) return "";  // robots get no visit
   std::string visit = VisitOf(http);
   const bool fresh = visit.empty();
   if (!fresh && !renew) return visit;  // the page stays cacheable
-  if (fresh) visit = NewVisitId();
+  if (fresh) visit = stores::NewVisitId();
   if (visit.empty()) return visit;  // no randomness: no visit, nothing recorded
   AgentRequest request = ReadAgentRequest(http);
   ResponseCookie cookie{kVisitCookie, visit, kVisitSeconds, agent_auth_.IsTls(request)};
@@ -50,7 +46,7 @@ std::string Routes::EnsureVisit(const Request& http, HttpResponse& response, boo
   return visit;
 }
 
-void Routes::RecordEvent(Event event) {
+void Routes::RecordEvent(stores::Event event) {
   if (events_ && !event.visit.empty()) events_->Record(std::move(event));
 }
 
@@ -96,14 +92,17 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
     input.notice_key = "contact_form_expired";
     return again(403);
   }
-  input.errors = ValidateContactMessage(input.message);
+  input.errors = stores::ValidateContactMessage(input.message);
   if (!input.errors.empty()) return again(422);
   if (!contact_) {
     LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", "no data directory: messages cannot be kept"}});
     return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
   }
-  Result<int64_t> recent = contact_->CountFromVisitSince(visit, sqlite::NowMilliseconds() - kContactWindowMs);
-  if (recent.ok() && *recent >= kMaxContactMessagesPerWindow) {
+  // The store's flood policy; if it cannot count, the message is kept.
+  Result<bool> flooding = contact_->IsFlooding(visit);
+  if (!flooding.ok()) {
+    LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", flooding.error().ToString()}});
+  } else if (*flooding) {
     input.notice_key = "contact_rate_limited";
     return again(429);
   }
@@ -113,7 +112,7 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
     LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", saved.error().ToString()}});
     return InternalErrorResponse(false);
   }
-  RecordEvent(Event{.type = EventType::kContactSubmitted,
+  RecordEvent(stores::Event{.type = stores::EventType::kContactSubmitted,
                     .visit = visit,
                     .query = input.message.subject,
                     .language = input.message.language});
@@ -140,14 +139,14 @@ HttpResponse Routes::ApiEvents(const Request& http) {
     auto found = parsed.find(key);
     return found != parsed.end() && found->is_string() ? found->get<std::string>() : std::string();
   };
-  std::optional<EventType> type = ParseEventType(text("type"));
-  if (type == EventType::kFeedback) return ApiFeedbackEvent(http, parsed);  // feedback_routes.cc
-  if (!type || (*type != EventType::kSuggestOpened && *type != EventType::kAnswered &&
-                *type != EventType::kResultClicked)) {
+  std::optional<stores::EventType> type = stores::ParseEventType(text("type"));
+  if (type == stores::EventType::kFeedback) return ApiFeedbackEvent(http, parsed);  // feedback_routes.cc
+  if (!type || (*type != stores::EventType::kSuggestOpened && *type != stores::EventType::kAnswered &&
+                *type != stores::EventType::kResultClicked)) {
     return ApiErrorResponse(
         InvalidParameter("type", "type must be one of suggest_opened, answered, result_clicked, feedback"));
   }
-  Event event{.type = *type, .query = text("query"), .article = text("article")};
+  stores::Event event{.type = *type, .query = text("query"), .article = text("article")};
   if (!IsPlausibleArticleId(event.article)) {
     return ApiErrorResponse(InvalidParameter("article", "article must be an article id"));
   }

@@ -65,8 +65,8 @@ Result<search::Article> Routes::FeedbackArticle(const std::string& article_id, c
 }
 
 void Routes::RecordFeedback(const std::string& visit, const search::DocumentRecord& article,
-                            const FeedbackAnswer& answer) {
-  RecordEvent(Event{.type = EventType::kFeedback,
+                            const stores::FeedbackAnswer& answer) {
+  RecordEvent(stores::Event{.type = stores::EventType::kFeedback,
                     .visit = visit,
                     .language = std::string(LanguageCode(article.language)),
                     .article = article.id,
@@ -96,7 +96,7 @@ HttpResponse Routes::FeedbackSubmit(const Request& http) {
       FormValue(*form, "article").value_or(""), FormValue(*form, "slug").value_or(""),
       FormValue(*form, "lang").value_or(""));
   if (!article.ok()) return ErrorPage(ToApiError(article.error()), ui);
-  Result<FeedbackAnswer> answer = ParseFeedback(FormValue(*form, "helpful").value_or(""),
+  Result<stores::FeedbackAnswer> answer = stores::ParseFeedback(FormValue(*form, "helpful").value_or(""),
                                                 FormValue(*form, "reason").value_or(""),
                                                 FormValue(*form, "comment").value_or(""));
   if (!answer.ok()) return ErrorPage(ToApiError(answer.error()), ui);
@@ -130,7 +130,7 @@ HttpResponse Routes::ApiFeedbackEvent(const Request& http, const nlohmann::json&
   if (wrong_type) return ApiErrorResponse(InvalidParameter("reason", "reason must be a string"));
   const std::optional<std::string> comment = OptionalString(body, "comment", wrong_type);
   if (wrong_type) return ApiErrorResponse(InvalidParameter("comment", "comment must be a string"));
-  Result<FeedbackAnswer> answer = ParseFeedback(HelpfulText(body), reason.value_or(""), comment.value_or(""));
+  Result<stores::FeedbackAnswer> answer = stores::ParseFeedback(HelpfulText(body), reason.value_or(""), comment.value_or(""));
   if (!answer.ok()) {
     const std::string message = answer.error().where == "helpful" ? "helpful must be true or false (or 1 or 0)"
                                                                   : answer.error().message;

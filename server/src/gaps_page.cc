@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <string>
 
-#include "helpdex/server/gap_format.h"
+#include "helpdex/analytics/gap_format.h"
 #include "pages.h"
 #include "params.h"
 
@@ -25,22 +25,22 @@ constexpr size_t kFunnelArticleRows = 20;
 // The array under `key`, or an empty one.
 const json& ArrayAt(const json& object, const char* key) {
   static const json kEmpty = json::array();
-  const json& value = ReportMember(object, key);
+  const json& value = analytics::ReportMember(object, key);
   return value.is_array() ? value : kEmpty;
 }
 
 std::string Text(const json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  if (value.is_number()) return DecimalText(value.get<double>());
+  if (value.is_number()) return analytics::DecimalText(value.get<double>());
   return "";
 }
 
-std::string Text(const json& object, const char* key) { return Text(ReportMember(object, key)); }
+std::string Text(const json& object, const char* key) { return Text(analytics::ReportMember(object, key)); }
 
 // A count for a table cell: "0" when absent, so columns stay aligned.
 std::string Count(const json& object, const char* key) {
-  std::string text = Text(ReportMember(object, key));
+  std::string text = Text(analytics::ReportMember(object, key));
   return text.empty() ? "0" : text;
 }
 
@@ -60,10 +60,10 @@ class GapsView {
     Section(view, "tickets", Tickets(ArrayAt(report, "tickets")));
     Section(view, "translations", TranslationRows(ArrayAt(report, "translations")));
     Section(view, "review", Review(ArrayAt(report, "review")));
-    const json& funnel = ReportMember(report, "funnel");
-    Section(view, "funnel_languages", FunnelLanguages(ReportMember(funnel, "by_language")));
+    const json& funnel = analytics::ReportMember(report, "funnel");
+    Section(view, "funnel_languages", FunnelLanguages(analytics::ReportMember(funnel, "by_language")));
     Section(view, "funnel_articles", FunnelArticles(ArrayAt(funnel, "by_article")));
-    Section(view, "zero_causes", ZeroCauses(ReportMember(report, "zero_causes")));
+    Section(view, "zero_causes", ZeroCauses(analytics::ReportMember(report, "zero_causes")));
     view["searches_seen"] = Count(report, "searches_seen");
     return view;
   }
@@ -135,13 +135,13 @@ class GapsView {
   mstch::array Searches(const json& searches) const {
     mstch::array rows;
     for (const json& gap : searches) {
-      std::vector<int> trend = Trend(ReportMember(gap, "trend"));
+      std::vector<int> trend = Trend(analytics::ReportMember(gap, "trend"));
       std::string description = T("gaps_trend_label");
       const std::string days = "{n}";
       if (size_t at = description.find(days); at != std::string::npos) {
         description.replace(at, days.size(), std::to_string(trend.size()));
       }
-      mstch::array examples = Strings(ReportMember(gap, "examples"));
+      mstch::array examples = Strings(analytics::ReportMember(gap, "examples"));
       rows.push_back(mstch::map{
           {"query", Text(gap, "query")},
           {"examples", examples},
@@ -150,10 +150,10 @@ class GapsView {
           {"no_results", Count(gap, "no_results_visits")},
           {"not_opened", Count(gap, "not_opened_visits")},
           {"contacted", Count(gap, "contact_visits")},
-          {"languages", Languages(ReportMember(gap, "languages"))},
+          {"languages", Languages(analytics::ReportMember(gap, "languages"))},
           // Built and escaped by SparklineSvg; rendered with {{{ }}}.
-          {"trend_svg", trend.empty() ? std::string() : SparklineSvg(trend, description)},
-          {"nearest", Article(ReportMember(gap, "nearest"))},
+          {"trend_svg", trend.empty() ? std::string() : analytics::SparklineSvg(trend, description)},
+          {"nearest", Article(analytics::ReportMember(gap, "nearest"))},
           {"expected_tickets", Count(gap, "expected_tickets")},
       });
     }
@@ -178,22 +178,22 @@ class GapsView {
   mstch::array Tickets(const json& topics) const {
     mstch::array rows;
     for (const json& topic : topics) {
-      const json& draft = ReportMember(topic, "draft");
+      const json& draft = analytics::ReportMember(topic, "draft");
       mstch::node draft_view = false;
       if (!Text(draft, "markdown").empty()) {
         draft_view = mstch::map{{"path", Text(draft, "path")},
                                 {"markdown", Text(draft, "markdown")},
                                 {"id", "gaps-draft-" + std::to_string(rows.size() + 1)}};
       }
-      mstch::array tags = Strings(ReportMember(topic, "tags"));
+      mstch::array tags = Strings(analytics::ReportMember(topic, "tags"));
       rows.push_back(mstch::map{
           {"topic", Text(topic, "topic")},
           {"tags", tags},
           {"has_tags", !tags.empty()},
           {"tickets", Count(topic, "tickets")},
-          {"languages", Languages(ReportMember(topic, "languages"))},
-          {"examples", TicketExamples(ReportMember(topic, "examples"))},
-          {"nearest", Article(ReportMember(topic, "nearest"))},
+          {"languages", Languages(analytics::ReportMember(topic, "languages"))},
+          {"examples", TicketExamples(analytics::ReportMember(topic, "examples"))},
+          {"nearest", Article(analytics::ReportMember(topic, "nearest"))},
           {"expected_tickets", Count(topic, "expected_tickets")},
           {"draft", draft_view},
       });
@@ -209,8 +209,8 @@ class GapsView {
           {"kind", Label("gaps_kind_", Text(translation, "kind"))},
           {"lang", lang},
           {"language_name", LanguageName(lang)},
-          {"source", Article(ReportMember(translation, "source"))},
-          {"translation", Article(ReportMember(translation, "translation"))},
+          {"source", Article(analytics::ReportMember(translation, "source"))},
+          {"translation", Article(analytics::ReportMember(translation, "translation"))},
           {"visits", Count(translation, "visits")},
           {"expected_tickets", Count(translation, "expected_tickets")},
       });
@@ -226,7 +226,7 @@ class GapsView {
         std::string value = Text(reason);
         if (!value.empty()) reasons.push_back(mstch::map{{"text", Label("gaps_reason_", value)}});
       }
-      mstch::array broken = Strings(ReportMember(article, "broken_links"));
+      mstch::array broken = Strings(analytics::ReportMember(article, "broken_links"));
       rows.push_back(mstch::map{
           {"article", Article(article)},
           {"reviewed", Text(article, "reviewed")},

@@ -321,7 +321,7 @@ std::string PageRenderer::ContactPage(const ContactPageInput& input) const {
   context["email"] = input.message.email;
   if (!input.notice_key.empty()) context["notice"] = translations_.Get(input.ui, input.notice_key);
   mstch::array errors;
-  for (const FieldError& error : input.errors) {
+  for (const stores::FieldError& error : input.errors) {
     const std::string& text = translations_.Get(input.ui, error.message_key);
     const std::string key = error.field + "_error";
     if (context.count(key) != 0) continue;  // the first problem of a field is enough

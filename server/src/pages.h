@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error_codes.h"
-#include "helpdex/server/contact.h"
+#include "helpdex/stores/contact.h"
 #include "helpdex/search/searcher.h"
 #include "i18n.h"
 #include "templates.h"
@@ -77,8 +77,8 @@ struct SearchPageInput {
 struct ContactPageInput {
   Language ui = Language::kEnglish;
   std::string csrf_token;             // the visit id (double-submit with the visit cookie)
-  ContactMessage message;             // what the customer wrote, echoed back
-  std::vector<FieldError> errors;     // one per field at most is shown
+  stores::ContactMessage message;             // what the customer wrote, echoed back
+  std::vector<stores::FieldError> errors;     // one per field at most is shown
   std::string notice_key;             // i18n key of a form-level notice ("" for none)
   bool sent = false;                  // the thank-you page
 };

@@ -69,7 +69,7 @@ void LogLine(const nlohmann::ordered_json& fields) {
 
 Routes::Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
                AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
-               std::shared_ptr<EventStore> events, std::shared_ptr<ContactStore> contact)
+               std::shared_ptr<stores::EventStore> events, std::shared_ptr<stores::ContactStore> contact)
     : index_(std::move(index)),
       agent_index_(std::move(agent_index)),
       agent_auth_(std::move(agent_auth)),
@@ -338,7 +338,7 @@ HttpResponse Routes::ArticlePage(const Request& http) {
 void Routes::RecordSearch(const std::string& visit, const search::SearchRequest& request,
                           const search::SearchResponse& response) {
   if (!events_ || visit.empty() || IsBlank(request.query)) return;
-  Event event{.type = EventType::kSearch, .visit = visit, .query = request.query,
+  stores::Event event{.type = stores::EventType::kSearch, .visit = visit, .query = request.query,
               .results = static_cast<int64_t>(response.total)};
   if (request.language) event.language = LanguageCode(*request.language);
   else if (request.query_language) event.language = LanguageCode(*request.query_language);
@@ -371,7 +371,7 @@ void Routes::RecordResultClick(const Request& http, const std::string& visit, co
   if (!fields.ok()) return;
   std::optional<std::string> query = FormValue(*fields, "q");
   if (!query || IsBlank(*query)) return;
-  RecordEvent(Event{.type = EventType::kResultClicked,
+  RecordEvent(stores::Event{.type = stores::EventType::kResultClicked,
                     .visit = visit,
                     .query = std::move(*query),
                     .language = std::string(LanguageCode(article.record.language)),

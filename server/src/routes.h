@@ -19,13 +19,13 @@
 
 #include "agent_auth.h"
 #include "helpdex/search/searcher.h"
-#include "helpdex/server/contact.h"
-#include "helpdex/server/events.h"
-#include "helpdex/server/feedback.h"
+#include "helpdex/stores/contact.h"
+#include "helpdex/stores/events.h"
+#include "helpdex/stores/feedback.h"
 #include "http_response.h"
 #include "metrics.h"
 #include "pages.h"
-#include "helpdex/server/gaps.h"
+#include "helpdex/analytics/gaps.h"
 #include "params.h"
 #include "templates.h"
 
@@ -60,7 +60,7 @@ class Routes {
   // recorded, and the contact form answers that messages cannot be kept.
   Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
          AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
-         std::shared_ptr<EventStore> events, std::shared_ptr<ContactStore> contact);
+         std::shared_ptr<stores::EventStore> events, std::shared_ptr<stores::ContactStore> contact);
 
   // Adds every route and the not-found handler. Call before router.handler(),
   // which copies the router.
@@ -103,7 +103,7 @@ class Routes {
                                           const std::string& lang);
   // The feedback event for `article`, queued for `visit`.
   void RecordFeedback(const std::string& visit, const search::DocumentRecord& article,
-                      const FeedbackAnswer& answer);
+                      const stores::FeedbackAnswer& answer);
   // The visit id of the request's cookie, "" when it has none (or a forged one).
   std::string VisitOf(const Pistache::Rest::Request& request);
   // The visit id, with a new cookie when the request had none (or always
@@ -111,7 +111,7 @@ class Routes {
   // sets the cookie becomes private. "" when no id could be made.
   std::string EnsureVisit(const Pistache::Rest::Request& request, HttpResponse& response, bool renew);
   // Queues an event (nothing without an event store or a visit).
-  void RecordEvent(Event event);
+  void RecordEvent(stores::Event event);
   // A search the customer ran, with what it showed (the results page, the API).
   void RecordSearch(const std::string& visit, const search::SearchRequest& request,
                     const search::SearchResponse& response);
@@ -178,9 +178,9 @@ class Routes {
   AgentAuth agent_auth_;
   PageRenderer pages_;
   StaticAssets assets_;
-  std::shared_ptr<EventStore> events_;     // may be null
-  TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
-  std::shared_ptr<ContactStore> contact_;  // may be null
+  std::shared_ptr<stores::EventStore> events_;     // may be null
+  analytics::TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
+  std::shared_ptr<stores::ContactStore> contact_;  // may be null
   Metrics metrics_;
 };
 

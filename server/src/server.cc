@@ -8,9 +8,9 @@
 #include <pistache/router.h>
 
 #include "helpdex/search/spelling.h"
-#include "helpdex/server/agents.h"
-#include "helpdex/server/contact.h"
-#include "helpdex/server/events.h"
+#include "helpdex/stores/agents.h"
+#include "helpdex/stores/contact.h"
+#include "helpdex/stores/events.h"
 #include "routes.h"
 
 namespace helpdex::server {
@@ -109,21 +109,21 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
 
   // Without a data directory nobody can sign in: the agent routes answer
   // 401 / the sign-in page, and the public site works as before.
-  std::shared_ptr<AgentStore> agents;
+  std::shared_ptr<stores::AgentStore> agents;
   if (!options.data_dir.empty()) {
-    Result<std::unique_ptr<AgentStore>> store = AgentStore::Open(options.data_dir);
+    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open(options.data_dir);
     if (!store.ok()) return store.error();
     agents = std::move(*store);
   }
 
   // Events and contact messages are kept only with a data directory.
-  std::shared_ptr<EventStore> events;
-  std::shared_ptr<ContactStore> contact;
+  std::shared_ptr<stores::EventStore> events;
+  std::shared_ptr<stores::ContactStore> contact;
   if (!options.data_dir.empty()) {
-    Result<std::unique_ptr<EventStore>> event_store = EventStore::Open(options.data_dir, options.events);
+    Result<std::unique_ptr<stores::EventStore>> event_store = stores::EventStore::Open(options.data_dir, options.events);
     if (!event_store.ok()) return event_store.error();
     events = std::move(*event_store);
-    Result<std::unique_ptr<ContactStore>> contact_store = ContactStore::Open(options.data_dir);
+    Result<std::unique_ptr<stores::ContactStore>> contact_store = stores::ContactStore::Open(options.data_dir);
     if (!contact_store.ok()) return contact_store.error();
     contact = std::move(*contact_store);
   }

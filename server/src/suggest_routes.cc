@@ -56,7 +56,7 @@ HttpResponse Routes::ApiSuggest(const Request& http) {
     // Only answers count as shown; the keystrokes of one search become one
     // event in the store. Browsers' OpenSearch requests carry no visit.
     if (!suggestions.answers.empty()) {
-      Event shown{.type = EventType::kSuggestShown, .visit = VisitOf(http), .query = request.text};
+      stores::Event shown{.type = stores::EventType::kSuggestShown, .visit = VisitOf(http), .query = request.text};
       if (request.language) shown.language = LanguageCode(*request.language);
       for (const search::AnswerCard& card : suggestions.answers) shown.shown.push_back(card.id);
       RecordEvent(std::move(shown));

@@ -26,7 +26,7 @@
 
 #include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
-#include "helpdex/server/agents.h"
+#include "helpdex/stores/agents.h"
 #include "helpdex/server/server.h"
 
 namespace helpdex::server {
@@ -96,9 +96,9 @@ Caching keeps pages fast when images and plugins are large.
     ASSERT_TRUE(report.ok()) << report.error().ToString();
     for (const Error& error : report->errors) ADD_FAILURE() << error.ToString();
 
-    Result<std::unique_ptr<AgentStore>> store = AgentStore::Open((root / "data").string());
+    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open((root / "data").string());
     ASSERT_TRUE(store.ok()) << store.error().ToString();
-    Result<AgentCredentials> agent = (*store)->AddAgent(kAgentName, std::string(kPassword));
+    Result<stores::AgentCredentials> agent = (*store)->AddAgent(kAgentName, std::string(kPassword));
     ASSERT_TRUE(agent.ok()) << agent.error().ToString();
     token = agent->token;
     store->reset();

@@ -17,9 +17,9 @@
 
 #include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
-#include "helpdex/server/agents.h"
-#include "helpdex/server/contact.h"
-#include "helpdex/server/events.h"
+#include "helpdex/stores/agents.h"
+#include "helpdex/stores/contact.h"
+#include "helpdex/stores/events.h"
 #include "helpdex/server/server.h"
 
 namespace helpdex::server {
@@ -91,12 +91,12 @@ class ContactServerTest : public ::testing::Test {
     return Client().Post("/api/events", headers, event.dump(), "application/json");
   }
 
-  std::vector<StoredEvent> StoredEvents() {
-    Result<std::unique_ptr<EventStore>> store = EventStore::Open((root_ / "data").string());
+  std::vector<stores::StoredEvent> StoredEvents() {
+    Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open((root_ / "data").string());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return {};
-    Result<std::vector<StoredEvent>> events = (*store)->Read();
-    return events.ok() ? *events : std::vector<StoredEvent>{};
+    Result<std::vector<stores::StoredEvent>> events = (*store)->Read();
+    return events.ok() ? *events : std::vector<stores::StoredEvent>{};
   }
 
   fs::path root_;
@@ -137,18 +137,18 @@ TEST_F(ContactServerTest, AMessageIsStoredAndTheCustomerRedirectedToThanks) {
   EXPECT_THAT(thanks->body, HasSubstr("Meldingen er sendt"));
 
   Stop();
-  Result<std::unique_ptr<ContactStore>> store = ContactStore::Open((root_ / "data").string());
+  Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open((root_ / "data").string());
   ASSERT_TRUE(store.ok());
-  Result<std::vector<StoredContactMessage>> messages = (*store)->List();
+  Result<std::vector<stores::StoredContactMessage>> messages = (*store)->List();
   ASSERT_TRUE(messages.ok());
   ASSERT_EQ(messages->size(), 1u);
   EXPECT_EQ((*messages)[0].message.subject, "Kortet ble avvist");
   EXPECT_EQ((*messages)[0].message.description, "Betalingen min gikk ikke gjennom i går.");
   EXPECT_EQ((*messages)[0].message.email, "kari@example.no");
   EXPECT_EQ((*messages)[0].message.language, "nb");
-  std::vector<StoredEvent> events = StoredEvents();
+  std::vector<stores::StoredEvent> events = StoredEvents();
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].event.type, EventType::kContactSubmitted);
+  EXPECT_EQ(events[0].event.type, stores::EventType::kContactSubmitted);
   EXPECT_EQ(events[0].event.visit, visit.id);
 }
 
@@ -237,9 +237,9 @@ TEST_F(ContactServerTest, TheEventsApiAcceptsOnlyWhatAPageReports) {
   EXPECT_THAT(fresh->get_header_value("Set-Cookie"), HasSubstr("helpdex_visit="));
 
   Stop();  // flushes the queue
-  std::vector<StoredEvent> events = StoredEvents();
+  std::vector<stores::StoredEvent> events = StoredEvents();
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].event.type, EventType::kAnswered);
+  EXPECT_EQ(events[0].event.type, stores::EventType::kAnswered);
   EXPECT_EQ(events[0].event.visit, visit.id);
   EXPECT_EQ(events[0].event.query, "reset my pass");
   EXPECT_EQ(events[0].event.article, "en-password-reset");
@@ -265,18 +265,18 @@ TEST_F(ContactServerTest, SearchesSuggestionsAndClicksAreRecordedForTheVisit) {
   Client().Get("/api/suggest?lang=en&q=reset");
 
   Stop();
-  std::vector<StoredEvent> events = StoredEvents();
+  std::vector<stores::StoredEvent> events = StoredEvents();
   ASSERT_EQ(events.size(), 3u);
-  EXPECT_EQ(events[0].event.type, EventType::kSuggestShown);
+  EXPECT_EQ(events[0].event.type, stores::EventType::kSuggestShown);
   EXPECT_EQ(events[0].event.query, "reset my pass");  // four keystroke requests, one search
   EXPECT_THAT(events[0].event.shown, ::testing::Contains("en-password-reset"));
-  EXPECT_EQ(events[1].event.type, EventType::kSearch);
+  EXPECT_EQ(events[1].event.type, stores::EventType::kSearch);
   EXPECT_EQ(events[1].event.query, "reset password");
   EXPECT_GT(events[1].event.results, 0);
-  EXPECT_EQ(events[2].event.type, EventType::kResultClicked);
+  EXPECT_EQ(events[2].event.type, stores::EventType::kResultClicked);
   EXPECT_EQ(events[2].event.article, "en-password-reset");
   EXPECT_EQ(events[2].event.query, "reset password");
-  for (const StoredEvent& stored : events) EXPECT_EQ(stored.event.visit, visit.id);
+  for (const stores::StoredEvent& stored : events) EXPECT_EQ(stored.event.visit, visit.id);
 }
 
 TEST_F(ContactServerTest, ASearchThreeVisitsFoundAnAnswerWithBecomesACompletion) {
@@ -317,9 +317,9 @@ TEST_F(ContactServerTest, CrawlersGetNoVisitAndRecordNothing) {
 }
 
 TEST_F(ContactServerTest, TheGapReportNeedsAnAgentAndShowsFailingSearches) {
-  Result<std::unique_ptr<AgentStore>> agents = AgentStore::Open((root_ / "data").string());
+  Result<std::unique_ptr<stores::AgentStore>> agents = stores::AgentStore::Open((root_ / "data").string());
   ASSERT_TRUE(agents.ok());
-  Result<AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
+  Result<stores::AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
   ASSERT_TRUE(writer.ok());
 
   httplib::Result anonymous = Client().Get("/api/gaps");

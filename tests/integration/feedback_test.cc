@@ -18,7 +18,7 @@
 #include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/searcher.h"
-#include "helpdex/server/events.h"
+#include "helpdex/stores/events.h"
 #include "helpdex/server/server.h"
 
 namespace helpdex::server {
@@ -85,12 +85,12 @@ class FeedbackServerTest : public ::testing::Test {
     return Client().Post("/articles/feedback", headers, FormBody(fields), kFormType);
   }
 
-  std::vector<StoredEvent> StoredFeedback() {
-    Result<std::unique_ptr<EventStore>> store = EventStore::Open((root_ / "data").string());
+  std::vector<stores::StoredEvent> StoredFeedback() {
+    Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open((root_ / "data").string());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return {};
-    Result<std::vector<StoredEvent>> events = (*store)->Read(EventType::kFeedback);
-    return events.ok() ? *events : std::vector<StoredEvent>{};
+    Result<std::vector<stores::StoredEvent>> events = (*store)->Read(stores::EventType::kFeedback);
+    return events.ok() ? *events : std::vector<stores::StoredEvent>{};
   }
 
   // The article's revision as the index has it.
@@ -171,7 +171,7 @@ TEST_F(FeedbackServerTest, AYesRedirectsToTheArticleWithThanks) {
   EXPECT_THAT(thanks->body, Not(HasSubstr("action=\"/articles/feedback\"")));
 
   Stop();
-  std::vector<StoredEvent> feedback = StoredFeedback();
+  std::vector<stores::StoredEvent> feedback = StoredFeedback();
   ASSERT_EQ(feedback.size(), 1u);
   EXPECT_EQ(feedback[0].event.visit, visit);
   EXPECT_EQ(feedback[0].event.article, "en-password-reset");
@@ -199,9 +199,9 @@ TEST_F(FeedbackServerTest, ANoWithReasonAndCommentIsStoredRedactedWithTheRevisio
   const std::string revision = SourceHash("email-setup", Language::kNorwegian);
   EXPECT_FALSE(revision.empty());
   Stop();
-  std::vector<StoredEvent> feedback = StoredFeedback();
+  std::vector<stores::StoredEvent> feedback = StoredFeedback();
   ASSERT_EQ(feedback.size(), 1u);
-  const Event& event = feedback[0].event;
+  const stores::Event& event = feedback[0].event;
   EXPECT_EQ(event.visit, visit);
   EXPECT_EQ(event.article, "nb-email-setup");
   EXPECT_EQ(event.language, "nb");
@@ -317,7 +317,7 @@ TEST_F(FeedbackServerTest, TheEventsApiAcceptsFeedbackAndChecksEveryField) {
   EXPECT_EQ(foreign->status, 403);
 
   Stop();
-  std::vector<StoredEvent> feedback = StoredFeedback();
+  std::vector<stores::StoredEvent> feedback = StoredFeedback();
   ASSERT_EQ(feedback.size(), 1u);
   EXPECT_EQ(feedback[0].event.helpful, 0);
   EXPECT_EQ(feedback[0].event.reason, "not_related");

@@ -18,7 +18,7 @@
 #include "../support/integration.h"
 #include "helpdex/indexer/article.h"
 #include "helpdex/indexer/indexer.h"
-#include "helpdex/server/agents.h"
+#include "helpdex/stores/agents.h"
 #include "helpdex/server/server.h"
 
 namespace helpdex::server {
@@ -47,9 +47,9 @@ class GapsSessionTest : public ::testing::Test {
                                                              .threads = 2});
     ASSERT_TRUE(started.ok()) << started.error().ToString();
     server_ = started->release();
-    Result<std::unique_ptr<AgentStore>> agents = AgentStore::Open((*root_ / "data").string());
+    Result<std::unique_ptr<stores::AgentStore>> agents = stores::AgentStore::Open((*root_ / "data").string());
     ASSERT_TRUE(agents.ok());
-    Result<AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
+    Result<stores::AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
     ASSERT_TRUE(writer.ok());
     token_ = new std::string(writer->token);
 

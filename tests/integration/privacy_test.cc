@@ -17,7 +17,7 @@
 
 #include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
-#include "helpdex/server/agents.h"
+#include "helpdex/stores/agents.h"
 #include "helpdex/server/server.h"
 
 namespace helpdex::server {
@@ -85,12 +85,12 @@ class PrivacyTest : public ::testing::Test {
     ASSERT_TRUE(report.ok()) << report.error().ToString();
     ASSERT_EQ(report->failed, 0) << report->errors.front().ToString();
 
-    Result<std::unique_ptr<AgentStore>> store = AgentStore::Open((*root_ / "data").string());
+    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open((*root_ / "data").string());
     ASSERT_TRUE(store.ok()) << store.error().ToString();
-    Result<AgentCredentials> agent = (*store)->AddAgent("privacy-test", std::string("a-long-password-123"));
+    Result<stores::AgentCredentials> agent = (*store)->AddAgent("privacy-test", std::string("a-long-password-123"));
     ASSERT_TRUE(agent.ok()) << agent.error().ToString();
     token_ = new std::string(agent->token);
-    Result<NewSession> session = (*store)->SignIn("privacy-test", "a-long-password-123", "test");
+    Result<stores::NewSession> session = (*store)->SignIn("privacy-test", "a-long-password-123", "test");
     ASSERT_TRUE(session.ok()) << session.error().ToString();
     cookie_ = new std::string("helpdex_session=" + session->cookie_value);
     store->reset();

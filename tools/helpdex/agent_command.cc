@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-#include "helpdex/server/agents.h"
+#include "helpdex/stores/agents.h"
 
 namespace helpdex::cli {
 namespace {
@@ -58,8 +58,8 @@ bool CheckRequired(std::string_view command, bool needs_name) {
   return true;
 }
 
-std::optional<std::unique_ptr<server::AgentStore>> OpenStore(std::string_view command) {
-  Result<std::unique_ptr<server::AgentStore>> store = server::AgentStore::Open(Arguments().data_dir);
+std::optional<std::unique_ptr<stores::AgentStore>> OpenStore(std::string_view command) {
+  Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open(Arguments().data_dir);
   if (!store.ok()) {
     Fail(command, store.error());
     return std::nullopt;
@@ -102,7 +102,7 @@ int RunAdd() {
   }
   auto store = OpenStore("add");
   if (!store) return 2;
-  Result<server::AgentCredentials> agent = (*store)->AddAgent(arguments.name, std::move(password));
+  Result<stores::AgentCredentials> agent = (*store)->AddAgent(arguments.name, std::move(password));
   if (!agent.ok()) return Fail("add", agent.error());
   nlohmann::ordered_json out;
   out["name"] = agent->name;
@@ -117,11 +117,11 @@ int RunList() {
   if (!CheckRequired("list", false)) return 2;
   auto store = OpenStore("list");
   if (!store) return 2;
-  Result<std::vector<server::AgentInfo>> agents = (*store)->ListAgents();
+  Result<std::vector<stores::AgentInfo>> agents = (*store)->ListAgents();
   if (!agents.ok()) return Fail("list", agents.error());
   if (arguments.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
-    for (const server::AgentInfo& agent : *agents) {
+    for (const stores::AgentInfo& agent : *agents) {
       nlohmann::ordered_json row;
       row["name"] = agent.name;
       row["created"] = agent.created;
@@ -134,13 +134,13 @@ int RunList() {
     return 0;
   }
   size_t width = std::string_view("NAME").size();
-  for (const server::AgentInfo& agent : *agents) width = std::max(width, agent.name.size());
+  for (const stores::AgentInfo& agent : *agents) width = std::max(width, agent.name.size());
   auto row = [&](std::string_view name, std::string_view created, std::string_view last) {
     std::cout << name << std::string(width - name.size() + 2, ' ') << created
               << std::string(created.size() < 22 ? 22 - created.size() : 1, ' ') << last << "\n";
   };
   row("NAME", "CREATED", "LAST SIGN-IN");
-  for (const server::AgentInfo& agent : *agents) {
+  for (const stores::AgentInfo& agent : *agents) {
     row(agent.name, agent.created, agent.last_sign_in.empty() ? "never" : agent.last_sign_in);
   }
   return 0;

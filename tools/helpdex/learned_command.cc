@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "helpdex/server/events.h"
-#include "helpdex/server/learned.h"
+#include "helpdex/stores/events.h"
+#include "helpdex/stores/learned.h"
 
 namespace helpdex::cli {
 namespace {
@@ -47,18 +47,18 @@ std::string IsoTime(int64_t ms) {
 // published index to check the articles against yet.
 Result<std::optional<std::map<std::string, std::vector<std::string>>>> LearnNow(const std::string& data_dir,
                                                                                const std::string& index_dir) {
-  Result<server::PublicArticles> public_articles = server::OpenPublicArticles(index_dir);
+  Result<stores::PublicArticles> public_articles = stores::OpenPublicArticles(index_dir);
   if (!public_articles.ok()) {
     if (public_articles.error().code == ErrorCode::kNotFound) {
       return std::optional<std::map<std::string, std::vector<std::string>>>();
     }
     return public_articles.error();
   }
-  Result<std::unique_ptr<server::EventStore>> events = server::EventStore::Open(data_dir);
+  Result<std::unique_ptr<stores::EventStore>> events = stores::EventStore::Open(data_dir);
   if (!events.ok()) return events.error();
-  Result<std::unique_ptr<server::LearnedStore>> store = server::LearnedStore::Open(data_dir);
+  Result<std::unique_ptr<stores::LearnedStore>> store = stores::LearnedStore::Open(data_dir);
   if (!store.ok()) return store.error();
-  Result<server::LearnReport> report = (*store)->Learn(**events, *public_articles);
+  Result<stores::LearnReport> report = (*store)->Learn(**events, *public_articles);
   if (!report.ok()) return report.error();
   Result<std::map<std::string, std::vector<std::string>>> learned = (*store)->PhrasingsByArticle();
   if (!learned.ok()) return learned.error();
@@ -71,15 +71,15 @@ Result<std::optional<std::map<std::string, std::vector<std::string>>>> LearnNow(
   return std::optional(std::move(*learned));
 }
 
-int ListLearned(server::LearnedStore& store) {
+int ListLearned(stores::LearnedStore& store) {
   const LearnedArguments& arguments = Arguments();
-  Result<std::vector<server::LearnedPhrasing>> phrasings = store.List();
+  Result<std::vector<stores::LearnedPhrasing>> phrasings = store.List();
   if (!phrasings.ok()) return Fail("learned", phrasings.error().ToString());
-  Result<server::PublicArticles> public_articles = server::OpenPublicArticles(arguments.index_dir);
+  Result<stores::PublicArticles> public_articles = stores::OpenPublicArticles(arguments.index_dir);
   if (!public_articles.ok()) return Fail("learned", public_articles.error().ToString());
   nlohmann::json all = nlohmann::json::array();
   int held_back = 0;
-  for (const server::LearnedPhrasing& phrasing : *phrasings) {
+  for (const stores::LearnedPhrasing& phrasing : *phrasings) {
     // Learning drops the phrasings of articles that stop being public; until
     // the next `helpdex index --data` they are not shown either.
     if (!(*public_articles)(phrasing.article)) {
@@ -126,7 +126,7 @@ CLI::App* AddLearnedCommand(CLI::App& app) {
 
 int RunLearnedCommand(CLI::App* learned) {
   const LearnedArguments& arguments = Arguments();
-  Result<std::unique_ptr<server::LearnedStore>> store = server::LearnedStore::Open(arguments.data_dir);
+  Result<std::unique_ptr<stores::LearnedStore>> store = stores::LearnedStore::Open(arguments.data_dir);
   if (!store.ok()) return Fail("learned", store.error().ToString());
   if (learned->count("--remove") == 0) return ListLearned(**store);
   Result<bool> removed = (*store)->Remove(arguments.remove);

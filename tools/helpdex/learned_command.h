@@ -1,6 +1,6 @@
 // `helpdex learned` (the phrasings learned from customers, and removing one)
 // and the learning step of `helpdex index --data DIR`; see
-// helpdex/server/learned.h.
+// helpdex/stores/learned.h.
 #pragma once
 
 #include <functional>

@@ -11,10 +11,10 @@
 #include <string>
 
 #include "helpdex/search/searcher.h"
-#include "helpdex/server/contact.h"
-#include "helpdex/server/events.h"
-#include "helpdex/server/gap_format.h"
-#include "helpdex/server/gaps.h"
+#include "helpdex/stores/contact.h"
+#include "helpdex/stores/events.h"
+#include "helpdex/analytics/gap_format.h"
+#include "helpdex/analytics/gaps.h"
 
 namespace helpdex::cli {
 namespace {
@@ -48,25 +48,25 @@ int Fail(std::string_view command, const std::string& message) {
 int RunEvents() {
   const RecordsArguments& arguments = Arguments();
   if (arguments.data_dir.empty()) return Fail("events", "data: give --data DIR (or set HELPDEX_DATA)");
-  std::optional<server::EventType> type;
+  std::optional<stores::EventType> type;
   if (!arguments.type.empty()) {
-    type = server::ParseEventType(arguments.type);
+    type = stores::ParseEventType(arguments.type);
     if (!type) {
       return Fail("events", "type: one of search, suggest_shown, suggest_opened, answered, result_clicked, "
                             "contact_submitted, feedback");
     }
   }
-  Result<std::unique_ptr<server::EventStore>> store = server::EventStore::Open(arguments.data_dir);
+  Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open(arguments.data_dir);
   if (!store.ok()) return Fail("events", store.error().ToString());
-  Result<std::vector<server::StoredEvent>> events = (*store)->Read(type, arguments.limit);
+  Result<std::vector<stores::StoredEvent>> events = (*store)->Read(type, arguments.limit);
   if (!events.ok()) return Fail("events", events.error().ToString());
   nlohmann::json all = nlohmann::json::array();
-  for (const server::StoredEvent& stored : *events) {
-    const server::Event& event = stored.event;
+  for (const stores::StoredEvent& stored : *events) {
+    const stores::Event& event = stored.event;
     if (arguments.json) {
       all.push_back({{"id", stored.id},
                      {"at_ms", event.at_ms},
-                     {"type", server::EventTypeName(event.type)},
+                     {"type", stores::EventTypeName(event.type)},
                      {"visit", event.visit},
                      {"query", event.query},
                      {"lang", event.language},
@@ -79,9 +79,9 @@ int RunEvents() {
                      {"comment", event.comment},
                      {"revision", event.revision}});
     } else {
-      std::cout << stored.id << '\t' << server::EventTypeName(event.type) << '\t' << event.language << '\t'
+      std::cout << stored.id << '\t' << stores::EventTypeName(event.type) << '\t' << event.language << '\t'
                 << event.query << '\t' << event.article;
-      if (event.type == server::EventType::kFeedback) {
+      if (event.type == stores::EventType::kFeedback) {
         std::cout << '\t' << (event.helpful == 1 ? "yes" : "no") << '\t' << event.reason << '\t'
                   << event.comment;
       }
@@ -95,19 +95,19 @@ int RunEvents() {
 int RunMessages() {
   const RecordsArguments& arguments = Arguments();
   if (arguments.data_dir.empty()) return Fail("messages", "data: give --data DIR (or set HELPDEX_DATA)");
-  Result<std::unique_ptr<server::ContactStore>> store = server::ContactStore::Open(arguments.data_dir);
+  Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open(arguments.data_dir);
   if (!store.ok()) return Fail("messages", store.error().ToString());
-  Result<std::vector<server::StoredContactMessage>> messages = (*store)->List(arguments.limit);
+  Result<std::vector<stores::StoredContactMessage>> messages = (*store)->List(arguments.limit);
   if (!messages.ok()) return Fail("messages", messages.error().ToString());
   // Each message with what its visit searched for first (events.db).
-  std::vector<server::StoredEvent> events;
-  if (auto event_store = server::EventStore::Open(arguments.data_dir); event_store.ok()) {
+  std::vector<stores::StoredEvent> events;
+  if (auto event_store = stores::EventStore::Open(arguments.data_dir); event_store.ok()) {
     if (auto read = (*event_store)->Read(std::nullopt, 5000000); read.ok()) events = std::move(read).value();
   }
   nlohmann::json all = nlohmann::json::array();
-  for (const server::StoredContactMessage& stored : *messages) {
-    const server::ContactMessage& message = stored.message;
-    const std::vector<std::string> searched = server::SearchesBefore(events, message.visit, message.at_ms);
+  for (const stores::StoredContactMessage& stored : *messages) {
+    const stores::ContactMessage& message = stored.message;
+    const std::vector<std::string> searched = stores::SearchesBefore(events, message.visit, message.at_ms);
     if (arguments.json) {
       all.push_back({{"id", stored.id},
                      {"at_ms", message.at_ms},
@@ -129,9 +129,9 @@ int RunMessages() {
 
 // Saves each ticket topic's draft under DIR at its suggested path (without
 // the "content/" in front), never over an existing file.
-int WriteDrafts(const server::GapReport& report, const std::string& dir) {
+int WriteDrafts(const analytics::GapReport& report, const std::string& dir) {
   if (dir.empty()) return 0;
-  for (const server::TicketGap& gap : report.tickets) {
+  for (const analytics::TicketGap& gap : report.tickets) {
     std::filesystem::path relative = gap.draft_path;
     if (relative.begin() != relative.end() && *relative.begin() == "content") relative = relative.lexically_relative("content");
     const std::filesystem::path path = std::filesystem::path(dir) / relative;
@@ -153,53 +153,53 @@ int RunGaps() {
   const RecordsArguments& arguments = Arguments();
   if (arguments.data_dir.empty()) return Fail("gaps", "data: give --data DIR (or set HELPDEX_DATA)");
   if (arguments.index_dir.empty()) return Fail("gaps", "index: give --index DIR (or set HELPDEX_INDEX)");
-  Result<std::unique_ptr<server::EventStore>> store = server::EventStore::Open(arguments.data_dir);
+  Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open(arguments.data_dir);
   if (!store.ok()) return Fail("gaps", store.error().ToString());
-  Result<std::vector<server::StoredEvent>> events = (*store)->Read(std::nullopt, 5000000);
+  Result<std::vector<stores::StoredEvent>> events = (*store)->Read(std::nullopt, 5000000);
   if (!events.ok()) return Fail("gaps", events.error().ToString());
   Result<std::shared_ptr<search::Index>> index = search::Index::Open(arguments.index_dir, search::Viewer::Public());
   if (!index.ok()) return Fail("gaps", index.error().ToString());
   // The agent index holds the resolved tickets; the report has ticket topics with it.
   Result<std::shared_ptr<search::Index>> agent_index = search::Index::Open(arguments.index_dir, search::Viewer::Agent());
-  Result<server::GapReport> report =
-      server::BuildGapReport(*events, **index, server::GapOptions{.min_visits = arguments.min_visits,
+  Result<analytics::GapReport> report =
+      analytics::BuildGapReport(*events, **index, analytics::GapOptions{.min_visits = arguments.min_visits,
                                                     .min_tickets = arguments.min_tickets,
                                                     .review_after_days = arguments.review_after_days},
                              agent_index.ok() ? agent_index->get() : nullptr);
   if (!report.ok()) return Fail("gaps", report.error().ToString());
   if (arguments.json) {
-    std::cout << server::GapReportToJson(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+    std::cout << analytics::GapReportToJson(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
               << '\n';
     return 0;
   }
   if (arguments.csv) {
     // The same table as GET /api/gaps?format=csv.
-    std::cout << server::GapSearchesCsv(server::GapReportToJson(*report));
+    std::cout << analytics::GapSearchesCsv(analytics::GapReportToJson(*report));
     return 0;
   }
   std::cout << "Searches that fail (" << report->searches.size() << " groups of " << arguments.min_visits
             << "+ visits, from " << report->searches_seen << " searches)\n";
-  for (const server::SearchGap& gap : report->searches) {
+  for (const analytics::SearchGap& gap : report->searches) {
     std::cout << "  " << gap.visits << " visits  " << gap.query << "  (no results " << gap.no_results_visits
               << ", not opened " << gap.not_opened_visits << ", then contact " << gap.contact_visits << ")";
     if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
     std::cout << '\n';
   }
   std::cout << "\nResolved tickets no article answers (" << report->tickets.size() << " topics)\n";
-  for (const server::TicketGap& gap : report->tickets) {
+  for (const analytics::TicketGap& gap : report->tickets) {
     std::cout << "  " << gap.tickets << " tickets  " << gap.topic << "  (";
-    for (const server::TicketExample& example : gap.examples) std::cout << ' ' << example.id << '/' << example.lang;
+    for (const analytics::TicketExample& example : gap.examples) std::cout << ' ' << example.id << '/' << example.lang;
     std::cout << " )";
     if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
     std::cout << "\n    draft: " << gap.draft_path << '\n';
   }
   std::cout << "\nTranslations (" << report->translations.size() << ")\n";
-  for (const server::TranslationGap& gap : report->translations) {
+  for (const analytics::TranslationGap& gap : report->translations) {
     std::cout << "  " << gap.kind << ' ' << gap.lang << "  " << gap.source.title << " (" << gap.translation_key
               << ", source reviewed " << gap.source_reviewed << ")  demand " << gap.visits << " visits\n";
   }
   std::cout << "\nArticles to review (" << report->review.size() << ")\n";
-  for (const server::ReviewItem& item : report->review) {
+  for (const analytics::ReviewItem& item : report->review) {
     std::cout << "  " << item.article.title << " " << item.article.url << "  ";
     for (const std::string& reason : item.reasons) std::cout << reason << ' ';
     std::cout << "(reviewed " << (item.reviewed.empty() ? "never" : item.reviewed) << ", not helpful "

@@ -18,16 +18,16 @@
 #include "engine.h"
 #include "helpdex/eval/eval.h"
 #include "helpdex/search/analysis.h"
-#include "helpdex/server/events.h"
-#include "helpdex/server/gaps.h"
+#include "helpdex/stores/events.h"
+#include "helpdex/analytics/gaps.h"
 
 namespace helpdex::eval {
 namespace {
 
 namespace fs = std::filesystem;
-using server::Event;
-using server::EventType;
-using server::StoredEvent;
+using stores::Event;
+using stores::EventType;
+using stores::StoredEvent;
 
 // The replayed visits start at a fixed time, so that a run is the same every
 // day; each visit starts this long after the previous one.
@@ -139,22 +139,22 @@ Result<SearchOutcome> SearchOnce(search::Searcher& searcher, const JudgedQuery& 
 // Appends the events of kGapVisitsPerQuery visits that each searched `query`
 // and saw `outcome`: a click on the relevant result, or a message to support.
 void AppendVisits(size_t query_index, const JudgedQuery& query, const SearchOutcome& outcome,
-                  std::vector<StoredEvent>& events) {
+                  std::vector<stores::StoredEvent>& events) {
   for (int visit = 0; visit < kGapVisitsPerQuery; ++visit) {
     const int64_t start_ms =
         kReplayStartMs + static_cast<int64_t>(query_index * kGapVisitsPerQuery + visit) * kVisitSpacingMs;
     const std::string visit_id = "replay-" + std::to_string(query_index) + "-" + std::to_string(visit);
-    auto append = [&](Event event) {
+    auto append = [&](stores::Event event) {
       event.visit = visit_id;
       event.query = query.text;
       event.language = query.lang;
       events.push_back({static_cast<int64_t>(events.size()) + 1, std::move(event)});
     };
-    append({.type = EventType::kSearch, .shown = outcome.shown, .results = outcome.total, .at_ms = start_ms});
+    append({.type = stores::EventType::kSearch, .shown = outcome.shown, .results = outcome.total, .at_ms = start_ms});
     if (outcome.clicked) {
-      append({.type = EventType::kResultClicked, .article = *outcome.clicked, .at_ms = start_ms + kClickAfterMs});
+      append({.type = stores::EventType::kResultClicked, .article = *outcome.clicked, .at_ms = start_ms + kClickAfterMs});
     } else {
-      append({.type = EventType::kContactSubmitted, .at_ms = start_ms + kContactAfterMs});
+      append({.type = stores::EventType::kContactSubmitted, .at_ms = start_ms + kContactAfterMs});
     }
   }
 }
@@ -168,7 +168,7 @@ QueriesByWording IndexWordings(const std::vector<JudgedQuery>& queries) {
   return by_wording;
 }
 
-std::set<size_t> QueriesOf(const server::SearchGap& gap, const QueriesByWording& by_wording) {
+std::set<size_t> QueriesOf(const analytics::SearchGap& gap, const QueriesByWording& by_wording) {
   std::set<size_t> queries;
   for (const std::string& wording : gap.wordings) {
     auto found = by_wording.find(wording);
@@ -188,7 +188,7 @@ void NoteTheCeiling(GapsReport& report) {
                          std::to_string(report.queries_about_removed) + "/" + std::to_string(top));
 }
 
-void Score(const server::GapReport& gap_report, const std::vector<JudgedQuery>& queries,
+void Score(const analytics::GapReport& gap_report, const std::vector<JudgedQuery>& queries,
            const std::vector<bool>& about_removed, GapsReport& report) {
   const QueriesByWording by_wording = IndexWordings(queries);
   report.groups = static_cast<int>(gap_report.searches.size());
@@ -247,7 +247,7 @@ Result<GapsReport> Run(const GapsOptions& options) {
   Result<std::shared_ptr<search::Searcher>> searcher = (*engine)->index().AcquireSearcher();
   if (!searcher.ok()) return searcher.error();
 
-  std::vector<StoredEvent> events;
+  std::vector<stores::StoredEvent> events;
   int cards = 0;
   int results = 0;
   for (size_t i = 0; i < dataset->queries.size(); ++i) {
@@ -267,8 +267,8 @@ Result<GapsReport> Run(const GapsOptions& options) {
     report.results_when_removed = static_cast<double>(results) / report.queries_about_removed;
   }
   const int64_t now_ms = events.empty() ? kReplayStartMs : events.back().event.at_ms + kVisitSpacingMs;
-  Result<server::GapReport> gap_report =
-      server::BuildGapReport(events, (*engine)->index(), {.now_ms = now_ms, .max_groups = kAllGroups});
+  Result<analytics::GapReport> gap_report =
+      analytics::BuildGapReport(events, (*engine)->index(), {.now_ms = now_ms, .max_groups = kAllGroups});
   if (!gap_report.ok()) return gap_report.error();
   Score(*gap_report, dataset->queries, about_removed, report);
   NoteTheCeiling(report);

@@ -15,8 +15,8 @@
 #include "engine.h"
 #include "temp_dir.h"
 #include "helpdex/eval/eval.h"
-#include "helpdex/server/events.h"
-#include "helpdex/server/learned.h"
+#include "helpdex/stores/events.h"
+#include "helpdex/stores/learned.h"
 
 namespace helpdex::eval {
 namespace {
@@ -83,7 +83,7 @@ std::string ReplayVisitId(size_t query_index, int visit) {
 
 // Each query: kLearnVisitsPerQuery visits that search it (the server records
 // the search) and then click its relevant document. Returns the queries replayed.
-Result<int> Replay(const std::vector<JudgedQuery>& queries, server::EventStore& events, int64_t start_ms) {
+Result<int> Replay(const std::vector<JudgedQuery>& queries, stores::EventStore& events, int64_t start_ms) {
   int replayed = 0;
   for (size_t i = 0; i < queries.size(); ++i) {
     const JudgedQuery& query = queries[i];
@@ -93,12 +93,12 @@ Result<int> Replay(const std::vector<JudgedQuery>& queries, server::EventStore& 
     for (int visit = 0; visit < kLearnVisitsPerQuery; ++visit) {
       const int64_t at = start_ms + static_cast<int64_t>(i * kLearnVisitsPerQuery + visit) * kVisitSpacingMs;
       const std::string visit_id = ReplayVisitId(i, visit);
-      const bool searched = events.Record({.type = server::EventType::kSearch,
+      const bool searched = events.Record({.type = stores::EventType::kSearch,
                                            .visit = visit_id,
                                            .query = query.text,
                                            .language = query.lang,
                                            .at_ms = at});
-      const bool clicked = events.Record({.type = server::EventType::kResultClicked,
+      const bool clicked = events.Record({.type = stores::EventType::kResultClicked,
                                           .visit = visit_id,
                                           .query = query.text,
                                           .language = query.lang,
@@ -162,17 +162,17 @@ Result<EvalReport> Run(const LearnOptions& options) {
   int64_t now_ms = NowMs();
   const int64_t replay_ms = static_cast<int64_t>(learn_from.size()) * kLearnVisitsPerQuery * kVisitSpacingMs;
   {
-    Result<std::unique_ptr<server::EventStore>> events = server::EventStore::Open((*data)->path().string());
+    Result<std::unique_ptr<stores::EventStore>> events = stores::EventStore::Open((*data)->path().string());
     if (!events.ok()) return events.error();
     Result<int> replayed = Replay(learn_from, **events, now_ms - replay_ms - kVisitSpacingMs);
     if (!replayed.ok()) return replayed.error();
     report.learned_from_queries = *replayed;
 
-    Result<std::unique_ptr<server::LearnedStore>> store = server::LearnedStore::Open((*data)->path().string());
+    Result<std::unique_ptr<stores::LearnedStore>> store = stores::LearnedStore::Open((*data)->path().string());
     if (!store.ok()) return store.error();
-    Result<server::PublicArticles> public_articles = server::OpenPublicArticles((*engine)->index_dir());
+    Result<stores::PublicArticles> public_articles = stores::OpenPublicArticles((*engine)->index_dir());
     if (!public_articles.ok()) return public_articles.error();
-    Result<server::LearnReport> learned = (*store)->Learn(**events, *public_articles, now_ms);
+    Result<stores::LearnReport> learned = (*store)->Learn(**events, *public_articles, now_ms);
     if (!learned.ok()) return learned.error();
     report.learned = static_cast<int>(learned->learned);
     if (learned->not_learnable > 0) {

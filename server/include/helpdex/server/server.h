@@ -12,7 +12,7 @@
 #include <string>
 
 #include "helpdex/search/error.h"
-#include "helpdex/server/events.h"
+#include "helpdex/stores/events.h"
 
 namespace helpdex::server {
 
@@ -29,7 +29,7 @@ struct ServerOptions {
   bool secure_cookies = false;
   // The event store's limits (queue, per-visit cap, the distinct visits
   // before a search becomes a completion for everyone).
-  EventStoreOptions events;
+  stores::EventStoreOptions events;
 };
 
 class Server {

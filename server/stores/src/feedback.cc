@@ -1,0 +1,43 @@
+// Checks for "did this help?" answers (feedback.h).
+#include "helpdex/stores/feedback.h"
+
+#include "helpdex/search/analysis.h"
+
+namespace helpdex::stores {
+namespace {
+
+std::string_view TrimSpace(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n\f\v");
+  if (first == std::string_view::npos) return {};
+  const size_t last = text.find_last_not_of(" \t\r\n\f\v");
+  return text.substr(first, last - first + 1);
+}
+
+}  // namespace
+
+Result<FeedbackAnswer> ParseFeedback(std::string_view helpful, std::string_view reason, std::string_view comment) {
+  FeedbackAnswer answer;
+  if (helpful == "1") {
+    answer.helpful = true;
+  } else if (helpful != "0") {
+    return Error{ErrorCode::kInvalidInput, "helpful must be 1 (yes) or 0 (no)", "helpful"};
+  }
+  if (!reason.empty() && reason != kFeedbackReasonNotRelated && reason != kFeedbackReasonDidntAnswer) {
+    return Error{ErrorCode::kInvalidInput, "reason must be not_related, didnt_answer or empty", "reason"};
+  }
+  // A customer may tick a reason and then press "Yes": the yes wins.
+  if (!answer.helpful) answer.reason = std::string(reason);
+  if (!search::IsValidUtf8(comment)) {
+    return Error{ErrorCode::kInvalidInput, "comment must be valid UTF-8", "comment"};
+  }
+  const std::string_view trimmed = TrimSpace(comment);
+  if (search::CountCodePoints(trimmed) > kMaxFeedbackCommentCharacters) {
+    return Error{ErrorCode::kInvalidInput,
+                 "comment must be at most " + std::to_string(kMaxFeedbackCommentCharacters) + " characters",
+                 "comment"};
+  }
+  answer.comment = std::string(trimmed);
+  return answer;
+}
+
+}  // namespace helpdex::stores

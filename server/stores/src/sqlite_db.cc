@@ -1,0 +1,145 @@
+#include "sqlite_db.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+namespace helpdex::stores::sqlite {
+namespace {
+
+// Creates the database file readable by its owner only, before SQLite opens
+// it. An existing file is left as it is.
+void CreatePrivateFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd >= 0) ::close(fd);
+}
+
+Error SqlError(sqlite3* db, std::string_view store, const std::string& doing, const std::string& path) {
+  return Error{ErrorCode::kInternal, std::string(store) + ": " + doing + ": " + sqlite3_errmsg(db), path};
+}
+
+// Brings the schema up to migrations.size() inside one write transaction, so
+// two processes opening a new store at once cannot both create it.
+std::optional<Error> Migrate(sqlite3* db, std::string_view store, std::span<const char* const> migrations,
+                             const std::string& path) {
+  if (!ExecuteScript(db, "BEGIN IMMEDIATE")) return SqlError(db, store, "starting the schema check", path);
+  int version = -1;
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v3(db, "PRAGMA user_version", -1, 0, &raw, nullptr) == SQLITE_OK) {
+      StatementHandle statement(raw);
+      if (sqlite3_step(statement.get()) == SQLITE_ROW) version = sqlite3_column_int(statement.get(), 0);
+    } else {
+      sqlite3_finalize(raw);
+    }
+  }
+  if (version < 0) {
+    Error error = SqlError(db, store, "reading the schema version", path);
+    ExecuteScript(db, "ROLLBACK");
+    return error;
+  }
+  const int latest = static_cast<int>(migrations.size());
+  if (version > latest) {
+    ExecuteScript(db, "ROLLBACK");
+    return Error{ErrorCode::kInternal,
+                 std::string(store) + ": the database has schema version " + std::to_string(version) +
+                     ", newer than this helpdex understands (" + std::to_string(latest) + ")",
+                 path};
+  }
+  for (int from = version; from < latest; ++from) {
+    if (!ExecuteScript(db, migrations[static_cast<size_t>(from)])) {
+      Error error = SqlError(db, store, "upgrading the schema to version " + std::to_string(from + 1), path);
+      ExecuteScript(db, "ROLLBACK");
+      return error;
+    }
+  }
+  if (!ExecuteScript(db, "COMMIT")) {
+    Error error = SqlError(db, store, "saving the schema", path);
+    ExecuteScript(db, "ROLLBACK");
+    return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool ExecuteScript(sqlite3* db, const char* sql) {
+  const char* rest = sql;
+  while (rest != nullptr && *rest != '\0') {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    if (sqlite3_prepare_v3(db, rest, -1, 0, &raw, &tail) != SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return false;
+    }
+    StatementHandle statement(raw);
+    rest = tail;
+    if (!statement) continue;  // only whitespace or comments were left
+    int rc;
+    while ((rc = sqlite3_step(statement.get())) == SQLITE_ROW) {
+    }
+    if (rc != SQLITE_DONE) return false;
+  }
+  return true;
+}
+
+Result<DatabaseHandle> OpenDatabase(const std::string& data_dir, const std::string& file_name,
+                                    std::string_view store, std::span<const char* const> migrations) {
+  if (data_dir.empty()) {
+    return Error{ErrorCode::kInvalidInput, std::string(store) + ": no data folder given", "data"};
+  }
+  const std::string path = (std::filesystem::path(data_dir) / file_name).string();
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) {
+    return Error{ErrorCode::kInternal, std::string(store) + ": cannot create the data folder: " + ec.message(),
+                 data_dir};
+  }
+  CreatePrivateFile(path);
+
+  sqlite3* raw = nullptr;
+  const int opened = sqlite3_open_v2(
+      path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
+      nullptr);
+  DatabaseHandle db(raw);  // sqlite3_open_v2 allocates a handle even when it fails
+  if (opened != SQLITE_OK) {
+    return Error{ErrorCode::kInternal,
+                 std::string(store) + ": cannot open: " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(opened)),
+                 path};
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  // Refuse SQL that could corrupt the file even if it somehow got through.
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  // WAL lets the CLI read and write while the server does; NORMAL is durable
+  // across application crashes in WAL mode.
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
+                             "PRAGMA trusted_schema = OFF", "PRAGMA foreign_keys = ON"}) {
+    if (!ExecuteScript(raw, pragma)) return SqlError(raw, store, std::string("running ") + pragma, path);
+  }
+  if (std::optional<Error> error = Migrate(raw, store, migrations, path)) return *error;
+  return db;
+}
+
+std::optional<Error> PrepareAll(sqlite3* db, std::span<const char* const> sql, std::span<StatementHandle> out,
+                                std::string_view store, const std::string& path) {
+  for (size_t i = 0; i < sql.size() && i < out.size(); ++i) {
+    sqlite3_stmt* statement = nullptr;
+    if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(statement);
+      return SqlError(db, store, "preparing statements", path);
+    }
+    out[i].reset(statement);
+  }
+  return std::nullopt;
+}
+
+int64_t NowMilliseconds() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace helpdex::stores::sqlite

@@ -1,0 +1,342 @@
+// EventStore and ContactStore against real SQLite files in a temporary
+// folder: what is stored (redacted, collapsed, capped), what survives a stop,
+// and when a search becomes a completion for everyone.
+#include "helpdex/stores/events.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "helpdex/stores/contact.h"
+
+namespace helpdex::stores {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Distinct, valid visit ids that a test can name: Visit(1) is always the same.
+std::string Visit(int n) {
+  std::string suffix = std::to_string(n);
+  return std::string(32 - suffix.size(), 'a') + suffix;
+}
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string test_name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir_ = fs::temp_directory_path() / ("helpdex-events-test-" + std::to_string(::getpid()) + "-" + test_name);
+    fs::remove_all(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  std::unique_ptr<EventStore> Open(EventStoreOptions options = {}) {
+    Result<std::unique_ptr<EventStore>> store = EventStore::Open(dir_.string(), options);
+    if (!store.ok()) {
+      ADD_FAILURE() << store.error().ToString();
+      return nullptr;
+    }
+    return std::move(store).value();
+  }
+
+  std::vector<StoredEvent> ReadAll(EventStore& store, std::optional<EventType> type = std::nullopt) {
+    store.Flush();
+    Result<std::vector<StoredEvent>> events = store.Read(type);
+    EXPECT_TRUE(events.ok()) << events.error().ToString();
+    return events.ok() ? *events : std::vector<StoredEvent>{};
+  }
+
+  fs::path dir_;
+};
+
+TEST(VisitIdTest, NewIdsAreValidAndDistinct) {
+  const std::string a = NewVisitId();
+  const std::string b = NewVisitId();
+  EXPECT_TRUE(IsValidVisitId(a));
+  EXPECT_NE(a, b);
+  EXPECT_FALSE(IsValidVisitId(""));
+  EXPECT_FALSE(IsValidVisitId("not-a-visit"));
+  EXPECT_FALSE(IsValidVisitId(a + "0"));
+  EXPECT_FALSE(IsValidVisitId("ABCDEF0123456789ABCDEF0123456789"));  // upper case is not ours
+}
+
+TEST(CrawlerTest, KnownRobotsAreRecognisedAndBrowsersAreNot) {
+  for (const char* robot : {"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                            "Mozilla/5.0 (compatible; bingbot/2.0)", "facebookexternalhit/1.1",
+                            "Mozilla/5.0 (compatible; YandexBot/3.0)", "Slurp", "python-requests/2.31",
+                            "Wget/1.21", "UptimeRobot/2.0"}) {
+    EXPECT_TRUE(IsKnownCrawler(robot)) << robot;
+  }
+  for (const char* person : {"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0",
+                             "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1", ""}) {
+    EXPECT_FALSE(IsKnownCrawler(person)) << person;
+  }
+}
+
+TEST(EventTypeTest, NamesRoundTrip) {
+  for (EventType type : {EventType::kSearch, EventType::kSuggestShown, EventType::kSuggestOpened,
+                         EventType::kAnswered, EventType::kResultClicked, EventType::kContactSubmitted}) {
+    EXPECT_EQ(ParseEventType(EventTypeName(type)), type);
+  }
+  EXPECT_FALSE(ParseEventType("SEARCH"));
+}
+
+TEST_F(EventStoreTest, RecordsEventsWithTheirFields) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const std::string visit = Visit(1);
+  EXPECT_TRUE(store->Record({.type = EventType::kSearch, .visit = visit, .query = "reset password",
+                             .language = "en", .shown = {"en-a", "en-b"}, .results = 2}));
+  EXPECT_TRUE(store->Record({.type = EventType::kAnswered, .visit = visit, .query = "reset password",
+                             .language = "en", .article = "en-a"}));
+  std::vector<StoredEvent> events = ReadAll(*store);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].event.type, EventType::kSearch);
+  EXPECT_EQ(events[0].event.query, "reset password");
+  EXPECT_EQ(events[0].event.shown, (std::vector<std::string>{"en-a", "en-b"}));
+  EXPECT_EQ(events[0].event.results, 2);
+  EXPECT_GT(events[0].event.at_ms, 0);
+  EXPECT_EQ(events[1].event.type, EventType::kAnswered);
+  EXPECT_EQ(events[1].event.article, "en-a");
+  EXPECT_EQ(ReadAll(*store, EventType::kAnswered).size(), 1u);
+}
+
+TEST_F(EventStoreTest, RefusesEventsWithoutAValidVisit) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_FALSE(store->Record({.type = EventType::kSearch, .visit = "", .query = "x"}));
+  EXPECT_FALSE(store->Record({.type = EventType::kSearch, .visit = "'; DROP TABLE events; --", .query = "x"}));
+  EXPECT_TRUE(ReadAll(*store).empty());
+}
+
+TEST_F(EventStoreTest, QueriesAreRedactedBeforeTheyAreStored) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  store->Record({.type = EventType::kSearch, .visit = Visit(1),
+                 .query = "refund to kari.nordmann@example.no card 4111 1111 1111 1111", .language = "nb"});
+  std::vector<StoredEvent> events = ReadAll(*store);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event.query.find("example.no"), std::string::npos) << events[0].event.query;
+  EXPECT_EQ(events[0].event.query.find("4111"), std::string::npos) << events[0].event.query;
+  EXPECT_NE(events[0].event.query.find("[email]"), std::string::npos) << events[0].event.query;
+  EXPECT_NE(events[0].event.query.find("refund"), std::string::npos);
+}
+
+TEST_F(EventStoreTest, KeystrokesOfOneSearchBecomeOneEvent) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  const std::string visit = Visit(1);
+  for (const char* typed : {"res", "rese", "reset my pas", "reset my pasw", "reset my passw", "reset my password"}) {
+    store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = typed, .language = "en",
+                   .shown = {"en-reset"}});
+  }
+  // Another search of the same visit, and the same keystrokes from another visit.
+  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "invoice address", .language = "en"});
+  store->Record({.type = EventType::kSuggestShown, .visit = Visit(2), .query = "reset", .language = "en"});
+  std::vector<StoredEvent> events = ReadAll(*store, EventType::kSuggestShown);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].event.query, "reset my password");  // the last state of the search
+  EXPECT_EQ(events[1].event.query, "invoice address");
+  EXPECT_EQ(events[2].event.query, "reset");
+}
+
+TEST_F(EventStoreTest, KeystrokesFarApartAreSeparateSearches) {
+  auto store = Open({.intent_window = std::chrono::milliseconds(1000)});
+  ASSERT_TRUE(store);
+  const std::string visit = Visit(1);
+  // Recent times: older raw events would expire (keep_events).
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "reset", .at_ms = now - 10000});
+  store->Record({.type = EventType::kSuggestShown, .visit = visit, .query = "reset password", .at_ms = now - 5000});
+  EXPECT_EQ(ReadAll(*store).size(), 2u);
+}
+
+TEST_F(EventStoreTest, AFloodFromOneVisitIsCapped) {
+  auto store = Open({.max_events_per_visit_per_minute = 50});
+  ASSERT_TRUE(store);
+  const std::string flood = Visit(1);
+  for (int i = 0; i < 2000; ++i) {
+    store->Record({.type = EventType::kSearch, .visit = flood, .query = "free money " + std::to_string(i)});
+  }
+  store->Record({.type = EventType::kSearch, .visit = Visit(2), .query = "a real question"});
+  std::vector<StoredEvent> events = ReadAll(*store);
+  EXPECT_EQ(events.size(), 51u);  // 50 from the flood, and the other visit's search
+  EXPECT_EQ(events.back().event.query, "a real question");
+  EXPECT_EQ(store->stats().rate_limited, 1950u);
+}
+
+TEST_F(EventStoreTest, AStopWritesEverythingQueued) {
+  {
+    auto store = Open({.flush_interval = std::chrono::milliseconds(60000)});
+    ASSERT_TRUE(store);
+    for (int i = 0; i < 100; ++i) {
+      store->Record({.type = EventType::kSearch, .visit = Visit(i), .query = "q" + std::to_string(i)});
+    }
+  }  // the destructor, as on SIGTERM
+  auto reopened = Open();
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(ReadAll(*reopened).size(), 100u);
+}
+
+TEST_F(EventStoreTest, RawEventsExpireButAnsweredSearchesStay) {
+  auto store = Open({.past_search_min_visits = 1, .keep_events = std::chrono::hours(24)});
+  ASSERT_TRUE(store);
+  constexpr int64_t kDay = 24 * 60 * 60 * 1000;
+  const int64_t now = 1800000000000;
+  store->Record({.type = EventType::kAnswered, .visit = Visit(1), .query = "old answered search", .language = "en",
+                 .article = "en-a", .at_ms = now - 3 * kDay});
+  store->Record({.type = EventType::kSearch, .visit = Visit(2), .query = "recent", .at_ms = now - kDay / 2});
+  store->Flush();
+  Result<int64_t> deleted = store->ExpireEvents(now);
+  ASSERT_TRUE(deleted.ok());
+  EXPECT_EQ(*deleted, 1);
+  std::vector<StoredEvent> events = ReadAll(*store);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].event.query, "recent");
+  store.reset();
+  auto reopened = Open({.past_search_min_visits = 1, .keep_events = std::chrono::hours(24)});
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->past_searches()->Complete("old", Language::kEnglish, 5),
+            std::vector<std::string>{"old answered search"});
+}
+
+TEST_F(EventStoreTest, TheDatabaseIsPrivate) {
+  auto store = Open();
+  ASSERT_TRUE(store);
+  struct stat info {};
+  ASSERT_EQ(::stat((dir_ / "events.db").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+}
+
+TEST_F(EventStoreTest, ASearchBecomesACompletionAfterEnoughDistinctVisits) {
+  auto store = Open({.past_search_min_visits = 3});
+  ASSERT_TRUE(store);
+  auto answered = [&](int visit, const char* query) {
+    // Explicit times: on reopening, the latest wording is the one offered.
+    store->Record({.type = EventType::kAnswered, .visit = Visit(visit), .query = query, .language = "en",
+                   .article = "en-reset", .at_ms = 1800000000000 + visit});
+    store->Flush();
+  };
+  auto completions = [&] { return store->past_searches()->Complete("forgot", Language::kEnglish, 5); };
+  // One visit, however often, is one visit.
+  for (int i = 0; i < 10; ++i) answered(1, "forgot my password");
+  answered(2, "Forgot  my password");  // the same search, typed differently
+  EXPECT_TRUE(completions().empty());
+  answered(3, "forgot my password");
+  EXPECT_EQ(completions(), std::vector<std::string>{"forgot my password"});
+  // Searches without an answer never count.
+  for (int i = 10; i < 15; ++i) {
+    store->Record({.type = EventType::kSearch, .visit = Visit(i), .query = "forgot username", .language = "en"});
+  }
+  store->Flush();
+  EXPECT_EQ(completions().size(), 1u);
+  // Redacted text never becomes a completion, however many visits.
+  for (int i = 20; i < 25; ++i) answered(i, "forgot password kari@example.no");
+  EXPECT_EQ(completions().size(), 1u);
+
+  store.reset();
+  auto reopened = Open({.past_search_min_visits = 3});
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->past_searches()->Complete("forgot", Language::kEnglish, 5),
+            std::vector<std::string>{"forgot my password"});
+}
+
+class ContactStoreTest : public EventStoreTest {
+ protected:
+  std::unique_ptr<ContactStore> OpenContact() {
+    Result<std::unique_ptr<ContactStore>> store = ContactStore::Open(dir_.string());
+    if (!store.ok()) {
+      ADD_FAILURE() << store.error().ToString();
+      return nullptr;
+    }
+    return std::move(store).value();
+  }
+};
+
+TEST(ContactValidationTest, RequiresSubjectAndDescription) {
+  std::vector<FieldError> errors = ValidateContactMessage({.subject = "  ", .description = ""});
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].field, "subject");
+  EXPECT_EQ(errors[0].message_key, "contact_error_subject_missing");
+  EXPECT_EQ(errors[1].field, "description");
+  EXPECT_TRUE(ValidateContactMessage({.subject = "Kart reddedildi", .description = "Ödeme yapamıyorum."}).empty());
+}
+
+TEST(ContactValidationTest, LengthsCountCharactersNotBytes) {
+  // 200 Greek letters are 400 bytes and still a valid subject.
+  std::string subject;
+  for (int i = 0; i < 200; ++i) subject += "λ";
+  EXPECT_TRUE(ValidateContactMessage({.subject = subject, .description = "x"}).empty());
+  std::vector<FieldError> errors = ValidateContactMessage({.subject = subject + "λ", .description = "x"});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message_key, "contact_error_subject_too_long");
+}
+
+TEST(ContactValidationTest, ChecksTheEmailOnlyWhenGiven) {
+  EXPECT_TRUE(ValidateContactMessage({.email = "", .subject = "a", .description = "b"}).empty());
+  EXPECT_TRUE(ValidateContactMessage({.email = "kari@example.no", .subject = "a", .description = "b"}).empty());
+  for (const char* bad : {"kari", "kari@", "@example.no", "kari@example", "kari@exa mple.no",
+                          "kari@example.no\r\nBcc: x@y.z", "<kari@example.no>", "a@b@c.no"}) {
+    std::vector<FieldError> errors = ValidateContactMessage({.email = bad, .subject = "a", .description = "b"});
+    ASSERT_EQ(errors.size(), 1u) << bad;
+    EXPECT_EQ(errors[0].field, "email");
+  }
+}
+
+TEST(ContactValidationTest, RefusesInvalidUtf8) {
+  std::vector<FieldError> errors = ValidateContactMessage({.subject = "a\xff", .description = "b"});
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].message_key, "contact_error_invalid_text");
+}
+
+TEST_F(ContactStoreTest, SavesMessagesAsWrittenAndListsNewestFirst) {
+  auto store = OpenContact();
+  ASSERT_TRUE(store);
+  const std::string visit = Visit(1);
+  Result<int64_t> first = store->Save({.visit = visit, .language = "cs", .email = "jan@example.cz",
+                                       .subject = "Platba neprošla", .description = "Karta byla zamítnuta."});
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  Result<int64_t> second = store->Save({.visit = visit, .language = "cs", .subject = "Druhá", .description = "x"});
+  ASSERT_TRUE(second.ok());
+  Result<std::vector<StoredContactMessage>> messages = store->List();
+  ASSERT_TRUE(messages.ok());
+  ASSERT_EQ(messages->size(), 2u);
+  EXPECT_EQ((*messages)[0].id, *second);
+  EXPECT_EQ((*messages)[1].message.subject, "Platba neprošla");
+  EXPECT_EQ((*messages)[1].message.email, "jan@example.cz");
+  EXPECT_EQ((*messages)[1].message.description, "Karta byla zamítnuta.");
+  Result<int64_t> count = store->CountFromVisitSince(visit, 0);
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 2);
+  struct stat info {};
+  ASSERT_EQ(::stat((dir_ / "contact.db").c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600);
+}
+
+TEST(SearchesBeforeTest, AContactMessageGetsItsVisitsEarlierSearchesOnce) {
+  auto at = [](EventType type, const std::string& visit, const std::string& query, int64_t ms) {
+    return StoredEvent{0, Event{.type = type, .visit = visit, .query = query, .at_ms = ms}};
+  };
+  const std::string mine(32, 'a'), other(32, 'b');
+  const std::vector<StoredEvent> events = {
+      at(EventType::kSuggestShown, mine, "transfer dom", 1000),
+      at(EventType::kSearch, mine, "transfer domain", 2000),
+      at(EventType::kSearch, mine, "transfer domain", 2500),          // a reload
+      at(EventType::kSearch, other, "reset password", 2600),          // another visit
+      at(EventType::kResultClicked, mine, "transfer domain", 2700),   // not a search
+      at(EventType::kContactSubmitted, mine, "Transfer", 3000),
+      at(EventType::kSearch, mine, "after the message", 4000),
+  };
+  EXPECT_EQ(SearchesBefore(events, mine, 3000), (std::vector<std::string>{"transfer dom", "transfer domain"}));
+  EXPECT_TRUE(SearchesBefore(events, std::string(32, 'c'), 3000).empty());
+}
+
+}  // namespace
+}  // namespace helpdex::stores
