@@ -291,29 +291,28 @@ HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, c
 // The gap report (gaps.h) over the recorded events and the public index:
 // what customers look for and do not find. Agent-only: it holds customers'
 // (redacted) searches.
-Result<nlohmann::json> Routes::GapReportJson(const GapParameters& parameters) {
-  if (!events_) return Error{ErrorCode::kIndexUnavailable, "no event store", "gaps"};
+Result<analytics::GapReport> Routes::LoadGapReport(const GapParameters& parameters) {
+  if (!events_ || !event_log_) return Error{ErrorCode::kIndexUnavailable, "no event store", "gaps"};
   events_->Flush();  // what was just recorded belongs in the report
-  Result<std::vector<stores::StoredEvent>> events = events_->Read(std::nullopt, 5000000);
-  if (!events.ok()) {
-    LogLine({{"level", "error"}, {"route", "gaps"}, {"error", events.error().ToString()}});
-    return Error{ErrorCode::kInternal, "the events could not be read", "gaps"};
-  }
   analytics::GapOptions options;
   if (parameters.min_visits) options.min_visits = *parameters.min_visits;
   if (parameters.review_after_days) options.review_after_days = *parameters.review_after_days;
-  Result<analytics::GapReport> report = analytics::BuildGapReport(*events, *index_, options, agent_index_.get(), &ticket_gaps_);
-  if (!report.ok()) return report.error();
-  return analytics::GapReportToJson(*report);
+  Result<analytics::GapReport> report =
+      analytics::LoadGapReport(*event_log_, *index_, options, agent_index_.get(), &ticket_gaps_);
+  if (!report.ok()) {
+    LogLine({{"level", "error"}, {"route", "gaps"}, {"error", report.error().ToString()}});
+    return report.error();
+  }
+  return report;
 }
 
 // JSON, or with format=csv the searches table for a spreadsheet.
 HttpResponse Routes::ApiGaps(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
   Result<GapParameters> parameters = ParseGapRequest(QuerySource(http));
   if (!parameters.ok()) return ApiErrorResponse(ToApiError(parameters.error()));
-  Result<nlohmann::json> report = GapReportJson(*parameters);
+  Result<analytics::GapReport> report = LoadGapReport(*parameters);
   if (!report.ok()) return ApiErrorResponse(ToApiError(report.error()));
-  if (!parameters->csv) return JsonResponse(200, DumpJson(*report));
+  if (!parameters->csv) return JsonResponse(200, analytics::GapReportJson(*report));
   HttpResponse response;
   response.content_type = "text/csv; charset=utf-8";
   response.body = analytics::GapSearchesCsv(*report);
@@ -327,7 +326,7 @@ HttpResponse Routes::GapsPage(const Request& http, const AgentRequest& request, 
   Language ui = AgentLanguage(http);
   Result<GapParameters> parameters = ParseGapRequest(QuerySource(http));
   if (!parameters.ok()) return ErrorPage(ToApiError(parameters.error()), ui);
-  Result<nlohmann::json> report = GapReportJson(*parameters);
+  Result<analytics::GapReport> report = LoadGapReport(*parameters);
   if (!report.ok()) return ErrorPage(ToApiError(report.error()), ui);
   const int min_visits = parameters->min_visits.value_or(analytics::GapOptions{}.min_visits);
   GapsPageInput input;

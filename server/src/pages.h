@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "error_codes.h"
+#include "helpdex/analytics/gaps.h"
 #include "helpdex/stores/contact.h"
 #include "helpdex/search/searcher.h"
 #include "i18n.h"
@@ -49,11 +50,10 @@ struct AgentSearchInput {
   std::optional<Language> requested_reply;           // reply= as given, kept in links
 };
 
-// The writers' gap report page: the report as GapReportToJson() gives it
-// (read key by key, so sections it does not have yet show as empty).
+// The writers' gap report page, rendered from the report's structs.
 struct GapsPageInput {
   AgentPageContext page;
-  const nlohmann::json* report = nullptr;
+  const analytics::GapReport* report = nullptr;  // nullptr: an empty report
   int min_visits = 3;  // as used for the report, kept in the page's links
 };
 

@@ -69,13 +69,15 @@ void LogLine(const nlohmann::ordered_json& fields) {
 
 Routes::Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
                AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
-               std::shared_ptr<stores::EventStore> events, std::shared_ptr<stores::ContactStore> contact)
+               std::shared_ptr<stores::EventStore> events, std::shared_ptr<stores::EventLog> event_log,
+               std::shared_ptr<stores::ContactStore> contact)
     : index_(std::move(index)),
       agent_index_(std::move(agent_index)),
       agent_auth_(std::move(agent_auth)),
       pages_(std::move(pages)),
       assets_(std::move(assets)),
       events_(std::move(events)),
+      event_log_(std::move(event_log)),
       contact_(std::move(contact)) {}
 
 void Routes::AddTo(Rest::Router& router) {

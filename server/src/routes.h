@@ -60,7 +60,8 @@ class Routes {
   // recorded, and the contact form answers that messages cannot be kept.
   Routes(std::shared_ptr<search::Index> index, std::shared_ptr<search::Index> agent_index,
          AgentAuth agent_auth, PageRenderer pages, StaticAssets assets,
-         std::shared_ptr<stores::EventStore> events, std::shared_ptr<stores::ContactStore> contact);
+         std::shared_ptr<stores::EventStore> events, std::shared_ptr<stores::EventLog> event_log,
+         std::shared_ptr<stores::ContactStore> contact);
 
   // Adds every route and the not-found handler. Call before router.handler(),
   // which copies the router.
@@ -143,7 +144,7 @@ class Routes {
   HttpResponse GapsPage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
   // The gap report's JSON over every recorded event (flushed first) and the
   // public index; kInternal (logged) or kIndexUnavailable otherwise.
-  Result<nlohmann::json> GapReportJson(const GapParameters& parameters);
+  Result<analytics::GapReport> LoadGapReport(const GapParameters& parameters);
   // The sign-in page with a fresh double-submit token (and its cookie).
   HttpResponse AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
                                   const std::string& next, const std::string& name,
@@ -179,6 +180,7 @@ class Routes {
   PageRenderer pages_;
   StaticAssets assets_;
   std::shared_ptr<stores::EventStore> events_;     // may be null
+  std::shared_ptr<stores::EventLog> event_log_;    // the reports' read-only view; null when events_ is
   analytics::TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
   std::shared_ptr<stores::ContactStore> contact_;  // may be null
   Metrics metrics_;

@@ -118,11 +118,15 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
 
   // Events and contact messages are kept only with a data directory.
   std::shared_ptr<stores::EventStore> events;
+  std::shared_ptr<stores::EventLog> event_log;  // reports read through it (read-only)
   std::shared_ptr<stores::ContactStore> contact;
   if (!options.data_dir.empty()) {
     Result<std::unique_ptr<stores::EventStore>> event_store = stores::EventStore::Open(options.data_dir, options.events);
     if (!event_store.ok()) return event_store.error();
     events = std::move(*event_store);
+    Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(options.data_dir);
+    if (!log.ok()) return log.error();
+    event_log = std::move(*log);
     Result<std::unique_ptr<stores::ContactStore>> contact_store = stores::ContactStore::Open(options.data_dir);
     if (!contact_store.ok()) return contact_store.error();
     contact = std::move(*contact_store);
@@ -149,7 +153,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   auto routes = std::make_unique<Routes>(
       std::move(*index), std::move(agent_index), AgentAuth(std::move(agents), options.secure_cookies),
       PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
-      std::move(contact));
+      std::move(event_log), std::move(contact));
   auto server = std::make_unique<PistacheServer>(std::move(routes));
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

@@ -1,5 +1,4 @@
-// Unit tests for gap_format.h: the CSV writer (quoting, formula injection,
-// missing keys) and the trend sparkline SVG (bars, scaling, zeros, escaping).
+// Unit tests for gap_format.h: the JSON view, the CSV writer (quoting, formula injection) and the trend sparkline SVG (bars, scaling, zeros, escaping).
 #include "helpdex/analytics/gap_format.h"
 
 #include <regex>
@@ -8,13 +7,13 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace helpdex::analytics {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
 
 // The height="..." of each bar, in order.
 std::vector<double> BarHeights(const std::string& svg) {
@@ -60,16 +59,17 @@ TEST(DecimalTextTest, AtMostTwoDecimalsWithoutTrailingZeros) {
 }
 
 TEST(GapSearchesCsvTest, HeaderThenOneRowPerSearch) {
-  json report = {{"searches",
-                  {{{"query", "zanzibar, voucher"},
-                    {"visits", 3},
-                    {"no_results_visits", 2},
-                    {"not_opened_visits", 1},
-                    {"contact_visits", 1},
-                    {"languages", {{"en", 2}, {"cs", 1}}},
-                    {"expected_tickets", 2.5},
-                    {"nearest", {{"id", "x"}, {"title", "X"}, {"url", "/articles/x?lang=en"}, {"lang", "en"}}}},
-                   {{"query", "=cmd|' /C calc'!A0"}, {"visits", 4}, {"nearest", nullptr}}}}};
+  GapReport report;
+  SearchGap first{.query = "zanzibar, voucher",
+                  .visits = 3,
+                  .no_results_visits = 2,
+                  .not_opened_visits = 1,
+                  .contact_visits = 1,
+                  .languages = {{"en", 2}, {"cs", 1}},
+                  .nearest = search::DocumentLink{.id = "x", .title = "X", .url = "/articles/x?lang=en", .lang = "en"},
+                  .expected_tickets = 2.5};
+  SearchGap second{.query = "=cmd|' /C calc'!A0", .visits = 4};
+  report.searches = {first, second};
   EXPECT_EQ(GapSearchesCsv(report),
             "query,visits,no_results_visits,not_opened_visits,contact_visits,languages,expected_tickets,nearest_url\r\n"
             "\"zanzibar, voucher\",3,2,1,1,cs=1 en=2,2.5,/articles/x?lang=en\r\n"
@@ -79,9 +79,21 @@ TEST(GapSearchesCsvTest, HeaderThenOneRowPerSearch) {
 TEST(GapSearchesCsvTest, AReportWithoutSearchesIsTheHeaderOnly) {
   const std::string header =
       "query,visits,no_results_visits,not_opened_visits,contact_visits,languages,expected_tickets,nearest_url\r\n";
-  EXPECT_EQ(GapSearchesCsv(json::object()), header);
-  EXPECT_EQ(GapSearchesCsv(json{{"searches", "not an array"}}), header);
-  EXPECT_EQ(GapSearchesCsv(json()), header);
+  EXPECT_EQ(GapSearchesCsv(GapReport{}), header);
+}
+
+TEST(GapReportJsonTest, TheJsonViewHasEverySectionAndNullForNoCloseArticle) {
+  GapReport report;
+  report.searches.push_back(SearchGap{.query = "vpn", .visits = 3});
+  report.searches_seen = 7;
+  const nlohmann::json json = nlohmann::json::parse(GapReportJson(report));
+  for (const char* key : {"searches", "tickets", "translations", "review", "funnel", "zero_causes", "searches_seen"}) {
+    EXPECT_TRUE(json.contains(key)) << key;
+  }
+  EXPECT_EQ(json["searches"][0]["query"], "vpn");
+  EXPECT_TRUE(json["searches"][0]["nearest"].is_null());
+  EXPECT_FALSE(json["searches"][0].contains("wordings"));
+  EXPECT_EQ(json["searches_seen"], 7);
 }
 
 TEST(SparklineSvgTest, OneBarPerValueScaledToTheLargest) {

@@ -1,8 +1,10 @@
 // The gap report's searches over scripted events and a small real index:
 // grouping, the k-visit threshold, the per-visit cap, zero causes, outcomes.
 #include "helpdex/analytics/gaps.h"
+#include "helpdex/analytics/gap_format.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string>
@@ -13,6 +15,9 @@
 
 namespace helpdex::analytics {
 namespace {
+
+// The report's JSON view (gap_format.h), parsed back for assertions.
+nlohmann::json ReportJson(const GapReport& report) { return nlohmann::json::parse(GapReportJson(report)); }
 
 using helpdex::testing::TempKb;
 
@@ -92,7 +97,7 @@ TEST_F(GapReportTest, WordingsOfOneQuestionFormOneGroupCountedByVisit) {
   Search(3, "how do I transfer my domian", 0);
   Search(4, "transfering domains", 0);
   GapReport report = Report();
-  ASSERT_EQ(report.searches.size(), 1u) << GapReportToJson(report).dump(2);
+  ASSERT_EQ(report.searches.size(), 1u) << ReportJson(report).dump(2);
   const SearchGap& gap = report.searches[0];
   EXPECT_EQ(gap.visits, 4);
   EXPECT_EQ(gap.no_results_visits, 4);
@@ -109,7 +114,7 @@ TEST_F(GapReportTest, WordingsHoldEveryWordingWhereExamplesStopAtFive) {
   Search(1, "transfer domain", 0);  // the most frequent wording: two visits
   for (size_t i = 0; i < wordings.size(); ++i) Search(static_cast<int>(i) + 2, wordings[i], 0);
   GapReport report = Report();
-  ASSERT_EQ(report.searches.size(), 1u) << GapReportToJson(report).dump(2);
+  ASSERT_EQ(report.searches.size(), 1u) << ReportJson(report).dump(2);
   const SearchGap& gap = report.searches[0];
   EXPECT_EQ(gap.examples.size(), 5u);
   ASSERT_EQ(gap.wordings.size(), wordings.size());
@@ -121,7 +126,7 @@ TEST_F(GapReportTest, WordingsHoldEveryWordingWhereExamplesStopAtFive) {
     EXPECT_NE(std::find(gap.wordings.begin(), gap.wordings.end(), example), gap.wordings.end()) << example;
   }
   // An evaluation aid: the report's JSON stays as it was.
-  EXPECT_FALSE(GapReportToJson(report)["searches"][0].contains("wordings"));
+  EXPECT_FALSE(ReportJson(report)["searches"][0].contains("wordings"));
 }
 
 TEST_F(GapReportTest, AGroupNeedsMinVisitsDistinctVisits) {
@@ -154,7 +159,7 @@ TEST_F(GapReportTest, ExplainedZerosAreNotGaps) {
   // The answer exists, in Norwegian only.
   for (int v = 7; v <= 9; ++v) Search(v, "fakturaadresse", 0, "en");
   GapReport report = Report();
-  EXPECT_TRUE(report.searches.empty()) << GapReportToJson(report).dump(2);
+  EXPECT_TRUE(report.searches.empty()) << ReportJson(report).dump(2);
   EXPECT_EQ(report.zero_causes["corrected_typo"], 3);
   EXPECT_EQ(report.zero_causes["filter"], 3);
   EXPECT_EQ(report.zero_causes["other_language"], 3);
@@ -171,7 +176,7 @@ TEST_F(GapReportTest, ResultsNobodyOpenedAndContactsAfterwardsAreGapsToo) {
     Add(v, stores::EventType::kResultClicked, "reset password", kNow - 19 * kMinute, "en-password");
   }
   GapReport report = Report();
-  ASSERT_EQ(report.searches.size(), 2u) << GapReportToJson(report).dump(2);
+  ASSERT_EQ(report.searches.size(), 2u) << ReportJson(report).dump(2);
   EXPECT_EQ(report.searches[0].query, "login blocked");  // contacts rank first
   EXPECT_EQ(report.searches[0].contact_visits, 3);
   EXPECT_EQ(report.searches[1].query, "password expired");
@@ -188,7 +193,7 @@ TEST_F(GapReportTest, WordingsOfOneTopicFromDistinctVisitsAreOneGap) {
                                              "run my own minecraft server"};
   for (size_t i = 0; i < wordings.size(); ++i) Search(static_cast<int>(i) + 1, wordings[i], 0);
   GapReport report = Report();
-  ASSERT_EQ(report.searches.size(), 1u) << GapReportToJson(report).dump(2);
+  ASSERT_EQ(report.searches.size(), 1u) << ReportJson(report).dump(2);
   const SearchGap& gap = report.searches[0];
   EXPECT_EQ(gap.visits, 5);
   EXPECT_EQ(gap.no_results_visits, 5);
@@ -217,7 +222,7 @@ TEST_F(GapReportTest, UnrelatedFailingSearchesStaySeparateGaps) {
   std::sort(queries.begin(), queries.end());
   EXPECT_EQ(queries, (std::vector<std::string>{"domain transfer", "mail server down", "minecraft server",
                                                "password expired", "reset password", "server"}))
-      << GapReportToJson(report).dump(2);
+      << ReportJson(report).dump(2);
 }
 
 TEST_F(GapReportTest, ATopicNoArticleIsCloseToHasNoNearestArticle) {
@@ -226,14 +231,14 @@ TEST_F(GapReportTest, ATopicNoArticleIsCloseToHasNoNearestArticle) {
   // The password article answers this one.
   for (int v = 4; v <= 6; ++v) Search(v, "password expired", 1);
   GapReport report = Report();
-  ASSERT_EQ(report.searches.size(), 2u) << GapReportToJson(report).dump(2);
+  ASSERT_EQ(report.searches.size(), 2u) << ReportJson(report).dump(2);
   const SearchGap& transfer = report.searches[0].query == "domain transfer" ? report.searches[0] : report.searches[1];
   const SearchGap& expired = &transfer == &report.searches[0] ? report.searches[1] : report.searches[0];
   EXPECT_FALSE(transfer.nearest) << transfer.nearest->id;
   ASSERT_TRUE(expired.nearest);
   EXPECT_EQ(expired.nearest->id, "en-password");
   EXPECT_GT(expired.nearest_share, 0.6);
-  nlohmann::json json = GapReportToJson(report);
+  nlohmann::json json = ReportJson(report);
   for (const nlohmann::json& gap : json["searches"]) {
     ASSERT_TRUE(gap.contains("nearest"));
     if (gap["query"] == "domain transfer") EXPECT_TRUE(gap["nearest"].is_null());
@@ -242,7 +247,7 @@ TEST_F(GapReportTest, ATopicNoArticleIsCloseToHasNoNearestArticle) {
 }
 
 TEST_F(GapReportTest, TheJsonHasTheFourSections) {
-  nlohmann::json json = GapReportToJson(Report());
+  nlohmann::json json = ReportJson(Report());
   for (const char* key : {"searches", "tickets", "translations", "review"}) {
     EXPECT_TRUE(json.contains(key)) << key;
     EXPECT_TRUE(json[key].is_array()) << key;

@@ -207,6 +207,52 @@ TEST_F(EventStoreTest, RawEventsExpireButAnsweredSearchesStay) {
             std::vector<std::string>{"old answered search"});
 }
 
+// The issue-14 bug: `helpdex events|messages|gaps` opened the server's
+// store with its defaults and deleted all but 90 days of a server that keeps
+// ten years. The read-only log keeps every event and reads by type, time and visit.
+TEST_F(EventStoreTest, TheReadOnlyLogKeepsEveryEventTheServerKeeps) {
+  constexpr int64_t kDay = 24 * 60 * 60 * 1000;
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  {
+    auto store = Open({.keep_events = std::chrono::hours(24 * 3650)});
+    ASSERT_TRUE(store);
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(store->Record({.type = EventType::kSearch, .visit = Visit(i), .query = "old search " + std::to_string(i),
+                                 .at_ms = now - 200 * kDay}));
+    }
+    ASSERT_TRUE(store->Record({.type = EventType::kResultClicked, .visit = Visit(1), .query = "old search 1",
+                               .article = "en-a", .at_ms = now - 200 * kDay + 1000}));
+    ASSERT_TRUE(store->Record({.type = EventType::kSearch, .visit = Visit(9), .query = "new", .at_ms = now - kDay}));
+  }
+  for (int reading = 0; reading < 2; ++reading) {  // reading twice deletes nothing either
+    Result<std::unique_ptr<EventLog>> log = EventLog::Open(dir_.string());
+    ASSERT_TRUE(log.ok()) << log.error().ToString();
+    Result<std::vector<StoredEvent>> all = (*log)->Read();
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(all->size(), 7u);
+    Result<std::vector<StoredEvent>> searches = (*log)->Read({.type = EventType::kSearch});
+    ASSERT_TRUE(searches.ok());
+    EXPECT_EQ(searches->size(), 6u);
+    Result<std::vector<StoredEvent>> recent = (*log)->Read({.since_ms = now - 2 * kDay});
+    ASSERT_TRUE(recent.ok());
+    ASSERT_EQ(recent->size(), 1u);
+    EXPECT_EQ((*recent)[0].event.query, "new");
+    Result<std::vector<StoredEvent>> visit = (*log)->Read({.visit = Visit(1)});
+    ASSERT_TRUE(visit.ok());
+    ASSERT_EQ(visit->size(), 2u);
+    EXPECT_EQ((*visit)[1].event.type, EventType::kResultClicked);
+  }
+}
+
+TEST_F(EventStoreTest, TheReadOnlyLogOfANewDataFolderIsEmptyAndCreatesNothing) {
+  Result<std::unique_ptr<EventLog>> log = EventLog::Open(dir_.string());
+  ASSERT_TRUE(log.ok()) << log.error().ToString();
+  Result<std::vector<StoredEvent>> all = (*log)->Read();
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty());
+  EXPECT_FALSE(fs::exists(dir_ / "events.db"));
+}
+
 TEST_F(EventStoreTest, TheDatabaseIsPrivate) {
   auto store = Open();
   ASSERT_TRUE(store);

@@ -85,7 +85,11 @@ class LearnedTest : public ::testing::Test {
     Result<PublicArticles> public_articles = OpenPublicArticles(kb_.index().string());
     EXPECT_TRUE(public_articles.ok()) << public_articles.error().ToString();
     if (!public_articles.ok()) return {};
-    Result<LearnReport> report = store_->Learn(*events_, *public_articles, now);
+    events_->Flush();
+    Result<std::unique_ptr<EventLog>> log = EventLog::Open(Data());
+    EXPECT_TRUE(log.ok()) << log.error().ToString();
+    if (!log.ok()) return {};
+    Result<LearnReport> report = store_->Learn(**log, *public_articles, now);
     EXPECT_TRUE(report.ok()) << report.error().ToString();
     return report.ok() ? *report : LearnReport{};
   }
@@ -268,7 +272,10 @@ TEST_F(LearnedTest, EachArticleKeepsItsMostVisitedPhrasings) {
   }
   Result<PublicArticles> public_articles = OpenPublicArticles(kb_.index().string());
   ASSERT_TRUE(public_articles.ok());
-  Result<LearnReport> report = (*capped)->Learn(*events_, *public_articles, kStart + kDay);
+  events_->Flush();
+  Result<std::unique_ptr<EventLog>> log = EventLog::Open(Data());
+  ASSERT_TRUE(log.ok());
+  Result<LearnReport> report = (*capped)->Learn(**log, *public_articles, kStart + kDay);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->learned, 2);
   Result<std::map<std::string, std::vector<std::string>>> phrasings = (*capped)->PhrasingsByArticle();

@@ -54,7 +54,8 @@ Result<std::optional<std::map<std::string, std::vector<std::string>>>> LearnNow(
     }
     return public_articles.error();
   }
-  Result<std::unique_ptr<stores::EventStore>> events = stores::EventStore::Open(data_dir);
+  // Read-only: learning must not expire the events the server keeps.
+  Result<std::unique_ptr<stores::EventLog>> events = stores::EventLog::Open(data_dir);
   if (!events.ok()) return events.error();
   Result<std::unique_ptr<stores::LearnedStore>> store = stores::LearnedStore::Open(data_dir);
   if (!store.ok()) return store.error();

@@ -56,9 +56,10 @@ int RunEvents() {
                             "contact_submitted, feedback");
     }
   }
-  Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open(arguments.data_dir);
-  if (!store.ok()) return Fail("events", store.error().ToString());
-  Result<std::vector<stores::StoredEvent>> events = (*store)->Read(type, arguments.limit);
+  // Read-only: reading must not expire the events the server keeps.
+  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dir);
+  if (!log.ok()) return Fail("events", log.error().ToString());
+  Result<std::vector<stores::StoredEvent>> events = (*log)->Read({.type = type, .limit = arguments.limit});
   if (!events.ok()) return Fail("events", events.error().ToString());
   nlohmann::json all = nlohmann::json::array();
   for (const stores::StoredEvent& stored : *events) {
@@ -99,15 +100,18 @@ int RunMessages() {
   if (!store.ok()) return Fail("messages", store.error().ToString());
   Result<std::vector<stores::StoredContactMessage>> messages = (*store)->List(arguments.limit);
   if (!messages.ok()) return Fail("messages", messages.error().ToString());
-  // Each message with what its visit searched for first (events.db).
-  std::vector<stores::StoredEvent> events;
-  if (auto event_store = stores::EventStore::Open(arguments.data_dir); event_store.ok()) {
-    if (auto read = (*event_store)->Read(std::nullopt, 5000000); read.ok()) events = std::move(read).value();
-  }
+  // Each message with what its visit searched for first (events.db, read-only).
+  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dir);
+  if (!log.ok()) return Fail("messages", log.error().ToString());
   nlohmann::json all = nlohmann::json::array();
   for (const stores::StoredContactMessage& stored : *messages) {
     const stores::ContactMessage& message = stored.message;
-    const std::vector<std::string> searched = stores::SearchesBefore(events, message.visit, message.at_ms);
+    std::vector<std::string> searched;
+    if (!message.visit.empty()) {
+      Result<std::vector<stores::StoredEvent>> visit = (*log)->Read({.visit = message.visit});
+      if (!visit.ok()) return Fail("messages", visit.error().ToString());
+      searched = stores::SearchesBefore(*visit, message.visit, message.at_ms);
+    }
     if (arguments.json) {
       all.push_back({{"id", stored.id},
                      {"at_ms", message.at_ms},
@@ -153,28 +157,26 @@ int RunGaps() {
   const RecordsArguments& arguments = Arguments();
   if (arguments.data_dir.empty()) return Fail("gaps", "data: give --data DIR (or set HELPDEX_DATA)");
   if (arguments.index_dir.empty()) return Fail("gaps", "index: give --index DIR (or set HELPDEX_INDEX)");
-  Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open(arguments.data_dir);
-  if (!store.ok()) return Fail("gaps", store.error().ToString());
-  Result<std::vector<stores::StoredEvent>> events = (*store)->Read(std::nullopt, 5000000);
-  if (!events.ok()) return Fail("gaps", events.error().ToString());
+  // Read-only: a report must not expire the events the server keeps.
+  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dir);
+  if (!log.ok()) return Fail("gaps", log.error().ToString());
   Result<std::shared_ptr<search::Index>> index = search::Index::Open(arguments.index_dir, search::Viewer::Public());
   if (!index.ok()) return Fail("gaps", index.error().ToString());
   // The agent index holds the resolved tickets; the report has ticket topics with it.
   Result<std::shared_ptr<search::Index>> agent_index = search::Index::Open(arguments.index_dir, search::Viewer::Agent());
   Result<analytics::GapReport> report =
-      analytics::BuildGapReport(*events, **index, analytics::GapOptions{.min_visits = arguments.min_visits,
+      analytics::LoadGapReport(**log, **index, analytics::GapOptions{.min_visits = arguments.min_visits,
                                                     .min_tickets = arguments.min_tickets,
                                                     .review_after_days = arguments.review_after_days},
                              agent_index.ok() ? agent_index->get() : nullptr);
   if (!report.ok()) return Fail("gaps", report.error().ToString());
   if (arguments.json) {
-    std::cout << analytics::GapReportToJson(*report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
-              << '\n';
+    std::cout << analytics::GapReportJson(*report, 2) << '\n';
     return 0;
   }
   if (arguments.csv) {
     // The same table as GET /api/gaps?format=csv.
-    std::cout << analytics::GapSearchesCsv(analytics::GapReportToJson(*report));
+    std::cout << analytics::GapSearchesCsv(*report);
     return 0;
   }
   std::cout << "Searches that fail (" << report->searches.size() << " groups of " << arguments.min_visits

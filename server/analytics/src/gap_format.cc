@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <optional>
+
+#include <nlohmann/json.hpp>
 
 namespace helpdex::analytics {
 namespace {
@@ -16,21 +20,12 @@ constexpr double kSparklineHeight = 24;
 // The share of each bar's slot that is bar; the rest is the gap between bars.
 constexpr double kBarFill = 0.7;
 
-std::string StringOf(const json& value) { return value.is_string() ? value.get<std::string>() : std::string(); }
-
-std::string NumberOf(const json& value) {
-  if (value.is_number_integer()) return std::to_string(value.get<long long>());
-  if (value.is_number()) return DecimalText(value.get<double>());
-  return "0";
-}
-
-// "en=3 cs=1", in the object's (sorted) order.
-std::string LanguagesCell(const json& languages) {
+// "en=3 cs=1", in the map's (sorted) order.
+std::string LanguagesCell(const std::map<std::string, int>& languages) {
   std::string text;
-  if (!languages.is_object()) return text;
-  for (const auto& [code, visits] : languages.items()) {
+  for (const auto& [code, visits] : languages) {
     if (!text.empty()) text += ' ';
-    text += code + "=" + NumberOf(visits);
+    text += code + "=" + std::to_string(visits);
   }
   return text;
 }
@@ -44,13 +39,6 @@ std::string Coordinate(double value) {
 }
 
 }  // namespace
-
-const json& ReportMember(const json& object, const char* key) {
-  static const json kNull;
-  if (!object.is_object()) return kNull;
-  auto found = object.find(key);
-  return found == object.end() ? kNull : *found;
-}
 
 std::string CsvCell(std::string_view text) {
   std::string cell;
@@ -81,24 +69,129 @@ namespace {
 
 // The nearest article's address, or what its absence means: the report
 // names an article only when one is close (gaps.h, SearchGap::nearest).
-std::string NearestCell(const json& nearest) {
-  const std::string url = StringOf(ReportMember(nearest, "url"));
-  return url.empty() ? std::string("no close article") : url;
+std::string NearestCell(const std::optional<search::DocumentLink>& nearest) {
+  return nearest && !nearest->url.empty() ? nearest->url : std::string("no close article");
+}
+
+json LinkToJson(const search::DocumentLink& link) {
+  return {{"id", link.id}, {"title", link.title}, {"url", link.url}, {"lang", link.lang}};
+}
+
+json LinkToJson(const std::optional<search::DocumentLink>& link) {
+  if (!link) return nullptr;
+  return LinkToJson(*link);
+}
+
+json TranslationsToJson(const std::vector<TranslationGap>& gaps) {
+  json all = json::array();
+  for (const TranslationGap& gap : gaps) {
+    json source = LinkToJson(gap.source);
+    source["reviewed"] = gap.source_reviewed;
+    json translation = LinkToJson(gap.translation);
+    if (gap.translation) translation["reviewed"] = gap.translation_reviewed;
+    all.push_back({{"kind", gap.kind},
+                   {"translation_key", gap.translation_key},
+                   {"lang", gap.lang},
+                   {"source", std::move(source)},
+                   {"translation", std::move(translation)},
+                   {"visits", gap.visits},
+                   {"expected_tickets", gap.expected_tickets}});
+  }
+  return all;
+}
+
+json ReviewToJson(const std::vector<ReviewItem>& items) {
+  json all = json::array();
+  for (const ReviewItem& item : items) {
+    all.push_back({{"id", item.article.id},
+                   {"title", item.article.title},
+                   {"url", item.article.url},
+                   {"lang", item.article.lang},
+                   {"reviewed", item.reviewed},
+                   {"reasons", item.reasons},
+                   {"helpful", item.helpful},
+                   {"not_helpful", item.not_helpful},
+                   {"helpful_before", item.helpful_before},
+                   {"not_helpful_before", item.not_helpful_before},
+                   {"contact_after", item.contact_after},
+                   {"broken_links", item.broken_links},
+                   {"expected_tickets", item.expected_tickets}});
+  }
+  return all;
+}
+
+json StepToJson(const FunnelStep& step) {
+  return {{"shown", step.shown}, {"opened", step.opened}, {"answered", step.answered}, {"deflected", step.deflected}};
+}
+
+json FunnelToJson(const Funnel& funnel) {
+  json by_language = json::object();
+  for (const auto& [language, step] : funnel.by_language) by_language[language] = StepToJson(step);
+  json by_article = json::array();
+  for (const ArticleFunnel& article : funnel.by_article) {
+    json row = LinkToJson(article.article);
+    row.update(StepToJson(article.step));
+    by_article.push_back(std::move(row));
+  }
+  return {{"by_language", std::move(by_language)}, {"by_article", std::move(by_article)}};
+}
+
+
+// The report as JSON: /api/gaps's body, `helpdex gaps --json`.
+json ReportToJson(const GapReport& report) {
+  json searches = json::array();
+  for (const SearchGap& gap : report.searches) {
+    const json nearest = LinkToJson(gap.nearest);
+    searches.push_back({{"query", gap.query},
+                        {"examples", gap.examples},
+                        {"visits", gap.visits},
+                        {"no_results_visits", gap.no_results_visits},
+                        {"not_opened_visits", gap.not_opened_visits},
+                        {"contact_visits", gap.contact_visits},
+                        {"languages", gap.languages},
+                        {"trend", gap.trend},
+                        {"nearest", nearest},
+                        {"expected_tickets", gap.expected_tickets}});
+  }
+  json tickets = json::array();
+  for (const TicketGap& gap : report.tickets) {
+    json examples = json::array();
+    for (const TicketExample& example : gap.examples) {
+      examples.push_back({{"id", example.id}, {"subject", example.subject}, {"lang", example.lang}, {"url", example.url}});
+    }
+    tickets.push_back({{"topic", gap.topic},
+                       {"tickets", gap.tickets},
+                       {"languages", gap.languages},
+                       {"tags", gap.tags},
+                       {"examples", std::move(examples)},
+                       {"nearest", LinkToJson(gap.nearest)},
+                       {"coverage", gap.coverage},
+                       {"expected_tickets", gap.expected_tickets},
+                       {"draft", {{"path", gap.draft_path}, {"markdown", gap.draft_markdown}}}});
+  }
+  return {{"searches", std::move(searches)},
+          {"tickets", std::move(tickets)},
+          {"translations", TranslationsToJson(report.translations)},
+          {"review", ReviewToJson(report.review)},
+          {"funnel", FunnelToJson(report.funnel)},
+          {"zero_causes", report.zero_causes},
+          {"searches_seen", report.searches_seen}};
 }
 
 }  // namespace
 
-std::string GapSearchesCsv(const json& report) {
+std::string GapReportJson(const GapReport& report, int indent) {
+  return ReportToJson(report).dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+std::string GapSearchesCsv(const GapReport& report) {
   std::string csv =
       "query,visits,no_results_visits,not_opened_visits,contact_visits,languages,expected_tickets,nearest_url\r\n";
-  const json& searches = ReportMember(report, "searches");
-  if (!searches.is_array()) return csv;
-  for (const json& gap : searches) {
-    csv += CsvCell(StringOf(ReportMember(gap, "query"))) + ',' + NumberOf(ReportMember(gap, "visits")) + ',' +
-           NumberOf(ReportMember(gap, "no_results_visits")) + ',' + NumberOf(ReportMember(gap, "not_opened_visits")) + ',' +
-           NumberOf(ReportMember(gap, "contact_visits")) + ',' + CsvCell(LanguagesCell(ReportMember(gap, "languages"))) + ',' +
-           NumberOf(ReportMember(gap, "expected_tickets")) + ',' +
-           CsvCell(NearestCell(ReportMember(gap, "nearest"))) + "\r\n";
+  for (const SearchGap& gap : report.searches) {
+    csv += CsvCell(gap.query) + ',' + std::to_string(gap.visits) + ',' + std::to_string(gap.no_results_visits) + ',' +
+           std::to_string(gap.not_opened_visits) + ',' + std::to_string(gap.contact_visits) + ',' +
+           CsvCell(LanguagesCell(gap.languages)) + ',' + DecimalText(gap.expected_tickets) + ',' +
+           CsvCell(NearestCell(gap.nearest)) + "\r\n";
   }
   return csv;
 }

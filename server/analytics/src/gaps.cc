@@ -493,111 +493,21 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
   }
 }
 
-namespace {
-
-nlohmann::json LinkToJson(const search::DocumentLink& link) {
-  return {{"id", link.id}, {"title", link.title}, {"url", link.url}, {"lang", link.lang}};
-}
-
-nlohmann::json LinkToJson(const std::optional<search::DocumentLink>& link) {
-  if (!link) return nullptr;
-  return LinkToJson(*link);
-}
-
-nlohmann::json TranslationsToJson(const std::vector<TranslationGap>& gaps) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const TranslationGap& gap : gaps) {
-    nlohmann::json source = LinkToJson(gap.source);
-    source["reviewed"] = gap.source_reviewed;
-    nlohmann::json translation = LinkToJson(gap.translation);
-    if (gap.translation) translation["reviewed"] = gap.translation_reviewed;
-    all.push_back({{"kind", gap.kind},
-                   {"translation_key", gap.translation_key},
-                   {"lang", gap.lang},
-                   {"source", std::move(source)},
-                   {"translation", std::move(translation)},
-                   {"visits", gap.visits},
-                   {"expected_tickets", gap.expected_tickets}});
+Result<GapReport> LoadGapReport(const stores::EventLog& events, search::Index& index, const GapOptions& options,
+                                search::Index* agent_index, TicketGapCache* ticket_cache) {
+  GapOptions fixed = options;
+  if (fixed.now_ms == 0) {
+    fixed.now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
   }
-  return all;
-}
-
-nlohmann::json ReviewToJson(const std::vector<ReviewItem>& items) {
-  nlohmann::json all = nlohmann::json::array();
-  for (const ReviewItem& item : items) {
-    all.push_back({{"id", item.article.id},
-                   {"title", item.article.title},
-                   {"url", item.article.url},
-                   {"lang", item.article.lang},
-                   {"reviewed", item.reviewed},
-                   {"reasons", item.reasons},
-                   {"helpful", item.helpful},
-                   {"not_helpful", item.not_helpful},
-                   {"helpful_before", item.helpful_before},
-                   {"not_helpful_before", item.not_helpful_before},
-                   {"contact_after", item.contact_after},
-                   {"broken_links", item.broken_links},
-                   {"expected_tickets", item.expected_tickets}});
-  }
-  return all;
-}
-
-nlohmann::json StepToJson(const FunnelStep& step) {
-  return {{"shown", step.shown}, {"opened", step.opened}, {"answered", step.answered}, {"deflected", step.deflected}};
-}
-
-nlohmann::json FunnelToJson(const Funnel& funnel) {
-  nlohmann::json by_language = nlohmann::json::object();
-  for (const auto& [language, step] : funnel.by_language) by_language[language] = StepToJson(step);
-  nlohmann::json by_article = nlohmann::json::array();
-  for (const ArticleFunnel& article : funnel.by_article) {
-    nlohmann::json row = LinkToJson(article.article);
-    row.update(StepToJson(article.step));
-    by_article.push_back(std::move(row));
-  }
-  return {{"by_language", std::move(by_language)}, {"by_article", std::move(by_article)}};
-}
-
-}  // namespace
-
-nlohmann::json GapReportToJson(const GapReport& report) {
-  nlohmann::json searches = nlohmann::json::array();
-  for (const SearchGap& gap : report.searches) {
-    const nlohmann::json nearest = LinkToJson(gap.nearest);
-    searches.push_back({{"query", gap.query},
-                        {"examples", gap.examples},
-                        {"visits", gap.visits},
-                        {"no_results_visits", gap.no_results_visits},
-                        {"not_opened_visits", gap.not_opened_visits},
-                        {"contact_visits", gap.contact_visits},
-                        {"languages", gap.languages},
-                        {"trend", gap.trend},
-                        {"nearest", nearest},
-                        {"expected_tickets", gap.expected_tickets}});
-  }
-  nlohmann::json tickets = nlohmann::json::array();
-  for (const TicketGap& gap : report.tickets) {
-    nlohmann::json examples = nlohmann::json::array();
-    for (const TicketExample& example : gap.examples) {
-      examples.push_back({{"id", example.id}, {"subject", example.subject}, {"lang", example.lang}, {"url", example.url}});
-    }
-    tickets.push_back({{"topic", gap.topic},
-                       {"tickets", gap.tickets},
-                       {"languages", gap.languages},
-                       {"tags", gap.tags},
-                       {"examples", std::move(examples)},
-                       {"nearest", LinkToJson(gap.nearest)},
-                       {"coverage", gap.coverage},
-                       {"expected_tickets", gap.expected_tickets},
-                       {"draft", {{"path", gap.draft_path}, {"markdown", gap.draft_markdown}}}});
-  }
-  return {{"searches", std::move(searches)},
-          {"tickets", std::move(tickets)},
-          {"translations", TranslationsToJson(report.translations)},
-          {"review", ReviewToJson(report.review)},
-          {"funnel", FunnelToJson(report.funnel)},
-          {"zero_causes", report.zero_causes},
-          {"searches_seen", report.searches_seen}};
+  constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
+  const int64_t since_ms = fixed.now_ms - static_cast<int64_t>(std::max(fixed.window_days, 1)) * kDayMs;
+  Result<std::vector<StoredEvent>> read = events.Read({.since_ms = since_ms, .limit = kMaxReportEvents});
+  if (!read.ok()) return read.error();
+  Result<GapReport> report = BuildGapReport(*read, index, fixed, agent_index, ticket_cache);
+  if (report.ok()) report->events_read = static_cast<int64_t>(read->size());
+  return report;
 }
 
 }  // namespace helpdex::analytics

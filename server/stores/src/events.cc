@@ -166,6 +166,39 @@ bool SameIntent(std::string_view previous, std::string_view next) {
   return common == shorter || (common >= 3 && common * 2 >= shorter);
 }
 
+// A reader's query (EventLog): every filter optional, oldest first.
+constexpr const char* kReadFiltered =
+    "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
+    "FROM events WHERE (?2 = '' OR type = ?2) AND at >= ?3 AND (?4 = '' OR visit = ?4) ORDER BY id LIMIT ?1";
+
+// The rows of a SELECT of the events table's columns in kReadAll's order.
+Result<std::vector<StoredEvent>> ReadRows(sqlite::Use& read, sqlite3* db, const std::string& path) {
+  std::vector<StoredEvent> events;
+  int rc;
+  while ((rc = read.Step()) == SQLITE_ROW) {
+    StoredEvent stored;
+    stored.id = read.Int(0);
+    stored.event.at_ms = read.Int(1);
+    stored.event.type = ParseEventType(read.Text(2)).value_or(EventType::kSearch);
+    stored.event.visit = read.Text(3);
+    stored.event.query = read.Text(4);
+    stored.event.language = read.Text(5);
+    stored.event.article = read.Text(6);
+    stored.event.shown = SplitIds(read.Text(7));
+    stored.event.results = read.Int(8);
+    stored.event.filters = read.Text(9);
+    stored.event.helpful = static_cast<int>(read.Int(10));
+    stored.event.reason = read.Text(11);
+    stored.event.comment = read.Text(12);
+    stored.event.revision = read.Text(13);
+    events.push_back(std::move(stored));
+  }
+  if (rc != SQLITE_DONE) {
+    return Error{ErrorCode::kInternal, std::string("event store: reading events: ") + sqlite3_errmsg(db), path};
+  }
+  return events;
+}
+
 }  // namespace
 
 std::string_view EventTypeName(EventType type) {
@@ -476,31 +509,44 @@ Result<std::vector<StoredEvent>> EventStore::Read(std::optional<EventType> type,
   Use read = s.Statement(type ? kReadType : kReadAll);
   read.Bind(1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
   if (type) read.Bind(2, EventTypeName(*type));
-  std::vector<StoredEvent> events;
-  int rc;
-  while ((rc = read.Step()) == SQLITE_ROW) {
-    StoredEvent stored;
-    stored.id = read.Int(0);
-    stored.event.at_ms = read.Int(1);
-    stored.event.type = ParseEventType(read.Text(2)).value_or(EventType::kSearch);
-    stored.event.visit = read.Text(3);
-    stored.event.query = read.Text(4);
-    stored.event.language = read.Text(5);
-    stored.event.article = read.Text(6);
-    stored.event.shown = SplitIds(read.Text(7));
-    stored.event.results = read.Int(8);
-    stored.event.filters = read.Text(9);
-    stored.event.helpful = static_cast<int>(read.Int(10));
-    stored.event.reason = read.Text(11);
-    stored.event.comment = read.Text(12);
-    stored.event.revision = read.Text(13);
-    events.push_back(std::move(stored));
+  return ReadRows(read, s.db.get(), s.path);
+}
+
+struct EventLog::Impl {
+  std::string path;
+  mutable std::mutex mutex;
+  sqlite::DatabaseHandle db;         // null: no events.db yet
+  sqlite::StatementHandle filtered;  // kReadFiltered
+};
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLog::~EventLog() = default;
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& data_dir) {
+  auto impl = std::make_unique<Impl>();
+  impl->path = (std::filesystem::path(data_dir) / "events.db").string();
+  Result<sqlite::DatabaseHandle> db = sqlite::OpenDatabaseReadOnly(data_dir, "events.db", kStore, kSchemaVersion);
+  if (!db.ok()) return db.error();
+  impl->db = std::move(*db);
+  if (impl->db) {
+    const char* sql[] = {kReadFiltered};
+    if (std::optional<Error> error = sqlite::PrepareAll(impl->db.get(), sql, {&impl->filtered, 1}, kStore, impl->path)) {
+      return *error;
+    }
   }
-  if (rc != SQLITE_DONE) {
-    return Error{ErrorCode::kInternal, std::string("event store: reading events: ") + sqlite3_errmsg(s.db.get()),
-                 s.path};
-  }
-  return events;
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+Result<std::vector<StoredEvent>> EventLog::Read(const EventFilter& filter) const {
+  Impl& s = *impl_;
+  if (!s.db) return std::vector<StoredEvent>{};
+  std::lock_guard lock(s.mutex);
+  Use read(s.filtered.get());
+  read.Bind(1, static_cast<int64_t>(std::min<size_t>(filter.limit, INT64_MAX)))
+      .Bind(2, filter.type ? EventTypeName(*filter.type) : std::string_view())
+      .Bind(3, filter.since_ms)
+      .Bind(4, filter.visit);
+  return ReadRows(read, s.db.get(), s.path);
 }
 
 Result<int64_t> EventStore::ExpireEvents(int64_t now_ms) {

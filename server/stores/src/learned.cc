@@ -359,12 +359,11 @@ Result<LearnReport> LearnedStore::Learn(const std::vector<StoredEvent>& events, 
   return report;
 }
 
-Result<LearnReport> LearnedStore::Learn(EventStore& events, const PublicArticles& is_public, int64_t now_ms) {
-  events.Flush();
+Result<LearnReport> LearnedStore::Learn(const EventLog& events, const PublicArticles& is_public, int64_t now_ms) {
   std::vector<StoredEvent> all;
   for (EventType type : {EventType::kSearch, EventType::kSuggestShown, EventType::kSuggestOpened,
                          EventType::kResultClicked, EventType::kAnswered}) {
-    Result<std::vector<StoredEvent>> read = events.Read(type, SIZE_MAX);
+    Result<std::vector<StoredEvent>> read = events.Read({.type = type, .limit = SIZE_MAX});
     if (!read.ok()) return read.error();
     all.insert(all.end(), std::make_move_iterator(read->begin()), std::make_move_iterator(read->end()));
   }

@@ -123,6 +123,47 @@ Result<DatabaseHandle> OpenDatabase(const std::string& data_dir, const std::stri
   return db;
 }
 
+Result<DatabaseHandle> OpenDatabaseReadOnly(const std::string& data_dir, const std::string& file_name,
+                                            std::string_view store, int schema_version) {
+  if (data_dir.empty()) {
+    return Error{ErrorCode::kInvalidInput, std::string(store) + ": no data folder given", "data"};
+  }
+  const std::string path = (std::filesystem::path(data_dir) / file_name).string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return DatabaseHandle();
+  sqlite3* raw = nullptr;
+  const int opened =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, nullptr);
+  DatabaseHandle db(raw);
+  if (opened != SQLITE_OK) {
+    return Error{ErrorCode::kInternal,
+                 std::string(store) + ": cannot open: " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(opened)),
+                 path};
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  if (!ExecuteScript(raw, "PRAGMA trusted_schema = OFF")) return SqlError(raw, store, "setting trusted_schema", path);
+  int version = -1;
+  {
+    sqlite3_stmt* statement_raw = nullptr;
+    if (sqlite3_prepare_v3(raw, "PRAGMA user_version", -1, 0, &statement_raw, nullptr) == SQLITE_OK) {
+      StatementHandle statement(statement_raw);
+      if (sqlite3_step(statement.get()) == SQLITE_ROW) version = sqlite3_column_int(statement.get(), 0);
+    } else {
+      sqlite3_finalize(statement_raw);
+    }
+  }
+  if (version < 0) return SqlError(raw, store, "reading the schema version", path);
+  if (version != schema_version) {
+    return Error{ErrorCode::kInternal,
+                 std::string(store) + ": the database has schema version " + std::to_string(version) +
+                     ", this helpdex reads version " + std::to_string(schema_version) +
+                     (version < schema_version ? " (start `helpdex serve` once to upgrade it)" : ""),
+                 path};
+  }
+  return db;
+}
+
 std::optional<Error> PrepareAll(sqlite3* db, std::span<const char* const> sql, std::span<StatementHandle> out,
                                 std::string_view store, const std::string& path) {
   for (size_t i = 0; i < sql.size() && i < out.size(); ++i) {

@@ -79,6 +79,14 @@ bool ExecuteScript(sqlite3* db, const char* sql);
 Result<DatabaseHandle> OpenDatabase(const std::string& data_dir, const std::string& file_name,
                                     std::string_view store, std::span<const char* const> migrations);
 
+// Opens an existing DATA_DIR/FILE_NAME read-only, for reports and the
+// command line: nothing is created, migrated or written, so a reader never
+// changes what the server keeps. An empty handle when the file does not exist
+// yet (nothing recorded); an error when its schema version is not
+// `schema_version` (older: the server upgrades it on its next start).
+Result<DatabaseHandle> OpenDatabaseReadOnly(const std::string& data_dir, const std::string& file_name,
+                                            std::string_view store, int schema_version);
+
 // Prepares each of `sql` into `out` (same order) for repeated use.
 std::optional<Error> PrepareAll(sqlite3* db, std::span<const char* const> sql, std::span<StatementHandle> out,
                                 std::string_view store, const std::string& path);

@@ -172,7 +172,10 @@ Result<EvalReport> Run(const LearnOptions& options) {
     if (!store.ok()) return store.error();
     Result<stores::PublicArticles> public_articles = stores::OpenPublicArticles((*engine)->index_dir());
     if (!public_articles.ok()) return public_articles.error();
-    Result<stores::LearnReport> learned = (*store)->Learn(**events, *public_articles, now_ms);
+    (*events)->Flush();
+    Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open((*data)->path().string());
+    if (!log.ok()) return log.error();
+    Result<stores::LearnReport> learned = (*store)->Learn(**log, *public_articles, now_ms);
     if (!learned.ok()) return learned.error();
     report.learned = static_cast<int>(learned->learned);
     if (learned->not_learnable > 0) {

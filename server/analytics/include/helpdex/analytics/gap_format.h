@@ -1,11 +1,11 @@
 // File: gap_format.h
-// The gap report (gaps.h) in other shapes than its JSON: the searches table as
-// CSV for spreadsheets (`GET /api/gaps?format=csv`, `helpdex gaps --csv`) and
-// the daily trends as small inline SVG bar charts (the `/gaps` page). Both
-// read the report's JSON, not its structs, so that sections the report gains
-// later cannot break them; a missing or mistyped key reads as empty.
+// The gap report (gaps.h) rendered from its structs: as JSON (`GET /api/gaps`,
+// `helpdex gaps --json`), the searches table as CSV for spreadsheets
+// (`GET /api/gaps?format=csv`, `helpdex gaps --csv`) and the daily trends as
+// small inline SVG bar charts (the `/gaps` page, which reads the structs too).
 //
-//   std::string csv = GapSearchesCsv(GapReportToJson(report));
+//   std::string json = GapReportJson(report);
+//   std::string csv = GapSearchesCsv(report);
 //   std::string svg = SparklineSvg({0, 1, 3}, "Visits per day over 3 days");
 #pragma once
 
@@ -13,14 +13,14 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "helpdex/analytics/gaps.h"
 
 namespace helpdex::analytics {
 
-// The member `key` of a report object, or null when `object` is not an
-// object or has no such key: how every reader of the report's JSON (the CSV,
-// the /gaps page) looks a key up, so that a missing part reads as empty.
-const nlohmann::json& ReportMember(const nlohmann::json& object, const char* key);
+// {"searches": [...], "tickets": [...], "translations": [...], "review": [...],
+// "funnel": {...}, "zero_causes": {...}, "searches_seen": n}; `indent` as
+// nlohmann's dump (-1: one line). Invalid UTF-8 is replaced, never thrown.
+std::string GapReportJson(const GapReport& report, int indent = -1);
 
 // One CSV field (RFC 4180): quoted when it holds a comma, a quote or a line
 // break. A field that a spreadsheet would read as a formula (it starts with
@@ -32,7 +32,7 @@ std::string CsvCell(std::string_view text);
 // query, visits, no_results_visits, not_opened_visits, contact_visits,
 // languages ("en=3 cs=1"), expected_tickets, nearest_url ("no close article"
 // when the report names none: no article is close to what was asked).
-std::string GapSearchesCsv(const nlohmann::json& report);
+std::string GapSearchesCsv(const GapReport& report);
 
 // A number for people: at most two decimals, no trailing zeros ("2.5", "5").
 std::string DecimalText(double value);

@@ -13,9 +13,9 @@
 // counting distinct visits (one visit counts once however often it
 // searched: the bot cap) and shown only from `min_visits` visits on.
 //
-//   Result<std::vector<stores::StoredEvent>> events = store->Read();
-//   Result<GapReport> report = BuildGapReport(*events, *index, GapOptions{});
-//   std::string json = GapReportToJson(*report).dump();
+//   Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(data_dir);
+//   Result<GapReport> report = LoadGapReport(**log, *index, GapOptions{});
+//   std::string json = GapReportJson(*report);   // gap_format.h
 #pragma once
 
 #include <chrono>
@@ -27,8 +27,6 @@
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "helpdex/search/error.h"
 #include "helpdex/search/searcher.h"
@@ -49,6 +47,9 @@ struct GapOptions {
   int min_tickets = 2;                            // a ticket topic is shown from this many tickets
   // Articles to review: `reviewed` older than this.
   int review_after_days = 365;
+  // LoadGapReport reads the events of this many days before `now_ms`, never
+  // more (the server keeps 90 by default: --keep-events-days).
+  int window_days = 90;
 };
 
 // Why a search found nothing.
@@ -65,7 +66,7 @@ struct SearchGap {
   std::vector<std::string> examples;        // other wordings, most frequent first (redacted)
   // Every distinct wording, most frequent first (examples stop at 5): what
   // an evaluation needs to map a group back to the searches in it. Not in
-  // GapReportToJson.
+  // GapReportJson.
   std::vector<std::string> wordings;
   int visits = 0;                           // distinct visits
   int no_results_visits = 0;                // ... that found nothing (content gaps only)
@@ -160,6 +161,7 @@ struct GapReport {
   Funnel funnel;
   std::map<std::string, int> zero_causes;   // ZeroCauseName -> searches, all of them (also unranked ones)
   int searches_seen = 0;                    // search intents looked at
+  int64_t events_read = 0;                  // events of the window (LoadGapReport)
 };
 
 // Ticket topics depend on the index alone, and reading every ticket takes a
@@ -185,7 +187,13 @@ Result<GapReport> BuildGapReport(const std::vector<stores::StoredEvent>& events,
                                  const GapOptions& options, search::Index* agent_index = nullptr,
                                  TicketGapCache* ticket_cache = nullptr);
 
-// {"searches": [...], "tickets": [], "translations": [], "review": [], "zero_causes": {...}}
-nlohmann::json GapReportToJson(const GapReport& report);
+// The report over the events of options.window_days, read with SQL from the
+// read-only log (never all events, never a writer): what /api/gaps, /gaps
+// and `helpdex gaps` all call. At most kMaxReportEvents events are read
+// (from the window's oldest on; GapReport::events_read says how many): a
+// bound on memory whatever the server keeps.
+inline constexpr size_t kMaxReportEvents = 2000000;
+Result<GapReport> LoadGapReport(const stores::EventLog& events, search::Index& index, const GapOptions& options,
+                                search::Index* agent_index = nullptr, TicketGapCache* ticket_cache = nullptr);
 
 }  // namespace helpdex::analytics

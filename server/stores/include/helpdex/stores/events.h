@@ -127,6 +127,41 @@ class EventStore {
   std::unique_ptr<Impl> impl_;
 };
 
+// Which stored events a reader wants. Oldest first (by id), at most `limit`.
+struct EventFilter {
+  std::optional<EventType> type;  // all types when nullopt
+  int64_t since_ms = 0;           // only events at or after this time (0: from the oldest kept)
+  std::string visit;              // only this visit's events ("" for all visits)
+  size_t limit = 100000;
+};
+
+// A read-only view of DATA/events.db, for reports and the command line
+// (`helpdex events`, `messages`, `gaps`, `learned`): it opens the file
+// read-only and never creates or migrates it, starts no writer and expires
+// nothing, so reading keeps every event the server keeps (whatever its
+// --keep-events-days). It sees what the server has written (WAL): at most
+// EventStoreOptions::flush_interval behind. Thread-safe.
+//
+//   Result<std::unique_ptr<EventLog>> log = EventLog::Open("var/data");
+//   Result<std::vector<StoredEvent>> searches = (*log)->Read({.type = EventType::kSearch, .since_ms = t});
+class EventLog {
+ public:
+  // An empty log when DATA_DIR/events.db does not exist yet (nothing has been
+  // recorded); an error naming the file when it cannot be read or has another
+  // schema version (an older one is upgraded by the server's next start).
+  static Result<std::unique_ptr<EventLog>> Open(const std::string& data_dir);
+  ~EventLog();
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+
+  Result<std::vector<StoredEvent>> Read(const EventFilter& filter = {}) const;
+
+ private:
+  struct Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
 // What one visit searched for before `before_ms` (searches, and answers
 // shown while typing), oldest first, each wording once: the searches that
 // came before a contact-form message. `events` may hold any visits'.

@@ -36,7 +36,7 @@
 
 namespace helpdex::stores {
 
-class EventStore;
+class EventLog;
 struct StoredEvent;
 
 struct LearnedOptions {
@@ -97,7 +97,7 @@ class LearnedStore {
   Result<LearnReport> Learn(const std::vector<StoredEvent>& events, const PublicArticles& is_public,
                             int64_t now_ms = 0);
   // The same over every event `events` holds.
-  Result<LearnReport> Learn(EventStore& events, const PublicArticles& is_public, int64_t now_ms = 0);
+  Result<LearnReport> Learn(const EventLog& events, const PublicArticles& is_public, int64_t now_ms = 0);
 
   // Every learned phrasing, by article, most visited first.
   Result<std::vector<LearnedPhrasing>> List();
