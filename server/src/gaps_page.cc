@@ -10,6 +10,7 @@
 #include <string>
 
 #include "helpdex/analytics/gap_format.h"
+#include "helpdex/search/text.h"
 #include "pages.h"
 #include "params.h"
 
@@ -170,7 +171,8 @@ class GapsView {
       items.push_back(mstch::map{{"id", id},
                                  {"subject", Text(example, "subject")},
                                  {"lang", lang},
-                                 {"url", "/agent/tickets/" + UrlEncode(id) + "?ui=" + std::string(LanguageCode(ui_))}});
+                                 {"url", "/agent/tickets/" + search::PercentEncode(id) +
+                                             "?ui=" + std::string(LanguageCode(ui_))}});
     }
     return items;
   }
