@@ -7,7 +7,7 @@
 #include <cctype>
 
 #include "helpdex/search/text.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 #include "helpdex/stores/random_token.h"
 
 namespace helpdex::server {

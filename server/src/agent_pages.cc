@@ -10,7 +10,7 @@
 
 #include "helpdex/search/text.h"
 #include "pages.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {

@@ -12,7 +12,7 @@
 #include "helpdex/analytics/gap_format.h"
 #include "helpdex/search/text.h"
 #include "pages.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "helpdex/search/text.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "params.h"
+#include "helpdex/server/params.h"
 
 #include <algorithm>
 #include <charconv>

@@ -10,7 +10,7 @@
 #include "helpdex/search/json.h"
 #include "helpdex/search/text.h"
 #include "json_render.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {

@@ -3,8 +3,9 @@
 // query values over still percent-encoded (pistacheio/pistache#1179), so every
 // value goes through DecodeParameter() here, which also rejects NUL and
 // invalid UTF-8. Errors are helpdex::Error values whose `where` is the
-// parameter name. Free of Pistache so it can be unit-tested and fuzzed; the
-// server's QuerySource() (routes.h) adapts a Pistache request:
+// parameter name. Free of Pistache so it can be unit-tested and fuzzed
+// (tests/server/params_test.cc, tests/fuzz/params_fuzzer.cc); the server's
+// QuerySource() (server/src/routes.h) adapts a Pistache request:
 //
 //   Result<SearchRequest> request = ParseSearchRequest(QuerySource(http));
 #pragma once
