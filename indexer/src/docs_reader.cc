@@ -6,6 +6,7 @@
 #include "helpdex/indexer/lines.h"
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::indexer {
 namespace {

@@ -6,17 +6,15 @@
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::indexer {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Trim(const std::string& text) {
-  const size_t first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
-}
+// Spaces, tabs and the '\r' of CRLF files around a line or a term.
+constexpr std::string_view kLineSpace = " \t\r";
 
 void ReadOneFile(const fs::path& file, Language language, SynonymFiles& out, std::string& all_bytes) {
   std::ifstream in(file, std::ios::binary);
@@ -30,7 +28,7 @@ void ReadOneFile(const fs::path& file, Language language, SynonymFiles& out, std
     ++line_number;
     const std::string where = file.string() + ":" + std::to_string(line_number);
     if (const size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    if (Trim(line).empty()) continue;
+    if (search::Trim(line, kLineSpace).empty()) continue;
     if (!search::IsValidUtf8(line)) {
       out.errors.push_back(Error{ErrorCode::kInvalidInput, "the line is not valid UTF-8", where});
       continue;
@@ -38,7 +36,7 @@ void ReadOneFile(const fs::path& file, Language language, SynonymFiles& out, std
     search::SynonymGroup group{language, {}};
     std::istringstream terms(line);
     for (std::string term; std::getline(terms, term, ',');) {
-      if (!Trim(term).empty()) group.terms.push_back(Trim(term));
+      if (!search::Trim(term, kLineSpace).empty()) group.terms.emplace_back(search::Trim(term, kLineSpace));
     }
     if (group.terms.size() < 2) {
       out.errors.push_back(

@@ -19,6 +19,7 @@
 #include "helpdex/indexer/tickets.h"
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::indexer {
 namespace {
@@ -53,13 +54,9 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
-std::string Trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const std::size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return "";
-  const std::size_t end = text.find_last_not_of(kSpace);
-  return std::string(text.substr(begin, end - begin + 1));
-}
+// A field without the spaces, tabs and line breaks around it, as a copy the
+// ticket can own.
+std::string Trimmed(std::string_view text) { return std::string(search::Trim(text, " \t\r\n")); }
 
 bool IsBlank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
@@ -113,7 +110,7 @@ Problem IdField(const json& object, const char* key, const std::string& name, bo
   const auto it = object.find(key);
   if (it == object.end() || it->is_null()) return required ? Problem(Field(name) + " is missing") : Problem();
   if (it->is_string()) {
-    out = Trim(it->get_ref<const std::string&>());
+    out = Trimmed(it->get_ref<const std::string&>());
     if (out.empty()) return Field(name) + " is empty";
   } else if (it->is_number_integer()) {
     out = it->dump();
@@ -127,7 +124,7 @@ Problem IdField(const json& object, const char* key, const std::string& name, bo
 Problem StatusField(const json& object, const char* key, std::string& out) {
   std::string status;
   if (Problem problem = StringField(object, key, key, /*required=*/true, status)) return problem;
-  out = Lower(Trim(status));
+  out = Lower(Trimmed(status));
   if (out.empty()) return Field(key) + " is empty";
   return std::nullopt;
 }
@@ -139,7 +136,7 @@ Problem TagsField(const json& object, const char* key, std::vector<std::string>&
   for (std::size_t i = 0; i < it->size(); ++i) {
     const json& tag = (*it)[i];
     if (!tag.is_string()) return Field(std::string(key) + "[" + std::to_string(i) + "]") + " must be a string";
-    std::string trimmed = Trim(tag.get_ref<const std::string&>());
+    std::string trimmed = Trimmed(tag.get_ref<const std::string&>());
     if (!trimmed.empty()) out.push_back(std::move(trimmed));
   }
   return std::nullopt;
@@ -153,8 +150,8 @@ Problem AddRequester(const json& requester, const std::string& name, Ticket& tic
   std::string email;
   if (Problem problem = StringField(requester, "name", name + ".name", false, person)) return problem;
   if (Problem problem = StringField(requester, "email", name + ".email", false, email)) return problem;
-  person = Trim(person);
-  email = Trim(email);
+  person = Trimmed(person);
+  email = Trimmed(email);
   if (!person.empty() && std::find(ticket.requester_names.begin(), ticket.requester_names.end(), person) ==
                              ticket.requester_names.end()) {
     ticket.requester_names.push_back(person);
@@ -204,9 +201,9 @@ Problem TicketFromJsonLine(const json& doc, Ticket& ticket) {
   if (Problem problem = StringField(doc, "lang", "lang", false, ticket.lang)) return problem;
   if (Problem problem = StringField(doc, "created", "created", false, ticket.created)) return problem;
   if (Problem problem = TagsField(doc, "tags", ticket.tags)) return problem;
-  ticket.subject = Trim(ticket.subject);
-  ticket.lang = Trim(ticket.lang);
-  ticket.created = Trim(ticket.created);
+  ticket.subject = Trimmed(ticket.subject);
+  ticket.lang = Trimmed(ticket.lang);
+  ticket.created = Trimmed(ticket.created);
   if (const auto it = doc.find("requester"); it != doc.end()) {
     if (Problem problem = AddRequester(*it, "requester", ticket)) return problem;
   }
@@ -349,7 +346,7 @@ Result<CsvColumns> ParseCsvHeader(const CsvRow& header, const std::string& where
   };
   if (header.too_big) return Invalid("the header row is longer than 1 MiB", where);
   for (std::size_t i = 0; i < header.fields.size(); ++i) {
-    const std::string name = Lower(Trim(header.fields[i]));
+    const std::string name = Lower(Trimmed(header.fields[i]));
     columns.names.push_back(name);
     for (const auto& [known_name, member] : known) {
       if (name != known_name) continue;
@@ -403,25 +400,25 @@ Problem TicketFromCsvRow(const CsvRow& row, const CsvColumns& columns, Ticket& t
     if (!search::IsValidUtf8(value)) return Field(columns.names[static_cast<std::size_t>(column)]) + " is not valid UTF-8";
     *out = value;
   }
-  ticket.id = Trim(ticket.id);
+  ticket.id = Trimmed(ticket.id);
   if (ticket.id.empty()) return Field("id") + " is empty";
-  ticket.status = Lower(Trim(ticket.status));
+  ticket.status = Lower(Trimmed(ticket.status));
   if (ticket.status.empty()) return Field("status") + " is empty";
-  ticket.subject = Trim(ticket.subject);
-  ticket.lang = Trim(ticket.lang);
-  ticket.created = Trim(ticket.created);
+  ticket.subject = Trimmed(ticket.subject);
+  ticket.lang = Trimmed(ticket.lang);
+  ticket.created = Trimmed(ticket.created);
   std::size_t start = 0;
   while (start <= tags.size()) {
     const std::size_t end = std::min(tags.find_first_of(",;|", start), tags.size());
-    std::string tag = Trim(std::string_view(tags).substr(start, end - start));
+    std::string tag = Trimmed(std::string_view(tags).substr(start, end - start));
     if (!tag.empty()) ticket.tags.push_back(std::move(tag));
     start = end + 1;
   }
   if (!IsBlank(problem_text)) ticket.messages.push_back(TicketMessage{"customer", "", std::move(problem_text)});
   if (!IsBlank(resolution_text)) ticket.messages.push_back(TicketMessage{"agent", "", std::move(resolution_text)});
   if (ticket.messages.empty()) return std::string("the row has neither a problem nor a resolution");
-  requester_name = Trim(requester_name);
-  requester_email = Trim(requester_email);
+  requester_name = Trimmed(requester_name);
+  requester_email = Trimmed(requester_email);
   if (!requester_name.empty()) ticket.requester_names.push_back(requester_name);
   if (!requester_email.empty()) ticket.requester_emails.push_back(requester_email);
   return std::nullopt;
@@ -527,7 +524,7 @@ struct DepthLimitExceeded {};
 // Zendesk ids are integers, but string ids (other help desks) match as strings.
 std::optional<std::string> IdString(const json& value) {
   if (value.is_number_integer()) return value.dump();
-  if (value.is_string()) return Trim(value.get_ref<const std::string&>());
+  if (value.is_string()) return Trimmed(value.get_ref<const std::string&>());
   return std::nullopt;
 }
 
@@ -540,9 +537,9 @@ Problem TicketFromZendesk(const json& source, const std::map<std::string, const 
   if (Problem problem = StringField(source, "lang", "lang", false, ticket.lang)) return problem;
   if (Problem problem = StringField(source, "created_at", "created_at", false, ticket.created)) return problem;
   if (Problem problem = TagsField(source, "tags", ticket.tags)) return problem;
-  ticket.subject = Trim(ticket.subject);
-  ticket.lang = Trim(ticket.lang);
-  ticket.created = Trim(ticket.created);
+  ticket.subject = Trimmed(ticket.subject);
+  ticket.lang = Trimmed(ticket.lang);
+  ticket.created = Trimmed(ticket.created);
   std::string description;
   if (Problem problem = StringField(source, "description", "description", false, description)) return problem;
   std::string requester_id;
@@ -679,7 +676,7 @@ Result<int> ReadZendesk(const std::string& path, const std::function<void(Ticket
 }  // namespace
 
 bool IsResolved(const Ticket& ticket) {
-  const std::string status = Lower(Trim(ticket.status));
+  const std::string status = Lower(Trimmed(ticket.status));
   return status == "solved" || status == "closed";
 }
 

@@ -4,10 +4,10 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
-#include <unicode/utf8.h>
 
 #include <stdexcept>
 
+#include "helpdex/search/text.h"
 #include "czech_stemmer.h"
 #include "stopwords.h"
 
@@ -195,18 +195,6 @@ std::string StripAccents(std::string_view normalized) {
   std::string out;
   composed.toUTF8String(out);
   return out;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  int32_t i = 0;
-  const auto length = static_cast<int32_t>(text.size());
-  const auto* bytes = reinterpret_cast<const uint8_t*>(text.data());
-  while (i < length) {
-    UChar32 c;
-    U8_NEXT(bytes, i, length, c);
-    if (c < 0) return false;
-  }
-  return true;
 }
 
 std::string SanitizeUtf8(std::string_view text) {

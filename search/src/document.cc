@@ -2,11 +2,11 @@
 
 #include <nlohmann/json.hpp>
 #include <algorithm>
-#include <cctype>
 #include <sstream>
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/text.h"
 #include "compounds.h"
 #include "suggest.h"
 
@@ -98,28 +98,8 @@ std::string ArticleUrl(const DocumentRecord& record) {
   return "/articles/" + record.slug + "?lang=" + std::string(LanguageCode(record.language));
 }
 
-namespace {
-
-// Percent-encodes everything but unreserved characters (RFC 3986), for ids
-// from ticket exports that may hold any text.
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      encoded += static_cast<char>(c);
-    } else {
-      encoded += '%';
-      encoded += kHex[c >> 4];
-      encoded += kHex[c & 15];
-    }
-  }
-  return encoded;
-}
-
-}  // namespace
-
 std::string DocumentUrl(const DocumentRecord& record) {
+  // Ids from ticket exports may hold any text, so the id is percent-encoded.
   if (record.type == schema::kTypeTicket) return "/agent/tickets/" + PercentEncode(record.id);
   if (record.audience != schema::kAudiencePublic) return "/agent" + ArticleUrl(record);
   return ArticleUrl(record);

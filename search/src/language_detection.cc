@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::search {
 namespace {

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::search {
 namespace {

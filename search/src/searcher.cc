@@ -11,6 +11,7 @@
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
 #include "helpdex/search/spelling.h"
+#include "helpdex/search/text.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "relevance_floor.h"

@@ -8,6 +8,7 @@
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
 #include "helpdex/search/spelling.h"
+#include "helpdex/search/text.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "relevance_floor.h"
@@ -45,14 +46,6 @@ constexpr double kTitleWeight = 0.3;
 // answered at half on norquad 0.655 / 0.650 / 0.631.
 constexpr double kPrefixWeight = 0.8;
 
-std::string Trim(std::string_view text) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  size_t begin = 0, end = text.size();
-  while (begin < end && space(text[begin])) ++begin;
-  while (end > begin && space(text[end - 1])) --end;
-  return std::string(text.substr(begin, end - begin));
-}
-
 std::string JoinWords(const std::vector<std::string>& words, size_t from = 0) {
   std::string joined;
   for (size_t i = from; i < words.size(); ++i) {
@@ -84,7 +77,7 @@ class Suggester {
   SuggestResponse Run() {
     SuggestResponse response;
     response.text = request_.text;
-    const std::string trimmed = Trim(request_.text);
+    const std::string trimmed(Trim(request_.text));
     if (CountCodePoints(trimmed) < kMinCodePoints) return response;
 
     const std::string normalized_raw = NormalizeText(trimmed);

@@ -6,7 +6,8 @@
 #include <array>
 #include <cctype>
 
-#include "params.h"
+#include "helpdex/search/text.h"
+#include "helpdex/server/params.h"
 #include "helpdex/stores/random_token.h"
 
 namespace helpdex::server {
@@ -100,10 +101,11 @@ void AgentAuth::SignOut(const AuthenticatedAgent& agent) const {
 }
 
 bool AgentAuth::SameOrigin(const AgentRequest& request) const {
-  std::string fetch_site = Lowercase(Trim(request.sec_fetch_site));
+  std::string fetch_site = Lowercase(search::Trim(request.sec_fetch_site, search::kHttpWhitespace));
   if (fetch_site == "cross-site" || fetch_site == "same-site") return false;
   if (request.origin.empty()) return true;  // older browsers and API clients; CSRF token still required
-  return OriginMatchesHost(Trim(request.origin), Trim(request.host));
+  return OriginMatchesHost(search::Trim(request.origin, search::kHttpWhitespace),
+                           search::Trim(request.host, search::kHttpWhitespace));
 }
 
 bool AgentAuth::SessionCsrfMatches(const AuthenticatedAgent& agent, const AgentRequest& request,
@@ -123,7 +125,7 @@ bool AgentAuth::IsTls(const AgentRequest& request) const {
   if (secure_cookies_) return true;
   // A chain of proxies lists one value each; the first is the client's side.
   std::string_view first = request.forwarded_proto;
-  first = Trim(first.substr(0, first.find(',')));
+  first = search::Trim(first.substr(0, first.find(',')), search::kHttpWhitespace);
   return EqualsIgnoringCase(first, "https");
 }
 
@@ -151,10 +153,10 @@ std::optional<std::string> AgentAuth::NewLoginCsrfToken() { return stores::Rando
 std::optional<std::string> CookieValue(std::string_view cookie_header, std::string_view name) {
   while (!cookie_header.empty()) {
     size_t end = cookie_header.find(';');
-    std::string_view pair = Trim(cookie_header.substr(0, end));
+    std::string_view pair = search::Trim(cookie_header.substr(0, end), search::kHttpWhitespace);
     size_t equals = pair.find('=');
-    if (equals != std::string_view::npos && Trim(pair.substr(0, equals)) == name) {
-      std::string_view value = Trim(pair.substr(equals + 1));
+    if (equals != std::string_view::npos && search::Trim(pair.substr(0, equals), search::kHttpWhitespace) == name) {
+      std::string_view value = search::Trim(pair.substr(equals + 1), search::kHttpWhitespace);
       // RFC 6265 allows a value in double quotes.
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);
@@ -168,13 +170,13 @@ std::optional<std::string> CookieValue(std::string_view cookie_header, std::stri
 }
 
 std::optional<std::string> BearerToken(std::string_view authorization) {
-  authorization = Trim(authorization);
+  authorization = search::Trim(authorization, search::kHttpWhitespace);
   constexpr std::string_view kScheme = "bearer ";
   if (authorization.size() <= kScheme.size() ||
       !EqualsIgnoringCase(authorization.substr(0, kScheme.size()), kScheme)) {
     return std::nullopt;
   }
-  std::string_view token = Trim(authorization.substr(kScheme.size()));
+  std::string_view token = search::Trim(authorization.substr(kScheme.size()), search::kHttpWhitespace);
   if (token.empty()) return std::nullopt;
   return std::string(token);
 }
@@ -201,7 +203,7 @@ std::string SafeNextPath(std::string_view next) {
 }
 
 std::string SafeHost(std::string_view host) {
-  host = Trim(host);
+  host = search::Trim(host, search::kHttpWhitespace);
   if (host.empty() || host.size() > 255) return "";
   bool safe = std::all_of(host.begin(), host.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '-' || c == ':' ||

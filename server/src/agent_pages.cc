@@ -8,8 +8,9 @@
 // buttons read and that can be selected by hand without JavaScript.
 #include <algorithm>
 
+#include "helpdex/search/text.h"
 #include "pages.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {
@@ -165,10 +166,10 @@ std::string AgentDocumentUrl(const std::string& url, Language ui) {
 }
 
 std::string AgentSearchUrl(const SearchLink& link, std::optional<Language> reply) {
-  std::string url = "/agent?q=" + UrlEncode(link.query);
+  std::string url = "/agent?q=" + search::PercentEncode(link.query);
   if (link.language) url += "&lang=" + Code(*link.language);
-  if (!link.tags.empty()) url += "&tag=" + UrlEncode(JoinTags(link.tags));
-  if (!link.type.empty()) url += "&type=" + UrlEncode(link.type);
+  if (!link.tags.empty()) url += "&tag=" + search::PercentEncode(JoinTags(link.tags));
+  if (!link.type.empty()) url += "&type=" + search::PercentEncode(link.type);
   if (link.page > 1) url += "&page=" + std::to_string(link.page);
   if (reply) url += "&reply=" + Code(*reply);
   url += "&ui=" + Code(link.ui);
@@ -212,7 +213,7 @@ mstch::array PageRenderer::AgentLinks(const std::vector<search::DocumentLink>& l
 
 std::string PageRenderer::AgentLogin(const AgentLoginInput& input) const {
   AgentPageContext page{input.ui, "", "", "", [&input](Language language) {
-                          return "/agent/login?next=" + UrlEncode(input.next) + "&ui=" + Code(language);
+                          return "/agent/login?next=" + search::PercentEncode(input.next) + "&ui=" + Code(language);
                         }};
   mstch::map context = AgentBaseContext(page, translations_.Get(input.ui, "agent_sign_in"));
   context["login"] = mstch::map{

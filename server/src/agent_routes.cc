@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpdex/search/json.h"
+#include "helpdex/search/text.h"
 #include "helpdex/analytics/gap_format.h"
 #include "helpdex/analytics/gaps.h"
 #include "json_render.h"
@@ -53,7 +54,7 @@ Rest::Route::Handler Routes::WrapAgent(const char* route_name, Kind kind, AgentH
     std::string next = http.method() == Pistache::Http::Method::Get
                            ? http.resource() + http.query().as_str()
                            : std::string("/agent");
-    std::string location = "/agent/login?next=" + UrlEncode(SafeNextPath(next));
+    std::string location = "/agent/login?next=" + search::PercentEncode(SafeNextPath(next));
     if (std::optional<Language> ui = ParseLanguage(QueryValue(http, "ui"))) {
       location += "&ui=" + Code(*ui);
     }
@@ -201,10 +202,12 @@ HttpResponse Routes::AgentTicketPage(const Request& http, const AgentRequest& re
                                      const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
   if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
-  // The router hands the segment over still percent-encoded.
-  std::optional<std::string> id = PercentDecode(http.param(":id").as<std::string>());
+  // The router hands the segment over still percent-encoded. '+' is a space,
+  // as it has always been here; the links (DocumentUrl) encode a '+' as %2B.
+  std::optional<std::string> id =
+      search::PercentDecode(http.param(":id").as<std::string>(), search::Plus::kSpace);
   if (!id || id->empty() || id->size() > kMaxTicketIdBytes || id->find('\0') != std::string::npos ||
-      !IsValidUtf8(*id)) {
+      !search::IsValidUtf8(*id)) {
     return ErrorPage(Generic(ApiErrorCode::kNotFound), ui);
   }
   Result<std::shared_ptr<search::Searcher>> searcher = agent_index_->AcquireSearcher();
@@ -226,7 +229,8 @@ HttpResponse Routes::AgentArticlePage(const Request& http, const AgentRequest& r
                                       const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
   if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
-  std::optional<std::string> slug = PercentDecode(http.param(":slug").as<std::string>());
+  std::optional<std::string> slug =
+      search::PercentDecode(http.param(":slug").as<std::string>(), search::Plus::kSpace);
   if (!slug || !IsValidSlug(*slug)) return ErrorPage(Generic(ApiErrorCode::kNotFound), ui);
   Result<std::optional<std::string>> lang = DecodeParameter("lang", QuerySource(http));
   if (!lang.ok()) return ErrorPage(ToApiError(lang.error()), ui);

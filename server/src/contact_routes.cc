@@ -4,6 +4,7 @@
 // message is saved before the customer is told it was sent.
 #include <nlohmann/json.hpp>
 
+#include "helpdex/search/text.h"
 #include "agent_auth.h"
 #include "json_render.h"
 #include "routes.h"
@@ -74,7 +75,7 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
   input.ui = ui;
   input.message.subject = FormValue(*form, "subject").value_or("");
   input.message.description = FormValue(*form, "description").value_or("");
-  input.message.email = std::string(Trim(FormValue(*form, "email").value_or("")));
+  input.message.email = std::string(search::Trim(FormValue(*form, "email").value_or(""), search::kHttpWhitespace));
   input.message.language = std::string(LanguageCode(ui));
 
   // The visit cookie doubles as the form's CSRF token: a foreign site can
@@ -150,7 +151,7 @@ HttpResponse Routes::ApiEvents(const Request& http) {
   if (!IsPlausibleArticleId(event.article)) {
     return ApiErrorResponse(InvalidParameter("article", "article must be an article id"));
   }
-  if (event.query.size() > search::kMaxQueryBytes || !IsValidUtf8(event.query)) {
+  if (event.query.size() > search::kMaxQueryBytes || !search::IsValidUtf8(event.query)) {
     return ApiErrorResponse(InvalidParameter("query", "query must be valid UTF-8 of at most " +
                                                           std::to_string(search::kMaxQueryBytes) + " bytes"));
   }

@@ -10,8 +10,9 @@
 #include <string>
 
 #include "helpdex/analytics/gap_format.h"
+#include "helpdex/search/text.h"
 #include "pages.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {
@@ -132,7 +133,7 @@ class GapsView {
       items.push_back(mstch::map{{"id", example.id},
                                  {"subject", example.subject},
                                  {"lang", example.lang},
-                                 {"url", "/agent/tickets/" + UrlEncode(example.id) + "?ui=" +
+                                 {"url", "/agent/tickets/" + search::PercentEncode(example.id) + "?ui=" +
                                              std::string(LanguageCode(ui_))}});
     }
     return items;

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "params.h"
+#include "helpdex/search/text.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {
@@ -146,10 +147,10 @@ mstch::map Pagination(const search::SearchRequest& request, const search::Search
 }
 
 std::string SearchUrl(const SearchLink& link) {
-  std::string url = "/search?q=" + UrlEncode(link.query);
+  std::string url = "/search?q=" + search::PercentEncode(link.query);
   if (link.language) url += "&lang=" + Code(*link.language);
-  if (!link.tags.empty()) url += "&tag=" + UrlEncode(JoinTags(link.tags));
-  if (!link.type.empty()) url += "&type=" + UrlEncode(link.type);
+  if (!link.tags.empty()) url += "&tag=" + search::PercentEncode(JoinTags(link.tags));
+  if (!link.type.empty()) url += "&type=" + search::PercentEncode(link.type);
   if (link.page > 1) url += "&page=" + std::to_string(link.page);
   if (link.exact) url += "&exact=1";
   url += "&ui=" + Code(link.ui);

@@ -1,20 +1,15 @@
-#include "params.h"
+#include "helpdex/server/params.h"
 
 #include <algorithm>
 #include <charconv>
 #include <climits>
-#include <cstdint>
+#include <cstdlib>
 #include <vector>
+
+#include "helpdex/search/text.h"
 
 namespace helpdex::server {
 namespace {
-
-int HexDigitValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> Split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
@@ -48,85 +43,18 @@ Result<int> ParseInteger(std::string_view name, std::string_view text) {
 
 }  // namespace
 
-std::string_view Trim(std::string_view text) {
-  const std::string_view kSpace = " \t";
-  size_t begin = text.find_first_not_of(kSpace);
-  if (begin == std::string_view::npos) return {};
-  size_t end = text.find_last_not_of(kSpace);
-  return text.substr(begin, end - begin + 1);
-}
-
-
-std::optional<std::string> PercentDecode(std::string_view raw) {
-  std::string decoded;
-  decoded.reserve(raw.size());
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '+') {
-      decoded.push_back(' ');
-    } else if (c == '%') {
-      if (i + 2 >= raw.size()) return std::nullopt;
-      int high = HexDigitValue(raw[i + 1]);
-      int low = HexDigitValue(raw[i + 2]);
-      if (high < 0 || low < 0) return std::nullopt;
-      decoded.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else {
-      decoded.push_back(c);
-    }
-  }
-  return decoded;
-}
-
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = static_cast<uint8_t>(text[i]);
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    }
-    int length = 0;
-    uint32_t code_point = 0;
-    if ((byte & 0xE0) == 0xC0) {
-      length = 2;
-      code_point = byte & 0x1F;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3;
-      code_point = byte & 0x0F;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4;
-      code_point = byte & 0x07;
-    } else {
-      return false;
-    }
-    if (i + length > text.size()) return false;
-    for (int k = 1; k < length; ++k) {
-      auto continuation = static_cast<uint8_t>(text[i + k]);
-      if ((continuation & 0xC0) != 0x80) return false;
-      code_point = (code_point << 6) | (continuation & 0x3F);
-    }
-    static constexpr uint32_t kSmallestOfLength[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (code_point < kSmallestOfLength[length]) return false;  // overlong
-    if (code_point > 0x10FFFF) return false;
-    if (code_point >= 0xD800 && code_point <= 0xDFFF) return false;  // surrogate
-    i += length;
-  }
-  return true;
-}
-
 Result<std::optional<std::string>> DecodeParameter(std::string_view name,
                                                    const RawParameterSource& source) {
   std::optional<std::string> raw = source(name);
   if (!raw) return std::optional<std::string>();
-  std::optional<std::string> decoded = PercentDecode(*raw);
+  std::optional<std::string> decoded = search::PercentDecode(*raw, search::Plus::kSpace);
   if (!decoded) {
     return ParameterError(name, std::string(name) + " contains a malformed percent escape");
   }
   if (decoded->find('\0') != std::string::npos) {
     return ParameterError(name, std::string(name) + " contains a NUL character");
   }
-  if (!IsValidUtf8(*decoded)) {
+  if (!search::IsValidUtf8(*decoded)) {
     return ParameterError(name, std::string(name) + " is not valid UTF-8");
   }
   return decoded;
@@ -141,8 +69,8 @@ Result<FormFields> ParseFormBody(std::string_view body) {
     size_t equals = pair.find('=');
     std::string_view raw_name = pair.substr(0, equals);
     std::string_view raw_value = equals == std::string_view::npos ? "" : pair.substr(equals + 1);
-    std::optional<std::string> name = PercentDecode(raw_name);
-    if (!name || name->empty() || name->find('\0') != std::string::npos || !IsValidUtf8(*name)) {
+    std::optional<std::string> name = search::PercentDecode(raw_name, search::Plus::kSpace);
+    if (!name || name->empty() || name->find('\0') != std::string::npos || !search::IsValidUtf8(*name)) {
       return ParameterError("body", "the form has a malformed field name");
     }
     // The field's own value goes through the same checks as a query value.
@@ -163,8 +91,8 @@ std::optional<std::string> FormValue(const FormFields& fields, std::string_view 
 Result<std::optional<Language>> LanguageParameter(std::string_view name, const RawParameterSource& source) {
   Result<std::optional<std::string>> value = DecodeParameter(name, source);
   if (!value.ok()) return value.error();
-  if (!*value || Trim(**value).empty()) return std::optional<Language>();
-  std::optional<Language> language = ParseLanguage(Trim(**value));
+  if (!*value || search::Trim(**value, search::kHttpWhitespace).empty()) return std::optional<Language>();
+  std::optional<Language> language = ParseLanguage(search::Trim(**value, search::kHttpWhitespace));
   if (!language) {
     return ParameterError(std::string(name),
                           std::string(name) + " must be one of " + std::string(SupportedLanguageList()));
@@ -189,15 +117,16 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
   // exact=1: the words as typed, without the automatic spelling retry.
   Result<std::optional<std::string>> exact = DecodeParameter("exact", source);
   if (!exact.ok()) return exact.error();
-  if (*exact && !Trim(**exact).empty()) {
-    if (Trim(**exact) != "1" && Trim(**exact) != "0") return ParameterError("exact", "exact must be 0 or 1");
-    request.retry_with_correction = Trim(**exact) != "1";
+  const std::string_view exact_value = *exact ? search::Trim(**exact, search::kHttpWhitespace) : "";
+  if (!exact_value.empty()) {
+    if (exact_value != "1" && exact_value != "0") return ParameterError("exact", "exact must be 0 or 1");
+    request.retry_with_correction = exact_value != "1";
   }
 
   Result<std::optional<std::string>> type = DecodeParameter("type", source);
   if (!type.ok()) return type.error();
   if (*type) {
-    std::string_view value = Trim(**type);
+    std::string_view value = search::Trim(**type, search::kHttpWhitespace);
     if (!value.empty() && value != "article" && value != "ticket") {
       return ParameterError("type", "type must be article or ticket");
     }
@@ -208,7 +137,7 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
   if (!tags.ok()) return tags.error();
   if (*tags) {
     for (std::string_view tag : Split(**tags, ',')) {
-      tag = Trim(tag);
+      tag = search::Trim(tag, search::kHttpWhitespace);
       if (!tag.empty()) request.tags.emplace_back(tag);
     }
   }
@@ -217,8 +146,8 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
                              std::pair<std::string_view, int*>{"size", &request.page_size}}) {
     Result<std::optional<std::string>> text = DecodeParameter(name, source);
     if (!text.ok()) return text.error();
-    if (!*text || Trim(**text).empty()) continue;
-    Result<int> number = ParseInteger(name, Trim(**text));
+    if (!*text || search::Trim(**text, search::kHttpWhitespace).empty()) continue;
+    Result<int> number = ParseInteger(name, search::Trim(**text, search::kHttpWhitespace));
     if (!number.ok()) return number.error();
     *field = *number;
   }
@@ -247,7 +176,7 @@ Result<SuggestParameters> ParseSuggestRequest(const RawParameterSource& source) 
   Result<std::optional<std::string>> format = DecodeParameter("format", source);
   if (!format.ok()) return format.error();
   if (*format) {
-    std::string_view value = Trim(**format);
+    std::string_view value = search::Trim(**format, search::kHttpWhitespace);
     if (value == "opensearch") {
       parameters.opensearch = true;
     } else if (!value.empty() && value != "json") {
@@ -263,9 +192,9 @@ namespace {
 Result<std::optional<int>> BoundedCount(const char* name, int max, const RawParameterSource& source) {
   Result<std::optional<std::string>> raw = DecodeParameter(name, source);
   if (!raw.ok()) return raw.error();
-  if (!*raw || Trim(**raw).empty()) return std::optional<int>();
+  if (!*raw || search::Trim(**raw, search::kHttpWhitespace).empty()) return std::optional<int>();
   const std::string range = std::string(name) + " must be a whole number from 1 to " + std::to_string(max);
-  Result<int> number = ParseInteger(name, Trim(**raw));
+  Result<int> number = ParseInteger(name, search::Trim(**raw, search::kHttpWhitespace));
   if (!number.ok() || *number < 1 || *number > max) return ParameterError(name, range);
   return std::optional<int>(*number);
 }
@@ -284,7 +213,7 @@ Result<GapParameters> ParseGapRequest(const RawParameterSource& source) {
   Result<std::optional<std::string>> format = DecodeParameter("format", source);
   if (!format.ok()) return format.error();
   if (*format) {
-    std::string_view value = Trim(**format);
+    std::string_view value = search::Trim(**format, search::kHttpWhitespace);
     if (value == "csv") {
       parameters.csv = true;
     } else if (!value.empty() && value != "json") {
@@ -299,10 +228,10 @@ std::optional<Language> PreferredLanguage(std::string_view accept_language) {
   double best_quality = 0;
   for (std::string_view item : Split(accept_language, ',')) {
     std::vector<std::string_view> fields = Split(item, ';');
-    std::string_view tag = Trim(fields[0]);
+    std::string_view tag = search::Trim(fields[0], search::kHttpWhitespace);
     double quality = 1.0;
     for (size_t i = 1; i < fields.size(); ++i) {
-      std::string_view field = Trim(fields[i]);
+      std::string_view field = search::Trim(fields[i], search::kHttpWhitespace);
       if (field.size() > 2 && (field[0] == 'q' || field[0] == 'Q') && field[1] == '=') {
         std::string number(field.substr(2));
         char* end = nullptr;
@@ -335,24 +264,6 @@ std::string JoinTags(const std::vector<std::string>& tags) {
     joined += tag;
   }
   return joined;
-}
-
-std::string UrlEncode(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string encoded;
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      encoded.push_back(c);
-    } else {
-      encoded.push_back('%');
-      encoded.push_back(kHex[byte >> 4]);
-      encoded.push_back(kHex[byte & 0x0F]);
-    }
-  }
-  return encoded;
 }
 
 }  // namespace helpdex::server

@@ -8,8 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "helpdex/search/json.h"
+#include "helpdex/search/text.h"
 #include "json_render.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 
 namespace helpdex::server {
 namespace {
@@ -302,8 +303,10 @@ HttpResponse Routes::SearchPage(const Request& http) {
 HttpResponse Routes::ArticlePage(const Request& http) {
   Language ui = PageLanguage(http);
   ApiError not_found{ApiErrorCode::kNotFound, std::string(GenericMessage(ApiErrorCode::kNotFound)), ""};
-  // The router hands the segment over still percent-encoded.
-  std::optional<std::string> slug = PercentDecode(http.param(":slug").as<std::string>());
+  // The router hands the segment over still percent-encoded ('+' is a space,
+  // which no slug holds).
+  std::optional<std::string> slug =
+      search::PercentDecode(http.param(":slug").as<std::string>(), search::Plus::kSpace);
   if (!slug || !IsValidSlug(*slug)) return ErrorPage(not_found, ui);
 
   Result<std::optional<std::string>> lang = DecodeParameter("lang", QuerySource(http));
@@ -364,7 +367,10 @@ void Routes::RecordResultClick(const Request& http, const std::string& visit, co
   if (scheme == std::string::npos) return;
   const size_t path = referer.find('/', scheme + 3);
   if (path == std::string::npos) return;
-  if (!OriginMatchesHost(std::string_view(referer).substr(0, path), Trim(RawHeaderValue(http, "Host")))) return;
+  if (!OriginMatchesHost(std::string_view(referer).substr(0, path),
+                         search::Trim(RawHeaderValue(http, "Host"), search::kHttpWhitespace))) {
+    return;
+  }
   std::string_view target = std::string_view(referer).substr(path);
   if (!target.starts_with("/search?")) return;
   std::string_view query_string = target.substr(std::string_view("/search?").size());

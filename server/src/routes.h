@@ -26,7 +26,7 @@
 #include "metrics.h"
 #include "pages.h"
 #include "helpdex/analytics/gaps.h"
-#include "params.h"
+#include "helpdex/server/params.h"
 #include "templates.h"
 
 namespace helpdex::server {

@@ -8,6 +8,7 @@
 
 #include "helpdex/indexer/redaction.h"
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const helpdex::indexer::Redactor redactor;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::search {
 namespace {

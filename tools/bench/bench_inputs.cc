@@ -31,28 +31,15 @@
 #include <nlohmann/json.hpp>
 
 #include "helpdex/indexer/lines.h"
+#include "helpdex/search/text.h"
 
 namespace {
 
 namespace fs = std::filesystem;
+using helpdex::search::PercentEncode;
 using nlohmann::json;
 
 constexpr size_t kMaxQueryBytes = 1024;  // the server answers 400 beyond it
-
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 // Byte offsets where each UTF-8 code point ends.
 std::vector<size_t> CodePointEnds(const std::string& text) {

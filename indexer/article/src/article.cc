@@ -11,6 +11,7 @@
 #include <set>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::indexer {
 namespace {

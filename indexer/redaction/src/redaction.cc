@@ -60,6 +60,7 @@
 #include <utility>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::indexer {
 

@@ -8,6 +8,7 @@
 #include "helpdex/stores/agents.h"
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 #include "sqlite_db.h"
 
@@ -151,14 +152,7 @@ std::string IsoUtcNow() {
 bool RandomBytes(unsigned char* out, size_t count) { return RAND_bytes(out, static_cast<int>(count)) == 1; }
 
 std::string Hex(const unsigned char* bytes, size_t count) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(count * 2);
-  for (size_t i = 0; i < count; ++i) {
-    text += kDigits[bytes[i] >> 4];
-    text += kDigits[bytes[i] & 0x0f];
-  }
-  return text;
+  return search::HexEncode(std::string_view(reinterpret_cast<const char*>(bytes), count));
 }
 
 // RFC 4648 section 5 without padding: safe in headers, cookies and URLs.

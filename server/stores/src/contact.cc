@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 #include "sqlite_db.h"
 
 namespace helpdex::stores {

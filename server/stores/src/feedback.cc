@@ -2,19 +2,9 @@
 #include "helpdex/stores/feedback.h"
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/text.h"
 
 namespace helpdex::stores {
-namespace {
-
-std::string_view TrimSpace(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t\r\n\f\v");
-  if (first == std::string_view::npos) return {};
-  const size_t last = text.find_last_not_of(" \t\r\n\f\v");
-  return text.substr(first, last - first + 1);
-}
-
-}  // namespace
-
 Result<FeedbackAnswer> ParseFeedback(std::string_view helpful, std::string_view reason, std::string_view comment) {
   FeedbackAnswer answer;
   if (helpful == "1") {
@@ -30,7 +20,7 @@ Result<FeedbackAnswer> ParseFeedback(std::string_view helpful, std::string_view 
   if (!search::IsValidUtf8(comment)) {
     return Error{ErrorCode::kInvalidInput, "comment must be valid UTF-8", "comment"};
   }
-  const std::string_view trimmed = TrimSpace(comment);
+  const std::string_view trimmed = search::Trim(comment);
   if (search::CountCodePoints(trimmed) > kMaxFeedbackCommentCharacters) {
     return Error{ErrorCode::kInvalidInput,
                  "comment must be at most " + std::to_string(kMaxFeedbackCommentCharacters) + " characters",

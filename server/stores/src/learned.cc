@@ -19,6 +19,7 @@
 #include "helpdex/search/document.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/text.h"
 #include "helpdex/stores/events.h"
 #include "sqlite_db.h"
 

@@ -4,19 +4,14 @@
 
 #include <vector>
 
+#include "helpdex/search/text.h"
+
 namespace helpdex::stores {
 
 std::optional<std::string> RandomHex(size_t bytes) {
   std::vector<unsigned char> random(bytes);
   if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) return std::nullopt;
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(bytes * 2);
-  for (unsigned char byte : random) {
-    hex.push_back(kDigits[byte >> 4]);
-    hex.push_back(kDigits[byte & 0x0F]);
-  }
-  return hex;
+  return search::HexEncode(std::string_view(reinterpret_cast<const char*>(random.data()), random.size()));
 }
 
 }  // namespace helpdex::stores

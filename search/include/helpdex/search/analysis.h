@@ -75,9 +75,6 @@ std::string CutUtf8(std::string_view utf8, size_t bytes);
 // (ASCII whitespace: the text's own line breaks and tabs).
 std::string CollapseWhitespace(std::string_view text);
 
-// True when `text` is valid UTF-8.
-bool IsValidUtf8(std::string_view text);
-
 // Replaces invalid UTF-8 sequences with U+FFFD.
 std::string SanitizeUtf8(std::string_view text);
 

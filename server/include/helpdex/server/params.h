@@ -1,12 +1,13 @@
 // File: params.h
 // Turning raw request parameters into typed requests. Pistache 0.0.5 hands
 // query values over still percent-encoded (pistacheio/pistache#1179), so every
-// value goes through DecodeQueryValue() here, which also rejects NUL and
+// value goes through DecodeParameter() here, which also rejects NUL and
 // invalid UTF-8. Errors are helpdex::Error values whose `where` is the
-// parameter name. Free of Pistache so it can be unit-tested and fuzzed.
+// parameter name. Free of Pistache so it can be unit-tested and fuzzed
+// (tests/server/params_test.cc, tests/fuzz/params_fuzzer.cc); the server's
+// QuerySource() (server/src/routes.h) adapts a Pistache request:
 //
-//   Result<SearchRequest> request = ParseSearchRequest(
-//       [&](std::string_view name) { return RawValueOf(http.query(), name); });
+//   Result<SearchRequest> request = ParseSearchRequest(QuerySource(http));
 #pragma once
 
 #include <functional>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "helpdex/search/error.h"
 #include "helpdex/search/language.h"
@@ -24,16 +26,9 @@ namespace helpdex::server {
 // Returns the raw (still encoded) value of a query parameter, or nullopt.
 using RawParameterSource = std::function<std::optional<std::string>(std::string_view name)>;
 
-// Percent-decodes a query value ('+' is a space). nullopt for a malformed
-// escape ("%4", "%zz").
-std::optional<std::string> PercentDecode(std::string_view raw);
-
-// True for well-formed UTF-8 (no overlongs, surrogates or code points past
-// U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
-// Decodes and validates the parameter `name`: kInvalidInput (where = name) for
-// a malformed escape, a NUL byte or invalid UTF-8. nullopt when absent.
+// Decodes ('+' is a space, as browsers send forms; search::PercentDecode) and
+// validates the parameter `name`: kInvalidInput (where = name) for a malformed
+// escape, a NUL byte or invalid UTF-8. nullopt when absent.
 Result<std::optional<std::string>> DecodeParameter(std::string_view name,
                                                    const RawParameterSource& source);
 
@@ -101,16 +96,10 @@ Result<GapParameters> ParseGapRequest(const RawParameterSource& source);
 // none is supported.
 std::optional<Language> PreferredLanguage(std::string_view accept_language);
 
-// `text` without leading and trailing spaces and tabs (header and parameter values).
-std::string_view Trim(std::string_view text);
-
 // Slugs are [a-z0-9-]{1,100} (design.md); anything else cannot name an article.
 bool IsValidSlug(std::string_view slug);
 
-// Joins tags for a `tag=` value ("a,b").
+// Joins tags for a `tag=` value ("a,b"); search::PercentEncode() it for a URL.
 std::string JoinTags(const std::vector<std::string>& tags);
-
-// Percent-encodes a value for a URL query (unreserved characters stay).
-std::string UrlEncode(std::string_view value);
 
 }  // namespace helpdex::server
