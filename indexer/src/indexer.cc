@@ -28,6 +28,7 @@
 #include "helpdex/search/document.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/xapian_error.h"
 
 namespace helpdex::indexer {
 namespace {
@@ -639,7 +640,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     changed = builder.changed() || !live || options.full_rebuild;
   } catch (const Xapian::Error& e) {
     fs::remove_all(gen_dir, ec);
-    return Error{ErrorCode::kInternal, "writing the new generation failed: " + e.get_msg(), gen_dir.string()};
+    return search::FromXapian(e, "writing the new generation", gen_dir.string(), ErrorCode::kInternal);
   } catch (const std::exception& e) {
     fs::remove_all(gen_dir, ec);
     return Error{ErrorCode::kInternal, std::string("writing the new generation failed: ") + e.what(), gen_dir.string()};

@@ -11,6 +11,7 @@
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
 #include "helpdex/search/spelling.h"
+#include "helpdex/search/xapian_error.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "relevance_floor.h"
@@ -188,6 +189,7 @@ struct Searcher::Impl {
   Xapian::Database db;
   Viewer viewer;
   long generation = 0;
+  std::string where;  // the generation's directory, for errors ("var/index/gen-000042")
   std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
 
   // The readings of the query (TextQuery, shared with Suggest).
@@ -634,56 +636,29 @@ Searcher::~Searcher() = default;
 long Searcher::generation() const { return impl_->generation; }
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
-  try {
-    return impl_->Search(request);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the search failed unexpectedly", ""};
-  }
+  return GuardXapian("the search", impl_->where, [&] { return impl_->Search(request); });
 }
 
 Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Language> language) {
-  try {
-    return impl_->GetArticle(slug, language);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the article lookup failed unexpectedly", ""};
-  }
+  return GuardXapian("the article lookup", impl_->where, [&] { return impl_->GetArticle(slug, language); });
 }
 
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
-  try {
+  return GuardXapian("the suggestion", impl_->where, [&] {
     Result<SuggestResponse> response = SuggestIn(impl_->db, impl_->viewer, request);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
     return response;
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the suggestion failed unexpectedly", ""};
-  }
+  });
 }
 
 Result<DocumentRecord> Searcher::GetTicket(const std::string& id) {
-  try {
-    return impl_->GetTicket(id);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the ticket lookup failed unexpectedly", ""};
-  }
+  return GuardXapian("the ticket lookup", impl_->where, [&] { return impl_->GetTicket(id); });
 }
 
 Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& type, const std::string& id,
                                                             size_t limit) {
-  try {
-    return impl_->RelatedArticles(type, id, limit);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the related-articles lookup failed unexpectedly", ""};
-  }
+  return GuardXapian("the related-articles lookup", impl_->where,
+                     [&] { return impl_->RelatedArticles(type, id, limit); });
 }
 
 DocumentLink LinkTo(const DocumentRecord& record) {
@@ -692,23 +667,13 @@ DocumentLink LinkTo(const DocumentRecord& record) {
 }
 
 Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type, size_t limit) {
-  try {
+  return GuardXapian("the document listing", impl_->where, [&]() -> Result<std::vector<DocumentRecord>> {
     return impl_->FindRecords(Xapian::Query(schema::Term(schema::kType, type)), static_cast<Xapian::doccount>(limit));
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the document listing failed unexpectedly", ""};
-  }
+  });
 }
 
 Result<TicketCoverage> Searcher::CoverTicket(const std::string& id) {
-  try {
-    return impl_->CoverTicket(id);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the ticket coverage failed unexpectedly", ""};
-  }
+  return GuardXapian("the ticket coverage", impl_->where, [&] { return impl_->CoverTicket(id); });
 }
 
 size_t Searcher::DocumentCount() {
@@ -751,18 +716,17 @@ struct Index::State {
 
   Result<std::unique_ptr<Searcher>> OpenGeneration(long gen) const {
     const std::filesystem::path gen_dir = dir / GenerationDirName(gen);
-    try {
+    return GuardXapian("opening generation " + std::to_string(gen), gen_dir.string(),
+                       [&]() -> Result<std::unique_ptr<Searcher>> {
       auto impl = std::make_unique<Searcher::Impl>();
       impl->db = Xapian::Database((gen_dir / "public").string());
       if (viewer.agent) impl->db.add_database(Xapian::Database((gen_dir / "agent").string()));
       impl->viewer = viewer;
       impl->generation = gen;
+      impl->where = gen_dir.string();
       impl->corrections = corrections;
       return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
-    } catch (const Xapian::Error& e) {
-      return Error{ErrorCode::kIndexUnavailable,
-                   "generation " + std::to_string(gen) + " cannot be opened (" + e.get_type() + ")", dir.string()};
-    }
+    });
   }
 };
 

@@ -5,8 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
+#include "helpdex/search/index_layout.h"
+#include "helpdex/search/xapian_error.h"
 
 namespace helpdex::search {
 namespace {
@@ -189,6 +195,57 @@ TEST(IndexOpenTest, AMissingIndexIsUnavailableNotACrash) {
   auto index = Index::Open("/nonexistent/helpdex", Viewer::Public());
   ASSERT_FALSE(index.ok());
   EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+}
+
+// A generation Xapian cannot open is reported with the generation's directory
+// as `where`, and the message names the operation.
+TEST(IndexOpenTest, ACorruptGenerationIsNamedInTheError) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  const std::filesystem::path public_db = kb.index() / GenerationDirName(1) / "public";
+  ASSERT_TRUE(std::filesystem::exists(public_db / "iamglass"));
+  std::ofstream(public_db / "iamglass", std::ios::binary | std::ios::trunc) << "not a glass database";
+
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_EQ(index.error().where, (kb.index() / "gen-000001").string());
+  EXPECT_NE(index.error().message.find("opening generation 1 failed ("), std::string::npos)
+      << index.error().message;
+}
+
+TEST(IndexOpenTest, AMissingDatabaseIsNamedInTheError) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  std::filesystem::remove_all(kb.index() / GenerationDirName(1) / "agent");
+
+  auto index = Index::Open(kb.index().string(), Viewer::Agent());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_NE(index.error().where.find("gen-000001"), std::string::npos) << index.error().ToString();
+}
+
+TEST(GuardXapianTest, AXapianErrorBecomesAnErrorAtWhere) {
+  Result<int> result = GuardXapian("the search", "var/index/gen-000042", []() -> Result<int> {
+    throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
+  });
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_EQ(result.error().where, "var/index/gen-000042");
+  EXPECT_EQ(result.error().message, "the search failed (DatabaseModifiedError)");
+  EXPECT_EQ(result.error().ToString(), "var/index/gen-000042: the search failed (DatabaseModifiedError)");
+
+  Result<int> other = GuardXapian("the search", "var/index/gen-000042",
+                                  []() -> Result<int> { throw std::runtime_error("boom"); });
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(other.error().message, "the search failed unexpectedly");
+
+  Result<int> fine = GuardXapian("the search", "var/index/gen-000042", []() -> Result<int> { return 7; });
+  ASSERT_TRUE(fine.ok());
+  EXPECT_EQ(*fine, 7);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "helpdex/search/document.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/xapian_error.h"
 #include "helpdex/stores/events.h"
 #include "sqlite_db.h"
 
@@ -175,7 +176,7 @@ Result<PublicArticles> OpenPublicArticles(const std::string& index_dir) {
              db->term_exists(search::UniqueIdTerm(search::schema::kTypeArticle, article_id));
     });
   } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "cannot open the public index: " + e.get_msg(), stub.string()};
+    return search::FromXapian(e, "opening the public index", stub.string());
   }
 }
 
