@@ -198,10 +198,7 @@ struct Searcher::Impl {
   // `corrected` receives the spelling correction of the query (nullopt = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
                            Xapian::QueryParser& parser, CorrectionCache::Correction& corrected) {
-    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, kMaxQueryTerms);
-    TextQueryOptions options;
-    options.spelling_correction = false;  // DidYouMean corrects, word by word
-    Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
+    Xapian::Query query = ReadText(text, analyzer, stem, parser);
     // A query seen before on this generation needs no dictionary lookups: its
     // correction is cached. The analyzers are static objects: their address
     // names the analysis. The text as typed is the key: the correction keeps
@@ -216,6 +213,42 @@ struct Searcher::Impl {
       if (corrections) corrections->Store(generation, correction_key, corrected);
     }
     return query;
+  }
+
+  // The readings of `text` without its spelling correction (ParseQuery).
+  Xapian::Query ReadText(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
+                         Xapian::QueryParser& parser) {
+    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, kMaxQueryTerms);
+    TextQueryOptions options;
+    options.spelling_correction = false;  // DidYouMean corrects, word by word
+    return TextQuery(db, normalized, analyzer, stem, parser, options);
+  }
+
+  // The language the query is read in: the request's, else the one its text
+  // says, else the page's; nullopt when none is known.
+  static std::optional<Language> QueryLanguage(const SearchRequest& request) {
+    std::optional<Language> query_language = request.language;
+    if (!query_language) query_language = DetectLanguage(request.query);
+    if (!query_language) query_language = request.query_language;
+    return query_language;
+  }
+
+  // The query SearchOnce gives Xapian for `raw`, described by Xapian.
+  Result<std::string> DescribeQuery(const SearchRequest& raw) {
+    Result<SearchRequest> checked = NormalizeRequest(raw);
+    if (!checked.ok()) return checked.error();
+    const SearchRequest& request = *checked;
+    const std::optional<Language> query_language = QueryLanguage(request);
+    const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
+    const std::string normalized = analyzer.Normalize(request.query);
+    const bool listing = CollapseWhitespace(normalized).empty();
+    if (!listing && HasNoWords(normalized)) return Xapian::Query().get_description();
+    Xapian::QueryParser parser;
+    Xapian::Stem stemmer = analyzer.MakeStemmer();
+    Xapian::Query text_query = ReadText(request.query, analyzer, stemmer, parser);
+    if (text_query.empty() && !listing) return Xapian::Query().get_description();
+    if (text_query.empty()) text_query = Xapian::Query::MatchAll;
+    return FilterAnd(text_query, Filters(request)).get_description();
   }
 
   Xapian::Query Filters(const SearchRequest& request) const {
@@ -448,9 +481,7 @@ struct Searcher::Impl {
     Result<SearchRequest> checked = NormalizeRequest(raw);
     if (!checked.ok()) return checked.error();
     const SearchRequest& request = *checked;
-    std::optional<Language> query_language = request.language;
-    if (!query_language) query_language = DetectLanguage(request.query);
-    if (!query_language) query_language = request.query_language;
+    const std::optional<Language> query_language = QueryLanguage(request);
     const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
 
     SearchResponse response;
@@ -637,6 +668,10 @@ long Searcher::generation() const { return impl_->generation; }
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
   return GuardXapian("the search", impl_->where, [&] { return impl_->Search(request); });
+}
+
+Result<std::string> Searcher::DescribeQuery(const SearchRequest& request) {
+  return GuardXapian("the query description", impl_->where, [&] { return impl_->DescribeQuery(request); });
 }
 
 Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Language> language) {

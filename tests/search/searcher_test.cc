@@ -175,6 +175,65 @@ TEST_F(SearcherTest, ArticleLookupPicksTheLanguageAndListsTranslations) {
   EXPECT_EQ((*searcher)->GetArticle("no-such-article", Language::kEnglish).error().code, ErrorCode::kNotFound);
 }
 
+// The analysis of one everyday question per language, as the query Xapian
+// runs (Searcher::DescribeQuery): the stemmed terms (Z), the accentless
+// reading (XF), the title reading (S) and the language filter (L). Pins
+// substrings, not the whole description.
+TEST_F(SearcherTest, EachLanguageReadsAQuestionWithItsOwnAnalysis) {
+  struct Case {
+    Language language;
+    std::string question;
+    std::vector<std::string> holds;      // substrings of the description
+    std::vector<std::string> lacks = {};  // and what it must not say
+  };
+  const std::vector<Case> cases = {
+      {Language::kEnglish,
+       "How do I reset my password?",
+       {"Zreset@", "Zpassword@", "XFpassword@", "ZSpassword@", "Zreset NEAR 2 Zpassword", "Len"},
+       {"how", "my"}},
+      // Norwegian: stemmed, and the reversed stems that find compounds.
+      {Language::kNorwegian,
+       "Hvordan endrer jeg passordet mitt?",
+       {"Zendr@", "Zpassord@", "XFpassordet@", "XRZdrossap", "Lnb"},
+       {"hvordan", "jeg", "mitt"}},
+      // Turkish: the stem keeps its letters; the accentless term drops them.
+      {Language::kTurkish,
+       "Şifremi nasıl değiştirebilirim?",
+       {"Zşifre@", "Zdeğiştirebilir@", "XFsifremi@", "XFdegistirebilirim@", "Ltr"},
+       {"nasıl", "nasil"}},
+      // Czech: helpdex's light stemmer (czech_stemmer.h).
+      {Language::kCzech,
+       "Jak změním heslo k účtu?",
+       {"Zzměn@", "Zhesl@", "XFzmenim@", "XFheslo@", "XFuctu@", "Lcs"},
+       {"Zjak", "XFjak"}},
+      {Language::kRussian, "Как изменить пароль?", {"Zизмен@", "Zпарол@", "XFизменить@", "XFпароль@", "Lru"}, {"как"}},
+      // Greek: libstemmer's stemmer; the accentless term drops the tonos.
+      {Language::kGreek, "Πώς αλλάζω τον κωδικό μου;", {"Zαλλαζ@", "Zκωδ@", "XFκωδικο@", "Lel"}, {"τον", "μου"}},
+  };
+
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  auto searcher = *(*index)->AcquireSearcher();
+  for (const Case& c : cases) {
+    Result<std::string> description = searcher->DescribeQuery({.query = c.question, .language = c.language});
+    ASSERT_TRUE(description.ok()) << description.error().ToString();
+    for (const std::string& term : c.holds) {
+      EXPECT_NE(description->find(term), std::string::npos) << c.question << " lacks " << term << ":\n" << *description;
+    }
+    for (const std::string& term : c.lacks) {
+      EXPECT_EQ(description->find(term), std::string::npos) << c.question << " has " << term << ":\n" << *description;
+    }
+  }
+}
+
+TEST_F(SearcherTest, AQueryWithoutWordsIsDescribedAsEmpty) {
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  auto searcher = *(*index)->AcquireSearcher();
+  EXPECT_EQ(*searcher->DescribeQuery({.query = "?!"}), "Query()");
+  EXPECT_FALSE(searcher->DescribeQuery({.query = std::string(5000, 'a')}).ok());
+}
+
 TEST(IndexSwapTest, AnOpenIndexFollowsANewGeneration) {
   TempKb kb;
   kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
