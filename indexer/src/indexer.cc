@@ -28,6 +28,7 @@
 #include "helpdex/search/document.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
+#include "helpdex/search/xapian_error.h"
 
 namespace helpdex::indexer {
 namespace {
@@ -41,14 +42,6 @@ constexpr const char* kSchemaVersion = "schema-2 (XC completions)";
 
 // Database metadata: the hash of the synonym files the synonyms came from.
 constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
-
-// Xapian writes its buffered changes every XAPIAN_FLUSH_THRESHOLD documents
-// (10,000 by default). Its buffers are sorted maps whose every update costs a
-// lookup among all the terms buffered so far, so smaller batches index faster:
-// tools/bench/load measured the indexer's CPU time on 10,000 of its documents
-// at 34 s with 10,000, 29 s with 2,000 and 1,000, 25 s with 500 (and peak RSS
-// 376, 138, 86 and 59 MiB). A value in the environment still wins.
-constexpr const char* kFlushThreshold = "1000";
 
 // The summed spelling changes go to Xapian every this many documents, which
 // bounds the memory of the batch (see search::SpellingBatch).
@@ -175,11 +168,12 @@ struct AnalysedDocsLine {
 class GenerationBuilder {
  public:
   GenerationBuilder(const fs::path& gen_dir, IndexReport& report,
-                    const std::map<std::string, std::vector<std::string>>& learned)
+                    const std::map<std::string, std::vector<std::string>>& learned, int flush_threshold)
       : public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OPEN),
         agent_db_((gen_dir / "agent").string(), Xapian::DB_CREATE_OR_OPEN),
         report_(report),
-        learned_(learned) {
+        learned_(learned),
+        flush_threshold_(flush_threshold) {
     LoadExisting(public_db_, true);
     LoadExisting(agent_db_, false);
   }
@@ -377,11 +371,13 @@ class GenerationBuilder {
       const Xapian::Document doc = built ? std::move(*built) : search::BuildDocument(record);
       if (record.audience == schema::kAudiencePublic) {
         public_db_.add_document(doc);
+        Changed(public_db_, public_changes_);
         // Only public words may reach the spelling dictionary (design.md).
         spellings_.Add(doc);
         if (++public_added_ % kSpellingBatchDocuments == 0) spellings_.ApplyTo(public_db_);
       } else {
         agent_db_.add_document(doc);
+        Changed(agent_db_, agent_changes_);
       }
     } catch (const Xapian::InvalidArgumentError& e) {
       // One document Xapian refuses (a term over its limits) fails alone.
@@ -399,10 +395,19 @@ class GenerationBuilder {
     if (existing.in_public) {
       spellings_.Remove(public_db_.get_document(existing.docid));
       public_db_.delete_document(existing.docid);
+      Changed(public_db_, public_changes_);
     } else {
       agent_db_.delete_document(existing.docid);
+      Changed(agent_db_, agent_changes_);
     }
     existing.docid = 0;
+  }
+
+  // Commits `db` every flush_threshold_ changes (IndexOptions::flush_threshold).
+  void Changed(Xapian::WritableDatabase& db, int& changes) {
+    if (flush_threshold_ <= 0 || ++changes < flush_threshold_) return;
+    db.commit();
+    changes = 0;
   }
 
   // Articles and tickets have separate id spaces.
@@ -441,6 +446,9 @@ class GenerationBuilder {
   bool synonyms_changed_ = false;
   search::SpellingBatch spellings_;  // public database only
   long public_added_ = 0;
+  int flush_threshold_;     // IndexOptions::flush_threshold
+  int public_changes_ = 0;  // documents added or deleted since the last commit
+  int agent_changes_ = 0;
 };
 
 // Hands analysed docs lines from the reader thread to the writer, in order,
@@ -574,11 +582,6 @@ void RemoveOldGenerations(const fs::path& dir, long live, int keep) {
   }
 }
 
-bool FailpointSet(const char* name) {
-  const char* value = std::getenv("HELPDEX_FAILPOINT");
-  return value != nullptr && std::string_view(value) == name;
-}
-
 }  // namespace
 
 Result<IndexReport> BuildIndex(const IndexOptions& options) {
@@ -605,14 +608,13 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   const fs::path gen_dir = dir / search::GenerationDirName(generation);
 
   bool changed = true;
-  setenv("XAPIAN_FLUSH_THRESHOLD", kFlushThreshold, /*overwrite=*/0);
   try {
     fs::create_directories(gen_dir);
     if (live && !options.full_rebuild) {
       // The live generation is never written to: the new one starts as a copy.
       fs::copy(dir / search::GenerationDirName(*live), gen_dir, fs::copy_options::recursive);
     }
-    GenerationBuilder builder(gen_dir, report, options.learned);
+    GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold);
     if (!options.content_dir.empty()) {
       const fs::path content(options.content_dir);
       for (const fs::path& file : ListArticleFiles(content)) {
@@ -639,7 +641,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     changed = builder.changed() || !live || options.full_rebuild;
   } catch (const Xapian::Error& e) {
     fs::remove_all(gen_dir, ec);
-    return Error{ErrorCode::kInternal, "writing the new generation failed: " + e.get_msg(), gen_dir.string()};
+    return search::FromXapian(e, "writing the new generation", gen_dir.string(), ErrorCode::kInternal);
   } catch (const std::exception& e) {
     fs::remove_all(gen_dir, ec);
     return Error{ErrorCode::kInternal, std::string("writing the new generation failed: ") + e.what(), gen_dir.string()};
@@ -652,7 +654,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
   }
-  if (FailpointSet("before_swap")) {
+  if (options.failpoints.count("before_swap") != 0) {
     return Error{ErrorCode::kInternal, "failpoint before_swap: the new generation was not published", gen_dir.string()};
   }
   try {

@@ -2,17 +2,13 @@
 
 namespace helpdex {
 
-std::string_view ErrorCodeName(ErrorCode code) {
+std::string_view WireName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidInput: return "invalid_parameter";
-    case ErrorCode::kQueryTooLong: return "query_too_long";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kUnauthorized: return "unauthorized";
-    case ErrorCode::kForbidden: return "forbidden";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kRateLimited: return "rate_limited";
-    case ErrorCode::kIndexUnavailable: return "index_unavailable";
-    case ErrorCode::kInternal: return "internal";
+#define HELPDEX_CASE(name, wire) \
+  case ErrorCode::name:          \
+    return wire;
+    HELPDEX_ERROR_CODES(HELPDEX_CASE)
+#undef HELPDEX_CASE
   }
   return "internal";
 }

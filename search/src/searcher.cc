@@ -12,6 +12,7 @@
 #include "helpdex/search/schema.h"
 #include "helpdex/search/spelling.h"
 #include "helpdex/search/text.h"
+#include "helpdex/search/xapian_error.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "relevance_floor.h"
@@ -189,6 +190,7 @@ struct Searcher::Impl {
   Xapian::Database db;
   Viewer viewer;
   long generation = 0;
+  std::string where;  // the generation's directory, for errors ("var/index/gen-000042")
   std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
 
   // The readings of the query (TextQuery, shared with Suggest).
@@ -197,10 +199,7 @@ struct Searcher::Impl {
   // `corrected` receives the spelling correction of the query (nullopt = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
                            Xapian::QueryParser& parser, CorrectionCache::Correction& corrected) {
-    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, kMaxQueryTerms);
-    TextQueryOptions options;
-    options.spelling_correction = false;  // DidYouMean corrects, word by word
-    Xapian::Query query = TextQuery(db, normalized, analyzer, stem, parser, options);
+    Xapian::Query query = ReadText(text, analyzer, stem, parser);
     // A query seen before on this generation needs no dictionary lookups: its
     // correction is cached. The analyzers are static objects: their address
     // names the analysis. The text as typed is the key: the correction keeps
@@ -215,6 +214,42 @@ struct Searcher::Impl {
       if (corrections) corrections->Store(generation, correction_key, corrected);
     }
     return query;
+  }
+
+  // The readings of `text` without its spelling correction (ParseQuery).
+  Xapian::Query ReadText(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
+                         Xapian::QueryParser& parser) {
+    const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, kMaxQueryTerms);
+    TextQueryOptions options;
+    options.spelling_correction = false;  // DidYouMean corrects, word by word
+    return TextQuery(db, normalized, analyzer, stem, parser, options);
+  }
+
+  // The language the query is read in: the request's, else the one its text
+  // says, else the page's; nullopt when none is known.
+  static std::optional<Language> QueryLanguage(const SearchRequest& request) {
+    std::optional<Language> query_language = request.language;
+    if (!query_language) query_language = DetectLanguage(request.query);
+    if (!query_language) query_language = request.query_language;
+    return query_language;
+  }
+
+  // The query SearchOnce gives Xapian for `raw`, described by Xapian.
+  Result<std::string> DescribeQuery(const SearchRequest& raw) {
+    Result<SearchRequest> checked = NormalizeRequest(raw);
+    if (!checked.ok()) return checked.error();
+    const SearchRequest& request = *checked;
+    const std::optional<Language> query_language = QueryLanguage(request);
+    const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
+    const std::string normalized = analyzer.Normalize(request.query);
+    const bool listing = CollapseWhitespace(normalized).empty();
+    if (!listing && HasNoWords(normalized)) return Xapian::Query().get_description();
+    Xapian::QueryParser parser;
+    Xapian::Stem stemmer = analyzer.MakeStemmer();
+    Xapian::Query text_query = ReadText(request.query, analyzer, stemmer, parser);
+    if (text_query.empty() && !listing) return Xapian::Query().get_description();
+    if (text_query.empty()) text_query = Xapian::Query::MatchAll;
+    return FilterAnd(text_query, Filters(request)).get_description();
   }
 
   Xapian::Query Filters(const SearchRequest& request) const {
@@ -447,9 +482,7 @@ struct Searcher::Impl {
     Result<SearchRequest> checked = NormalizeRequest(raw);
     if (!checked.ok()) return checked.error();
     const SearchRequest& request = *checked;
-    std::optional<Language> query_language = request.language;
-    if (!query_language) query_language = DetectLanguage(request.query);
-    if (!query_language) query_language = request.query_language;
+    const std::optional<Language> query_language = QueryLanguage(request);
     const Analyzer& analyzer = query_language ? AnalyzerFor(*query_language) : NeutralAnalyzer();
 
     SearchResponse response;
@@ -635,56 +668,33 @@ Searcher::~Searcher() = default;
 long Searcher::generation() const { return impl_->generation; }
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
-  try {
-    return impl_->Search(request);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the search failed unexpectedly", ""};
-  }
+  return GuardXapian("the search", impl_->where, [&] { return impl_->Search(request); });
+}
+
+Result<std::string> Searcher::DescribeQuery(const SearchRequest& request) {
+  return GuardXapian("the query description", impl_->where, [&] { return impl_->DescribeQuery(request); });
 }
 
 Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Language> language) {
-  try {
-    return impl_->GetArticle(slug, language);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the article lookup failed unexpectedly", ""};
-  }
+  return GuardXapian("the article lookup", impl_->where, [&] { return impl_->GetArticle(slug, language); });
 }
 
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
-  try {
+  return GuardXapian("the suggestion", impl_->where, [&] {
     Result<SuggestResponse> response = SuggestIn(impl_->db, impl_->viewer, request);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
     return response;
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the suggestion failed unexpectedly", ""};
-  }
+  });
 }
 
 Result<DocumentRecord> Searcher::GetTicket(const std::string& id) {
-  try {
-    return impl_->GetTicket(id);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the ticket lookup failed unexpectedly", ""};
-  }
+  return GuardXapian("the ticket lookup", impl_->where, [&] { return impl_->GetTicket(id); });
 }
 
 Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& type, const std::string& id,
                                                             size_t limit) {
-  try {
-    return impl_->RelatedArticles(type, id, limit);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the related-articles lookup failed unexpectedly", ""};
-  }
+  return GuardXapian("the related-articles lookup", impl_->where,
+                     [&] { return impl_->RelatedArticles(type, id, limit); });
 }
 
 DocumentLink LinkTo(const DocumentRecord& record) {
@@ -693,23 +703,13 @@ DocumentLink LinkTo(const DocumentRecord& record) {
 }
 
 Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type, size_t limit) {
-  try {
+  return GuardXapian("the document listing", impl_->where, [&]() -> Result<std::vector<DocumentRecord>> {
     return impl_->FindRecords(Xapian::Query(schema::Term(schema::kType, type)), static_cast<Xapian::doccount>(limit));
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the document listing failed unexpectedly", ""};
-  }
+  });
 }
 
 Result<TicketCoverage> Searcher::CoverTicket(const std::string& id) {
-  try {
-    return impl_->CoverTicket(id);
-  } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "the index could not be read (" + std::string(e.get_type()) + ")", ""};
-  } catch (const std::exception&) {
-    return Error{ErrorCode::kInternal, "the ticket coverage failed unexpectedly", ""};
-  }
+  return GuardXapian("the ticket coverage", impl_->where, [&] { return impl_->CoverTicket(id); });
 }
 
 size_t Searcher::DocumentCount() {
@@ -752,18 +752,17 @@ struct Index::State {
 
   Result<std::unique_ptr<Searcher>> OpenGeneration(long gen) const {
     const std::filesystem::path gen_dir = dir / GenerationDirName(gen);
-    try {
+    return GuardXapian("opening generation " + std::to_string(gen), gen_dir.string(),
+                       [&]() -> Result<std::unique_ptr<Searcher>> {
       auto impl = std::make_unique<Searcher::Impl>();
       impl->db = Xapian::Database((gen_dir / "public").string());
       if (viewer.agent) impl->db.add_database(Xapian::Database((gen_dir / "agent").string()));
       impl->viewer = viewer;
       impl->generation = gen;
+      impl->where = gen_dir.string();
       impl->corrections = corrections;
       return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
-    } catch (const Xapian::Error& e) {
-      return Error{ErrorCode::kIndexUnavailable,
-                   "generation " + std::to_string(gen) + " cannot be opened (" + e.get_type() + ")", dir.string()};
-    }
+    });
   }
 };
 

@@ -28,7 +28,7 @@ constexpr size_t kMaxTicketIdBytes = 256;
 
 std::string Code(Language language) { return std::string(LanguageCode(language)); }
 
-ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
+ApiError Generic(ErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
 
 // A decoded query value, or "" when absent or malformed.
 std::string QueryValue(const Request& http, std::string_view name) {
@@ -46,7 +46,7 @@ Rest::Route::Handler Routes::WrapAgent(const char* route_name, Kind kind, AgentH
         api ? agent_auth_.ApiAgent(request) : agent_auth_.PageAgent(request);
     if (agent) return (this->*handler)(http, request, *agent);
     if (api) {
-      HttpResponse response = ApiErrorResponse(Generic(ApiErrorCode::kUnauthorized));
+      HttpResponse response = ApiErrorResponse(Generic(ErrorCode::kUnauthorized));
       SetHeader(response, "WWW-Authenticate", "Bearer realm=\"helpdex\"");
       return response;
     }
@@ -140,7 +140,7 @@ HttpResponse Routes::AgentLogout(const Request& http, const AgentRequest& reques
   if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
   if (!agent_auth_.SameOrigin(request) ||
       !agent_auth_.SessionCsrfMatches(agent, request, FormValue(*form, kCsrfField))) {
-    return ErrorPage(Generic(ApiErrorCode::kForbidden), ui);
+    return ErrorPage(Generic(ErrorCode::kForbidden), ui);
   }
   agent_auth_.SignOut(agent);
   HttpResponse response = SeeOther("/agent/login?ui=" + Code(ui));
@@ -151,7 +151,7 @@ HttpResponse Routes::AgentLogout(const Request& http, const AgentRequest& reques
 HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& request,
                                   const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  if (agent_index_ == nullptr) return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
   Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
   if (!parsed.ok()) return ErrorPage(ToApiError(parsed.error()), ui);
   Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
@@ -201,14 +201,14 @@ HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& reque
 HttpResponse Routes::AgentTicketPage(const Request& http, const AgentRequest& request,
                                      const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  if (agent_index_ == nullptr) return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
   // The router hands the segment over still percent-encoded. '+' is a space,
   // as it has always been here; the links (DocumentUrl) encode a '+' as %2B.
   std::optional<std::string> id =
       search::PercentDecode(http.param(":id").as<std::string>(), search::Plus::kSpace);
   if (!id || id->empty() || id->size() > kMaxTicketIdBytes || id->find('\0') != std::string::npos ||
       !search::IsValidUtf8(*id)) {
-    return ErrorPage(Generic(ApiErrorCode::kNotFound), ui);
+    return ErrorPage(Generic(ErrorCode::kNotFound), ui);
   }
   Result<std::shared_ptr<search::Searcher>> searcher = agent_index_->AcquireSearcher();
   if (!searcher.ok()) return ErrorPage(ToApiError(searcher.error()), ui);
@@ -228,10 +228,10 @@ HttpResponse Routes::AgentTicketPage(const Request& http, const AgentRequest& re
 HttpResponse Routes::AgentArticlePage(const Request& http, const AgentRequest& request,
                                       const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  if (agent_index_ == nullptr) return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+  if (agent_index_ == nullptr) return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
   std::optional<std::string> slug =
       search::PercentDecode(http.param(":slug").as<std::string>(), search::Plus::kSpace);
-  if (!slug || !IsValidSlug(*slug)) return ErrorPage(Generic(ApiErrorCode::kNotFound), ui);
+  if (!slug || !IsValidSlug(*slug)) return ErrorPage(Generic(ErrorCode::kNotFound), ui);
   Result<std::optional<std::string>> lang = DecodeParameter("lang", QuerySource(http));
   if (!lang.ok()) return ErrorPage(ToApiError(lang.error()), ui);
   std::optional<Language> language;
@@ -257,7 +257,7 @@ HttpResponse Routes::AgentArticlePage(const Request& http, const AgentRequest& r
 }
 
 HttpResponse Routes::ApiAgentSearch(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
-  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ApiErrorCode::kIndexUnavailable));
+  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ErrorCode::kIndexUnavailable));
   Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
   if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
   Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
@@ -274,7 +274,7 @@ HttpResponse Routes::ApiAgentSearch(const Request& http, const AgentRequest&, co
 }
 
 HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
-  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ApiErrorCode::kIndexUnavailable));
+  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ErrorCode::kIndexUnavailable));
   Result<std::optional<std::string>> type = DecodeParameter("type", QuerySource(http));
   if (!type.ok()) return ApiErrorResponse(ToApiError(type.error()));
   if (!*type || (**type != "article" && **type != "ticket")) {

@@ -20,7 +20,7 @@ constexpr int kVisitSeconds = 30 * 60;
 // characters written as \u escapes takes 6000 bytes).
 constexpr size_t kMaxEventBodyBytes = 8192;
 
-ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
+ApiError Generic(ErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
 
 }  // namespace
 
@@ -97,7 +97,7 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
   if (!input.errors.empty()) return again(422);
   if (!contact_) {
     LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", "no data directory: messages cannot be kept"}});
-    return ErrorPage(Generic(ApiErrorCode::kIndexUnavailable), ui);
+    return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
   }
   // The store's flood policy; if it cannot count, the message is kept.
   Result<bool> flooding = contact_->IsFlooding(visit);
@@ -129,7 +129,7 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
 // The server records searches, suggestions shown and contact submissions
 // itself; a client cannot claim those.
 HttpResponse Routes::ApiEvents(const Request& http) {
-  if (!agent_auth_.SameOrigin(ReadAgentRequest(http))) return ApiErrorResponse(Generic(ApiErrorCode::kForbidden));
+  if (!agent_auth_.SameOrigin(ReadAgentRequest(http))) return ApiErrorResponse(Generic(ErrorCode::kForbidden));
   const std::string& body = http.body();
   if (body.size() > kMaxEventBodyBytes) {
     return ApiErrorResponse(InvalidParameter("body", "the event is larger than 8192 bytes"));

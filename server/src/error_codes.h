@@ -1,8 +1,10 @@
 // File: error_codes.h
-// The one table of error codes the server sends: code -> wire name -> HTTP
-// status (conventions.md 2.7). API errors render it as
+// What the server adds to the one table of error codes
+// (helpdex/search/error.h, which holds the codes and their wire names): the
+// HTTP status of each code and a generic sentence (conventions.md 2.7). API
+// errors render as
 //   {"error": {"code": "query_too_long", "message": "...", "parameter": "q"}}
-// and pages render it through templates/error.html.
+// and pages render them through templates/error.html.
 #pragma once
 
 #include <string>
@@ -10,41 +12,30 @@
 
 #include "helpdex/search/error.h"
 
-// HELPDEX_ERROR(enumerator, wire name, HTTP status, generic message)
-#define HELPDEX_SERVER_ERRORS(HELPDEX_ERROR)                                           \
-  HELPDEX_ERROR(kInvalidParameter, "invalid_parameter", 400, "A parameter is invalid.") \
-  HELPDEX_ERROR(kQueryTooLong, "query_too_long", 400, "The query is too long.")         \
-  HELPDEX_ERROR(kUnauthorized, "unauthorized", 401, "Credentials are missing or wrong.") \
-  HELPDEX_ERROR(kForbidden, "forbidden", 403, "This request is not allowed.")            \
-  HELPDEX_ERROR(kConflict, "conflict", 409, "This already exists.")                      \
-  HELPDEX_ERROR(kRateLimited, "rate_limited", 429, "Too many attempts. Try again later.") \
-  HELPDEX_ERROR(kNotFound, "not_found", 404, "Nothing was found at this address.")      \
-  HELPDEX_ERROR(kInternal, "internal", 500, "Something went wrong on our side.")        \
-  HELPDEX_ERROR(kIndexUnavailable, "index_unavailable", 503,                           \
-                "Search is unavailable right now. Try again in a moment.")
+// HELPDEX_HTTP_ERROR(ErrorCode enumerator, HTTP status, generic message)
+#define HELPDEX_HTTP_ERRORS(HELPDEX_HTTP_ERROR)                                         \
+  HELPDEX_HTTP_ERROR(kInvalidInput, 400, "A parameter is invalid.")                     \
+  HELPDEX_HTTP_ERROR(kQueryTooLong, 400, "The query is too long.")                      \
+  HELPDEX_HTTP_ERROR(kUnauthorized, 401, "Credentials are missing or wrong.")           \
+  HELPDEX_HTTP_ERROR(kForbidden, 403, "This request is not allowed.")                   \
+  HELPDEX_HTTP_ERROR(kConflict, 409, "This already exists.")                            \
+  HELPDEX_HTTP_ERROR(kRateLimited, 429, "Too many attempts. Try again later.")          \
+  HELPDEX_HTTP_ERROR(kNotFound, 404, "Nothing was found at this address.")              \
+  HELPDEX_HTTP_ERROR(kInternal, 500, "Something went wrong on our side.")               \
+  HELPDEX_HTTP_ERROR(kIndexUnavailable, 503,                                            \
+                     "Search is unavailable right now. Try again in a moment.")
 
 namespace helpdex::server {
 
-enum class ApiErrorCode {
-#define HELPDEX_ENUMERATOR(name, wire, status, message) name,
-  HELPDEX_SERVER_ERRORS(HELPDEX_ENUMERATOR)
-#undef HELPDEX_ENUMERATOR
-};
-
-// "invalid_parameter", ...
-std::string_view WireName(ApiErrorCode code);
-// 400, 404, ...
-int HttpStatus(ApiErrorCode code);
+// 400, 404, ... (the wire name is helpdex::WireName(code))
+int HttpStatus(ErrorCode code);
 // A fixed sentence for a person, used when the detailed message must not be
 // shown (internal errors) and as the page text.
-std::string_view GenericMessage(ApiErrorCode code);
-
-// The wire code for an error from the libraries.
-ApiErrorCode ApiErrorCodeFor(ErrorCode code);
+std::string_view GenericMessage(ErrorCode code);
 
 // An error as the server sends it. `parameter` is set for parameter errors.
 struct ApiError {
-  ApiErrorCode code = ApiErrorCode::kInternal;
+  ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string parameter;
 };
@@ -55,7 +46,7 @@ struct ApiError {
 ApiError ToApiError(const Error& error);
 
 inline ApiError InvalidParameter(std::string parameter, std::string message) {
-  return ApiError{ApiErrorCode::kInvalidParameter, std::move(message), std::move(parameter)};
+  return ApiError{ErrorCode::kInvalidInput, std::move(message), std::move(parameter)};
 }
 
 }  // namespace helpdex::server

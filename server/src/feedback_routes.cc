@@ -13,7 +13,7 @@ namespace {
 using Pistache::Rest::Request;
 
 
-ApiError Generic(ApiErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
+ApiError Generic(ErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
 
 // Where the customer goes after answering: the article again, with the
 // thank-you in place of the form (and the interface language kept).
@@ -88,7 +88,7 @@ HttpResponse Routes::FeedbackSubmit(const Request& http) {
   const std::string visit = VisitOf(http);
   const std::string token = FormValue(*form, kCsrfField).value_or("");
   if (!agent_auth_.SameOrigin(ReadAgentRequest(http)) || visit.empty() || token != visit) {
-    HttpResponse refused = ErrorPage(Generic(ApiErrorCode::kForbidden), ui);
+    HttpResponse refused = ErrorPage(Generic(ErrorCode::kForbidden), ui);
     EnsureVisit(http, refused, true);  // a reload of the article then carries a valid token
     return refused;
   }

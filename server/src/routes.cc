@@ -156,7 +156,7 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
 }
 
 HttpResponse Routes::InternalErrorResponse(bool api) {
-  ApiError internal{ApiErrorCode::kInternal, std::string(GenericMessage(ApiErrorCode::kInternal)),
+  ApiError internal{ErrorCode::kInternal, std::string(GenericMessage(ErrorCode::kInternal)),
                     ""};
   if (api) return ApiErrorResponse(internal);
   try {
@@ -302,7 +302,7 @@ HttpResponse Routes::SearchPage(const Request& http) {
 
 HttpResponse Routes::ArticlePage(const Request& http) {
   Language ui = PageLanguage(http);
-  ApiError not_found{ApiErrorCode::kNotFound, std::string(GenericMessage(ApiErrorCode::kNotFound)), ""};
+  ApiError not_found{ErrorCode::kNotFound, std::string(GenericMessage(ErrorCode::kNotFound)), ""};
   // The router hands the segment over still percent-encoded ('+' is a space,
   // which no slug holds).
   std::optional<std::string> slug =
@@ -406,7 +406,7 @@ HttpResponse Routes::StaticFile(const Request& http) {
 }
 
 HttpResponse Routes::NotFound(const Request& http) {
-  ApiError not_found{ApiErrorCode::kNotFound, std::string(GenericMessage(ApiErrorCode::kNotFound)), ""};
+  ApiError not_found{ErrorCode::kNotFound, std::string(GenericMessage(ErrorCode::kNotFound)), ""};
   const std::string& path = http.resource();
   if (path == "/api" || path.starts_with("/api/")) return ApiErrorResponse(not_found);
   return ErrorPage(not_found, PageLanguage(http));

@@ -9,6 +9,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <xapian.h>
+
 #include "../support/temp_kb.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/searcher.h"
@@ -181,14 +183,35 @@ TEST(IndexerTest, InternalArticlesGoToTheAgentDatabaseOnly) {
   EXPECT_EQ(response->results[0].id, "x");
 }
 
+// IndexOptions::flush_threshold, not the environment, sets how often the new
+// generation is committed: every change with 1, once at the end with 1000.
+TEST(IndexerTest, TheFlushThresholdIsAnOption) {
+  for (int threshold : {1, 1000}) {
+    TempKb kb;
+    for (const char* id : {"a", "b", "c", "d"}) {
+      kb.Write(std::string("en/") + id + ".md", TempKb::Article(id, "en", id, id, "apples"));
+    }
+    Result<IndexReport> report = BuildIndex(
+        {.content_dir = kb.content().string(), .index_dir = kb.index().string(), .flush_threshold = threshold});
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    ASSERT_EQ(report->public_documents, 4);
+    const Xapian::Database db((kb.index() / search::GenerationDirName(1) / "public").string());
+    if (threshold == 1) {
+      EXPECT_GE(db.get_revision(), 4u);
+    } else {
+      EXPECT_EQ(db.get_revision(), 1u);
+    }
+    EXPECT_EQ(SearchIds(kb, "apples").size(), 4u);
+  }
+}
+
 TEST(IndexerTest, AFailureBeforeTheSwapLeavesTheLiveGenerationServing) {
   TempKb kb;
   WriteTwoArticles(kb);
   Build(kb);
   kb.Remove("en/a.md");
-  ::setenv("HELPDEX_FAILPOINT", "before_swap", 1);
-  Result<IndexReport> failed = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
-  ::unsetenv("HELPDEX_FAILPOINT");
+  Result<IndexReport> failed = BuildIndex(
+      {.content_dir = kb.content().string(), .index_dir = kb.index().string(), .failpoints = {"before_swap"}});
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(search::ReadStubGeneration(search::PublicStubPath(kb.index())), 1);
   EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});

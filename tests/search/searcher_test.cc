@@ -5,8 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
+#include "helpdex/search/index_layout.h"
+#include "helpdex/search/xapian_error.h"
 
 namespace helpdex::search {
 namespace {
@@ -169,6 +175,65 @@ TEST_F(SearcherTest, ArticleLookupPicksTheLanguageAndListsTranslations) {
   EXPECT_EQ((*searcher)->GetArticle("no-such-article", Language::kEnglish).error().code, ErrorCode::kNotFound);
 }
 
+// The analysis of one everyday question per language, as the query Xapian
+// runs (Searcher::DescribeQuery): the stemmed terms (Z), the accentless
+// reading (XF), the title reading (S) and the language filter (L). Pins
+// substrings, not the whole description.
+TEST_F(SearcherTest, EachLanguageReadsAQuestionWithItsOwnAnalysis) {
+  struct Case {
+    Language language;
+    std::string question;
+    std::vector<std::string> holds;      // substrings of the description
+    std::vector<std::string> lacks = {};  // and what it must not say
+  };
+  const std::vector<Case> cases = {
+      {Language::kEnglish,
+       "How do I reset my password?",
+       {"Zreset@", "Zpassword@", "XFpassword@", "ZSpassword@", "Zreset NEAR 2 Zpassword", "Len"},
+       {"how", "my"}},
+      // Norwegian: stemmed, and the reversed stems that find compounds.
+      {Language::kNorwegian,
+       "Hvordan endrer jeg passordet mitt?",
+       {"Zendr@", "Zpassord@", "XFpassordet@", "XRZdrossap", "Lnb"},
+       {"hvordan", "jeg", "mitt"}},
+      // Turkish: the stem keeps its letters; the accentless term drops them.
+      {Language::kTurkish,
+       "Şifremi nasıl değiştirebilirim?",
+       {"Zşifre@", "Zdeğiştirebilir@", "XFsifremi@", "XFdegistirebilirim@", "Ltr"},
+       {"nasıl", "nasil"}},
+      // Czech: helpdex's light stemmer (czech_stemmer.h).
+      {Language::kCzech,
+       "Jak změním heslo k účtu?",
+       {"Zzměn@", "Zhesl@", "XFzmenim@", "XFheslo@", "XFuctu@", "Lcs"},
+       {"Zjak", "XFjak"}},
+      {Language::kRussian, "Как изменить пароль?", {"Zизмен@", "Zпарол@", "XFизменить@", "XFпароль@", "Lru"}, {"как"}},
+      // Greek: libstemmer's stemmer; the accentless term drops the tonos.
+      {Language::kGreek, "Πώς αλλάζω τον κωδικό μου;", {"Zαλλαζ@", "Zκωδ@", "XFκωδικο@", "Lel"}, {"τον", "μου"}},
+  };
+
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  auto searcher = *(*index)->AcquireSearcher();
+  for (const Case& c : cases) {
+    Result<std::string> description = searcher->DescribeQuery({.query = c.question, .language = c.language});
+    ASSERT_TRUE(description.ok()) << description.error().ToString();
+    for (const std::string& term : c.holds) {
+      EXPECT_NE(description->find(term), std::string::npos) << c.question << " lacks " << term << ":\n" << *description;
+    }
+    for (const std::string& term : c.lacks) {
+      EXPECT_EQ(description->find(term), std::string::npos) << c.question << " has " << term << ":\n" << *description;
+    }
+  }
+}
+
+TEST_F(SearcherTest, AQueryWithoutWordsIsDescribedAsEmpty) {
+  auto index = Index::Open(kb_->index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  auto searcher = *(*index)->AcquireSearcher();
+  EXPECT_EQ(*searcher->DescribeQuery({.query = "?!"}), "Query()");
+  EXPECT_FALSE(searcher->DescribeQuery({.query = std::string(5000, 'a')}).ok());
+}
+
 TEST(IndexSwapTest, AnOpenIndexFollowsANewGeneration) {
   TempKb kb;
   kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
@@ -189,6 +254,57 @@ TEST(IndexOpenTest, AMissingIndexIsUnavailableNotACrash) {
   auto index = Index::Open("/nonexistent/helpdex", Viewer::Public());
   ASSERT_FALSE(index.ok());
   EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+}
+
+// A generation Xapian cannot open is reported with the generation's directory
+// as `where`, and the message names the operation.
+TEST(IndexOpenTest, ACorruptGenerationIsNamedInTheError) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  const std::filesystem::path public_db = kb.index() / GenerationDirName(1) / "public";
+  ASSERT_TRUE(std::filesystem::exists(public_db / "iamglass"));
+  std::ofstream(public_db / "iamglass", std::ios::binary | std::ios::trunc) << "not a glass database";
+
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_EQ(index.error().where, (kb.index() / "gen-000001").string());
+  EXPECT_NE(index.error().message.find("opening generation 1 failed ("), std::string::npos)
+      << index.error().message;
+}
+
+TEST(IndexOpenTest, AMissingDatabaseIsNamedInTheError) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  std::filesystem::remove_all(kb.index() / GenerationDirName(1) / "agent");
+
+  auto index = Index::Open(kb.index().string(), Viewer::Agent());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_NE(index.error().where.find("gen-000001"), std::string::npos) << index.error().ToString();
+}
+
+TEST(GuardXapianTest, AXapianErrorBecomesAnErrorAtWhere) {
+  Result<int> result = GuardXapian("the search", "var/index/gen-000042", []() -> Result<int> {
+    throw Xapian::DatabaseModifiedError("The revision being read has been discarded");
+  });
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_EQ(result.error().where, "var/index/gen-000042");
+  EXPECT_EQ(result.error().message, "the search failed (DatabaseModifiedError)");
+  EXPECT_EQ(result.error().ToString(), "var/index/gen-000042: the search failed (DatabaseModifiedError)");
+
+  Result<int> other = GuardXapian("the search", "var/index/gen-000042",
+                                  []() -> Result<int> { throw std::runtime_error("boom"); });
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.error().code, ErrorCode::kInternal);
+  EXPECT_EQ(other.error().message, "the search failed unexpectedly");
+
+  Result<int> fine = GuardXapian("the search", "var/index/gen-000042", []() -> Result<int> { return 7; });
+  ASSERT_TRUE(fine.ok());
+  EXPECT_EQ(*fine, 7);
 }
 
 }  // namespace

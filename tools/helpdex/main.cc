@@ -202,6 +202,13 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   index->add_option("--index", index_options.index_dir, "Index directory to publish into")->required();
   index->add_flag("--full", index_options.full_rebuild, "Re-analyse every file, even unchanged ones");
+  index->add_option("--flush-threshold", index_options.flush_threshold,
+                    "Commit every N changed documents (smaller batches index faster; 0: Xapian's own 10,000)")
+      ->capture_default_str()
+      ->envname("XAPIAN_FLUSH_THRESHOLD");
+  // For tests only (tests/README.md): HELPDEX_FAILPOINT=before_swap stops before publishing.
+  std::string index_failpoint;
+  index->add_option("--failpoint", index_failpoint, "")->envname("HELPDEX_FAILPOINT")->group("");
   std::string index_data;
   index->add_option("--data", index_data,
                     "Folder of the SQLite stores: learn from its events (searches that k visits made before an "
@@ -285,6 +292,7 @@ int main(int argc, char** argv) {
       std::cerr << "helpdex index: give --content DIR, --tickets FILE and/or --docs FILE\n";
       return 2;
     }
+    if (!index_failpoint.empty()) index_options.failpoints.insert(index_failpoint);
     if (!index_data.empty()) return helpdex::cli::RunIndexWithLearning(index_options, index_data, RunIndex);
     return RunIndex(index_options);
   }

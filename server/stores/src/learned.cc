@@ -20,6 +20,7 @@
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/schema.h"
 #include "helpdex/search/text.h"
+#include "helpdex/search/xapian_error.h"
 #include "helpdex/stores/events.h"
 #include "sqlite_db.h"
 
@@ -176,7 +177,7 @@ Result<PublicArticles> OpenPublicArticles(const std::string& index_dir) {
              db->term_exists(search::UniqueIdTerm(search::schema::kTypeArticle, article_id));
     });
   } catch (const Xapian::Error& e) {
-    return Error{ErrorCode::kIndexUnavailable, "cannot open the public index: " + e.get_msg(), stub.string()};
+    return search::FromXapian(e, "opening the public index", stub.string());
   }
 }
 

@@ -9,25 +9,36 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace helpdex {
 
+// The one table of error codes: the enumerator and its wire name, the JSON
+// `error.code` of the HTTP API (design.md), which never changes. The server
+// adds an HTTP status per code (server/src/error_codes.h).
+//
+// HELPDEX_ERROR(enumerator, wire name)
+#define HELPDEX_ERROR_CODES(HELPDEX_ERROR)                                                            \
+  HELPDEX_ERROR(kInvalidInput, "invalid_parameter")   /* bad content, bad parameter; the caller can fix it */ \
+  HELPDEX_ERROR(kQueryTooLong, "query_too_long")      /* a query over the byte limit */                  \
+  HELPDEX_ERROR(kNotFound, "not_found")               /* no such article or document */                  \
+  HELPDEX_ERROR(kUnauthorized, "unauthorized")        /* missing or wrong credentials */                 \
+  HELPDEX_ERROR(kForbidden, "forbidden")              /* credentials fine, request not allowed (CSRF, origin) */ \
+  HELPDEX_ERROR(kConflict, "conflict")                /* the thing already exists (an agent name) */     \
+  HELPDEX_ERROR(kRateLimited, "rate_limited")         /* too many attempts; try again later */           \
+  HELPDEX_ERROR(kIndexUnavailable, "index_unavailable") /* the index cannot be opened or read right now */ \
+  HELPDEX_ERROR(kInternal, "internal")                /* a bug or an unexpected library failure */
+
 enum class ErrorCode {
-  kInvalidInput,      // bad content, bad parameter; the caller can fix it
-  kQueryTooLong,      // a query over the byte limit
-  kNotFound,          // no such article or document
-  kUnauthorized,      // missing or wrong credentials
-  kForbidden,         // credentials are fine but the request is not allowed (CSRF, origin)
-  kConflict,          // the thing already exists (an agent name)
-  kRateLimited,       // too many attempts; try again later
-  kIndexUnavailable,  // the index cannot be opened or read right now
-  kInternal,          // a bug or an unexpected library failure
+#define HELPDEX_ENUMERATOR(name, wire) name,
+  HELPDEX_ERROR_CODES(HELPDEX_ENUMERATOR)
+#undef HELPDEX_ENUMERATOR
 };
 
-// Stable snake_case name of a code, as used on the wire ("invalid_parameter").
-std::string_view ErrorCodeName(ErrorCode code);
+// The code's wire name ("invalid_parameter" for kInvalidInput).
+std::string_view WireName(ErrorCode code);
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

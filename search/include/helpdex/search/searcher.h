@@ -227,6 +227,13 @@ class Searcher {
   // suggestion. Never throws; kIndexUnavailable if the index cannot be read.
   Result<SearchResponse> Search(const SearchRequest& request);
 
+  // The Xapian query Search runs for `request` (its readings of the text AND
+  // the filters), as Xapian::Query::get_description() spells it, like Omega's
+  // $querydescription. Without the spelling retry and the relevance floor
+  // (a match decider, not part of the query). "Query()" when the text has no
+  // words; the same limits as Search (kQueryTooLong, invalid UTF-8).
+  Result<std::string> DescribeQuery(const SearchRequest& request);
+
   // The article with this slug, in `language` when several languages share the
   // slug (any language otherwise). kNotFound if there is none visible.
   Result<Article> GetArticle(const std::string& slug, std::optional<Language> language);
