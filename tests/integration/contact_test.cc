@@ -37,7 +37,7 @@ constexpr char kFormType[] = "application/x-www-form-urlencoded";
 // what it stored after stopping the server.
 class ContactServerTest : public helpdex::testing::HelpCentreTest {
  protected:
-  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb, .server_per_test = true}); }
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb, .server_per_test = true, .read_timeout_seconds = 0}); }
 
   httplib::Result PostEvent(const Visit& visit, const nlohmann::json& event,
                             httplib::Headers extra = {}) {

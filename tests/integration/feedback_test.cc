@@ -36,7 +36,7 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 // what it stored after stopping the server.
 class FeedbackServerTest : public helpdex::testing::HelpCentreTest {
  protected:
-  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb, .server_per_test = true}); }
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb, .server_per_test = true, .read_timeout_seconds = 0}); }
 
   // The visit an article page starts (its cookie is also the form's token).
   std::string NewVisit(const std::string& path = "/articles/password-reset?lang=en") {

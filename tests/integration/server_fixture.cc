@@ -171,7 +171,7 @@ void HelpCentreTest::StopServer() {
 httplib::Client HelpCentreTest::Client() {
   httplib::Client client("127.0.0.1", port());
   client.set_url_encode(false);  // tests send exactly the bytes they mean
-  client.set_read_timeout(suite->options.read_timeout_seconds, 0);
+  if (suite->options.read_timeout_seconds > 0) client.set_read_timeout(suite->options.read_timeout_seconds, 0);
   return client;
 }
 

@@ -46,7 +46,7 @@ struct HelpCentreOptions {
   bool server_per_test = false;
   // index_dir and data_dir are filled in; port 0 binds any free port.
   server::ServerOptions server{.address = "127.0.0.1", .port = 0, .threads = 2};
-  int read_timeout_seconds = 10;
+  int read_timeout_seconds = 10;                    // the client's; 0 = cpp-httplib's own default
 };
 
 // The value="" of the hidden input `name` on a page (secrets here are
