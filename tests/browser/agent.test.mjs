@@ -7,45 +7,29 @@
 //
 //   node agent.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+import { startHelpCentre, testArguments } from './harness.mjs';
 
-const [helpdex, contentDir, screenshotDir] = process.argv.slice(2);
-if (!helpdex || !contentDir || !screenshotDir) {
-  console.error('usage: node agent.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR');
-  process.exit(2);
-}
-const chromium = await loadChromium();
+const { helpdex, contentDir, screenshotDir } = testArguments('agent.test.mjs');
 
-function run(args) {
-  const result = spawnSync(helpdex, args, { encoding: 'utf8' });
-  assert.equal(result.status, 0, `helpdex ${args.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
-const work = mkdtempSync(join(tmpdir(), 'helpdex-agent-browser-'));
 mkdirSync(screenshotDir, { recursive: true });
-const indexDir = join(work, 'index');
-const dataDir = join(work, 'data');
 const ticketsDir = join(contentDir, 'tickets');
-const ticketArgs = readdirSync(ticketsDir).filter((name) => /\.(jsonl|csv|json)$/.test(name))
-  .flatMap((name) => ['--tickets', join(ticketsDir, name)]);
-run(['index', '--content', contentDir, ...ticketArgs, '--index', indexDir]);
-const agent = JSON.parse(run(['agent', 'add', 'kari', '--data', dataDir]));
-assert.ok(agent.token.length > 20 && agent.password.length >= 12, 'agent add prints a token and a password');
-
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-const { server, ready } = startServer(helpdex, indexDir, dataDir, port);
-let browser;
+const tickets = readdirSync(ticketsDir).filter((name) => /\.(jsonl|csv|json)$/.test(name))
+  .map((name) => join(ticketsDir, name));
+let agent;
+let centre;
 const problems = [];
 try {
-  await ready;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  centre = await startHelpCentre({
+    helpdex, contentDir, name: 'agent', tickets,
+    beforeServe: ({ run, dataDir }) => {
+      agent = JSON.parse(run(['agent', 'add', 'kari', '--data', dataDir]));
+      assert.ok(agent.token.length > 20 && agent.password.length >= 12, 'agent add prints a token and a password');
+    },
+  });
+  const { base: origin, browser } = centre;
   const context = await browser.newContext();
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
   const page = await context.newPage();
@@ -127,7 +111,5 @@ try {
   assert.deepEqual(problems, []);
   console.log(`agent browser test: passed (${count} results; screenshots in ${screenshotDir})`);
 } finally {
-  if (browser) await browser.close();
-  await stopServer(server);
-  rmSync(work, { recursive: true, force: true });
+  if (centre) await centre.stop();
 }

@@ -10,34 +10,18 @@
 // shows both answers under their visits, with the comment redacted.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+import { startHelpCentre, testArguments } from './harness.mjs';
 
-const [helpdex, fixturesKb, screenshotDir] = process.argv.slice(2);
-if (!helpdex || !fixturesKb || !screenshotDir) {
-  console.error('usage: node feedback.test.mjs HELPDEX_BINARY FIXTURES_KB_DIR SCREENSHOT_DIR');
-  process.exit(2);
-}
-const chromium = await loadChromium();
+const { helpdex, contentDir: fixturesKb, screenshotDir } = testArguments('feedback.test.mjs', 'FIXTURES_KB_DIR');
 
-const work = mkdtempSync(join(tmpdir(), 'helpdex-browser-feedback-'));
-let server;
-let browser;
+let centre;
 try {
-  const indexDir = join(work, 'index');
-  const dataDir = join(work, 'data');
-  const indexed = spawnSync(helpdex, ['index', '--content', fixturesKb, '--index', indexDir], { encoding: 'utf8' });
-  assert.equal(indexed.status, 0, `helpdex index failed:\n${indexed.stdout}\n${indexed.stderr}`);
-  const port = await freePort();
-  const started = startServer(helpdex, indexDir, dataDir, port);
-  server = started.server;
-  await started.ready;
-  const base = `http://127.0.0.1:${port}`;
+  centre = await startHelpCentre({ helpdex, contentDir: fixturesKb, name: 'feedback' });
+  const { base, browser, dataDir } = centre;
   mkdirSync(screenshotDir, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 
   // With JavaScript: the answer is sent in place.
   const scripted = await browser.newContext({ locale: 'en-US' });
@@ -71,8 +55,7 @@ try {
   assert.deepEqual(problems, []);
 
   // What was stored: both answers, each under its own visit, the comment redacted.
-  await stopServer(server);  // SIGTERM writes every queued event
-  server = undefined;
+  await centre.stopServer();  // SIGTERM writes every queued event
   const listed = spawnSync(helpdex, ['events', '--data', dataDir, '--type', 'feedback', '--json'], { encoding: 'utf8' });
   assert.equal(listed.status, 0, listed.stderr);
   const answers = JSON.parse(listed.stdout);
@@ -89,7 +72,5 @@ try {
   assert.notEqual(no.visit, yes.visit);
   console.log('browser_feedback: ok');
 } finally {
-  if (browser) await browser.close();
-  if (server) await stopServer(server);
-  rmSync(work, { recursive: true, force: true });
+  if (centre) await centre.stop();
 }

@@ -10,36 +10,19 @@
 // for the next page; an off-topic question shows no results and a way to
 // contact support; at phone width too.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+import { startHelpCentre, testArguments } from './harness.mjs';
 
-const [helpdex, contentDir, screenshotDir] = process.argv.slice(2);
-if (!helpdex || !contentDir || !screenshotDir) {
-  console.error('usage: node language.test.mjs HELPDEX_BINARY CONTENT_DIR SCREENSHOT_DIR');
-  process.exit(2);
-}
-const chromium = await loadChromium();
+const { helpdex, contentDir, screenshotDir } = testArguments('language.test.mjs', 'CONTENT_DIR');
 
-const work = mkdtempSync(join(tmpdir(), 'helpdex-browser-language-'));
-let server;
-let browser;
+let centre;
 try {
-  const indexDir = join(work, 'index');
-  const indexed = spawnSync(helpdex, ['index', '--content', contentDir, '--index', indexDir], { encoding: 'utf8' });
-  assert.equal(indexed.status, 0, `helpdex index failed:\n${indexed.stdout}\n${indexed.stderr}`);
-
-  const port = await freePort();
-  const started = startServer(helpdex, indexDir, join(work, 'data'), port);
-  server = started.server;
-  await started.ready;
-  const base = `http://127.0.0.1:${port}`;
+  centre = await startHelpCentre({ helpdex, contentDir, name: 'language' });
+  const { base, browser } = centre;
   mkdirSync(screenshotDir, { recursive: true });
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   const problems = [];
@@ -91,7 +74,5 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close();
-  if (server) await stopServer(server);
-  rmSync(work, { recursive: true, force: true });
+  if (centre) await centre.stop();
 }

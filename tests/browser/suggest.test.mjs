@@ -16,34 +16,17 @@
 // No dialog (XSS), no CSP violation, no script error anywhere.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { CHROMIUM, CHROMIUM_ARGS, freePort, loadChromium, startServer, stopServer } from './harness.mjs';
+import { startHelpCentre, testArguments } from './harness.mjs';
 
-const [helpdex, fixturesKb, screenshotDir] = process.argv.slice(2);
-if (!helpdex || !fixturesKb || !screenshotDir) {
-  console.error('usage: node suggest.test.mjs HELPDEX_BINARY FIXTURES_KB_DIR SCREENSHOT_DIR');
-  process.exit(2);
-}
-const chromium = await loadChromium();
+const { helpdex, contentDir: fixturesKb, screenshotDir } = testArguments('suggest.test.mjs', 'FIXTURES_KB_DIR');
 
-const work = mkdtempSync(join(tmpdir(), 'helpdex-browser-suggest-'));
-let server;
-let browser;
+let centre;
 try {
-  const indexDir = join(work, 'index');
-  const indexed = spawnSync(helpdex, ['index', '--content', fixturesKb, '--index', indexDir], { encoding: 'utf8' });
-  assert.equal(indexed.status, 0, `helpdex index failed:\n${indexed.stdout}\n${indexed.stderr}`);
-
-  const port = await freePort();
-  const started = startServer(helpdex, indexDir, join(work, 'data'), port);
-  server = started.server;
-  await started.ready;
-  const base = `http://127.0.0.1:${port}`;
-
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  centre = await startHelpCentre({ helpdex, contentDir: fixturesKb, name: 'suggest' });
+  const { base, browser } = centre;
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
   const page = await context.newPage();
   const problems = [];
@@ -173,7 +156,7 @@ try {
   // What was recorded, read back as an operator would (the writer flushes
   // every 200 ms).
   await new Promise((resolve) => setTimeout(resolve, 800));
-  const dataDir = join(work, 'data');
+  const { dataDir } = centre;
   const events = JSON.parse(spawnSync(helpdex, ['events', '--data', dataDir, '--json'], { encoding: 'utf8' }).stdout);
   const answered = events.filter((event) => event.type === 'answered');
   assert.equal(answered.length, 2, JSON.stringify(events));
@@ -195,7 +178,5 @@ try {
   console.error(error);
   process.exitCode = 1;
 } finally {
-  if (browser) await browser.close();
-  if (server) await stopServer(server);
-  rmSync(work, { recursive: true, force: true });
+  if (centre) await centre.stop();
 }

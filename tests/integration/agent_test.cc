@@ -11,7 +11,6 @@
 // Origin; next= only redirects to local paths; agent responses are no-store;
 // public routes never show a ticket.
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -25,9 +24,8 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/integration.h"
-#include "helpdex/indexer/indexer.h"
-#include "helpdex/stores/agents.h"
 #include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
@@ -39,36 +37,19 @@ using ::testing::Not;
 using ::testing::StartsWith;
 using nlohmann::json;
 using helpdex::testing::Encode;
-using helpdex::testing::MakeTempDir;
+using helpdex::testing::HiddenField;
 using helpdex::testing::SetCookieValue;
 
-const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
 const fs::path kFixtureTickets = fs::path(HELPDEX_FIXTURES_DIR) / "tickets" / "agent_tickets.jsonl";
 constexpr const char* kAgentName = "kari";
 constexpr const char* kPassword = "a-long-password-123";
-constexpr const char* kFormType = "application/x-www-form-urlencoded";
 
-// The value="" of the hidden input `name` on a page (secrets here are
-// base64url or hex, which mustache leaves unescaped).
-std::string HiddenField(const std::string& page, const std::string& name) {
-  std::smatch match;
-  std::regex pattern("name=\"" + name + "\" value=\"([^\"]*)\"");
-  return std::regex_search(page, match, pattern) ? match[1].str() : "";
-}
-
-// A server with its own index and agent store, torn down with the object.
-struct AgentServer {
-  fs::path root;
-  std::string token;
-  std::unique_ptr<Server> server;
-
-  void Start() {
-    root = MakeTempDir("helpdex-agent-test-");
-    // The fixture knowledge base plus one article close to "My website is
-    // slow", so that "related articles" has something to find.
-    const fs::path content = root / "content";
-    fs::copy(kFixtureKb, content, fs::copy_options::recursive);
-    std::ofstream(content / "en" / "compress-images.md") << R"(---
+// The fixture knowledge base plus one article close to "My website is slow",
+// so that "related articles" has something to find, and the agent tickets;
+// the agent kari is in the data directory before the server starts.
+helpdex::testing::HelpCentreOptions AgentHelpCentre() {
+  return {.content_dir = helpdex::testing::KnowledgeBase(),
+          .extra_files = {{"en/compress-images.md", R"(---
 id: en-compress-images
 title: Compress images so pages load fast
 lang: en
@@ -85,113 +66,23 @@ Large images make a slow website. Compress your images and turn on caching.
 ## Caching
 
 Caching keeps pages fast when images and plugins are large.
-)";
-    // Fields by name, not a designated initializer: IndexOptions is still
-    // growing and its field order is not part of its interface.
-    indexer::IndexOptions options;
-    options.content_dir = content.string();
-    options.tickets_files = {kFixtureTickets.string()};
-    options.index_dir = (root / "index").string();
-    Result<indexer::IndexReport> report = indexer::BuildIndex(options);
-    ASSERT_TRUE(report.ok()) << report.error().ToString();
-    for (const Error& error : report->errors) ADD_FAILURE() << error.ToString();
-
-    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open((root / "data").string());
-    ASSERT_TRUE(store.ok()) << store.error().ToString();
-    Result<stores::AgentCredentials> agent = (*store)->AddAgent(kAgentName, std::string(kPassword));
-    ASSERT_TRUE(agent.ok()) << agent.error().ToString();
-    token = agent->token;
-    store->reset();
-
-    Result<std::unique_ptr<Server>> started = Server::Start({.index_dir = (root / "index").string(),
-                                                             .data_dir = (root / "data").string(),
-                                                             .address = "127.0.0.1",
-                                                             .port = 0,
-                                                             .threads = 2});
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
-    server = std::move(*started);
-  }
-
-  void Stop() {
-    if (server) server->Shutdown();
-    server.reset();
-    std::error_code ignored;
-    if (!root.empty()) fs::remove_all(root, ignored);
-  }
-
-  httplib::Client Client() const {
-    httplib::Client client("127.0.0.1", server->port());
-    client.set_url_encode(false);  // tests send exactly the bytes they mean
-    client.set_read_timeout(30, 0);
-    return client;
-  }
-
-  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) const {
-    return Client().Get(path, headers);
-  }
-
-  httplib::Result Post(const std::string& path, const httplib::Headers& headers,
-                       const std::string& body) const {
-    return Client().Post(path, headers, body, kFormType);
-  }
-
-  // The sign-in form's double-submit token (cookie value == form field).
-  std::string LoginCsrf() const {
-    httplib::Result page = Get("/agent/login");
-    if (!page || page->status != 200) return "";
-    std::string cookie = SetCookieValue(*page, "helpdex_login_csrf");
-    EXPECT_EQ(cookie, HiddenField(page->body, "csrf"));
-    return cookie;
-  }
-
-  httplib::Result SignIn(const std::string& password, const std::string& next = "") const {
-    std::string csrf = LoginCsrf();
-    std::string body = "csrf=" + csrf + "&name=" + kAgentName + "&password=" + password;
-    if (!next.empty()) body += "&next=" + next;
-    return Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}}, body);
-  }
-
-  // A new session's cookie value, or "" (with a test failure).
-  std::string SignInCookie() const {
-    httplib::Result result = SignIn(kPassword);
-    EXPECT_TRUE(result);
-    if (!result) return "";
-    EXPECT_EQ(result->status, 303) << result->body;
-    std::string cookie = SetCookieValue(*result, "helpdex_session");
-    EXPECT_FALSE(cookie.empty());
-    return cookie;
-  }
-};
+)"}},
+          .tickets_files = {kFixtureTickets},
+          .agent_name = kAgentName,
+          .agent_password = kPassword,
+          .read_timeout_seconds = 30};
+}
 
 httplib::Headers SessionHeaders(const std::string& cookie) {
   return {{"Cookie", "helpdex_session=" + cookie}};
 }
 
-class AgentTest : public ::testing::Test {
+class AgentTest : public helpdex::testing::HelpCentreTest {
  protected:
-  static void SetUpTestSuite() {
-    running_ = new AgentServer;
-    session_ = new std::string;
-    running_->Start();
-    if (running_->server) *session_ = running_->SignInCookie();
-  }
-  static void TearDownTestSuite() {
-    running_->Stop();
-    delete running_;
-    running_ = nullptr;
-    delete session_;
-    session_ = nullptr;
-  }
+  static void SetUpTestSuite() { SetUpHelpCentre(AgentHelpCentre()); }
 
-  void SetUp() override {
-    if (running_->server == nullptr || session_->empty()) GTEST_SKIP() << "the server did not start";
-  }
-
-  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
-    return running_->Get(path, headers);
-  }
-  static httplib::Headers TokenHeaders() { return {{"Authorization", "Bearer " + running_->token}}; }
-  static httplib::Headers CookieHeaders() { return SessionHeaders(*session_); }
+  static httplib::Headers TokenHeaders() { return {{"Authorization", "Bearer " + agent_token()}}; }
+  static httplib::Headers CookieHeaders() { return SessionHeaders(agent_session()); }
 
   // An agent API GET that must answer 200 with JSON.
   static json AgentJson(const std::string& path) {
@@ -221,12 +112,7 @@ class AgentTest : public ::testing::Test {
     EXPECT_THAT(response.get_header_value("Vary"), HasSubstr("Authorization")) << what;
   }
 
-  static AgentServer* running_;
-  static std::string* session_;
 };
-
-AgentServer* AgentTest::running_ = nullptr;
-std::string* AgentTest::session_ = nullptr;
 
 // --- Credentials: every agent route, every wrong credential ---------------
 
@@ -254,24 +140,24 @@ const std::vector<AgentRoute> kAgentRoutes = {
 
 TEST_F(AgentTest, EveryAgentRouteRefusesAMissingWrongOrEndedCredential) {
   // A session that has been signed out.
-  std::string ended = running_->SignInCookie();
+  std::string ended = SignInCookie();
   httplib::Result page = Get("/agent", SessionHeaders(ended));
   ASSERT_TRUE(page);
   std::string csrf = HiddenField(page->body, "csrf");
-  httplib::Result signed_out = running_->Post("/agent/logout", SessionHeaders(ended), "csrf=" + csrf);
+  httplib::Result signed_out = Post("/agent/logout", SessionHeaders(ended), "csrf=" + csrf);
   ASSERT_TRUE(signed_out);
   ASSERT_EQ(signed_out->status, 303);
 
   const std::vector<std::pair<std::string, httplib::Headers>> credentials = {
       {"none", {}},
       {"wrong bearer", {{"Authorization", "Bearer hdx_wrong-token"}}},
-      {"not bearer", {{"Authorization", "Basic " + running_->token}}},
-      {"bearer as cookie", {{"Cookie", "helpdex_session=" + running_->token}}},
+      {"not bearer", {{"Authorization", "Basic " + agent_token()}}},
+      {"bearer as cookie", {{"Cookie", "helpdex_session=" + agent_token()}}},
       {"wrong cookie", {{"Cookie", "helpdex_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}}},
       {"empty cookie", {{"Cookie", "helpdex_session="}}},
       {"ended cookie", SessionHeaders(ended)},
       {"wrong bearer beats a good cookie",
-       {{"Authorization", "Bearer hdx_wrong"}, {"Cookie", "helpdex_session=" + *session_}}},
+       {{"Authorization", "Bearer hdx_wrong"}, {"Cookie", "helpdex_session=" + agent_session()}}},
   };
   for (const AgentRoute& route : kAgentRoutes) {
     for (const auto& [label, headers] : credentials) {
@@ -280,7 +166,7 @@ TEST_F(AgentTest, EveryAgentRouteRefusesAMissingWrongOrEndedCredential) {
       if (!route.api && label == "wrong bearer beats a good cookie") continue;
       std::string what = route.method + " " + route.path + " with " + label;
       httplib::Result result = route.method == "GET" ? Get(route.path, headers)
-                                                     : running_->Post(route.path, headers, "");
+                                                     : Post(route.path, headers, "");
       ASSERT_TRUE(result) << what;
       ExpectAgentPrivate(*result, what);
       EXPECT_THAT(result->body, Not(HasSubstr("zqxjkv"))) << what;
@@ -358,7 +244,7 @@ TEST_F(AgentTest, SignInPageSetsAShortLivedStrictLoginCsrfCookie) {
 }
 
 TEST_F(AgentTest, TheRightPasswordSignsInWithAStrictHttpOnlyCookie) {
-  httplib::Result result = running_->SignIn(kPassword, "%2Fagent%2Ftickets%2FT-1001");
+  httplib::Result result = SignIn(kPassword, "%2Fagent%2Ftickets%2FT-1001");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 303) << result->body;
   EXPECT_EQ(result->get_header_value("Location"), "/agent/tickets/T-1001");
@@ -387,9 +273,9 @@ TEST_F(AgentTest, CookiesAreSecureBehindATlsProxy) {
   std::string line;
   std::string token = SetCookieValue(*page, "helpdex_login_csrf", &line);
   EXPECT_THAT(line, HasSubstr("; Secure"));
-  httplib::Result result = running_->Post(
+  httplib::Result result = Post(
       "/agent/login",
-      {{"Cookie", "helpdex_login_csrf=" + token}, {"X-Forwarded-Proto", "https"}, {"Origin", "https://127.0.0.1:" + std::to_string(running_->server->port())}},
+      {{"Cookie", "helpdex_login_csrf=" + token}, {"X-Forwarded-Proto", "https"}, {"Origin", "https://127.0.0.1:" + std::to_string(port())}},
       "csrf=" + token + "&name=kari&password=" + kPassword);
   ASSERT_TRUE(result);
   ASSERT_EQ(result->status, 303) << result->body;
@@ -399,7 +285,7 @@ TEST_F(AgentTest, CookiesAreSecureBehindATlsProxy) {
 }
 
 TEST_F(AgentTest, AWrongPasswordIs401WithOneGenericMessage) {
-  httplib::Result result = running_->SignIn("not-the-password-1");
+  httplib::Result result = SignIn("not-the-password-1");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 401);
   EXPECT_EQ(result->get_header_value("Content-Type"), "text/html; charset=utf-8");
@@ -411,8 +297,8 @@ TEST_F(AgentTest, AWrongPasswordIs401WithOneGenericMessage) {
 }
 
 TEST_F(AgentTest, SignInWithoutTheLoginCsrfTokenIsForbidden) {
-  const std::string csrf = running_->LoginCsrf();
-  const std::string port = std::to_string(running_->server->port());
+  const std::string csrf = LoginCsrf();
+  const std::string port = std::to_string(HelpCentreTest::port());
   const std::string good_body = "csrf=" + csrf + "&name=kari&password=" + kPassword;
   const std::vector<std::pair<std::string, std::pair<httplib::Headers, std::string>>> cases = {
       {"no cookie", {{}, good_body}},
@@ -426,14 +312,14 @@ TEST_F(AgentTest, SignInWithoutTheLoginCsrfTokenIsForbidden) {
        {{{"Cookie", "helpdex_login_csrf=" + csrf}, {"Sec-Fetch-Site", "cross-site"}}, good_body}},
   };
   for (const auto& [label, request] : cases) {
-    httplib::Result result = running_->Post("/agent/login", request.first, request.second);
+    httplib::Result result = Post("/agent/login", request.first, request.second);
     ASSERT_TRUE(result) << label;
     EXPECT_EQ(result->status, 403) << label;
     EXPECT_TRUE(SetCookieValue(*result, "helpdex_session").empty()) << label;
     EXPECT_THAT(result->body, HasSubstr("The sign-in form has expired")) << label;
   }
   // The same request from this server's own origin is fine.
-  httplib::Result same_origin = running_->Post(
+  httplib::Result same_origin = Post(
       "/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}, {"Origin", "http://127.0.0.1:" + port}},
       good_body);
   ASSERT_TRUE(same_origin);
@@ -444,7 +330,7 @@ TEST_F(AgentTest, NextOnlyEverRedirectsToALocalPath) {
   for (const std::string next : {"%2F%2Fevil.example", "%2F%5Cevil.example", "https%3A%2F%2Fevil.example",
                                  "%2F%09%2Fevil.example", "evil.example", "%2F%2F%2Fevil.example",
                                  "javascript%3Aalert(1)"}) {
-    httplib::Result result = running_->SignIn(kPassword, next);
+    httplib::Result result = SignIn(kPassword, next);
     ASSERT_TRUE(result) << next;
     EXPECT_EQ(result->status, 303) << next;
     EXPECT_EQ(result->get_header_value("Location"), "/agent") << next;
@@ -460,38 +346,46 @@ TEST_F(AgentTest, NextOnlyEverRedirectsToALocalPath) {
   EXPECT_EQ(signed_in->get_header_value("Location"), "/agent");
 }
 
-TEST(AgentRateLimitTest, TooManyFailedSignInsAre429EvenWithTheRightPassword) {
-  AgentServer running;  // its own agent store: the lockout must not touch other tests
-  running.Start();
-  ASSERT_NE(running.server, nullptr);
+// Its own suite, so its own agent store: the lockout must not touch other tests.
+class AgentRateLimitTest : public helpdex::testing::HelpCentreTest {
+ protected:
+  static void SetUpTestSuite() {
+    helpdex::testing::HelpCentreOptions options = AgentHelpCentre();
+    options.sign_in_agent = false;  // every sign-in is the test's own
+    SetUpHelpCentre(std::move(options));
+  }
+};
+
+TEST_F(AgentRateLimitTest, TooManyFailedSignInsAre429EvenWithTheRightPassword) {
+  ASSERT_NE(server(), nullptr);
   bool limited = false;
   for (int attempt = 0; attempt < 12 && !limited; ++attempt) {
-    httplib::Result result = running.SignIn("wrong-password-" + std::to_string(attempt));
+    httplib::Result result = SignIn("wrong-password-" + std::to_string(attempt));
     ASSERT_TRUE(result);
     ASSERT_THAT(result->status, AnyOf(401, 429));
     limited = result->status == 429;
   }
   EXPECT_TRUE(limited);
-  httplib::Result right = running.SignIn(kPassword);
+  httplib::Result right = SignIn(kPassword);
   ASSERT_TRUE(right);
   EXPECT_EQ(right->status, 429);
   EXPECT_THAT(right->body, HasSubstr("Too many failed sign-ins"));
   EXPECT_THAT(right->body, HasSubstr("name=\"password\""));  // the sign-in page, shown again
   EXPECT_TRUE(SetCookieValue(*right, "helpdex_session").empty());
-  running.Stop();
+  StopServer();
 }
 
 // --- Sign-out ---------------------------------------------------------------
 
 TEST_F(AgentTest, SignOutNeedsTheSessionCsrfTokenAndTheSameOrigin) {
-  std::string cookie = running_->SignInCookie();
+  std::string cookie = SignInCookie();
   std::string page = AgentPage("/agent?ui=en");
   httplib::Result own = Get("/agent", SessionHeaders(cookie));
   ASSERT_TRUE(own);
   std::string csrf = HiddenField(own->body, "csrf");
   ASSERT_FALSE(csrf.empty());
   EXPECT_NE(csrf, HiddenField(page, "csrf"));  // one token per session
-  const std::string port = std::to_string(running_->server->port());
+  const std::string port = std::to_string(HelpCentreTest::port());
 
   const std::vector<std::pair<std::string, std::pair<httplib::Headers, std::string>>> refused = {
       {"no token", {{}, ""}},
@@ -504,7 +398,7 @@ TEST_F(AgentTest, SignOutNeedsTheSessionCsrfTokenAndTheSameOrigin) {
   for (const auto& [label, request] : refused) {
     httplib::Headers headers = request.first;
     headers.emplace("Cookie", "helpdex_session=" + cookie);
-    httplib::Result result = running_->Post("/agent/logout", headers, request.second);
+    httplib::Result result = Post("/agent/logout", headers, request.second);
     ASSERT_TRUE(result) << label;
     EXPECT_EQ(result->status, 403) << label;
     ExpectAgentPrivate(*result, label);
@@ -521,7 +415,7 @@ TEST_F(AgentTest, SignOutNeedsTheSessionCsrfTokenAndTheSameOrigin) {
   EXPECT_EQ(Get("/agent", SessionHeaders(cookie))->status, 200);
 
   // The header works as well as the form field, from the same origin.
-  httplib::Result result = running_->Post(
+  httplib::Result result = Post(
       "/agent/logout", {{"Cookie", "helpdex_session=" + cookie}, {"X-Helpdex-CSRF", csrf}, {"Origin", "http://127.0.0.1:" + port}}, "");
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 303);
@@ -537,12 +431,12 @@ TEST_F(AgentTest, SignOutNeedsTheSessionCsrfTokenAndTheSameOrigin) {
 }
 
 TEST_F(AgentTest, SignOutWithTheFormFieldEndsTheSession) {
-  std::string cookie = running_->SignInCookie();
+  std::string cookie = SignInCookie();
   httplib::Result page = Get("/agent", SessionHeaders(cookie));
   ASSERT_TRUE(page);
   EXPECT_THAT(page->body, HasSubstr("action=\"&#x2F;agent&#x2F;logout?ui=en\" method=\"post\""));
   httplib::Result result =
-      running_->Post("/agent/logout", SessionHeaders(cookie), "csrf=" + HiddenField(page->body, "csrf"));
+      Post("/agent/logout", SessionHeaders(cookie), "csrf=" + HiddenField(page->body, "csrf"));
   ASSERT_TRUE(result);
   EXPECT_EQ(result->status, 303);
   EXPECT_EQ(Get("/api/agent/search?q=slow", SessionHeaders(cookie))->status, 401);
@@ -651,7 +545,7 @@ TEST_F(AgentTest, ConsoleShowsTheVettedAnswerInTheReplyLanguageWithCopyControls)
   EXPECT_THAT(page, HasSubstr("Slå på hurtigbuffer og komprimer bildene dine."));
   // Without JavaScript: the text and the Markdown, with its source line.
   EXPECT_THAT(page, HasSubstr("readonly rows=\"4\">Turn on caching and compress your images.</textarea>"));
-  const std::string origin = "http:&#x2F;&#x2F;127.0.0.1:" + std::to_string(running_->server->port());
+  const std::string origin = "http:&#x2F;&#x2F;127.0.0.1:" + std::to_string(port());
   EXPECT_THAT(page, HasSubstr("Turn on caching and compress your images.\n\n[My website is slow](" + origin +
                               "&#x2F;articles&#x2F;website-slow?lang=en)</textarea>"));
   // The per-answer language picker and the page-level reply field.

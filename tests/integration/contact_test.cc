@@ -16,11 +16,10 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/integration.h"
-#include "helpdex/indexer/indexer.h"
 #include "helpdex/stores/agents.h"
 #include "helpdex/stores/contact.h"
 #include "helpdex/stores/events.h"
-#include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
@@ -30,59 +29,15 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using helpdex::testing::Encode;
 using helpdex::testing::FormBody;
-using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
 constexpr char kFormType[] = "application/x-www-form-urlencoded";
 
-class ContactServerTest : public ::testing::Test {
+// A new server and an empty data directory for every test: each reads back
+// what it stored after stopping the server.
+class ContactServerTest : public helpdex::testing::HelpCentreTest {
  protected:
-  void SetUp() override {
-    root_ = MakeTempDir("helpdex-contact-test-");
-    ASSERT_TRUE(indexer::BuildIndex({.content_dir = kFixtureKb.string(), .index_dir = (root_ / "index").string()}).ok());
-    Start();
-  }
-  void TearDown() override {
-    Stop();
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-  void Start() {
-    ServerOptions options{.index_dir = (root_ / "index").string(),
-                          .data_dir = (root_ / "data").string(),
-                          .address = "127.0.0.1",
-                          .port = 0,
-                          .threads = 2};
-    Result<std::unique_ptr<Server>> started = Server::Start(options);
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
-    server_ = std::move(*started);
-  }
-  void Stop() {
-    if (server_) server_->Shutdown();
-    server_.reset();
-  }
-
-  httplib::Client Client() const {
-    httplib::Client client("127.0.0.1", server_->port());
-    client.set_url_encode(false);
-    return client;
-  }
-
-  // A new visit: the cookie the contact page sets, and the form's token.
-  struct Visit {
-    std::string id;
-    httplib::Headers Cookie() const { return {{"Cookie", "helpdex_visit=" + id}}; }
-  };
-  Visit NewVisit() {
-    httplib::Result page = Client().Get("/contact");
-    EXPECT_TRUE(page);
-    if (!page) return {};
-    std::smatch match;
-    const std::string cookie = page->get_header_value("Set-Cookie");
-    EXPECT_TRUE(std::regex_search(cookie, match, std::regex("helpdex_visit=([0-9a-f]{32})"))) << cookie;
-    return Visit{match.size() > 1 ? match[1].str() : ""};
-  }
-
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb, .server_per_test = true, .read_timeout_seconds = 0}); }
 
   httplib::Result PostEvent(const Visit& visit, const nlohmann::json& event,
                             httplib::Headers extra = {}) {
@@ -92,15 +47,12 @@ class ContactServerTest : public ::testing::Test {
   }
 
   std::vector<stores::StoredEvent> StoredEvents() {
-    Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open((root_ / "data").string());
+    Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open(data_dir().string());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return {};
     Result<std::vector<stores::StoredEvent>> events = (*store)->Read();
     return events.ok() ? *events : std::vector<stores::StoredEvent>{};
   }
-
-  fs::path root_;
-  std::unique_ptr<Server> server_;
 };
 
 TEST_F(ContactServerTest, TheContactPageStartsAVisitAndCarriesItsToken) {
@@ -136,8 +88,8 @@ TEST_F(ContactServerTest, AMessageIsStoredAndTheCustomerRedirectedToThanks) {
   ASSERT_TRUE(thanks);
   EXPECT_THAT(thanks->body, HasSubstr("Meldingen er sendt"));
 
-  Stop();
-  Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open((root_ / "data").string());
+  StopServer();
+  Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open(data_dir().string());
   ASSERT_TRUE(store.ok());
   Result<std::vector<stores::StoredContactMessage>> messages = (*store)->List();
   ASSERT_TRUE(messages.ok());
@@ -236,7 +188,7 @@ TEST_F(ContactServerTest, TheEventsApiAcceptsOnlyWhatAPageReports) {
   EXPECT_EQ(fresh->status, 202);
   EXPECT_THAT(fresh->get_header_value("Set-Cookie"), HasSubstr("helpdex_visit="));
 
-  Stop();  // flushes the queue
+  StopServer();  // flushes the queue
   std::vector<stores::StoredEvent> events = StoredEvents();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].event.type, stores::EventType::kAnswered);
@@ -256,15 +208,15 @@ TEST_F(ContactServerTest, SearchesSuggestionsAndClicksAreRecordedForTheVisit) {
   httplib::Result search = Client().Get("/search?q=reset+password", visit.Cookie());
   ASSERT_TRUE(search);
   httplib::Headers from_results = visit.Cookie();
-  from_results.insert({"Referer", "http://127.0.0.1:" + std::to_string(server_->port()) + "/search?q=reset+password"});
-  from_results.insert({"Host", "127.0.0.1:" + std::to_string(server_->port())});
+  from_results.insert({"Referer", "http://127.0.0.1:" + std::to_string(port()) + "/search?q=reset+password"});
+  from_results.insert({"Host", "127.0.0.1:" + std::to_string(port())});
   httplib::Result article = Client().Get("/articles/password-reset", from_results);
   ASSERT_TRUE(article);
   EXPECT_EQ(article->status, 200);
   // Requests without a visit (a crawler, a browser's OpenSearch) leave no trace.
   Client().Get("/api/suggest?lang=en&q=reset");
 
-  Stop();
+  StopServer();
   std::vector<stores::StoredEvent> events = StoredEvents();
   ASSERT_EQ(events.size(), 3u);
   EXPECT_EQ(events[0].event.type, stores::EventType::kSuggestShown);
@@ -312,12 +264,12 @@ TEST_F(ContactServerTest, CrawlersGetNoVisitAndRecordNothing) {
   robot.insert({"Cookie", "helpdex_visit=" + visit.id});
   Client().Get("/search?q=crawler+query", robot);
   Client().Get("/api/suggest?lang=en&q=reset", robot);
-  Stop();
+  StopServer();
   EXPECT_TRUE(StoredEvents().empty());
 }
 
 TEST_F(ContactServerTest, TheGapReportNeedsAnAgentAndShowsFailingSearches) {
-  Result<std::unique_ptr<stores::AgentStore>> agents = stores::AgentStore::Open((root_ / "data").string());
+  Result<std::unique_ptr<stores::AgentStore>> agents = stores::AgentStore::Open(data_dir().string());
   ASSERT_TRUE(agents.ok());
   Result<stores::AgentCredentials> writer = (*agents)->AddAgent("writer", std::string("a long enough password"));
   ASSERT_TRUE(writer.ok());

@@ -16,10 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/integration.h"
-#include "helpdex/indexer/indexer.h"
 #include "helpdex/search/searcher.h"
 #include "helpdex/stores/events.h"
-#include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
@@ -28,51 +27,20 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using helpdex::testing::FormBody;
-using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
 constexpr char kFormType[] = "application/x-www-form-urlencoded";
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-class FeedbackServerTest : public ::testing::Test {
+// A new server and an empty data directory for every test: each reads back
+// what it stored after stopping the server.
+class FeedbackServerTest : public helpdex::testing::HelpCentreTest {
  protected:
-  void SetUp() override {
-    root_ = MakeTempDir("helpdex-feedback-test-");
-    ASSERT_TRUE(indexer::BuildIndex({.content_dir = kFixtureKb.string(), .index_dir = (root_ / "index").string()}).ok());
-    ServerOptions options{.index_dir = (root_ / "index").string(),
-                          .data_dir = (root_ / "data").string(),
-                          .address = "127.0.0.1",
-                          .port = 0,
-                          .threads = 2};
-    Result<std::unique_ptr<Server>> started = Server::Start(options);
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
-    server_ = std::move(*started);
-  }
-  void TearDown() override {
-    Stop();
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
-  }
-  void Stop() {
-    if (server_) server_->Shutdown();
-    server_.reset();
-  }
-
-  httplib::Client Client() const {
-    httplib::Client client("127.0.0.1", server_->port());
-    client.set_url_encode(false);
-    return client;
-  }
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb, .server_per_test = true, .read_timeout_seconds = 0}); }
 
   // The visit an article page starts (its cookie is also the form's token).
   std::string NewVisit(const std::string& path = "/articles/password-reset?lang=en") {
-    httplib::Result page = Client().Get(path);
-    EXPECT_TRUE(page);
-    if (!page) return "";
-    std::smatch match;
-    const std::string cookie = page->get_header_value("Set-Cookie");
-    EXPECT_TRUE(std::regex_search(cookie, match, std::regex("helpdex_visit=([0-9a-f]{32})"))) << cookie;
-    return match.size() > 1 ? match[1].str() : "";
+    return HelpCentreTest::NewVisit(path).id;
   }
   static httplib::Headers CookieFor(const std::string& visit) { return {{"Cookie", "helpdex_visit=" + visit}}; }
 
@@ -86,7 +54,7 @@ class FeedbackServerTest : public ::testing::Test {
   }
 
   std::vector<stores::StoredEvent> StoredFeedback() {
-    Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open((root_ / "data").string());
+    Result<std::unique_ptr<stores::EventStore>> store = stores::EventStore::Open(data_dir().string());
     EXPECT_TRUE(store.ok());
     if (!store.ok()) return {};
     Result<std::vector<stores::StoredEvent>> events = (*store)->Read(stores::EventType::kFeedback);
@@ -95,7 +63,7 @@ class FeedbackServerTest : public ::testing::Test {
 
   // The article's revision as the index has it.
   std::string SourceHash(const std::string& slug, Language language) {
-    Result<std::shared_ptr<search::Index>> index = search::Index::Open((root_ / "index").string(), search::Viewer::Public());
+    Result<std::shared_ptr<search::Index>> index = search::Index::Open(index_dir().string(), search::Viewer::Public());
     EXPECT_TRUE(index.ok());
     if (!index.ok()) return "";
     Result<std::shared_ptr<search::Searcher>> searcher = (*index)->AcquireSearcher();
@@ -105,9 +73,6 @@ class FeedbackServerTest : public ::testing::Test {
     EXPECT_TRUE(article.ok());
     return article.ok() ? article->record.source_hash : "";
   }
-
-  fs::path root_;
-  std::unique_ptr<Server> server_;
 };
 
 TEST_F(FeedbackServerTest, AnArticleStartsAVisitAndCarriesTheFormWithItsToken) {
@@ -170,7 +135,7 @@ TEST_F(FeedbackServerTest, AYesRedirectsToTheArticleWithThanks) {
   EXPECT_THAT(thanks->body, HasSubstr("role=\"status\""));
   EXPECT_THAT(thanks->body, Not(HasSubstr("action=\"/articles/feedback\"")));
 
-  Stop();
+  StopServer();
   std::vector<stores::StoredEvent> feedback = StoredFeedback();
   ASSERT_EQ(feedback.size(), 1u);
   EXPECT_EQ(feedback[0].event.visit, visit);
@@ -198,7 +163,7 @@ TEST_F(FeedbackServerTest, ANoWithReasonAndCommentIsStoredRedactedWithTheRevisio
 
   const std::string revision = SourceHash("email-setup", Language::kNorwegian);
   EXPECT_FALSE(revision.empty());
-  Stop();
+  StopServer();
   std::vector<stores::StoredEvent> feedback = StoredFeedback();
   ASSERT_EQ(feedback.size(), 1u);
   const stores::Event& event = feedback[0].event;
@@ -239,7 +204,7 @@ TEST_F(FeedbackServerTest, AFormWithoutItsTokenOrFromAnotherSiteIsRefused) {
     EXPECT_EQ(refused->status, 403) << attempt.what;
     EXPECT_THAT(refused->get_header_value("Content-Type"), HasSubstr("text/html")) << attempt.what;
   }
-  Stop();
+  StopServer();
   EXPECT_TRUE(StoredFeedback().empty());
 }
 
@@ -268,7 +233,7 @@ TEST_F(FeedbackServerTest, UnknownArticlesAndBadAnswersAreRefused) {
   EXPECT_EQ(post(form_with("helpful", "")), 400);
   EXPECT_EQ(post(form_with("reason", "spam")), 400);
   EXPECT_EQ(post(form_with("comment", std::string(1001, 'x'))), 400);
-  Stop();
+  StopServer();
   EXPECT_TRUE(StoredFeedback().empty());
 }
 
@@ -316,7 +281,7 @@ TEST_F(FeedbackServerTest, TheEventsApiAcceptsFeedbackAndChecksEveryField) {
   ASSERT_TRUE(foreign);
   EXPECT_EQ(foreign->status, 403);
 
-  Stop();
+  StopServer();
   std::vector<stores::StoredEvent> feedback = StoredFeedback();
   ASSERT_EQ(feedback.size(), 1u);
   EXPECT_EQ(feedback[0].event.helpful, 0);

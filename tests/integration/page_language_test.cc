@@ -13,61 +13,20 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/integration.h"
-#include "helpdex/indexer/indexer.h"
-#include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
 
 namespace fs = std::filesystem;
 using helpdex::testing::Encode;
-using helpdex::testing::MakeTempDir;
 using helpdex::testing::SetCookieValue;
 using nlohmann::json;
 
-class PageLanguageServerTest : public ::testing::Test {
+class PageLanguageServerTest : public helpdex::testing::HelpCentreTest {
  protected:
   static void SetUpTestSuite() {
-    root_ = new fs::path(MakeTempDir("helpdex-page-language-test-"));
-    Result<indexer::IndexReport> report = indexer::BuildIndex(
-        {.content_dir = std::string(HELPDEX_SOURCE_DIR) + "/content", .index_dir = (*root_ / "index").string()});
-    if (!report.ok()) {
-      setup_error_ = new std::string(report.error().ToString());
-      return;
-    }
-    Result<std::unique_ptr<Server>> started = Server::Start({.index_dir = (*root_ / "index").string(),
-                                                             .data_dir = (*root_ / "data").string(),
-                                                             .address = "127.0.0.1",
-                                                             .port = 0,
-                                                             .threads = 2});
-    if (!started.ok()) {
-      setup_error_ = new std::string(started.error().ToString());
-      return;
-    }
-    server_ = std::move(*started).release();
-  }
-
-  static void TearDownTestSuite() {
-    if (server_ != nullptr) server_->Shutdown();
-    delete server_;
-    server_ = nullptr;
-    delete setup_error_;
-    setup_error_ = nullptr;
-    std::error_code ignored;
-    fs::remove_all(*root_, ignored);
-    delete root_;
-  }
-
-  void SetUp() override {
-    ASSERT_EQ(setup_error_, nullptr) << *setup_error_;
-    ASSERT_NE(server_, nullptr);
-  }
-
-  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
-    httplib::Client client("127.0.0.1", server_->port());
-    client.set_url_encode(false);
-    client.set_read_timeout(10, 0);
-    return client.Get(path, headers);
+    SetUpHelpCentre({.content_dir = fs::path(HELPDEX_SOURCE_DIR) / "content", .index_errors_fail = false});
   }
 
   static json GetJson(const std::string& path, const httplib::Headers& headers = {}) {
@@ -85,15 +44,7 @@ class PageLanguageServerTest : public ::testing::Test {
     for (const json& result : results) ids += result.value("id", "") + " ";
     return ids;
   }
-
-  static fs::path* root_;
-  static Server* server_;
-  static std::string* setup_error_;
 };
-
-fs::path* PageLanguageServerTest::root_ = nullptr;
-Server* PageLanguageServerTest::server_ = nullptr;
-std::string* PageLanguageServerTest::setup_error_ = nullptr;
 
 TEST_F(PageLanguageServerTest, UiPutsThePageLanguageFirstAndCollapsesTranslations) {
   json body = GetJson("/api/search?q=banner&ui=en");

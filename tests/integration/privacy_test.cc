@@ -4,7 +4,7 @@
 // forgotten), while an agent finds both; and personal data planted in a
 // ticket reaches no response at all, agent ones included.
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -16,9 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/integration.h"
-#include "helpdex/indexer/indexer.h"
-#include "helpdex/stores/agents.h"
-#include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
@@ -64,70 +62,28 @@ std::string TicketsJsonl() {
          R"(og nettsiden er raskere nå."}]})" + "\n";
 }
 
-class PrivacyTest : public ::testing::Test {
+// An internal article carrying the canaries.
+std::string CanaryArticle() {
+  std::ostringstream text;
+  text << "---\nid: int-canary\ntitle: " << kCanary << " handling for agents\nlang: en\nslug: canary-handling\n"
+       << "tags: [desk, " << kCanary << "]\naudience: internal\nanswer: Quote the " << kCanary
+       << " code.\n---\nThe " << kCanary << " procedure: quote the " << kSilentCanary
+       << " code to the customer.\n";
+  return text.str();
+}
+
+class PrivacyTest : public helpdex::testing::HelpCentreTest {
  protected:
   static void SetUpTestSuite() {
-    root_ = new fs::path(helpdex::testing::MakeTempDir("helpdex-privacy-"));
-    const fs::path content = *root_ / "content";
-    fs::copy(kFixtureKb, content, fs::copy_options::recursive);
-    fs::create_directories(content / "internal");
-    std::ofstream(content / "internal" / "canary.md")
-        << "---\nid: int-canary\ntitle: " << kCanary << " handling for agents\nlang: en\nslug: canary-handling\n"
-        << "tags: [desk, " << kCanary << "]\naudience: internal\nanswer: Quote the " << kCanary
-        << " code.\n---\nThe " << kCanary << " procedure: quote the " << kSilentCanary
-        << " code to the customer.\n";
-    std::ofstream(*root_ / "tickets.jsonl") << TicketsJsonl();
-
-    Result<indexer::IndexReport> report =
-        indexer::BuildIndex({.content_dir = content.string(),
-                             .index_dir = (*root_ / "index").string(),
-                             .tickets_files = {(*root_ / "tickets.jsonl").string()}});
-    ASSERT_TRUE(report.ok()) << report.error().ToString();
-    ASSERT_EQ(report->failed, 0) << report->errors.front().ToString();
-
-    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open((*root_ / "data").string());
-    ASSERT_TRUE(store.ok()) << store.error().ToString();
-    Result<stores::AgentCredentials> agent = (*store)->AddAgent("privacy-test", std::string("a-long-password-123"));
-    ASSERT_TRUE(agent.ok()) << agent.error().ToString();
-    token_ = new std::string(agent->token);
-    Result<stores::NewSession> session = (*store)->SignIn("privacy-test", "a-long-password-123", "test");
-    ASSERT_TRUE(session.ok()) << session.error().ToString();
-    cookie_ = new std::string("helpdex_session=" + session->cookie_value);
-    store->reset();
-
-    Result<std::unique_ptr<Server>> started = Server::Start({.index_dir = (*root_ / "index").string(),
-                                                             .data_dir = (*root_ / "data").string(),
-                                                             .address = "127.0.0.1",
-                                                             .port = 0,
-                                                             .threads = 2});
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
-    server_ = started->release();
+    SetUpHelpCentre({.content_dir = kFixtureKb,
+                     .extra_files = {{"internal/canary.md", CanaryArticle()}},
+                     .tickets_jsonl = TicketsJsonl(),
+                     .agent_name = "privacy-test",
+                     .agent_password = "a-long-password-123"});
   }
 
-  static void TearDownTestSuite() {
-    if (server_ != nullptr) server_->Shutdown();
-    delete server_;
-    server_ = nullptr;
-    std::error_code ignored;
-    if (root_ != nullptr) fs::remove_all(*root_, ignored);
-    delete root_;
-    delete token_;
-    delete cookie_;
-  }
-
-  void SetUp() override {
-    if (server_ == nullptr) GTEST_SKIP() << "the server did not start";
-  }
-
-  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
-    httplib::Client client("127.0.0.1", server_->port());
-    client.set_url_encode(false);
-    client.set_read_timeout(10, 0);
-    return client.Get(path, headers);
-  }
-
-  static httplib::Headers AgentHeaders() { return {{"Authorization", "Bearer " + *token_}}; }
-  static httplib::Headers AgentCookie() { return {{"Cookie", *cookie_}}; }
+  static httplib::Headers AgentHeaders() { return {{"Authorization", "Bearer " + agent_token()}}; }
+  static httplib::Headers AgentCookie() { return {{"Cookie", "helpdex_session=" + agent_session()}}; }
 
   // Every public route, with the canary (exact, misspelled, as a prefix) in
   // every parameter a customer controls.
@@ -167,16 +123,7 @@ class PrivacyTest : public ::testing::Test {
     return paths;
   }
 
-  static fs::path* root_;
-  static std::string* token_;
-  static std::string* cookie_;
-  static Server* server_;
 };
-
-fs::path* PrivacyTest::root_ = nullptr;
-std::string* PrivacyTest::token_ = nullptr;
-std::string* PrivacyTest::cookie_ = nullptr;
-Server* PrivacyTest::server_ = nullptr;
 
 TEST_F(PrivacyTest, NoPublicRouteRevealsTheCanaryOfATicketOrAnInternalArticle) {
   for (const std::string& path : PublicPaths()) {

@@ -21,6 +21,7 @@
 #include "../support/integration.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
@@ -30,7 +31,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using nlohmann::json;
 using helpdex::testing::Encode;
-using helpdex::testing::MakeTempDir;
 
 const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
 
@@ -41,59 +41,9 @@ void IndexOrDie(const fs::path& content, const fs::path& index) {
   for (const Error& error : report->errors) ADD_FAILURE() << error.ToString();
 }
 
-// A server over its own freshly built index; torn down with the object.
-struct RunningServer {
-  fs::path root;
-  std::unique_ptr<Server> server;
-
-  void Start(const fs::path& content) {
-    root = MakeTempDir("helpdex-server-test-");
-    IndexOrDie(content, root / "index");
-    ServerOptions options{.index_dir = (root / "index").string(),
-                          .data_dir = (root / "data").string(),
-                          .address = "127.0.0.1",
-                          .port = 0,
-                          .threads = 2};
-    Result<std::unique_ptr<Server>> started = Server::Start(options);
-    ASSERT_TRUE(started.ok()) << started.error().ToString();
-    server = std::move(*started);
-  }
-
-  void Stop() {
-    if (server) server->Shutdown();
-    server.reset();
-    std::error_code ignored;
-    if (!root.empty()) fs::remove_all(root, ignored);
-  }
-
-  httplib::Client Client() const {
-    httplib::Client client("127.0.0.1", server->port());
-    client.set_url_encode(false);  // tests send exactly the bytes they mean
-    client.set_read_timeout(10, 0);
-    return client;
-  }
-};
-
-class ServerTest : public ::testing::Test {
+class ServerTest : public helpdex::testing::HelpCentreTest {
  protected:
-  static void SetUpTestSuite() {
-    running_ = new RunningServer;
-    running_->Start(kFixtureKb);
-  }
-  static void TearDownTestSuite() {
-    running_->Stop();
-    delete running_;
-    running_ = nullptr;
-  }
-
-  void SetUp() override {
-    if (running_->server == nullptr) GTEST_SKIP() << "the server did not start";
-  }
-
-  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
-    httplib::Client client = running_->Client();
-    return client.Get(path, headers);
-  }
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb}); }
 
   // GET that must answer `status` with a JSON body; returns the body parsed.
   static json GetJson(const std::string& path, int status = 200) {
@@ -136,10 +86,7 @@ class ServerTest : public ::testing::Test {
     }
   }
 
-  static RunningServer* running_;
 };
-
-RunningServer* ServerTest::running_ = nullptr;
 
 TEST_F(ServerTest, HealthzAnswersOk) {
   json body = GetJson("/healthz");
@@ -542,7 +489,7 @@ TEST_F(ServerTest, InternalArticleIsInvisibleEverywhere) {
 }
 
 TEST_F(ServerTest, HeadRequestsDoNotCrashTheServer) {
-  httplib::Client client = running_->Client();
+  httplib::Client client = Client();
   httplib::Result result = client.Head("/healthz");
   ASSERT_TRUE(result);  // 0.0.5 has no automatic HEAD; any answer is fine
   EXPECT_EQ(GetJson("/healthz")["status"], "ok");
@@ -550,17 +497,21 @@ TEST_F(ServerTest, HeadRequestsDoNotCrashTheServer) {
 
 // --- Re-indexing while serving --------------------------------------------
 
-TEST(ServerReindexTest, ReindexingWhileServingLosesNoRequest) {
-  RunningServer running;
-  running.Start(kFixtureKb);
-  ASSERT_NE(running.server, nullptr);
-  fs::path index = running.root / "index";
+// Its own suite, so that it re-indexes an index no other test reads.
+class ServerReindexTest : public helpdex::testing::HelpCentreTest {
+ protected:
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = kFixtureKb}); }
+};
+
+TEST_F(ServerReindexTest, ReindexingWhileServingLosesNoRequest) {
+  ASSERT_NE(server(), nullptr);
+  fs::path index = index_dir();
 
   std::atomic<bool> stop = false;
   std::atomic<int> answered = 0;
   std::atomic<int> failed = 0;
   std::thread client_thread([&] {
-    httplib::Client client = running.Client();
+    httplib::Client client = Client();
     while (!stop) {
       httplib::Result result = client.Get("/api/search?q=website&lang=en");
       if (result && result->status == 200) {
@@ -572,7 +523,7 @@ TEST(ServerReindexTest, ReindexingWhileServingLosesNoRequest) {
   });
 
   IndexOrDie(kFixtureKb, index);  // same content: a new generation all the same
-  fs::path modified = running.root / "content";
+  fs::path modified = root() / "content";
   fs::copy(kFixtureKb, modified, fs::copy_options::recursive);
   std::ofstream(modified / "en" / "new-article.md") << R"(---
 id: en-new-article
@@ -590,7 +541,7 @@ Only in the second re-index: quokkaword.
 )";
   IndexOrDie(modified, index);
 
-  httplib::Client client = running.Client();
+  httplib::Client client = Client();
   bool found = false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!found && std::chrono::steady_clock::now() < deadline) {
@@ -603,7 +554,7 @@ Only in the second re-index: quokkaword.
   }
   stop = true;
   client_thread.join();
-  running.Stop();
+  StopServer();
 
   EXPECT_TRUE(found) << "the new generation was not served within 5 s";
   EXPECT_GT(answered.load(), 0);

@@ -16,58 +16,19 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/integration.h"
-#include "helpdex/indexer/indexer.h"
-#include "helpdex/server/server.h"
+#include "server_fixture.h"
 
 namespace helpdex::server {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using nlohmann::json;
 using helpdex::testing::Encode;
-using helpdex::testing::MakeTempDir;
 
-const fs::path kFixtureKb = fs::path(HELPDEX_FIXTURES_DIR) / "kb";
-
-class SuggestServerTest : public ::testing::Test {
+class SuggestServerTest : public helpdex::testing::HelpCentreTest {
  protected:
-  static void SetUpTestSuite() {
-    root_ = new fs::path(MakeTempDir("helpdex-suggest-test-"));
-    indexer::IndexOptions options{.content_dir = kFixtureKb.string(),
-                                  .index_dir = (*root_ / "index").string()};
-    Result<indexer::IndexReport> report = indexer::BuildIndex(options);
-    if (!report.ok()) return;
-    ServerOptions server_options{.index_dir = (*root_ / "index").string(),
-                                 .data_dir = (*root_ / "data").string(),
-                                 .address = "127.0.0.1",
-                                 .port = 0,
-                                 .threads = 2};
-    Result<std::unique_ptr<Server>> started = Server::Start(server_options);
-    if (started.ok()) server_ = std::move(*started).release();
-  }
-
-  static void TearDownTestSuite() {
-    if (server_ != nullptr) server_->Shutdown();
-    delete server_;
-    server_ = nullptr;
-    std::error_code ignored;
-    fs::remove_all(*root_, ignored);
-    delete root_;
-    root_ = nullptr;
-  }
-
-  void SetUp() override {
-    if (server_ == nullptr) GTEST_SKIP() << "the index or the server did not start";
-  }
-
-  static httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
-    httplib::Client client("127.0.0.1", server_->port());
-    client.set_url_encode(false);  // tests send exactly the bytes they mean
-    client.set_read_timeout(10, 0);
-    return client.Get(path, headers);
-  }
+  static void SetUpTestSuite() { SetUpHelpCentre({.content_dir = helpdex::testing::KnowledgeBase()}); }
 
   static json GetJson(const std::string& path, int status = 200,
                       const std::string& content_type = "application/json; charset=utf-8") {
@@ -87,13 +48,7 @@ class SuggestServerTest : public ::testing::Test {
     EXPECT_EQ(body["error"]["code"], code) << path;
     EXPECT_EQ(body["error"]["parameter"], parameter) << path;
   }
-
-  static fs::path* root_;
-  static Server* server_;
 };
-
-fs::path* SuggestServerTest::root_ = nullptr;
-Server* SuggestServerTest::server_ = nullptr;
 
 TEST_F(SuggestServerTest, AnswersTheDesignShapeWithPublicCaching) {
   httplib::Result result = Get("/api/suggest?q=" + Encode("reset my pass") + "&lang=en");
