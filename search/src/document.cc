@@ -46,6 +46,7 @@ json RecordToJson(const DocumentRecord& record) {
       {"answer_html", record.answer_html},
       {"html", record.html},
       {"sections", sections},
+      {"links", record.links},
       {"source_path", record.source_path},
       {"source_hash", record.source_hash},
       {"extra", extra},
@@ -236,6 +237,11 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
     for (const json& section : data["sections"]) {
       record.sections.push_back(Section{section.value("anchor", ""), section.value("title", ""),
                                         section.value("text", "")});
+    }
+  }
+  if (data.contains("links") && data["links"].is_array()) {
+    for (const json& link : data["links"]) {
+      if (link.is_string()) record.links.push_back(link.get<std::string>());
     }
   }
   record.source_path = data.value("source_path", "");

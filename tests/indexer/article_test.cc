@@ -73,6 +73,18 @@ TEST(ArticleTest, RawHtmlAndScriptLinksNeverReachTheHtml) {
   EXPECT_EQ(rendered.html.find("data:text"), std::string::npos) << rendered.html;
 }
 
+TEST(ArticleTest, TheBodysLinksAreKeptWithTheRecordAsWritten) {
+  // The gap report's broken-link check reads them from the stored record
+  // (search/document.h), never from the rendered HTML.
+  const std::string article = std::string(kGood) + "\nSee [the reset](../nb/reset-password.md) and [DNS](/articles/dns?lang=en&x=1).\n";
+  Result<search::DocumentRecord> record = ParseArticle("en/slow.md", article);
+  ASSERT_TRUE(record.ok()) << record.error().ToString();
+  EXPECT_EQ(record->links, (std::vector<std::string>{"../nb/reset-password.md", "/articles/dns?lang=en&x=1"}));
+  Result<search::DocumentRecord> stored = search::ReadDocumentRecord(search::BuildDocument(*record));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->links, record->links);
+}
+
 TEST(ArticleTest, AcceptsBomAndCrlf) {
   std::string crlf = "\xEF\xBB\xBF";
   for (char c : kGood) {

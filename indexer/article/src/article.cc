@@ -290,6 +290,7 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
   RenderedMarkdown rendered = RenderMarkdown(split->body);
   record.html = std::move(rendered.html);
   record.sections = std::move(rendered.sections);
+  record.links = std::move(rendered.links);
   return record;
 }
 

@@ -158,15 +158,11 @@ std::vector<TranslationGap> Translations(const std::vector<StoredEvent>& events,
 // --- Review ----------------------------------------------------------------
 
 // Internal links of an article that lead nowhere: "/articles/SLUG[?lang=LL]"
-// and relative "[../LL/]SLUG.md" destinations, looked up among the articles.
+// and relative "[../LL/]SLUG.md" destinations (DocumentRecord::links, as the
+// indexer collected them from the Markdown), looked up among the articles.
 std::vector<std::string> BrokenLinks(const search::DocumentRecord& article, const ArticleCatalog& catalog) {
   std::vector<std::string> broken;
-  const std::string& html = article.html;
-  for (size_t at = html.find("href=\""); at != std::string::npos; at = html.find("href=\"", at + 6)) {
-    const size_t start = at + 6;
-    const size_t end = html.find('"', start);
-    if (end == std::string::npos) break;
-    std::string target = html.substr(start, end - start);
+  for (const std::string& target : article.links) {
     std::string language = Code(article.language);
     std::string slug;
     std::string path = target.substr(0, target.find_first_of("?#"));

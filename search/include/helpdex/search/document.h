@@ -44,6 +44,10 @@ struct DocumentRecord {
   std::string answer_html;               // the answer rendered to safe HTML ("" = escape answer)
   std::string html;                      // the body rendered to safe HTML, with heading ids
   std::vector<Section> sections;         // body split at headings
+  // Articles: the body's link destinations as written ("../nb/slug.md",
+  // "/articles/slug?lang=en"), collected when the Markdown is rendered, for
+  // the gap report's broken-link check (never scraped back out of `html`).
+  std::vector<std::string> links;
   std::string source_path;               // file the record came from, for errors and updates
   std::string source_hash;               // hash of the source bytes (change detection)
   std::string extra_json = "{}";         // unknown front-matter fields, kept as JSON
