@@ -20,21 +20,24 @@ Error SqlError(sqlite3* db, std::string_view store, const std::string& doing, co
   return Error{ErrorCode::kInternal, std::string(store) + ": " + doing + ": " + sqlite3_errmsg(db), path};
 }
 
+// The database's user_version (the schema version the migrations set), or
+// -1 when it cannot be read.
+int SchemaVersion(sqlite3* db) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v3(db, "PRAGMA user_version", -1, 0, &raw, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return -1;
+  }
+  StatementHandle statement(raw);
+  return sqlite3_step(statement.get()) == SQLITE_ROW ? sqlite3_column_int(statement.get(), 0) : -1;
+}
+
 // Brings the schema up to migrations.size() inside one write transaction, so
 // two processes opening a new store at once cannot both create it.
 std::optional<Error> Migrate(sqlite3* db, std::string_view store, std::span<const char* const> migrations,
                              const std::string& path) {
   if (!ExecuteScript(db, "BEGIN IMMEDIATE")) return SqlError(db, store, "starting the schema check", path);
-  int version = -1;
-  {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v3(db, "PRAGMA user_version", -1, 0, &raw, nullptr) == SQLITE_OK) {
-      StatementHandle statement(raw);
-      if (sqlite3_step(statement.get()) == SQLITE_ROW) version = sqlite3_column_int(statement.get(), 0);
-    } else {
-      sqlite3_finalize(raw);
-    }
-  }
+  const int version = SchemaVersion(db);
   if (version < 0) {
     Error error = SqlError(db, store, "reading the schema version", path);
     ExecuteScript(db, "ROLLBACK");
@@ -143,16 +146,7 @@ Result<DatabaseHandle> OpenDatabaseReadOnly(const std::string& data_dir, const s
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, 5000);
   if (!ExecuteScript(raw, "PRAGMA trusted_schema = OFF")) return SqlError(raw, store, "setting trusted_schema", path);
-  int version = -1;
-  {
-    sqlite3_stmt* statement_raw = nullptr;
-    if (sqlite3_prepare_v3(raw, "PRAGMA user_version", -1, 0, &statement_raw, nullptr) == SQLITE_OK) {
-      StatementHandle statement(statement_raw);
-      if (sqlite3_step(statement.get()) == SQLITE_ROW) version = sqlite3_column_int(statement.get(), 0);
-    } else {
-      sqlite3_finalize(statement_raw);
-    }
-  }
+  const int version = SchemaVersion(raw);
   if (version < 0) return SqlError(raw, store, "reading the schema version", path);
   if (version != schema_version) {
     return Error{ErrorCode::kInternal,
