@@ -20,6 +20,22 @@ Error SqlError(sqlite3* db, std::string_view store, const std::string& doing, co
   return Error{ErrorCode::kInternal, std::string(store) + ": " + doing + ": " + sqlite3_errmsg(db), path};
 }
 
+// Opens `path` with `flags` (never through a symlink; one connection shared
+// by threads), extended result codes and a 5 s busy timeout.
+Result<DatabaseHandle> OpenHandle(const std::string& path, int flags, std::string_view store) {
+  sqlite3* raw = nullptr;
+  const int opened = sqlite3_open_v2(path.c_str(), &raw, flags | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, nullptr);
+  DatabaseHandle db(raw);  // sqlite3_open_v2 allocates a handle even when it fails
+  if (opened != SQLITE_OK) {
+    return Error{ErrorCode::kInternal,
+                 std::string(store) + ": cannot open: " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(opened)),
+                 path};
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, 5000);
+  return db;
+}
+
 // The database's user_version (the schema version the migrations set), or
 // -1 when it cannot be read.
 int SchemaVersion(sqlite3* db) {
@@ -102,18 +118,9 @@ Result<DatabaseHandle> OpenDatabase(const std::string& data_dir, const std::stri
   }
   CreatePrivateFile(path);
 
-  sqlite3* raw = nullptr;
-  const int opened = sqlite3_open_v2(
-      path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX,
-      nullptr);
-  DatabaseHandle db(raw);  // sqlite3_open_v2 allocates a handle even when it fails
-  if (opened != SQLITE_OK) {
-    return Error{ErrorCode::kInternal,
-                 std::string(store) + ": cannot open: " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(opened)),
-                 path};
-  }
-  sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, 5000);
+  Result<DatabaseHandle> db = OpenHandle(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, store);
+  if (!db.ok()) return db.error();
+  sqlite3* raw = db->get();
   // Refuse SQL that could corrupt the file even if it somehow got through.
   sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   // WAL lets the CLI read and write while the server does; NORMAL is durable
@@ -134,17 +141,9 @@ Result<DatabaseHandle> OpenDatabaseReadOnly(const std::string& data_dir, const s
   const std::string path = (std::filesystem::path(data_dir) / file_name).string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return DatabaseHandle();
-  sqlite3* raw = nullptr;
-  const int opened =
-      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX, nullptr);
-  DatabaseHandle db(raw);
-  if (opened != SQLITE_OK) {
-    return Error{ErrorCode::kInternal,
-                 std::string(store) + ": cannot open: " + (raw != nullptr ? sqlite3_errmsg(raw) : sqlite3_errstr(opened)),
-                 path};
-  }
-  sqlite3_extended_result_codes(raw, 1);
-  sqlite3_busy_timeout(raw, 5000);
+  Result<DatabaseHandle> db = OpenHandle(path, SQLITE_OPEN_READONLY, store);
+  if (!db.ok()) return db.error();
+  sqlite3* raw = db->get();
   if (!ExecuteScript(raw, "PRAGMA trusted_schema = OFF")) return SqlError(raw, store, "setting trusted_schema", path);
   const int version = SchemaVersion(raw);
   if (version < 0) return SqlError(raw, store, "reading the schema version", path);
