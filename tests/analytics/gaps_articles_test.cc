@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/shared_set_up.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/analytics/gaps.h"
@@ -31,23 +32,11 @@ std::string Reviewed(std::string article, const std::string& date) {
   return article;
 }
 
-class ArticleGapsTest : public ::testing::Test {
+class ArticleGapsTest : public SharedSetUpTest<ArticleGapsTest> {
  protected:
-  // A failed set-up fails every test: an ASSERT in SetUpTestSuite would
-  // make gtest skip them, which ctest counts as passing.
-  inline static std::string set_up_error_;
-  void SetUp() override {
-    if (!set_up_error_.empty()) GTEST_FAIL() << "the index was not built: " << set_up_error_;
-  }
-
-  static void SetUpTestSuite() {
-    try {
-      BuildKnowledgeBase();
-    } catch (const std::exception& e) {
-      set_up_error_ = e.what();
-    }
-  }
-  static void BuildKnowledgeBase() {
+  friend class SharedSetUpTest<ArticleGapsTest>;
+  // SharedSetUpTest: "" when the index is built, else what went wrong.
+  static std::string BuildSharedState() {
     kb_ = new TempKb();
     kb_->Write("en/billing.md", TempKb::Article("en-billing", "en", "billing", "Invoices and payments",
                                                 "Pay by card. See also [DNS](/articles/dns?lang=en) and "
@@ -61,7 +50,7 @@ class ArticleGapsTest : public ::testing::Test {
                                                      "dns"),
                                      "2024-01-01"));
     auto built = indexer::BuildIndex({.content_dir = kb_->content().string(), .index_dir = kb_->index().string()});
-    if (!built.ok()) set_up_error_ = built.error().ToString();
+    return built.ok() ? "" : built.error().ToString();
   }
   static void TearDownTestSuite() { delete kb_; }
 

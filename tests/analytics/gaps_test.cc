@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/shared_set_up.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
 
@@ -29,23 +30,11 @@ std::string Visit(int n) {
   return std::string(32 - suffix.size(), 'b') + suffix;
 }
 
-class GapReportTest : public ::testing::Test {
+class GapReportTest : public SharedSetUpTest<GapReportTest> {
  protected:
-  // A failed set-up fails every test: an ASSERT in SetUpTestSuite would
-  // make gtest skip them, which ctest counts as passing.
-  inline static std::string set_up_error_;
-  void SetUp() override {
-    if (!set_up_error_.empty()) GTEST_FAIL() << "the index was not built: " << set_up_error_;
-  }
-
-  static void SetUpTestSuite() {
-    try {
-      BuildKnowledgeBase();
-    } catch (const std::exception& e) {
-      set_up_error_ = e.what();
-    }
-  }
-  static void BuildKnowledgeBase() {
+  friend class SharedSetUpTest<GapReportTest>;
+  // SharedSetUpTest: "" when the index is built, else what went wrong.
+  static std::string BuildSharedState() {
     kb_ = new TempKb();
     kb_->Write("en/password.md",
                TempKb::Article("en-password", "en", "reset-password", "Reset your password",
@@ -70,7 +59,7 @@ class GapReportTest : public ::testing::Test {
                                                 "Endre fakturaadressen under Konto.\n", "public", "[billing]",
                                                 "invoice"));
     auto built = indexer::BuildIndex({.content_dir = kb_->content().string(), .index_dir = kb_->index().string()});
-    if (!built.ok()) set_up_error_ = built.error().ToString();
+    return built.ok() ? "" : built.error().ToString();
   }
   static void TearDownTestSuite() { delete kb_; }
 

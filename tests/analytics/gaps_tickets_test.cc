@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../support/shared_set_up.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/article.h"
 #include "helpdex/indexer/indexer.h"
@@ -32,23 +33,11 @@ std::string TicketLine(const std::string& id, const std::string& lang, const std
   return ticket.dump() + "\n";
 }
 
-class TicketGapsTest : public ::testing::Test {
+class TicketGapsTest : public SharedSetUpTest<TicketGapsTest> {
  protected:
-  // A failed set-up fails every test: an ASSERT in SetUpTestSuite would
-  // make gtest skip them, which ctest counts as passing.
-  inline static std::string set_up_error_;
-  void SetUp() override {
-    if (!set_up_error_.empty()) GTEST_FAIL() << "the index was not built: " << set_up_error_;
-  }
-
-  static void SetUpTestSuite() {
-    try {
-      BuildKnowledgeBase();
-    } catch (const std::exception& e) {
-      set_up_error_ = e.what();
-    }
-  }
-  static void BuildKnowledgeBase() {
+  friend class SharedSetUpTest<TicketGapsTest>;
+  // SharedSetUpTest: "" when the index is built, else what went wrong.
+  static std::string BuildSharedState() {
     kb_ = new TempKb();
     kb_->Write("en/password.md",
                TempKb::Article("en-password", "en", "reset-password", "Reset your password",
@@ -96,11 +85,9 @@ class TicketGapsTest : public ::testing::Test {
     Result<indexer::IndexReport> built = indexer::BuildIndex({.content_dir = kb_->content().string(),
                                                               .index_dir = kb_->index().string(),
                                                               .tickets_files = {TicketsPath()}});
-    if (!built.ok()) {
-      set_up_error_ = built.error().ToString();
-    } else if (built->agent_documents != 6) {
-      set_up_error_ = std::to_string(built->agent_documents) + " agent documents indexed, not 6";
-    }
+    if (!built.ok()) return built.error().ToString();
+    if (built->agent_documents != 6) return std::to_string(built->agent_documents) + " agent documents indexed, not 6";
+    return "";
   }
   static void TearDownTestSuite() { delete kb_; }
   static std::string TicketsPath() { return (kb_->root() / "tickets.jsonl").string(); }

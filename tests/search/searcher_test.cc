@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "../support/shared_set_up.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/index_layout.h"
@@ -19,23 +20,11 @@ namespace {
 
 using helpdex::testing::TempKb;
 
-class SearcherTest : public ::testing::Test {
+class SearcherTest : public SharedSetUpTest<SearcherTest> {
  protected:
-  // A failed set-up fails every test: an ASSERT in SetUpTestSuite would
-  // make gtest skip them, which ctest counts as passing.
-  inline static std::string set_up_error_;
-  void SetUp() override {
-    if (!set_up_error_.empty()) GTEST_FAIL() << "the index was not built: " << set_up_error_;
-  }
-
-  static void SetUpTestSuite() {
-    try {
-      BuildKnowledgeBase();
-    } catch (const std::exception& e) {
-      set_up_error_ = e.what();
-    }
-  }
-  static void BuildKnowledgeBase() {
+  friend class SharedSetUpTest<SearcherTest>;
+  // SharedSetUpTest: "" when the index is built, else what went wrong.
+  static std::string BuildSharedState() {
     kb_ = new TempKb();
     kb_->Write("en/slow.md", TempKb::Article("en-slow", "en", "website-slow", "My website is slow",
                                              "Pages load slowly.\n\n## Turn on caching\n\nCaching makes sites faster.\n",
@@ -58,11 +47,9 @@ class SearcherTest : public ::testing::Test {
                                                   "Escalate slow sites to ops zqxjkv.\n", "internal", "[desk]"));
     Result<indexer::IndexReport> report =
         indexer::BuildIndex({.content_dir = kb_->content().string(), .index_dir = kb_->index().string()});
-    if (!report.ok()) {
-      set_up_error_ = report.error().ToString();
-    } else if (report->failed != 0) {
-      set_up_error_ = std::to_string(report->failed) + " articles failed to index";
-    }
+    if (!report.ok()) return report.error().ToString();
+    if (report->failed != 0) return std::to_string(report->failed) + " articles failed to index";
+    return "";
   }
   static void TearDownTestSuite() { delete kb_; }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "../support/shared_set_up.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/searcher.h"
@@ -14,23 +15,11 @@ namespace {
 
 using helpdex::testing::TempKb;
 
-class SuggestTest : public ::testing::Test {
+class SuggestTest : public SharedSetUpTest<SuggestTest> {
  protected:
-  // A failed set-up fails every test: an ASSERT in SetUpTestSuite would
-  // make gtest skip them, which ctest counts as passing.
-  inline static std::string set_up_error_;
-  void SetUp() override {
-    if (!set_up_error_.empty()) GTEST_FAIL() << "the index was not built: " << set_up_error_;
-  }
-
-  static void SetUpTestSuite() {
-    try {
-      BuildKnowledgeBase();
-    } catch (const std::exception& e) {
-      set_up_error_ = e.what();
-    }
-  }
-  static void BuildKnowledgeBase() {
+  friend class SharedSetUpTest<SuggestTest>;
+  // SharedSetUpTest: "" when the index is built, else what went wrong.
+  static std::string BuildSharedState() {
     kb_ = new TempKb();
     kb_->Write("en/password.md",
                TempKb::Article("en-password", "en", "reset-password", "Resetting your password or when you can't log in",
@@ -67,11 +56,9 @@ class SuggestTest : public ::testing::Test {
                "Invoices are sent on the first day of each month to the billing contact.\n");
     Result<indexer::IndexReport> report =
         indexer::BuildIndex({.content_dir = kb_->content().string(), .index_dir = kb_->index().string()});
-    if (!report.ok()) {
-      set_up_error_ = report.error().ToString();
-    } else if (report->failed != 0) {
-      set_up_error_ = std::to_string(report->failed) + " articles failed to index";
-    }
+    if (!report.ok()) return report.error().ToString();
+    if (report->failed != 0) return std::to_string(report->failed) + " articles failed to index";
+    return "";
   }
   static void TearDownTestSuite() { delete kb_; }
 
