@@ -88,8 +88,7 @@ enum Sql : int {
   kInsertAnswered,
   kCountAnswered,
   kLoadAnswered,
-  kReadAll,
-  kReadType,
+  kRead,
   kExpire,
   kSqlCount,
 };
@@ -105,10 +104,9 @@ constexpr const char* kSql[kSqlCount] = {
     "SELECT count(*) FROM answered_searches WHERE query_key = ?1 AND lang = ?2",
     // SQLite takes the bare column from the max(at) row: the latest wording.
     "SELECT query, lang, max(at) FROM answered_searches GROUP BY query_key, lang HAVING count(*) >= ?1",
+    // kRead, shared with EventLog: every filter optional ('' / 0 for none), oldest first.
     "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
-    "FROM events ORDER BY id LIMIT ?1",
-    "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
-    "FROM events WHERE type = ?2 ORDER BY id LIMIT ?1",
+    "FROM events WHERE (?2 = '' OR type = ?2) AND at >= ?3 AND (?4 = '' OR visit = ?4) ORDER BY id LIMIT ?1",
     "DELETE FROM events WHERE at < ?1",
 };
 
@@ -166,12 +164,15 @@ bool SameIntent(std::string_view previous, std::string_view next) {
   return common == shorter || (common >= 3 && common * 2 >= shorter);
 }
 
-// A reader's query (EventLog): every filter optional, oldest first.
-constexpr const char* kReadFiltered =
-    "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
-    "FROM events WHERE (?2 = '' OR type = ?2) AND at >= ?3 AND (?4 = '' OR visit = ?4) ORDER BY id LIMIT ?1";
+// Binds an EventFilter to a kRead statement.
+void BindFilter(Use& read, const EventFilter& filter) {
+  read.Bind(1, static_cast<int64_t>(std::min<size_t>(filter.limit, INT64_MAX)))
+      .Bind(2, filter.type ? EventTypeName(*filter.type) : std::string_view())
+      .Bind(3, filter.since_ms)
+      .Bind(4, filter.visit);
+}
 
-// The rows of a SELECT of the events table's columns in kReadAll's order.
+// The rows of a kRead statement.
 Result<std::vector<StoredEvent>> ReadRows(sqlite::Use& read, sqlite3* db, const std::string& path) {
   std::vector<StoredEvent> events;
   int rc;
@@ -506,9 +507,8 @@ void EventStore::Flush() {
 Result<std::vector<StoredEvent>> EventStore::Read(std::optional<EventType> type, size_t limit) {
   Impl& s = *impl_;
   std::lock_guard db_lock(s.db_mutex);
-  Use read = s.Statement(type ? kReadType : kReadAll);
-  read.Bind(1, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
-  if (type) read.Bind(2, EventTypeName(*type));
+  Use read = s.Statement(kRead);
+  BindFilter(read, {.type = type, .limit = limit});
   return ReadRows(read, s.db.get(), s.path);
 }
 
@@ -516,7 +516,7 @@ struct EventLog::Impl {
   std::string path;
   mutable std::mutex mutex;
   sqlite::DatabaseHandle db;         // null: no events.db yet
-  sqlite::StatementHandle filtered;  // kReadFiltered
+  sqlite::StatementHandle read;  // kSql[kRead]
 };
 
 EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -529,8 +529,8 @@ Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& data_dir) {
   if (!db.ok()) return db.error();
   impl->db = std::move(*db);
   if (impl->db) {
-    const char* sql[] = {kReadFiltered};
-    if (std::optional<Error> error = sqlite::PrepareAll(impl->db.get(), sql, {&impl->filtered, 1}, kStore, impl->path)) {
+    const char* sql[] = {kSql[kRead]};
+    if (std::optional<Error> error = sqlite::PrepareAll(impl->db.get(), sql, {&impl->read, 1}, kStore, impl->path)) {
       return *error;
     }
   }
@@ -541,11 +541,8 @@ Result<std::vector<StoredEvent>> EventLog::Read(const EventFilter& filter) const
   Impl& s = *impl_;
   if (!s.db) return std::vector<StoredEvent>{};
   std::lock_guard lock(s.mutex);
-  Use read(s.filtered.get());
-  read.Bind(1, static_cast<int64_t>(std::min<size_t>(filter.limit, INT64_MAX)))
-      .Bind(2, filter.type ? EventTypeName(*filter.type) : std::string_view())
-      .Bind(3, filter.since_ms)
-      .Bind(4, filter.visit);
+  Use read(s.read.get());
+  BindFilter(read, filter);
   return ReadRows(read, s.db.get(), s.path);
 }
 
