@@ -59,8 +59,11 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
     entry["translations"] = std::move(translations);
     results.push_back(std::move(entry));
   }
+  // Counted only when asked for (facets=1): {} otherwise.
   json facets = json::object();
-  for (const char* name : {"lang", "tag", "type"}) facets[name] = json::object();
+  if (response.facets_counted) {
+    for (const char* name : {"lang", "tag", "type"}) facets[name] = json::object();
+  }
   for (const auto& [name, counts] : response.facets) {
     for (const auto& [value, count] : counts) facets[name][value] = count;
   }

@@ -73,4 +73,9 @@ size_t PastSearches::size() const {
   return searches_.size();
 }
 
+uint64_t PastSearches::version() const {
+  std::shared_lock lock(mutex_);
+  return next_;
+}
+
 }  // namespace helpdex::search

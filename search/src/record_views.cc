@@ -9,10 +9,6 @@ Xapian::Query VisibleTo(const Viewer& viewer) {
   return Xapian::Query(schema::Term(schema::kAudience, schema::kAudiencePublic));
 }
 
-std::string LanguageFirst::operator()(const Xapian::Document& doc) const {
-  return doc.get_value(schema::kSlotLanguage) == code_ ? "0" : "1";
-}
-
 Xapian::docid VersionIn(const Xapian::Database& db, const Viewer& viewer, const std::string& translation_key,
                         const std::string& language) {
   if (translation_key.empty()) return 0;

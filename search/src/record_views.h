@@ -18,19 +18,6 @@ namespace helpdex::search {
 Xapian::Query VisibleTo(const Viewer& viewer);
 
 
-// Sorts the documents in one language before all others; relevance orders
-// each group (Enquire::set_sort_by_key_then_relevance). The page's language
-// first: another language's article comes only after every answer in the
-// customer's own.
-class LanguageFirst : public Xapian::KeyMaker {
- public:
-  explicit LanguageFirst(std::string code) : code_(std::move(code)) {}
-  std::string operator()(const Xapian::Document& doc) const override;
-
- private:
-  std::string code_;
-};
-
 // The version of an article (by translation key) in `language` that `viewer`
 // may see, or 0 when there is none.
 Xapian::docid VersionIn(const Xapian::Database& db, const Viewer& viewer, const std::string& translation_key,

@@ -159,63 +159,18 @@ QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& n
   for (Word& word : coverage.words_) {
     std::sort(word.terms.begin(), word.terms.end());
     word.terms.erase(std::unique(word.terms.begin(), word.terms.end()), word.terms.end());
-    coverage.all_terms_.insert(coverage.all_terms_.end(), word.terms.begin(), word.terms.end());
     coverage.total_idf_ += word.idf;
   }
-  std::sort(coverage.all_terms_.begin(), coverage.all_terms_.end());
-  coverage.all_terms_.erase(std::unique(coverage.all_terms_.begin(), coverage.all_terms_.end()),
-                            coverage.all_terms_.end());
   return coverage;
 }
 
-void QueryCoverage::AddPrefix(const Xapian::Database& db, const std::string& prefix) {
-  if (prefix.empty()) return;
-  // The most frequent of the first completions (as Suggest's wildcard
-  // expansion looks at them): the weight of the likeliest word meant.
-  constexpr size_t kLookedAt = 30;
+void QueryCoverage::AddPrefix(const Xapian::Database& db, const std::vector<std::string>& completions) {
   Xapian::doccount frequency = 0;
-  size_t looked = 0;
-  for (auto it = db.allterms_begin(prefix); it != db.allterms_end(prefix) && looked < kLookedAt; ++it, ++looked) {
-    frequency = std::max(frequency, it.get_termfreq());
-  }
+  for (const std::string& term : completions) frequency = std::max(frequency, db.get_termfreq(term));
   if (frequency == 0) return;
   prefix_idf_ = Idf(std::max<double>(db.get_doccount(), 1), frequency);
   total_idf_ += prefix_idf_;
-  prefixes_ = {prefix, std::string(schema::kFolded) + StripAccents(prefix)};
-  std::sort(prefixes_.begin(), prefixes_.end());
-}
-
-double QueryCoverage::ShareOf(const Xapian::Document& doc) const {
-  if (total_idf_ <= 0) return 1.0;
-  // One pass over the document's term list, skipping to each wanted term in
-  // order: the terms are sorted, and so is a Xapian term list.
-  std::vector<std::string_view> present;
-  Xapian::TermIterator it = doc.termlist_begin();
-  const Xapian::TermIterator end = doc.termlist_end();
-  for (const std::string& term : all_terms_) {
-    it.skip_to(term);
-    if (it == end) break;
-    if (*it == term) present.push_back(term);
-  }
-  double matched = 0;
-  if (!prefixes_.empty()) {
-    Xapian::TermIterator term = doc.termlist_begin();
-    for (const std::string& prefix : prefixes_) {
-      term.skip_to(prefix);
-      if (term == end) break;
-      if ((*term).starts_with(prefix)) {
-        matched += prefix_idf_;
-        break;
-      }
-    }
-  }
-  for (const Word& word : words_) {
-    const bool found = std::any_of(word.terms.begin(), word.terms.end(), [&](const std::string& term) {
-      return std::binary_search(present.begin(), present.end(), std::string_view(term));
-    });
-    if (found) matched += word.idf;
-  }
-  return matched / total_idf_;
+  prefix_terms_ = completions;
 }
 
 namespace {
@@ -258,8 +213,47 @@ bool QueryCoverage::MayBeOffTopic() const { return unknown_ && words_.size() <= 
 
 double QueryCoverage::AnswerShare() const { return ScaledForLength(kAnswerShare, words_.size()); }
 
+bool CoverageFloor::Has(const std::string& term, Xapian::docid docid) const {
+  auto found = cursors_.find(term);
+  if (found == cursors_.end()) {
+    found = cursors_.emplace(term, Cursor{db_.postlist_begin(term), db_.postlist_end(term)}).first;
+  }
+  Cursor& cursor = found->second;
+  if (cursor.at != cursor.end && *cursor.at < docid) cursor.at.skip_to(docid);
+  return cursor.at != cursor.end && *cursor.at == docid;
+}
+
+std::vector<std::string> QueryCoverage::Terms() const {
+  std::vector<std::string> terms = prefix_terms_;
+  for (const Word& word : words_) terms.insert(terms.end(), word.terms.begin(), word.terms.end());
+  std::sort(terms.begin(), terms.end());
+  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  return terms;
+}
+
+double CoverageFloor::ShareFromTermList(const Xapian::Document& doc) const {
+  if (wanted_.empty()) wanted_ = coverage_.Terms();
+  // One pass over the document's term list, skipping to each wanted term in
+  // order: both are sorted.
+  std::vector<std::string_view> present;
+  Xapian::TermIterator it = doc.termlist_begin();
+  const Xapian::TermIterator end = doc.termlist_end();
+  for (const std::string& term : wanted_) {
+    it.skip_to(term);
+    if (it == end) break;
+    if (*it == term) present.push_back(term);
+  }
+  return coverage_.ShareOf([&](const std::string& term) {
+    return std::binary_search(present.begin(), present.end(), std::string_view(term));
+  });
+}
+
 bool CoverageFloor::operator()(const Xapian::Document& doc) const {
-  return coverage_.ShareOf(doc) >= required_;
+  if (db_.size() > 1) return ShareFromTermList(doc) >= required_;
+  const Xapian::docid docid = doc.get_docid();
+  if (docid < last_) cursors_.clear();  // the next sub-database: start its lists again
+  last_ = docid;
+  return coverage_.ShareOf([&](const std::string& term) { return Has(term, docid); }) >= required_;
 }
 
 }  // namespace helpdex::search

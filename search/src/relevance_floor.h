@@ -11,10 +11,11 @@
 // customer sees "contact us" and the gap report counts a zero-result search.
 //
 //   QueryCoverage coverage = QueryCoverage::Of(db, normalized, analyzer, stem);
-//   CoverageFloor floor(coverage, coverage.RequiredShare());
+//   CoverageFloor floor(db, coverage, coverage.RequiredShare());
 //   enquire.get_mset(first, size, check_at_least, nullptr, &floor);
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,12 +43,32 @@ class QueryCoverage {
                           Xapian::Stem& stem, size_t max_words, std::string_view typed = {});
 
   // Adds a word still being typed (Suggest): a document matches it when it
-  // has a word starting with `prefix` (as written, or without accents); its
-  // weight is the IDF of its most frequent completion.
-  void AddPrefix(const Xapian::Database& db, const std::string& prefix);
+  // has one of `completions`, the words the query expands the prefix to (as
+  // written, or without accents); its weight is the IDF of the most frequent.
+  void AddPrefix(const Xapian::Database& db, const std::vector<std::string>& completions);
 
-  // The share, 0..1, of the content words' IDF that `doc` matches.
-  double ShareOf(const Xapian::Document& doc) const;
+  // The share, 0..1, of the content words' IDF that `present` matches:
+  // `present(term)` says whether the document has the term.
+  template <typename Present>
+  double ShareOf(Present&& present) const {
+    if (total_idf_ <= 0) return 1.0;
+    double matched = 0;
+    for (const std::string& term : prefix_terms_) {
+      if (present(term)) {
+        matched += prefix_idf_;
+        break;
+      }
+    }
+    for (const Word& word : words_) {
+      for (const std::string& term : word.terms) {
+        if (present(term)) {
+          matched += word.idf;
+          break;
+        }
+      }
+    }
+    return matched / total_idf_;
+  }
 
   // The share every result must reach (see relevance_floor.cc for the choice).
   double RequiredShare() const;
@@ -66,12 +87,13 @@ class QueryCoverage {
   bool HasUnknownWords() const { return unknown_; }
 
   bool empty() const { return words_.empty(); }
+  // Every term that counts for some word or the prefix, sorted, unique.
+  std::vector<std::string> Terms() const;
   const std::vector<Word>& words() const { return words_; }
 
  private:
   std::vector<Word> words_;
-  std::vector<std::string> all_terms_;  // every word's terms, sorted, unique
-  std::vector<std::string> prefixes_;   // the typed-on word's term prefixes, sorted
+  std::vector<std::string> prefix_terms_;  // the typed-on word's completions
   double prefix_idf_ = 0;
   double total_idf_ = 0;
   bool unknown_ = false;
@@ -80,14 +102,36 @@ class QueryCoverage {
 // Xapian MatchDecider: accepts documents whose share reaches `required`.
 // Applied inside the match, so totals, facets and paging count only
 // documents above the floor.
+//
+// It reads posting lists, never a document's term list: the match offers
+// documents in rising docid order (per sub-database), so one cursor per query
+// term moves forward through blocks the match has just read. Reading each
+// candidate's term list instead (compressed, thousands of terms in a long
+// thread) was 79% of /api/search on 100,000 documents (tools/bench/README.md,
+// issue 15). A cursor is reset when the docids go back. Over several
+// sub-databases (an agent's index: public and agent) the docid a decider is
+// given is the sub-database's own (Xapian::Document::get_docid), so there it
+// reads the term list as before. Not thread-safe: one per match.
 class CoverageFloor : public Xapian::MatchDecider {
  public:
-  CoverageFloor(const QueryCoverage& coverage, double required) : coverage_(coverage), required_(required) {}
+  CoverageFloor(const Xapian::Database& db, const QueryCoverage& coverage, double required)
+      : db_(db), coverage_(coverage), required_(required) {}
   bool operator()(const Xapian::Document& doc) const override;
 
  private:
+  bool Has(const std::string& term, Xapian::docid docid) const;
+  double ShareFromTermList(const Xapian::Document& doc) const;
+
+  struct Cursor {
+    Xapian::PostingIterator at;
+    Xapian::PostingIterator end;
+  };
+  const Xapian::Database& db_;
   const QueryCoverage& coverage_;
   double required_;
+  mutable std::map<std::string, Cursor, std::less<>> cursors_;  // term -> its posting list, at or past last_
+  mutable Xapian::docid last_ = 0;
+  mutable std::vector<std::string> wanted_;  // every term that counts, sorted (term-list reading)
 };
 
 }  // namespace helpdex::search

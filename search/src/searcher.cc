@@ -14,7 +14,9 @@
 #include "helpdex/search/text.h"
 #include "helpdex/search/xapian_error.h"
 #include "compounds.h"
+#include "ranked_match.h"
 #include "record_views.h"
+#include "response_cache.h"
 #include "relevance_floor.h"
 #include "suggest.h"
 #include "text_query.h"
@@ -22,9 +24,11 @@
 namespace helpdex::search {
 namespace {
 
-// Facet counts are exact up to this many matches; beyond it Xapian counts the
-// documents it examined (platform.md A1.3), which keeps large indexes fast.
-constexpr Xapian::doccount kMaxFacetDocuments = 5000;
+// The facet count's safety net (Enquire::set_time_limit): after this long
+// Xapian stops checking matches beyond those the page needs, and the counts
+// are of the matches examined so far. Xapian 1.4's limit only lifts
+// check_at_least, which is what makes counting slow; a plain match ignores it.
+constexpr double kFacetTimeLimit = 0.1;
 constexpr size_t kSnippetBytes = 240;
 // "More like this": how many of a document's terms describe it, and how many
 // related articles each agent-console result shows.
@@ -120,21 +124,15 @@ std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db,
   return CorrectSpelling(db, typed, SpellingLanguageOf(analyzer));
 }
 
-// The spelling corrections of recent queries, shared by the Searchers of one
-// Index. Correcting looks every unknown query word up in the index's spelling
-// dictionary (on a large index that was most of a search's work:
-// tools/bench/load profiled it at 68% of /api/search on 100,000 documents)
-// and may ask Hunspell for suggestions (tens to hundreds of milliseconds).
-// The correction depends only on the text, its analysis and the generation,
-// and does not change the parsed query, so a query seen before is given the
-// stored one without the lookups.
-// Bounded: emptied when full, and when the generation changes.
-class CorrectionCache {
+// Results of recent work that depend only on their key and the generation,
+// shared by the Searchers of one Index. Bounded: emptied when full, and when
+// the generation changes.
+template <typename Value>
+class GenerationCache {
  public:
   static constexpr size_t kMaxEntries = 4096;
-  using Correction = std::optional<std::vector<CorrectedWord>>;  // nullopt: no correction
 
-  std::optional<Correction> Find(long generation, const std::string& key) {
+  std::optional<Value> Find(long generation, const std::string& key) {
     std::lock_guard lock(mutex_);
     if (generation != generation_) return std::nullopt;
     auto it = entries_.find(key);
@@ -142,21 +140,70 @@ class CorrectionCache {
     return it->second;
   }
 
-  void Store(long generation, const std::string& key, const Correction& corrected) {
-    if (key.size() > 2 * kMaxQueryBytes) return;
+  void Store(long generation, const std::string& key, const Value& value) {
+    if (key.size() > 8 * kMaxQueryBytes) return;
     std::lock_guard lock(mutex_);
     if (generation != generation_ || entries_.size() >= kMaxEntries) {
       entries_.clear();
       generation_ = generation;
     }
-    entries_.emplace(key, corrected);
+    entries_.emplace(key, value);
   }
 
  private:
   std::mutex mutex_;
   long generation_ = 0;
-  std::unordered_map<std::string, Correction> entries_;  // analyzer + text as typed -> correction
+  std::unordered_map<std::string, Value> entries_;
 };
+
+// The spelling correction of a query: correcting looks every unknown query
+// word up in the index's spelling dictionary (on a large index that was most
+// of a search's work: tools/bench/load profiled it at 68% of /api/search on
+// 100,000 documents) and may ask Hunspell. It depends only on the text, its
+// analysis and the generation, and does not change the parsed query.
+// nullopt: no correction.
+using Correction = std::optional<std::vector<CorrectedWord>>;
+using CorrectionCache = GenerationCache<Correction>;
+
+// The facets and exact total of a query (SearchRequest::with_facets): the
+// results page asks again for every page of the same query.
+struct FacetCounts {
+  std::map<std::string, std::map<std::string, size_t>> facets;
+  size_t total = 0;
+};
+using FacetCache = GenerationCache<FacetCounts>;
+
+// Every field of a request that changes its response, as one cache key.
+std::string CacheKey(const SearchRequest& request) {
+  std::string key = "s\x1f" + request.query;
+  auto add = [&key](std::string_view field) {
+    key += '\x1f';
+    key += field;
+  };
+  add(request.language ? LanguageCode(*request.language) : "-");
+  add(request.query_language ? LanguageCode(*request.query_language) : "-");
+  for (const std::string& tag : request.tags) add("t" + tag);
+  add(request.type);
+  add(std::to_string(request.page) + "," + std::to_string(request.page_size));
+  add(std::string(request.with_reply_material ? "r" : "-") + (request.with_facets ? "f" : "-") +
+      (request.retry_with_correction ? "c" : "-"));
+  return key;
+}
+
+std::string CacheKey(const SuggestRequest& request) {
+  std::string key = "g\x1f" + request.text;
+  key += '\x1f';
+  key += request.language ? LanguageCode(*request.language) : "-";
+  key += '\x1f';
+  key += request.only_language ? LanguageCode(*request.only_language) : "-";
+  key += '\x1f' + std::to_string(request.max_completions) + "," + std::to_string(request.max_answers);
+  // The past searches it was made from: their set and its version.
+  if (request.past_searches) {
+    key += '\x1f' + std::to_string(reinterpret_cast<std::uintptr_t>(request.past_searches.get())) + "," +
+           std::to_string(request.past_searches->version());
+  }
+  return key;
+}
 
 }  // namespace
 
@@ -192,20 +239,21 @@ struct Searcher::Impl {
   long generation = 0;
   std::string where;  // the generation's directory, for errors ("var/index/gen-000042")
   std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
+  std::shared_ptr<FacetCache> facet_counts;      // likewise
 
   // The readings of the query (TextQuery, shared with Suggest).
   // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
   // allocates); Xapian::Stem handles share it.
   // `corrected` receives the spelling correction of the query (nullopt = none).
   Xapian::Query ParseQuery(const std::string& text, const Analyzer& analyzer, Xapian::Stem& stem,
-                           Xapian::QueryParser& parser, CorrectionCache::Correction& corrected) {
+                           Xapian::QueryParser& parser, Correction& corrected) {
     Xapian::Query query = ReadText(text, analyzer, stem, parser);
     // A query seen before on this generation needs no dictionary lookups: its
     // correction is cached. The analyzers are static objects: their address
     // names the analysis. The text as typed is the key: the correction keeps
     // its spelling.
     const std::string correction_key = std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + text;
-    std::optional<CorrectionCache::Correction> known;
+    std::optional<Correction> known;
     if (corrections) known = corrections->Find(generation, correction_key);
     if (known) {
       corrected = *known;
@@ -496,7 +544,7 @@ struct Searcher::Impl {
 
     Xapian::QueryParser parser;
     Xapian::Stem stemmer = analyzer.MakeStemmer();
-    CorrectionCache::Correction corrected;
+    Correction corrected;
     Xapian::Query text_query = ParseQuery(request.query, analyzer, stemmer, parser, corrected);
     if (corrected) {
       response.did_you_mean = JoinCorrectedWords(*corrected);
@@ -517,45 +565,32 @@ struct Searcher::Impl {
                                    stemmer, kMaxQueryTerms, request.query);
       if (!coverage->empty()) {
         if (coverage->MayBeOffTopic() && !AnyAnswers(filtered, *coverage)) return response;
-        floor.emplace(*coverage, coverage->RequiredShare());
+        // A verbose question has no floor (RequiredShare 0): no decider at all.
+        if (coverage->RequiredShare() > 0) floor.emplace(db, *coverage, coverage->RequiredShare());
       }
     }
 
     // The query's language first (the page's, unless the text says another);
     // a filter by language makes every result the same language.
     const std::string preferred = request.language ? std::string() : response.query_lang;
-    LanguageFirst language_first(preferred);
-    Xapian::Enquire enquire(db);
-    enquire.set_query(filtered);
-    if (preferred.empty()) {
-      // Equal scores come back in id order, the same on one index or on shards.
-      enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
-    } else {
-      enquire.set_sort_by_key_then_relevance(&language_first, false);
-    }
-    const bool collapsed = has_query || !preferred.empty();
     // One result per article: its translations collapse into the best-placed
-    // version, which the order above makes the preferred language's. A
-    // listing without a language to prefer lists every version.
-    if (collapsed) enquire.set_collapse_key(schema::kSlotTranslationKey);
-    // Languages count every version (each is what lang= would list);
-    // types and tags count articles, as the results do.
-    Xapian::ValueCountMatchSpy language_spy(schema::kSlotLanguage);
-    MultiValueCountSpy type_spy(schema::kSlotType, collapsed);
-    MultiValueCountSpy tag_spy(schema::kSlotTags, collapsed);
-    enquire.add_matchspy(&language_spy);
-    enquire.add_matchspy(&type_spy);
-    enquire.add_matchspy(&tag_spy);
-
+    // version, the preferred language's. A listing without a language to
+    // prefer lists every version.
+    const bool collapsed = has_query || !preferred.empty();
+    const Xapian::MatchDecider* decider = floor ? &*floor : nullptr;
     const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.page_size);
-    const Xapian::doccount check_at_least = std::min(db.get_doccount(), kMaxFacetDocuments);
-    Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.page_size), check_at_least,
-                                         nullptr, floor ? &*floor : nullptr);
-
-    response.total = CollapsedTotal(enquire, mset, floor ? &*floor : nullptr);
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Xapian::docid shown = *it;
-      Xapian::Document doc = it.get_document();
+    const RankedPage page = RankedMatch(db, filtered, first, static_cast<Xapian::doccount>(request.page_size),
+                                        {preferred, collapsed, decider});
+    response.total = SmallTotal(filtered, collapsed, decider).value_or(page.estimated);
+    if (request.with_facets) {
+      const FacetCounts counts = CountFacets(filtered, collapsed, decider, floor ? coverage->RequiredShare() : 0);
+      response.facets = counts.facets;
+      response.total = counts.total;
+      response.facets_counted = true;
+    }
+    for (const RankedHit& hit : page.hits) {
+      Xapian::docid shown = hit.docid;
+      Xapian::Document doc = hit.document;
       // Found through another language's words: show the version in the
       // preferred language when the article has one.
       if (!preferred.empty() && doc.get_value(schema::kSlotLanguage) != preferred) {
@@ -566,16 +601,61 @@ struct Searcher::Impl {
       }
       Result<DocumentRecord> record = ReadDocumentRecord(doc);
       if (!record.ok() || record->id.empty()) continue;
-      SearchResult result = MakeResult(*record, it.get_weight(), mset, stemmer, has_query);
+      SearchResult result = MakeResult(*record, hit.weight, page.msets[hit.mset], stemmer, has_query);
       result.other_language = !response.query_lang.empty() && result.lang != response.query_lang;
       result.translations = TranslationsOf(doc, shown);
       if (request.with_reply_material) AddReplyMaterial(result, *record, shown);
       response.results.push_back(std::move(result));
     }
-    response.facets["lang"] = SpyCounts(language_spy);
-    response.facets["type"] = type_spy.counts();
-    response.facets["tag"] = tag_spy.counts();
     return response;
+  }
+
+  // Facet counts and the exact number of results (one per article when
+  // `collapsed`) over the first kMaxFacetDocuments matches above the floor,
+  // cached per query, floor and generation. Languages count every version
+  // (each is what lang= would list); types and tags count articles, as the
+  // results do.
+  FacetCounts CountFacets(const Xapian::Query& query, bool collapsed, const Xapian::MatchDecider* floor,
+                          double required_share) {
+    const std::string key = query.get_description() + (collapsed ? "\n1\n" : "\n0\n") + std::to_string(required_share);
+    if (facet_counts) {
+      if (std::optional<FacetCounts> known = facet_counts->Find(generation, key)) return *known;
+    }
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());  // counting only: no ranking work
+    enquire.set_time_limit(kFacetTimeLimit);
+    if (collapsed) enquire.set_collapse_key(schema::kSlotTranslationKey);
+    Xapian::ValueCountMatchSpy language_spy(schema::kSlotLanguage);
+    MultiValueCountSpy type_spy(schema::kSlotType, collapsed);
+    MultiValueCountSpy tag_spy(schema::kSlotTags, collapsed);
+    enquire.add_matchspy(&language_spy);
+    enquire.add_matchspy(&type_spy);
+    enquire.add_matchspy(&tag_spy);
+    const Xapian::doccount check_at_least = std::min<Xapian::doccount>(db.get_doccount(), kMaxFacetDocuments);
+    const Xapian::MSet mset = enquire.get_mset(0, 0, check_at_least, nullptr, floor);
+    FacetCounts counts;
+    counts.facets["lang"] = SpyCounts(language_spy);
+    counts.facets["type"] = type_spy.counts();
+    counts.facets["tag"] = tag_spy.counts();
+    counts.total = CollapsedTotal(enquire, mset, floor);
+    if (facet_counts) facet_counts->Store(generation, key, counts);
+    return counts;
+  }
+
+  // The exact number of results when there are at most kExactTotalUpTo
+  // (nullopt beyond): a results page must not say "3 results" for 2, and
+  // Xapian's estimate of the two language passes counts an article once per
+  // language. Boolean weights: Xapian stops at the bound, ranking nothing.
+  std::optional<size_t> SmallTotal(const Xapian::Query& query, bool collapsed, const Xapian::MatchDecider* floor) {
+    constexpr Xapian::doccount kExactTotalUpTo = 100;
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    if (collapsed) enquire.set_collapse_key(schema::kSlotTranslationKey);
+    const Xapian::MSet mset = enquire.get_mset(0, kExactTotalUpTo, 0, nullptr, floor);
+    if (mset.size() >= kExactTotalUpTo) return std::nullopt;
+    return mset.size();
   }
 
   // The number of results once translations collapse. Xapian's estimate with
@@ -593,7 +673,7 @@ struct Searcher::Impl {
   // True when some document matching `query` holds coverage.AnswerShare() of
   // the question (relevance_floor.h).
   bool AnyAnswers(const Xapian::Query& query, const QueryCoverage& coverage) {
-    CoverageFloor gate(coverage, coverage.AnswerShare());
+    CoverageFloor gate(db, coverage, coverage.AnswerShare());
     Xapian::Enquire probe(db);
     probe.set_query(query);
     return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
@@ -735,6 +815,9 @@ struct Index::State {
   std::chrono::steady_clock::time_point last_check;     // guarded by mutex
   std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `generation`
   std::shared_ptr<CorrectionCache> corrections = std::make_shared<CorrectionCache>();
+  std::shared_ptr<FacetCache> facet_counts = std::make_shared<FacetCache>();
+  ResponseCache<SearchResponse> searches{Index::kDefaultResponseCacheEntries};
+  ResponseCache<SuggestResponse> suggestions{Index::kDefaultResponseCacheEntries};
 
   std::filesystem::path StubPath() const { return viewer.agent ? AgentStubPath(dir) : PublicStubPath(dir); }
 
@@ -761,6 +844,7 @@ struct Index::State {
       impl->generation = gen;
       impl->where = gen_dir.string();
       impl->corrections = corrections;
+      impl->facet_counts = facet_counts;
       return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
     });
   }
@@ -791,6 +875,39 @@ long Index::generation() {
   std::lock_guard lock(state_->mutex);
   state_->RefreshLocked();
   return state_->generation;
+}
+
+Result<SearchResponse> Index::Search(const SearchRequest& request) {
+  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  const long generation = (*searcher)->generation();
+  const std::string key = CacheKey(request);
+  if (std::optional<SearchResponse> known = state_->searches.Find(key, generation)) return *known;
+  Result<SearchResponse> response = (*searcher)->Search(request);
+  if (response.ok()) state_->searches.Store(key, generation, *response);
+  return response;
+}
+
+Result<SuggestResponse> Index::Suggest(const SuggestRequest& request) {
+  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  const long generation = (*searcher)->generation();
+  const std::string key = CacheKey(request);
+  if (std::optional<SuggestResponse> known = state_->suggestions.Find(key, generation)) return *known;
+  Result<SuggestResponse> response = (*searcher)->Suggest(request);
+  if (response.ok()) state_->suggestions.Store(key, generation, *response);
+  return response;
+}
+
+void Index::set_response_cache_entries(size_t entries) {
+  state_->searches.set_capacity(entries);
+  state_->suggestions.set_capacity(entries);
+}
+
+Index::CacheCounts Index::response_cache_counts() {
+  const auto [search_hits, search_misses] = state_->searches.counts();
+  const auto [suggest_hits, suggest_misses] = state_->suggestions.counts();
+  return CacheCounts{search_hits + suggest_hits, search_misses + suggest_misses};
 }
 
 Result<std::shared_ptr<Searcher>> Index::AcquireSearcher() {

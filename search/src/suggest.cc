@@ -11,6 +11,7 @@
 #include "helpdex/search/text.h"
 #include "compounds.h"
 #include "record_views.h"
+#include "ranked_match.h"
 #include "relevance_floor.h"
 #include "text_query.h"
 
@@ -29,6 +30,9 @@ constexpr size_t kMaxWordsConsidered = 200;   // words of a pasted paragraph loo
 // 4x the time per call on SemEval comments (13,543 documents).
 constexpr size_t kMaxKeyTerms = 20;
 constexpr Xapian::termcount kMaxExpansion = 30;  // terms a partial last word expands to
+// Terms with the typed prefix looked at to choose them: a three-letter prefix
+// on a large index starts thousands of words.
+constexpr size_t kMaxPrefixScan = 5000;
 constexpr size_t kMaxCompletionTerms = 50;    // completion terms looked at
 constexpr size_t kMaxPostingsPerCompletion = 3;
 constexpr size_t kCompletionSuffixes = 4;     // trailing word runs tried as completion prefixes
@@ -167,7 +171,7 @@ class Suggester {
     floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text);
     // The word being typed counts too, as the start of the words it may become.
     // (Not when it is already a whole stop word: "min", "my" say nothing.)
-    if (prefix && !IsStopWord(analyzer, words.back())) floor_words_->AddPrefix(db_, words.back());
+    if (prefix && !IsStopWord(analyzer, words.back())) floor_words_->AddPrefix(db_, prefix_completions_);
     if (!whole.empty()) {
       Xapian::QueryParser parser;
       Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false});
@@ -179,19 +183,45 @@ class Suggester {
 
   // A partial word: the words it starts (the most frequent kMaxExpansion
   // unstemmed ones, one synonym group), in titles too and without accents.
+  // The expansions are the relevance floor's too (prefix_completions_).
   Xapian::Query PrefixQuery(const std::string& word) {
-    const auto wildcard = [](const std::string& pattern) {
-      return Xapian::Query(Xapian::Query::OP_WILDCARD, pattern, kMaxExpansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
-    };
+    const std::vector<std::string> plain = MostFrequentWithPrefix(word);
+    const std::vector<std::string> folded = MostFrequentWithPrefix(std::string(schema::kFolded) + StripAccents(word));
+    prefix_completions_ = plain;
+    prefix_completions_.insert(prefix_completions_.end(), folded.begin(), folded.end());
     std::vector<Xapian::Query> readings;
-    readings.push_back(wildcard(word));
+    readings.push_back(Synonyms(plain));
     // The word may be finished already: its inflections too (like FLAG_PARTIAL).
     if (!stem_.is_none()) readings.emplace_back(schema::StemmedTerm(stem_, word));
-    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, wildcard(std::string(schema::kTitle) + word), kTitleWeight);
-    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, wildcard(std::string(schema::kFolded) + StripAccents(word)),
-                          kFoldedWeight);
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kTitle) + word, kMaxExpansion,
+                                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
+                          kTitleWeight);
+    readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Synonyms(folded), kFoldedWeight);
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                          Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end()), kPrefixWeight);
+  }
+
+  // The kMaxExpansion most frequent terms starting with `prefix` (ties: the
+  // first in term order), what OP_WILDCARD with WILDCARD_LIMIT_MOST_FREQUENT
+  // expands to, looking at no more than kMaxPrefixScan terms.
+  std::vector<std::string> MostFrequentWithPrefix(const std::string& prefix) {
+    std::vector<std::pair<Xapian::doccount, std::string>> found;
+    size_t scanned = 0;
+    for (auto it = db_.allterms_begin(prefix); it != db_.allterms_end(prefix) && scanned < kMaxPrefixScan;
+         ++it, ++scanned) {
+      found.emplace_back(it.get_termfreq(), *it);
+    }
+    const size_t kept = std::min<size_t>(found.size(), kMaxExpansion);
+    std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(kept), found.end(),
+                      [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::vector<std::string> terms;
+    for (size_t i = 0; i < kept; ++i) terms.push_back(std::move(found[i].second));
+    return terms;
+  }
+
+  static Xapian::Query Synonyms(const std::vector<std::string>& terms) {
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
   }
 
   // A pasted paragraph: its key words (highest IDF in the index, repeated
@@ -284,37 +314,29 @@ class Suggester {
   // when it has a version there.
   std::vector<AnswerCard> Answers(const Xapian::Query& query, size_t wanted) {
     const std::string page = PageLanguage();
-    LanguageFirst language_first(page);
-    Xapian::Enquire enquire(db_);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));
-    if (page.empty()) {
-      enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
-    } else {
-      enquire.set_sort_by_key_then_relevance(&language_first, false);
-    }
-    enquire.set_collapse_key(schema::kSlotTranslationKey);
+    const Xapian::Query visible(Xapian::Query::OP_FILTER, query, Visible());
     // The relevance floor over the finished words (a partial last word says
     // too little to judge by): an off-topic question gets no cards.
     std::optional<CoverageFloor> floor;
     if (floor_words_ && !floor_words_->empty()) {
       if (floor_words_->MayBeOffTopic()) {
-        CoverageFloor gate(*floor_words_, floor_words_->AnswerShare());
+        CoverageFloor gate(db_, *floor_words_, floor_words_->AnswerShare());
         Xapian::Enquire probe(db_);
-        probe.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Visible()));
+        probe.set_query(visible);
         if (probe.get_mset(0, 1, 0, nullptr, &gate).empty()) return {};
       }
-      floor.emplace(*floor_words_, floor_words_->RequiredShare());
+      if (floor_words_->RequiredShare() > 0) floor.emplace(db_, *floor_words_, floor_words_->RequiredShare());
     }
-    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(wanted), Xapian::doccount{0},
-                                               nullptr, floor ? &*floor : nullptr);
+    const RankedPage ranked = RankedMatch(db_, visible, 0, static_cast<Xapian::doccount>(wanted),
+                                          {page, /*collapse=*/true, floor ? &*floor : nullptr});
     std::vector<AnswerCard> cards;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Xapian::Document doc = it.get_document();
+    for (const RankedHit& hit : ranked.hits) {
+      Xapian::Document doc = hit.document;
       if (!page.empty() && doc.get_value(schema::kSlotLanguage) != page) {
         const Xapian::docid version = VersionIn(db_, viewer_, doc.get_value(schema::kSlotTranslationKey), page);
         if (version != 0) doc = db_.get_document(version);
       }
-      std::optional<AnswerCard> card = Card(doc, it.get_weight());
+      std::optional<AnswerCard> card = Card(doc, hit.weight);
       if (card) cards.push_back(std::move(*card));
     }
     return cards;
@@ -413,6 +435,7 @@ class Suggester {
   Xapian::Stem stem_;
   std::optional<Language> language_;          // the text's analysis and preferred language
   std::optional<QueryCoverage> floor_words_;  // the finished words, for the relevance floor
+  std::vector<std::string> prefix_completions_;  // what the partial last word expands to
 };
 
 }  // namespace

@@ -157,6 +157,7 @@ HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& reque
   Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
   if (!search_request.ok()) return ErrorPage(ToApiError(search_request.error()), ui);
   search_request->with_reply_material = true;
+  search_request->with_facets = true;  // the console shows them
 
   Result<std::optional<std::string>> reply_text = DecodeParameter("reply", QuerySource(http));
   if (!reply_text.ok()) return ErrorPage(ToApiError(reply_text.error()), ui);

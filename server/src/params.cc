@@ -100,6 +100,16 @@ Result<std::optional<Language>> LanguageParameter(std::string_view name, const R
   return language;
 }
 
+// A 0/1 parameter: nullopt when absent or blank.
+Result<std::optional<bool>> FlagParameter(std::string_view name, const RawParameterSource& source) {
+  Result<std::optional<std::string>> text = DecodeParameter(name, source);
+  if (!text.ok()) return text.error();
+  const std::string_view value = *text ? search::Trim(**text, search::kHttpWhitespace) : "";
+  if (value.empty()) return std::optional<bool>();
+  if (value != "1" && value != "0") return ParameterError(std::string(name), std::string(name) + " must be 0 or 1");
+  return std::optional<bool>(value == "1");
+}
+
 Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source) {
   search::SearchRequest request;
 
@@ -115,13 +125,14 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
   if (!ui.ok()) return ui.error();
   request.query_language = *ui;
   // exact=1: the words as typed, without the automatic spelling retry.
-  Result<std::optional<std::string>> exact = DecodeParameter("exact", source);
+  Result<std::optional<bool>> exact = FlagParameter("exact", source);
   if (!exact.ok()) return exact.error();
-  const std::string_view exact_value = *exact ? search::Trim(**exact, search::kHttpWhitespace) : "";
-  if (!exact_value.empty()) {
-    if (exact_value != "1" && exact_value != "0") return ParameterError("exact", "exact must be 0 or 1");
-    request.retry_with_correction = exact_value != "1";
-  }
+  if (*exact) request.retry_with_correction = !**exact;
+  // facets=1: count the facets and the exact total (the API's default is not
+  // to: counting examines thousands of matches the caller may not show).
+  Result<std::optional<bool>> facets = FlagParameter("facets", source);
+  if (!facets.ok()) return facets.error();
+  if (*facets) request.with_facets = **facets;
 
   Result<std::optional<std::string>> type = DecodeParameter("type", source);
   if (!type.ok()) return type.error();

@@ -199,9 +199,7 @@ Result<search::SearchResponse> Routes::RunSearch(search::Index& index,
     empty.page_size = request.page_size;
     return empty;
   }
-  Result<std::shared_ptr<search::Searcher>> searcher = index.AcquireSearcher();
-  if (!searcher.ok()) return searcher.error();
-  return (*searcher)->Search(request);
+  return index.Search(request);
 }
 
 HttpResponse Routes::ApiSearch(const Request& http) {
@@ -288,6 +286,7 @@ HttpResponse Routes::SearchPage(const Request& http) {
   Result<search::SearchRequest> request = search::NormalizeRequest(std::move(*parsed));
   if (!request.ok()) return ErrorPage(ToApiError(request.error()), ui);
   request->query_language = ui;  // analysis hint; lang= stays the only filter
+  request->with_facets = true;     // the page shows them (cached per query: the next page is free)
   SearchPageInput input{ui, &*request, nullptr};
   Result<search::SearchResponse> result = RunSearch(*index_, *request);
   if (!result.ok()) return ErrorPage(ToApiError(result.error()), ui);

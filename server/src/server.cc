@@ -138,11 +138,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   Result<std::shared_ptr<search::Index>> index =
       search::Index::Open(options.index_dir, search::Viewer::Public());
   if (!index.ok()) return index.error();
+  (*index)->set_response_cache_entries(options.response_cache);
   std::shared_ptr<search::Index> agent_index;
   Result<std::shared_ptr<search::Index>> opened_agent_index =
       search::Index::Open(options.index_dir, search::Viewer::Agent());
   if (opened_agent_index.ok()) {
     agent_index = std::move(*opened_agent_index);
+    agent_index->set_response_cache_entries(options.response_cache);
   } else {
     // The public site still serves; agent routes answer 503 index_unavailable.
     LogLine({{"level", "error"},

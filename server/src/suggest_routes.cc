@@ -43,9 +43,7 @@ HttpResponse Routes::ApiSuggest(const Request& http) {
   suggestions.text = request.text;
   // Blank text never reaches the index: a focused, empty box is the common case.
   if (!IsBlank(request.text)) {
-    Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
-    if (!searcher.ok()) return ApiErrorResponse(ToApiError(searcher.error()));
-    Result<search::SuggestResponse> result = (*searcher)->Suggest(request);
+    Result<search::SuggestResponse> result = index_->Suggest(request);
     if (!result.ok()) {
       if (result.error().code == ErrorCode::kInternal) {
         LogLine({{"level", "error"}, {"route", "api_suggest"}, {"error", result.error().ToString()}});

@@ -57,7 +57,8 @@ class TicketsIndexTest : public ::testing::Test {
     EXPECT_TRUE(index.ok());
     if (!index.ok()) return {};
     auto searcher = (*index)->AcquireSearcher();
-    search::SearchRequest request{.query = query, .type = type, .with_reply_material = reply_material};
+    search::SearchRequest request{
+        .query = query, .type = type, .with_reply_material = reply_material, .with_facets = true};
     auto response = (*searcher)->Search(request);
     EXPECT_TRUE(response.ok()) << response.error().ToString();
     return response.ok() ? *response : search::SearchResponse{};

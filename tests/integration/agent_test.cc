@@ -452,7 +452,7 @@ const json* FindResult(const json& response, const std::string& type, const std:
 }
 
 TEST_F(AgentTest, AgentSearchFindsTicketsWithProblemResolutionAndAudience) {
-  json body = AgentJson("/api/agent/search?q=zqxjkvslider+banner");
+  json body = AgentJson("/api/agent/search?q=zqxjkvslider+banner&facets=1");
   const json* ticket = FindResult(body, "ticket", "T-1001");
   ASSERT_NE(ticket, nullptr) << body.dump(2);
   EXPECT_EQ((*ticket)["audience"], "internal");
@@ -732,8 +732,9 @@ TEST_F(AgentTest, GapsRejectsABadThresholdNamingTheParameter) {
 
 TEST_F(AgentTest, PublicRoutesNeverReturnTheTicket) {
   for (const std::string path :
-       {"/api/search?q=zqxjkvslider", "/api/search?q=zqxjkvslider&type=ticket", "/api/search?q=banner+slider",
-        "/api/search?q=website+slow&type=ticket", "/search?q=zqxjkvslider", "/search?q=banner+slider&type=ticket",
+       {"/api/search?q=zqxjkvslider&facets=1", "/api/search?q=zqxjkvslider&type=ticket&facets=1",
+        "/api/search?q=banner+slider&facets=1", "/api/search?q=website+slow&type=ticket&facets=1",
+        "/api/search?q=banner+slider", "/search?q=zqxjkvslider", "/search?q=banner+slider&type=ticket",
         "/articles/internal-runbook?lang=en", "/metrics"}) {
     httplib::Result result = Get(path, CookieHeaders());  // an agent's cookie changes nothing here
     ASSERT_TRUE(result) << path;

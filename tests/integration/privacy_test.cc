@@ -110,6 +110,9 @@ class PrivacyTest : public helpdex::testing::HelpCentreTest {
         "/api/search?q=slider+script",
         "/api/search?q=website&tag=" + canary,
         "/api/search?q=website&type=ticket",
+        "/api/search?q=website&facets=1",
+        "/api/search?q=&type=ticket&facets=1",
+        "/api/search?q=website&type=ticket&facets=1",
     };
     for (const std::string& word : {std::string(kCanary), std::string(kCanaryMisspelled), std::string(kCanaryPrefix)}) {
       paths.push_back("/search?q=" + word);
@@ -117,6 +120,7 @@ class PrivacyTest : public helpdex::testing::HelpCentreTest {
       paths.push_back("/api/search?q=" + word);
       paths.push_back("/api/search?q=" + word + "*");
       paths.push_back("/api/search?q=" + word + "&type=ticket");
+      paths.push_back("/api/search?q=" + word + "&facets=1");
       paths.push_back("/api/suggest?q=" + word);
       paths.push_back("/api/suggest?q=" + word + "&format=opensearch");
     }
@@ -156,9 +160,10 @@ TEST_F(PrivacyTest, NoPublicRouteRevealsTheCanaryOfATicketOrAnInternalArticle) {
 
 TEST_F(PrivacyTest, PublicCountsAndFacetsCountPublicArticlesOnly) {
   // "website" is in public articles and in both tickets.
-  httplib::Result result = Get("/api/search?q=website");
+  httplib::Result result = Get("/api/search?q=website&facets=1");
   ASSERT_TRUE(result);
   json body = json::parse(result->body);
+  ASSERT_TRUE(body["facets"]["type"].is_object()) << body["facets"].dump();
   EXPECT_FALSE(body["facets"]["type"].contains("ticket")) << body["facets"].dump();
   size_t by_language = 0;
   for (const auto& [lang, count] : body["facets"]["lang"].items()) by_language += count.get<size_t>();
@@ -167,6 +172,7 @@ TEST_F(PrivacyTest, PublicCountsAndFacetsCountPublicArticlesOnly) {
     EXPECT_EQ(item["type"], "article");
     EXPECT_EQ(item["audience"], "public");
   }
+  EXPECT_EQ(json::parse(Get("/api/search?q=website&type=ticket&facets=1")->body)["total"], 0);
   EXPECT_EQ(json::parse(Get("/api/search?q=website&type=ticket")->body)["total"], 0);
 }
 

@@ -179,14 +179,24 @@ TEST_F(ServerTest, SearchResponseHasTheDocumentedShape) {
   EXPECT_THAT(first["snippet"].get<std::string>(), HasSubstr("<mark>"));
   EXPECT_TRUE(first["score"].is_number());
   EXPECT_TRUE(body["did_you_mean"].is_null() || body["did_you_mean"].is_string());
-  EXPECT_TRUE(body["facets"]["lang"].is_object());
+  // Facets only when asked for: counting them examines every match.
+  EXPECT_EQ(body["facets"], json::object());
+  EXPECT_TRUE(Search("q=websites+slow&lang=en&facets=1")["facets"]["lang"].is_object());
+}
+
+TEST_F(ServerTest, FacetsParameterMustBeZeroOrOne) {
+  httplib::Result result = Get("/api/search?q=slow&facets=yes");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(result->status, 400);
+  EXPECT_EQ(json::parse(result->body)["error"]["parameter"], "facets");
+  EXPECT_EQ(Search("q=IMAP&facets=0")["facets"], json::object());
 }
 
 TEST_F(ServerTest, FacetsCountMatchesPerLanguageTagAndType) {
   // One article in four languages: one result (its versions listed on it);
   // the language facet counts every version (what lang= would list), types
   // and tags count articles, as the results do.
-  json body = Search("q=IMAP");
+  json body = Search("q=IMAP&facets=1");
   EXPECT_EQ(body["total"], 1);
   ASSERT_EQ(body["results"].size(), 1u);
   EXPECT_EQ(body["results"][0]["translations"].size(), 3u);

@@ -96,13 +96,18 @@ TEST_F(SearcherTest, LanguageTagAndTypeFilter) {
 }
 
 TEST_F(SearcherTest, FacetsCountEveryMatchByLanguageTagAndType) {
-  SearchResponse response = Search({.query = "", .page_size = 1});
+  SearchResponse response = Search({.query = "", .page_size = 1, .with_facets = true});
+  EXPECT_TRUE(response.facets_counted);
   EXPECT_EQ(response.total, 7u);  // the internal article is not counted
   EXPECT_EQ(response.facets["type"]["article"], 7u);
   EXPECT_EQ(response.facets["lang"]["en"], 2u);
   EXPECT_EQ(response.facets["tag"]["performance"], 6u);
   EXPECT_EQ(response.facets["tag"]["hosting"], 1u);
   EXPECT_EQ(response.facets["tag"].count("desk"), 0u);
+  // Not counted unless asked for (they cost a pass over every match).
+  SearchResponse without = Search({.query = "", .page_size = 1});
+  EXPECT_FALSE(without.facets_counted);
+  EXPECT_TRUE(without.facets.empty());
 }
 
 TEST_F(SearcherTest, PagingReturnsDisjointPages) {
@@ -252,6 +257,45 @@ TEST(IndexSwapTest, AnOpenIndexFollowsANewGeneration) {
   EXPECT_EQ((*(*index)->AcquireSearcher())->Search({.query = "apples"})->results.size(), 2u);
   // A snapshot taken before the swap keeps answering from its generation.
   EXPECT_EQ(old_snapshot->Search({.query = "apples"})->results.size(), 1u);
+}
+
+TEST(ResponseCacheTest, ARepeatedRequestIsAnsweredFromTheCacheUntilANewGeneration) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok());
+
+  ASSERT_EQ((*index)->Search({.query = "apples"})->results.size(), 1u);
+  EXPECT_EQ((*index)->response_cache_counts().hits, 0u);
+  ASSERT_EQ((*index)->Search({.query = "apples"})->results.size(), 1u);
+  EXPECT_EQ((*index)->response_cache_counts().hits, 1u);
+  // Any other field is another request: the page, the text as typed.
+  EXPECT_TRUE((*index)->Search({.query = "apples", .page = 2}).ok());
+  EXPECT_TRUE((*index)->Search({.query = "Apples"}).ok());
+  EXPECT_EQ((*index)->response_cache_counts().hits, 1u);
+  EXPECT_TRUE((*index)->Suggest({.text = "appl"}).ok());
+  EXPECT_TRUE((*index)->Suggest({.text = "appl"}).ok());
+  EXPECT_EQ((*index)->response_cache_counts().hits, 2u);
+
+  // A new generation is never answered from before it.
+  kb.Write("en/b.md", TempKb::Article("b", "en", "beta", "Beta", "apples too"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  EXPECT_EQ((*index)->Search({.query = "apples"})->results.size(), 2u);
+  EXPECT_EQ((*index)->response_cache_counts().hits, 2u);
+}
+
+TEST(ResponseCacheTest, ASizeOfZeroTurnsItOff) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public());
+  ASSERT_TRUE(index.ok());
+  (*index)->set_response_cache_entries(0);
+  EXPECT_TRUE((*index)->Search({.query = "apples"}).ok());
+  EXPECT_TRUE((*index)->Search({.query = "apples"}).ok());
+  EXPECT_EQ((*index)->response_cache_counts().hits, 0u);
+  EXPECT_EQ((*index)->Search({.query = "apples"})->results.size(), 1u);
 }
 
 TEST(IndexOpenTest, AMissingIndexIsUnavailableNotACrash) {

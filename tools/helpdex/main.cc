@@ -89,6 +89,7 @@ int RunSearch(const std::string& index_dir, const std::string& lang, const std::
     }
   }
   request.page_size = size;
+  request.with_facets = true;  // the exact total, and the facets in --json
   auto index = helpdex::search::Index::Open(index_dir, helpdex::search::Viewer::Public());
   if (!index.ok()) {
     std::cerr << "helpdex search: " << index.error().ToString() << "\n";
@@ -240,6 +241,9 @@ int main(int argc, char** argv) {
       ->envname("HELPDEX_PORT");
   serve->add_option("--address", serve_options.address, "Address to listen on")->envname("HELPDEX_ADDRESS");
   serve->add_option("--threads", serve_options.threads, "Worker threads")->check(CLI::Range(1, 64));
+  serve->add_option("--response-cache", serve_options.response_cache,
+                    "Recent search and suggestion responses kept in memory per kind (0: off)")
+      ->envname("HELPDEX_RESPONSE_CACHE");
   serve->add_flag("--secure-cookies", serve_options.secure_cookies,
                   "Mark the agent session cookie Secure (behind an HTTPS proxy that does not send X-Forwarded-Proto)")
       ->envname("HELPDEX_SECURE_COOKIES");

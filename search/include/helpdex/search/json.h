@@ -15,7 +15,7 @@ namespace helpdex::search {
 // "lang", "snippet", "score", "section", "answer", "tags", "other_language",
 // "audience"; tickets also "problem", "resolution", "created"; with reply
 // material "answers": [{"lang", "title", "url", "answer"}] and "related"}],
-// "facets": {"lang", "tag", "type"}, "did_you_mean", "did_you_mean_words",
+// "facets": {"lang", "tag", "type"} ({} when not counted), "did_you_mean", "did_you_mean_words",
 // "showing_results_for", "query_lang"}. `snippet` is HTML; the last four are
 // null when unset. "did_you_mean" is the whole corrected query in display
 // spelling; "did_you_mean_words" the same in pieces, [{"text", "changed"}]:

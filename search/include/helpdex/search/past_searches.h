@@ -49,6 +49,10 @@ class PastSearches {
 
   size_t size() const;
 
+  // Changes with every Add() that changed the set: what a cached suggestion
+  // was made from (Index's response cache).
+  uint64_t version() const;
+
  private:
   struct Entry {
     std::string text;  // as typed, whitespace collapsed

@@ -29,6 +29,9 @@ inline constexpr size_t kMaxQueryBytes = 1024;   // longer: kQueryTooLong
 inline constexpr size_t kMaxQueryTerms = 32;     // further words are dropped
 inline constexpr int kMaxPageSize = 50;
 inline constexpr int kMaxPage = 100;
+// Facet counts are exact up to this many matches; beyond it Xapian counts the
+// documents it examined (platform.md A1.3), which keeps large indexes fast.
+inline constexpr unsigned kMaxFacetDocuments = 5000;
 
 // Who is asking. The public viewer sees public articles only; an agent sees
 // internal articles and tickets too. Applied inside the Searcher on every path.
@@ -55,6 +58,12 @@ struct SearchRequest {
   // translated to, and for each result the articles related to it (for a
   // ticket: the articles that cover its problem). Costs a query per result.
   bool with_reply_material = false;
+  // Count the facets (languages, tags, types over the matches, up to
+  // kMaxFacetDocuments of them) and the exact total. Off unless shown:
+  // counting examines thousands of matches, where the page itself needs only
+  // the best few (Xapian prunes the rest). Cached per query, filters and
+  // generation.
+  bool with_facets = false;
   // When the query as typed finds nothing and its spelling correction finds
   // something, show the correction's results (showing_results_for). False:
   // the words exactly as typed ("search instead for ...").
@@ -120,12 +129,16 @@ struct SearchResult {
 
 struct SearchResponse {
   std::string query;
-  size_t total = 0;                         // Xapian's estimate of matches
+  // Matches (one per article when translations collapse): exact when
+  // with_facets counted them (up to kMaxFacetDocuments), else Xapian's estimate.
+  size_t total = 0;
   int page = 1;
   int page_size = 10;
   std::vector<SearchResult> results;
-  // facet name ("lang", "tag", "type") -> value -> count over all matches.
+  // facet name ("lang", "tag", "type") -> value -> count over all matches;
+  // empty unless SearchRequest::with_facets.
   std::map<std::string, std::map<std::string, size_t>> facets;
+  bool facets_counted = false;
   std::optional<std::string> did_you_mean;  // corrected query, from public vocabulary only
   // Set when the query as typed found nothing and the results shown are those
   // of did_you_mean instead (a typo-tolerant retry).
@@ -209,6 +222,25 @@ class Index {
 
   // Number of the live generation ("gen-000042" -> 42).
   long generation();
+
+  // Search and Suggest on the live generation through a bounded cache of
+  // recent responses: the same request (every field, the text exactly as
+  // typed) on the same generation is answered from memory. A new generation
+  // drops every entry; an entry also expires after a minute (suggestions
+  // include past searches, which change between generations). Only
+  // successful responses are kept. Customers repeat the same prefixes and
+  // questions; tools/bench/README.md (issue 15) measures it on and off.
+  Result<SearchResponse> Search(const SearchRequest& request);
+  Result<SuggestResponse> Suggest(const SuggestRequest& request);
+  // Entries kept per kind (kDefaultResponseCacheEntries); 0 turns it off.
+  static constexpr size_t kDefaultResponseCacheEntries = 4096;
+  void set_response_cache_entries(size_t entries);
+  struct CacheCounts {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+  };
+  // Lookups of both kinds so far.
+  CacheCounts response_cache_counts();
 
   ~Index();
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "helpdex/search/error.h"
+#include "helpdex/search/searcher.h"
 #include "helpdex/stores/events.h"
 
 namespace helpdex::server {
@@ -23,6 +24,9 @@ struct ServerOptions {
   std::string address = "0.0.0.0";   // "127.0.0.1" for loopback only
   uint16_t port = 8080;              // 0 = any free port
   int threads = 2;                   // Pistache worker threads
+  // Recent /api/search, /search, /api/suggest responses kept per index and
+  // kind (search::Index::Search); 0 turns the cache off.
+  size_t response_cache = search::Index::kDefaultResponseCacheEntries;
   // Always mark agent cookies Secure. Pistache serves plain HTTP, so a request
   // counts as TLS only when a proxy says `X-Forwarded-Proto: https`; set this
   // when every client reaches the server through HTTPS.

@@ -1,0 +1,115 @@
+#include "ranked_match.h"
+
+#include <algorithm>
+#include <set>
+
+#include "helpdex/search/schema.h"
+
+namespace helpdex::search {
+namespace {
+
+// Which pass a document belongs to: the preferred language's (`in_language`)
+// or every other one's, where an article the first pass listed is not a
+// result again; then the relevance floor. A decider rather than a boolean
+// filter in the query: Xapian 1.4 with a filter term AND-ed over the
+// proximity reading's NEAR pairs checked positions for every document of the
+// language (1.9 s for one seven-word question on 100,000 documents; 7 ms with
+// the decider, tools/bench/README.md, issue 15).
+class LanguagePass : public Xapian::MatchDecider {
+ public:
+  LanguagePass(const std::string& language, bool in_language, const std::set<std::string>* listed,
+               const Xapian::MatchDecider* floor)
+      : language_(language), in_language_(in_language), listed_(listed), floor_(floor) {}
+  bool operator()(const Xapian::Document& doc) const override {
+    if ((doc.get_value(schema::kSlotLanguage) == language_) != in_language_) return false;
+    if (listed_ != nullptr && !listed_->empty()) {
+      const std::string key = doc.get_value(schema::kSlotTranslationKey);
+      if (!key.empty() && listed_->count(key) > 0) return false;
+    }
+    return floor_ == nullptr || (*floor_)(doc);
+  }
+
+ private:
+  const std::string& language_;
+  bool in_language_;
+  const std::set<std::string>* listed_;
+  const Xapian::MatchDecider* floor_;
+};
+
+// One pass's matches and how many there are.
+struct Pass {
+  Xapian::MSet mset;
+  Xapian::doccount estimated = 0;
+};
+
+Xapian::MSet Ranked(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
+                    Xapian::doccount count, bool collapse, const Xapian::MatchDecider* decider) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  // Equal scores come back in id order, the same on one index or on shards.
+  enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
+  if (collapse) enquire.set_collapse_key(schema::kSlotTranslationKey);
+  return enquire.get_mset(first, count, 0, nullptr, decider);
+}
+
+Pass Match(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first, Xapian::doccount count,
+           const RankedMatchOptions& options, const Xapian::MatchDecider* decider) {
+  Xapian::MSet mset = Ranked(db, query, first, count, options.collapse, decider);
+  const Xapian::doccount estimated = mset.get_matches_estimated();
+  return {std::move(mset), estimated};
+}
+
+void Append(const Pass& pass, RankedPage& page) {
+  const Xapian::MSet& mset = pass.mset;
+  if (mset.empty()) return;
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    page.hits.push_back(RankedHit{*it, it.get_weight(), it.get_document(), page.msets.size()});
+  }
+  page.msets.push_back(mset);
+}
+
+}  // namespace
+
+RankedPage RankedMatch(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
+                       Xapian::doccount count, const RankedMatchOptions& options) {
+  RankedPage page;
+  if (options.preferred_language.empty()) {
+    const Pass pass = Match(db, query, first, count, options, options.decider);
+    Append(pass, page);
+    page.estimated = pass.estimated;
+    return page;
+  }
+  const Xapian::Query language(schema::Term(schema::kLanguage, options.preferred_language));
+  const LanguagePass in_language(options.preferred_language, true, nullptr, options.decider);
+  const Pass preferred = Match(db, query, first, count, options, &in_language);
+  Append(preferred, page);
+  const Xapian::doccount shown = static_cast<Xapian::doccount>(page.hits.size());
+  if (shown == count) {
+    // The page is full: the other languages only add to the count (Xapian's
+    // estimate from the term statistics; nothing is matched).
+    const Xapian::Query in_others(Xapian::Query::OP_AND_NOT, query, language);
+    page.estimated = preferred.estimated + Ranked(db, in_others, 0, 0, false, nullptr).get_matches_estimated();
+    return page;
+  }
+  // The preferred language is exhausted on this page, so its count is exact
+  // (shown == 0: `first` lies beyond it; the match still counted it).
+  const Xapian::doccount in_preferred = shown > 0 ? first + shown : preferred.estimated;
+  std::set<std::string> listed;
+  if (options.collapse) {
+    // Every article the first pass lists, on this page or an earlier one.
+    const Xapian::MSet all =
+        first == 0 ? preferred.mset : Match(db, query, 0, in_preferred, options, &in_language).mset;
+    for (auto it = all.begin(); it != all.end(); ++it) {
+      listed.insert(it.get_document().get_value(schema::kSlotTranslationKey));
+    }
+    listed.erase("");
+  }
+  const LanguagePass in_others(options.preferred_language, false, &listed, options.decider);
+  const Xapian::doccount others_first = first > in_preferred ? first - in_preferred : 0;
+  const Pass others = Match(db, query, others_first, count - shown, options, &in_others);
+  Append(others, page);
+  page.estimated = in_preferred + others.estimated;
+  return page;
+}
+
+}  // namespace helpdex::search
