@@ -194,9 +194,7 @@ class Suggester {
     // The word may be finished already: its inflections too (like FLAG_PARTIAL).
     if (!stem_.is_none()) readings.emplace_back(schema::StemmedTerm(stem_, word));
     readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                          Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(schema::kTitle) + word, kMaxExpansion,
-                                        Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT),
-                          kTitleWeight);
+                          Synonyms(MostFrequentWithPrefix(std::string(schema::kTitle) + word)), kTitleWeight);
     readings.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Synonyms(folded), kFoldedWeight);
     return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                          Xapian::Query(Xapian::Query::OP_OR, readings.begin(), readings.end()), kPrefixWeight);
