@@ -30,6 +30,12 @@ namespace {
 // check_at_least, which is what makes counting slow; a plain match ignores it.
 constexpr double kFacetTimeLimit = 0.1;
 constexpr size_t kSnippetBytes = 240;
+// The text of a section MSet::snippet reads: it tokenises and stems all it is
+// given, and a forum thread's one section can be 50 KB. Snippets were 21% of
+// /api/search on 100,000 documents (tools/bench/README.md, issue 15). A
+// match further in is shown from the section's start, its link still goes to
+// the section.
+constexpr size_t kSnippetScanBytes = 16 * 1024;
 // "More like this": how many of a document's terms describe it, and how many
 // related articles each agent-console result shows.
 constexpr Xapian::termcount kRelatedTerms = 20;
@@ -318,7 +324,7 @@ struct Searcher::Impl {
     size_t best_marks = 0;
     if (has_query) {
       for (const Section& section : record.sections) {
-        std::string snippet = mset.snippet(section.text, kSnippetBytes, stemmer,
+        std::string snippet = mset.snippet(CutUtf8(section.text, kSnippetScanBytes), kSnippetBytes, stemmer,
                                            Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
                                                Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH,
                                            "<mark>", "</mark>", "…");
@@ -333,7 +339,9 @@ struct Searcher::Impl {
     if (best != nullptr) return {best_snippet, best};
     // Nothing in the body matched (a title-only match): show the opening text.
     const std::string opening = record.sections.empty() ? record.answer : record.sections.front().text;
-    return {mset.snippet(opening, kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…"), nullptr};
+    // Nothing to look for in it: its start is enough.
+    return {mset.snippet(CutUtf8(opening, 4 * kSnippetBytes), kSnippetBytes, stemmer, 0, "<mark>", "</mark>", "…"),
+            nullptr};
   }
 
   SearchResult MakeResult(const DocumentRecord& record, double weight, const Xapian::MSet& mset,
