@@ -885,26 +885,30 @@ long Index::generation() {
   return state_->generation;
 }
 
-Result<SearchResponse> Index::Search(const SearchRequest& request) {
-  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
+namespace {
+
+// `ask` on a Searcher of the live generation, through `cache`.
+template <typename Response, typename Request, typename Ask>
+Result<Response> AnswerCached(Index& index, ResponseCache<Response>& cache, const Request& request, Ask ask) {
+  Result<std::shared_ptr<Searcher>> searcher = index.AcquireSearcher();
   if (!searcher.ok()) return searcher.error();
   const long generation = (*searcher)->generation();
   const std::string key = CacheKey(request);
-  if (std::optional<SearchResponse> known = state_->searches.Find(key, generation)) return *known;
-  Result<SearchResponse> response = (*searcher)->Search(request);
-  if (response.ok()) state_->searches.Store(key, generation, *response);
+  if (std::optional<Response> known = cache.Find(key, generation)) return *known;
+  Result<Response> response = ask(**searcher);
+  if (response.ok()) cache.Store(key, generation, *response);
   return response;
 }
 
+}  // namespace
+
+Result<SearchResponse> Index::Search(const SearchRequest& request) {
+  return AnswerCached(*this, state_->searches, request, [&](Searcher& searcher) { return searcher.Search(request); });
+}
+
 Result<SuggestResponse> Index::Suggest(const SuggestRequest& request) {
-  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
-  if (!searcher.ok()) return searcher.error();
-  const long generation = (*searcher)->generation();
-  const std::string key = CacheKey(request);
-  if (std::optional<SuggestResponse> known = state_->suggestions.Find(key, generation)) return *known;
-  Result<SuggestResponse> response = (*searcher)->Suggest(request);
-  if (response.ok()) state_->suggestions.Store(key, generation, *response);
-  return response;
+  return AnswerCached(*this, state_->suggestions, request,
+                      [&](Searcher& searcher) { return searcher.Suggest(request); });
 }
 
 void Index::set_response_cache_entries(size_t entries) {
