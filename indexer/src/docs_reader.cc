@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "schema_version.h"
+
 #include "helpdex/indexer/article.h"
 #include "helpdex/indexer/lines.h"
 #include "helpdex/search/analysis.h"
@@ -91,7 +93,9 @@ Result<int> ReadDocsFile(const std::string& path, const std::function<void(const
       return std::nullopt;
     }
     line.source_key = "docs:" + id;
-    line.hash = search::schema::SourceHash(line.text);
+    // The schema version too: a document written by an older schema is
+    // analysed again even when its line is unchanged.
+    line.hash = search::schema::SourceHash(line.text + '\n' + kSchemaVersion);
     on_line(line);
     ++lines;
     return std::nullopt;

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "docs_reader.h"
+#include "schema_version.h"
 #include "synonyms.h"
 #include "ticket_record.h"
 #include "helpdex/indexer/article.h"
@@ -35,10 +36,6 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace schema = search::schema;
-
-// Bumped when BuildDocument() adds or changes terms, so that the next run
-// re-analyses every article instead of reusing old documents.
-constexpr const char* kSchemaVersion = "schema-2 (XC completions)";
 
 // Database metadata: the hash of the synonym files the synonyms came from.
 constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
