@@ -15,22 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string SlugFromId(const std::string& id) {
-  std::string slug;
-  for (unsigned char c : id) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      slug += static_cast<char>(c);
-    } else if (c >= 'A' && c <= 'Z') {
-      slug += static_cast<char>(c - 'A' + 'a');
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug += '-';
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.size() > 100) slug.resize(100);
-  return slug.empty() ? "doc" : slug;
-}
-
 std::string IdOf(const json& doc) {
   if (!doc.contains("id")) return "";
   if (doc["id"].is_string()) return doc["id"].get<std::string>();
@@ -56,7 +40,7 @@ Result<search::DocumentRecord> ParseDocsLine(const DocsLine& line) {
   record.language = *language;
   record.title = doc.value("title", "");
   if (record.title.empty()) record.title = record.id;
-  record.slug = SlugFromId(record.id);
+  record.slug = SlugForId(record.id);
   record.translation_key = record.id;
   record.answer = doc.value("answer", "");
   if (doc.contains("tags") && doc["tags"].is_array()) {

@@ -7,6 +7,6 @@
 
 namespace helpdex::indexer {
 
-inline constexpr const char* kSchemaVersion = "schema-2 (XC completions)";
+inline constexpr const char* kSchemaVersion = "schema-3 (docs slugs with an id hash)";
 
 }  // namespace helpdex::indexer

@@ -11,6 +11,10 @@
 
 #include <xapian.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "../support/temp_kb.h"
 #include "helpdex/search/index_layout.h"
 #include "helpdex/search/searcher.h"
@@ -267,6 +271,62 @@ TEST(IndexerTest, EvaluationFormatDocumentsBecomePublicArticles) {
   auto response = (*(*index)->AcquireSearcher())->Search({.query = "passord", .language = Language::kNorwegian});
   ASSERT_EQ(response->results.size(), 1u);
   EXPECT_EQ(response->results[0].id, "d1");
+}
+
+// The slugs of --docs documents are derived from their ids; ids that used to
+// collapse into one slug (cut at 100 bytes, punctuation and case dropped,
+// non-Latin letters dropped: every Cyrillic or Greek id became "doc") made
+// the indexer refuse all but the first as "duplicate slug".
+TEST(IndexerTest, DocsWhoseIdsOnceSharedASlugAreAllIndexedAndFound) {
+  TempKb kb;
+  const std::string long_head = "r0f3-Exchange/ExchangeOnline/mailbox-migration/cannot-migrate-mailboxes-from-gmail-"
+                                "to-exchange-online-because-";
+  const std::vector<std::pair<std::string, std::string>> docs = {  // id, language
+      {long_head + "of-throttling", "en"},
+      {long_head + "of-permissions", "en"},
+      {"Q201_R7", "en"},
+      {"Q201-R7", "en"},
+      {"q201_r7", "en"},
+      {"Сброс пароля", "ru"},
+      {"Смена пароля", "ru"},
+      {"Επαναφορά κωδικού", "el"},
+      {"Αλλαγή κωδικού", "el"},
+      {"reset-password", "en"},
+  };
+  const auto path = kb.root() / "docs.jsonl";
+  {
+    std::ofstream out(path);
+    for (size_t i = 0; i < docs.size(); ++i) {
+      // Each document has a word of its own to be found by (no id needs
+      // escaping in JSON).
+      out << R"({"id": ")" << docs[i].first << R"(", "lang": ")" << docs[i].second << R"(", "title": "Document )"
+          << i << R"(", "text": "uniqueword)" << static_cast<char>('a' + i) << R"( here."})" << "\n";
+    }
+  }
+  Result<IndexReport> report = BuildIndex({.docs_files = {path.string()}, .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  for (const Error& error : report->errors) ADD_FAILURE() << error.ToString();
+  EXPECT_EQ(report->failed, 0);  // `helpdex index` exits 0
+  EXPECT_EQ(report->indexed, static_cast<int>(docs.size()));
+  EXPECT_EQ(report->public_documents, static_cast<int>(docs.size()));
+
+  auto index = search::Index::Open(kb.index().string(), search::Viewer::Public(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok()) << index.error().ToString();
+  auto searcher = (*index)->AcquireSearcher();
+  ASSERT_TRUE(searcher.ok());
+  std::set<std::string> urls;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const std::string word = "uniqueword" + std::string(1, static_cast<char>('a' + i));
+    auto response = (*searcher)->Search({.query = word, .retry_with_correction = false});
+    ASSERT_TRUE(response.ok()) << response.error().ToString();
+    ASSERT_EQ(response->results.size(), 1u) << word;
+    EXPECT_EQ(response->results[0].id, docs[i].first);
+    urls.insert(response->results[0].url);
+  }
+  EXPECT_EQ(urls.size(), docs.size()) << "every document has a page of its own";
+  // An id that is a slug already keeps its URL.
+  auto article = (*searcher)->GetArticle("reset-password", Language::kEnglish);
+  ASSERT_TRUE(article.ok()) << article.error().ToString();
 }
 
 TEST(IndexerTest, ATruncatedGzipDocumentsFileIsAnErrorNotASilentEnd) {
