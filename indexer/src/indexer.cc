@@ -40,10 +40,6 @@ namespace schema = search::schema;
 // Database metadata: the hash of the synonym files the synonyms came from.
 constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
 
-// The summed spelling changes go to Xapian every this many documents, which
-// bounds the memory of the batch (see search::SpellingBatch).
-constexpr int kSpellingBatchDocuments = 2000;
-
 // Docs lines analysed ahead of the writer (see ReadDocsFileAhead).
 constexpr size_t kDocsLinesAhead = 64;
 
@@ -371,7 +367,6 @@ class GenerationBuilder {
         Changed(public_db_, public_changes_);
         // Only public words may reach the spelling dictionary (design.md).
         spellings_.Add(doc);
-        if (++public_added_ % kSpellingBatchDocuments == 0) spellings_.ApplyTo(public_db_);
       } else {
         agent_db_.add_document(doc);
         Changed(agent_db_, agent_changes_);
@@ -441,8 +436,11 @@ class GenerationBuilder {
   std::map<std::string, std::string> slugs_;          // lang/slug -> where
   const std::map<std::string, std::vector<std::string>>& learned_;  // article id -> learned phrasings
   bool synonyms_changed_ = false;
-  search::SpellingBatch spellings_;  // public database only
-  long public_added_ = 0;
+  // The spelling changes of the whole run, public database only, written once
+  // by Finish(): each write of a word's trigram lists recompresses them, and
+  // writing them every 2,000 documents rewrote the common ones dozens of
+  // times (tools/bench/README.md, "Issue 15: indexing").
+  search::SpellingBatch spellings_;
   int flush_threshold_;     // IndexOptions::flush_threshold
   int public_changes_ = 0;  // documents added or deleted since the last commit
   int agent_changes_ = 0;
