@@ -318,13 +318,17 @@ class GenerationBuilder {
     return existing.learned == (learns ? search::LearnedSignature(LearnedFor(existing.id)) : "");
   }
 
-  ExistingDocument* FindExisting(const std::string& source_key) {
+  // The published document of `source_key`, unless a source met earlier in
+  // this run claimed it already: then this source repeats a key (a docs id
+  // twice in a file), is refused as a duplicate, and must leave the earlier
+  // source's document alone.
+  ExistingDocument* Unclaimed(const std::string& source_key) {
     auto it = existing_.find(source_key);
-    return it == existing_.end() ? nullptr : &it->second;
+    return it == existing_.end() || it->second.seen ? nullptr : &it->second;
   }
 
   bool KeepIfUnchanged(const std::string& source_key, const std::string& hash, const std::string& where) {
-    ExistingDocument* existing = FindExisting(source_key);
+    ExistingDocument* existing = Unclaimed(source_key);
     if (existing == nullptr || existing->hash != hash || !SameLearned(*existing)) return false;
     existing->seen = true;
     if (Admit(existing->type, existing->id, existing->lang, existing->slug, where)) {
@@ -337,7 +341,7 @@ class GenerationBuilder {
 
   void Fail(Error error, const std::string& source_key) {
     // Nothing already published is lost: the last good version stays.
-    if (ExistingDocument* existing = FindExisting(source_key)) {
+    if (ExistingDocument* existing = Unclaimed(source_key)) {
       existing->seen = true;
       if (Admit(existing->type, existing->id, existing->lang, existing->slug, error.where)) {
         error.message += " (the previously published version stays online)";
@@ -352,7 +356,7 @@ class GenerationBuilder {
   // thread), `build_error` what Xapian said if that failed.
   void Put(search::DocumentRecord record, const std::string& where, std::optional<Xapian::Document> built = {},
            std::optional<std::string> build_error = {}) {
-    ExistingDocument* existing = FindExisting(record.source_path);
+    ExistingDocument* existing = Unclaimed(record.source_path);
     if (existing != nullptr) {
       existing->seen = true;
       Delete(*existing);

@@ -329,6 +329,31 @@ TEST(IndexerTest, DocsWhoseIdsOnceSharedASlugAreAllIndexedAndFound) {
   ASSERT_TRUE(article.ok()) << article.error().ToString();
 }
 
+// A docs id that appears twice: the first line is the document, the second
+// is refused as a duplicate, in an incremental run as in the first one.
+// (The second line used to delete the first's reused document.)
+TEST(IndexerTest, ARepeatedDocsIdKeepsTheFirstDocumentInEveryRun) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl";
+  std::ofstream(docs) << R"({"id": "d1", "lang": "en", "title": "First", "text": "Apples."})" << "\n"
+                      << R"({"id": "d1", "lang": "en", "title": "Second", "text": "Bananas."})" << "\n"
+                      << R"({"id": "d2", "lang": "en", "title": "Other", "text": "Cherries."})" << "\n";
+  const IndexOptions options{.docs_files = {docs.string()}, .index_dir = kb.index().string()};
+  for (int run = 1; run <= 2; ++run) {
+    if (run == 2) {  // a new line, so that the second run has something to publish
+      std::ofstream(docs, std::ios::app) << R"({"id": "d3", "lang": "en", "title": "New", "text": "Dates."})" << "\n";
+    }
+    Result<IndexReport> report = BuildIndex(options);
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    ASSERT_EQ(report->errors.size(), 1u) << "run " << run;
+    EXPECT_EQ(report->errors[0].where, docs.string() + ":2");
+    EXPECT_NE(report->errors[0].message.find("duplicate id 'd1'"), std::string::npos) << report->errors[0].ToString();
+    EXPECT_EQ(report->public_documents, run + 1) << "run " << run;
+    EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"d1"}) << "run " << run;
+    EXPECT_TRUE(SearchIds(kb, "bananas").empty()) << "run " << run;
+  }
+}
+
 TEST(IndexerTest, ATruncatedGzipDocumentsFileIsAnErrorNotASilentEnd) {
   TempKb kb;
   const auto docs = kb.root() / "docs.jsonl.gz";
