@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "schema_version.h"
+
 #include "helpdex/indexer/article.h"
 #include "helpdex/indexer/lines.h"
 #include "helpdex/search/analysis.h"
@@ -12,22 +14,6 @@ namespace helpdex::indexer {
 namespace {
 
 using nlohmann::json;
-
-std::string SlugFromId(const std::string& id) {
-  std::string slug;
-  for (unsigned char c : id) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      slug += static_cast<char>(c);
-    } else if (c >= 'A' && c <= 'Z') {
-      slug += static_cast<char>(c - 'A' + 'a');
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug += '-';
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.size() > 100) slug.resize(100);
-  return slug.empty() ? "doc" : slug;
-}
 
 std::string IdOf(const json& doc) {
   if (!doc.contains("id")) return "";
@@ -54,7 +40,7 @@ Result<search::DocumentRecord> ParseDocsLine(const DocsLine& line) {
   record.language = *language;
   record.title = doc.value("title", "");
   if (record.title.empty()) record.title = record.id;
-  record.slug = SlugFromId(record.id);
+  record.slug = SlugForId(record.id);
   record.translation_key = record.id;
   record.answer = doc.value("answer", "");
   if (doc.contains("tags") && doc["tags"].is_array()) {
@@ -91,7 +77,9 @@ Result<int> ReadDocsFile(const std::string& path, const std::function<void(const
       return std::nullopt;
     }
     line.source_key = "docs:" + id;
-    line.hash = search::schema::SourceHash(line.text);
+    // The schema version too: a document written by an older schema is
+    // analysed again even when its line is unchanged.
+    line.hash = search::schema::SourceHash(line.text + '\n' + kSchemaVersion);
     on_line(line);
     ++lines;
     return std::nullopt;

@@ -13,7 +13,7 @@ namespace helpdex::indexer {
 struct DocsLine {
   std::string where;       // "file:line", for errors
   std::string source_key;  // "docs:<id>": what identifies the document across runs
-  std::string hash;        // hash of the line's bytes: unchanged lines are not parsed again
+  std::string hash;        // hash of the line's bytes and kSchemaVersion: unchanged lines are not parsed again
   std::string text;        // the JSON line
 };
 

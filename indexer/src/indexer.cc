@@ -14,6 +14,7 @@
 #include <deque>
 #include <exception>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -22,6 +23,7 @@
 #include <thread>
 
 #include "docs_reader.h"
+#include "schema_version.h"
 #include "synonyms.h"
 #include "ticket_record.h"
 #include "helpdex/indexer/article.h"
@@ -36,19 +38,13 @@ namespace {
 namespace fs = std::filesystem;
 namespace schema = search::schema;
 
-// Bumped when BuildDocument() adds or changes terms, so that the next run
-// re-analyses every article instead of reusing old documents.
-constexpr const char* kSchemaVersion = "schema-2 (XC completions)";
-
 // Database metadata: the hash of the synonym files the synonyms came from.
 constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
 
-// The summed spelling changes go to Xapian every this many documents, which
-// bounds the memory of the batch (see search::SpellingBatch).
-constexpr int kSpellingBatchDocuments = 2000;
-
-// Docs lines analysed ahead of the writer (see ReadDocsFileAhead).
-constexpr size_t kDocsLinesAhead = 64;
+// Xapian's glass backend refuses longer terms (MAX_SAFE_TERM_LENGTH), and
+// when it does, it cancels every change since the last commit, not only the
+// document's: such documents must be caught before they are written.
+constexpr size_t kMaxTermBytes = 245;
 
 // Holds an exclusive lock on DIR/.lock for the indexer's lifetime, so two
 // `helpdex index` runs cannot publish over each other.
@@ -151,16 +147,40 @@ struct ExistingDocument {
   bool seen = false;  // still present in the sources of this run
 };
 
-// A docs line as the reader thread hands it to the writer: a line that could
-// not be read (error), or the line with its record and document when it
-// changed since the published generation (record unset: it looked unchanged).
+// A docs line on its way through the DocsPipeline: a line that could not be
+// read (error), or the line with its record and document when it changed
+// since the published generation (record unset: it looked unchanged).
 struct AnalysedDocsLine {
   std::optional<Error> error;
   DocsLine line;
   std::optional<Result<search::DocumentRecord>> record;
   std::optional<Xapian::Document> document;
-  std::optional<std::string> build_error;  // Xapian refused to build the document
+  std::optional<std::string> build_error;  // why the document cannot be written
 };
+
+// An admitted public document that a DocsPipeline worker writes into a part
+// database, with the docid it has in the final public database.
+struct PartDocument {
+  Xapian::docid docid = 0;
+  Xapian::Document document;
+};
+
+// A part database: documents with consecutive docids from first_docid on,
+// merged into the public database by GenerationBuilder::Finish().
+struct PartDatabase {
+  Xapian::docid first_docid = 0;
+  fs::path path;
+};
+
+// Why Xapian would refuse `doc`, if it would: a term over kMaxTermBytes.
+std::optional<std::string> UnwritableBecause(const Xapian::Document& doc) {
+  for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+    if ((*term).size() > kMaxTermBytes) {
+      return "Term too long (> " + std::to_string(kMaxTermBytes) + "): " + (*term).substr(0, 64) + "...";
+    }
+  }
+  return std::nullopt;
+}
 
 // Builds generation N+1 as a copy of generation N plus changes: unchanged
 // sources cost a hash, changed ones are re-analysed and replaced, vanished
@@ -169,13 +189,36 @@ class GenerationBuilder {
  public:
   GenerationBuilder(const fs::path& gen_dir, IndexReport& report,
                     const std::map<std::string, std::vector<std::string>>& learned, int flush_threshold)
-      : public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OPEN),
+      : gen_dir_(gen_dir),
+        public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OPEN),
         agent_db_((gen_dir / "agent").string(), Xapian::DB_CREATE_OR_OPEN),
         report_(report),
         learned_(learned),
-        flush_threshold_(flush_threshold) {
+        flush_threshold_(flush_threshold),
+        public_was_empty_(public_db_.get_lastdocid() == 0) {
     LoadExisting(public_db_, true);
     LoadExisting(agent_db_, false);
+  }
+
+  // Whether --docs documents go into part databases written in parallel and
+  // merged at the end (true when the public database started empty: a first
+  // or --full run). An incremental run writes its few changed documents into
+  // the copy of the live generation in order instead, which costs no merge.
+  bool WritesParts() const { return public_was_empty_; }
+
+  // Where the part database of batch `sequence` is written: in the new
+  // generation's folder, so that a failed run leaves nothing elsewhere.
+  fs::path PartPath(long sequence) const {
+    char name[32];
+    std::snprintf(name, sizeof name, "public.part-%06ld", sequence);
+    return gen_dir_ / name;
+  }
+
+  // The part databases the DocsPipeline wrote, and the spelling changes of
+  // their documents. Called once, after the pipeline's workers are done.
+  void AddParts(std::vector<PartDatabase> parts, const search::SpellingBatch& spellings) {
+    parts_.insert(parts_.end(), std::make_move_iterator(parts.begin()), std::make_move_iterator(parts.end()));
+    spellings_.Add(spellings);
   }
 
   void AddArticleFile(const fs::path& file, const std::string& display_path, const std::string& source_key) {
@@ -198,14 +241,15 @@ class GenerationBuilder {
     Put(std::move(record).value(), display_path + ":1");  // the front matter
   }
 
-  void AddDocsLine(const DocsLine& line) {
+  // `part`: see AddAnalysedDocsLine.
+  void AddDocsLine(const DocsLine& line, std::vector<PartDocument>* part = nullptr) {
     if (KeepIfUnchanged(line.source_key, line.hash, line.where)) return;
     Result<search::DocumentRecord> record = ParseDocsLine(line);
     if (!record.ok()) {
       Fail(record.error(), line.source_key);
       return;
     }
-    Put(std::move(record).value(), line.where);
+    Put(std::move(record).value(), line.where, {}, {}, part);
   }
 
   // Whether the published version of `source_key` has this hash. Safe to call
@@ -224,13 +268,15 @@ class GenerationBuilder {
     record.learned = LearnedFor(record.id);
   }
 
-  // A docs line analysed on the reader thread: the same steps as AddDocsLine,
-  // with the record and document already built.
-  void AddAnalysedDocsLine(AnalysedDocsLine& analysed) {
+  // A docs line analysed by a DocsPipeline worker: the same steps as
+  // AddDocsLine, with the record and document already built. With `part`,
+  // an admitted public document is not written but given its docid and
+  // appended to `part`, for the worker to write (see WritesParts()).
+  void AddAnalysedDocsLine(AnalysedDocsLine& analysed, std::vector<PartDocument>* part) {
     const DocsLine& line = analysed.line;
     if (KeepIfUnchanged(line.source_key, line.hash, line.where)) return;
     if (!analysed.record) {
-      AddDocsLine(line);  // not analysed ahead (looked unchanged)
+      AddDocsLine(line, part);  // not analysed ahead (looked unchanged)
       return;
     }
     if (!analysed.record->ok()) {
@@ -238,7 +284,7 @@ class GenerationBuilder {
       return;
     }
     Put(std::move(*analysed.record).value(), line.where, std::move(analysed.document),
-        std::move(analysed.build_error));
+        std::move(analysed.build_error), part);
   }
 
   // Tickets that are not solved or closed are counted and left out; one that
@@ -273,7 +319,8 @@ class GenerationBuilder {
     report_.errors.push_back(std::move(error));
   }
 
-  // Deletes the documents whose source is gone, then commits.
+  // Deletes the documents whose source is gone, writes the spelling changes,
+  // commits, and merges the part databases into the public one.
   void Finish() {
     for (auto& [source, existing] : existing_) {
       if (existing.seen) continue;
@@ -283,8 +330,12 @@ class GenerationBuilder {
     spellings_.ApplyTo(public_db_);
     public_db_.commit();
     agent_db_.commit();
-    report_.public_documents = static_cast<int>(public_db_.get_doccount());
     report_.agent_documents = static_cast<int>(agent_db_.get_doccount());
+    if (parts_.empty()) {
+      report_.public_documents = static_cast<int>(public_db_.get_doccount());
+      return;
+    }
+    MergeParts();
   }
 
   // Synonyms live in the public database (agent search reads it too).
@@ -325,13 +376,17 @@ class GenerationBuilder {
     return existing.learned == (learns ? search::LearnedSignature(LearnedFor(existing.id)) : "");
   }
 
-  ExistingDocument* FindExisting(const std::string& source_key) {
+  // The published document of `source_key`, unless a source met earlier in
+  // this run claimed it already: then this source repeats a key (a docs id
+  // twice in a file), is refused as a duplicate, and must leave the earlier
+  // source's document alone.
+  ExistingDocument* Unclaimed(const std::string& source_key) {
     auto it = existing_.find(source_key);
-    return it == existing_.end() ? nullptr : &it->second;
+    return it == existing_.end() || it->second.seen ? nullptr : &it->second;
   }
 
   bool KeepIfUnchanged(const std::string& source_key, const std::string& hash, const std::string& where) {
-    ExistingDocument* existing = FindExisting(source_key);
+    ExistingDocument* existing = Unclaimed(source_key);
     if (existing == nullptr || existing->hash != hash || !SameLearned(*existing)) return false;
     existing->seen = true;
     if (Admit(existing->type, existing->id, existing->lang, existing->slug, where)) {
@@ -344,7 +399,7 @@ class GenerationBuilder {
 
   void Fail(Error error, const std::string& source_key) {
     // Nothing already published is lost: the last good version stays.
-    if (ExistingDocument* existing = FindExisting(source_key)) {
+    if (ExistingDocument* existing = Unclaimed(source_key)) {
       existing->seen = true;
       if (Admit(existing->type, existing->id, existing->lang, existing->slug, error.where)) {
         error.message += " (the previously published version stays online)";
@@ -355,26 +410,58 @@ class GenerationBuilder {
     RecordError(std::move(error));
   }
 
-  // `built` is BuildDocument(record) when it was made ahead (on the reader
-  // thread), `build_error` what Xapian said if that failed.
+  // One database out of the public one and the parts, by Xapian's compactor:
+  // it streams each table once in key order, so the parts' posting lists are
+  // merged without the per-commit B-tree updates of a single writer. The
+  // docids stay as the parts were given them (DBCOMPACT_NO_RENUMBER), i.e.
+  // as one writer adding every document in file order would have made them.
+  void MergeParts() {
+    const fs::path public_path = gen_dir_ / "public";
+    const fs::path merged_path = gen_dir_ / "public.merged";
+    public_db_.close();
+    std::sort(parts_.begin(), parts_.end(),
+              [](const PartDatabase& a, const PartDatabase& b) { return a.first_docid < b.first_docid; });
+    Xapian::Database sources(public_path.string());
+    for (const PartDatabase& part : parts_) sources.add_database(Xapian::Database(part.path.string()));
+    sources.compact(merged_path.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+    sources.close();
+    fs::remove_all(public_path);
+    for (const PartDatabase& part : parts_) fs::remove_all(part.path);
+    parts_.clear();
+    fs::rename(merged_path, public_path);
+    report_.public_documents = static_cast<int>(Xapian::Database(public_path.string()).get_doccount());
+  }
+
+  // `built` is BuildDocument(record) when it was made ahead (by a pipeline
+  // worker), `build_error` why it cannot be written if so. With `part`, a
+  // public document is handed over for a part database (AddAnalysedDocsLine).
   void Put(search::DocumentRecord record, const std::string& where, std::optional<Xapian::Document> built = {},
-           std::optional<std::string> build_error = {}) {
-    ExistingDocument* existing = FindExisting(record.source_path);
+           std::optional<std::string> build_error = {}, std::vector<PartDocument>* part = nullptr) {
+    ExistingDocument* existing = Unclaimed(record.source_path);
     if (existing != nullptr) {
       existing->seen = true;
       Delete(*existing);
     }
     if (!Admit(record.type, record.id, std::string(LanguageCode(record.language)), record.slug, where)) return;
-    if (!built) SetLearned(record);  // a document built ahead got them on the reader thread
+    if (!built) SetLearned(record);  // a document built ahead got them on the worker
     try {
       if (build_error) throw Xapian::InvalidArgumentError(*build_error);
-      const Xapian::Document doc = built ? std::move(*built) : search::BuildDocument(record);
-      if (record.audience == schema::kAudiencePublic) {
+      Xapian::Document doc = built ? std::move(*built) : search::BuildDocument(record);
+      if (!built) {
+        if (std::optional<std::string> unwritable = UnwritableBecause(doc)) {
+          throw Xapian::InvalidArgumentError(*unwritable);
+        }
+      }
+      if (part != nullptr && record.audience == schema::kAudiencePublic) {
+        // Nothing but the parts adds to the public database from the first
+        // --docs document on, so its docids continue from its last one.
+        if (next_part_docid_ == 0) next_part_docid_ = public_db_.get_lastdocid();
+        part->push_back(PartDocument{++next_part_docid_, std::move(doc)});
+      } else if (record.audience == schema::kAudiencePublic) {
         public_db_.add_document(doc);
         Changed(public_db_, public_changes_);
         // Only public words may reach the spelling dictionary (design.md).
         spellings_.Add(doc);
-        if (++public_added_ % kSpellingBatchDocuments == 0) spellings_.ApplyTo(public_db_);
       } else {
         agent_db_.add_document(doc);
         Changed(agent_db_, agent_changes_);
@@ -436,6 +523,7 @@ class GenerationBuilder {
     return true;
   }
 
+  fs::path gen_dir_;
   Xapian::WritableDatabase public_db_;
   Xapian::WritableDatabase agent_db_;
   IndexReport& report_;
@@ -444,121 +532,223 @@ class GenerationBuilder {
   std::map<std::string, std::string> slugs_;          // lang/slug -> where
   const std::map<std::string, std::vector<std::string>>& learned_;  // article id -> learned phrasings
   bool synonyms_changed_ = false;
-  search::SpellingBatch spellings_;  // public database only
-  long public_added_ = 0;
+  // The spelling changes of the whole run, public database only, written once
+  // by Finish(): each write of a word's trigram lists recompresses them, and
+  // writing them every 2,000 documents rewrote the common ones dozens of
+  // times (tools/bench/README.md, "Issue 15: indexing").
+  search::SpellingBatch spellings_;
   int flush_threshold_;     // IndexOptions::flush_threshold
   int public_changes_ = 0;  // documents added or deleted since the last commit
   int agent_changes_ = 0;
+  bool public_was_empty_;   // see WritesParts()
+  Xapian::docid next_part_docid_ = 0;  // the last docid given to a part document
+  std::vector<PartDatabase> parts_;    // written by the DocsPipeline
 };
 
-// Hands analysed docs lines from the reader thread to the writer, in order,
-// at most kDocsLinesAhead at a time.
-class AnalysedQueue {
+// A run of consecutive lines of a docs file: what a DocsPipeline worker
+// analyses, has admitted and writes as a whole. `sequence` numbers the
+// batches of a run in file order.
+struct DocsBatch {
+  long sequence = 0;
+  std::vector<AnalysedDocsLine> lines;
+};
+
+struct PipelineCancelled {};
+
+// Indexes --docs files on every core. The calling thread reads the lines
+// (gzip, the id, the hash) into batches of `batch_lines`; each of `threads`
+// workers takes the next batch and
+//   1. parses and analyses its changed lines (JSON, Markdown, ICU, stemming:
+//      BuildDocument), in parallel with the other workers;
+//   2. waits for its turn, batches being admitted in file order, and admits
+//      its lines through the GenerationBuilder (duplicate ids and slugs,
+//      unchanged documents reused, errors reported in file order, docids
+//      given out in file order), exactly as a single thread would;
+//   3. writes the admitted documents, in parallel again, into a part
+//      database of their own that Finish() merges (GenerationBuilder::
+//      WritesParts()), or, in an incremental run, into the public database
+//      during its turn.
+// Before, one thread analysed and one wrote: the writer was the bottleneck
+// and the other core sat idle 40% of the time.
+class DocsPipeline {
  public:
-  // False when the writer gave up (the reader then stops).
-  bool Push(AnalysedDocsLine item) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return items_.size() < kDocsLinesAhead || cancelled_; });
-    if (cancelled_) return false;
-    items_.push_back(std::move(item));
-    not_empty_.notify_one();
-    return true;
+  DocsPipeline(GenerationBuilder& builder, int threads, size_t batch_lines)
+      : builder_(builder), batch_lines_(batch_lines) {
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
   }
-  // The reader's last word: how the file read, or the exception it stopped on.
-  void Close(std::optional<Result<int>> read, std::exception_ptr failure) {
-    std::lock_guard lock(mutex_);
-    read_ = std::move(read);
-    failure_ = failure;
-    closed_ = true;
-    not_empty_.notify_one();
+  DocsPipeline(const DocsPipeline&) = delete;
+  DocsPipeline& operator=(const DocsPipeline&) = delete;
+  ~DocsPipeline() {
+    Cancel();
+    for (std::thread& worker : workers_) {
+      if (worker.joinable()) worker.join();
+    }
   }
-  // The next item, or nullopt once the reader is done and everything was taken.
-  std::optional<AnalysedDocsLine> Pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !items_.empty() || closed_; });
-    if (items_.empty()) return std::nullopt;
-    AnalysedDocsLine item = std::move(items_.front());
-    items_.pop_front();
-    not_full_.notify_one();
-    return item;
+
+  // Reads one docs file into the pipeline. A file that cannot be read to its
+  // end is reported after its lines, as before.
+  void Read(const std::string& path) {
+    DocsBatch batch;
+    const auto add = [&](AnalysedDocsLine item) {
+      batch.lines.push_back(std::move(item));
+      if (batch.lines.size() < batch_lines_) return;
+      Push(std::move(batch));
+      batch = DocsBatch{};
+    };
+    Result<int> read = ReadDocsFile(
+        path,
+        [&](const DocsLine& line) {
+          AnalysedDocsLine item;
+          item.line = line;
+          add(std::move(item));
+        },
+        [&](Error error) {
+          AnalysedDocsLine item;
+          item.error = std::move(error);
+          add(std::move(item));
+        });
+    if (!read.ok()) {
+      AnalysedDocsLine item;
+      item.error = read.error();
+      batch.lines.push_back(std::move(item));
+    }
+    if (!batch.lines.empty()) Push(std::move(batch));
   }
-  void Cancel() {
-    std::lock_guard lock(mutex_);
-    cancelled_ = true;
-    not_full_.notify_all();
+
+  // Waits until every batch is admitted and written, then hands the parts
+  // and their spelling changes to the builder. Rethrows what stopped a worker.
+  void Finish() {
+    {
+      std::lock_guard lock(mutex_);
+      closed_ = true;
+    }
+    batch_ready_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+    if (failure_) std::rethrow_exception(failure_);
+    builder_.AddParts(std::move(parts_), spellings_);
   }
-  // After the reader finished.
-  std::optional<Result<int>>& read() { return read_; }
-  std::exception_ptr failure() const { return failure_; }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable not_full_;
-  std::condition_variable not_empty_;
-  std::deque<AnalysedDocsLine> items_;
-  bool closed_ = false;
-  bool cancelled_ = false;
-  std::optional<Result<int>> read_;
-  std::exception_ptr failure_;
-};
+  void Push(DocsBatch batch) {
+    std::unique_lock lock(mutex_);
+    // At most one batch waiting per worker: memory stays bounded.
+    batch_taken_.wait(lock, [&] { return queue_.size() < workers_.size() || cancelled_; });
+    if (cancelled_) throw PipelineCancelled{};  // BuildIndex then rethrows the worker's failure
+    batch.sequence = next_sequence_++;
+    queue_.push_back(std::move(batch));
+    batch_ready_.notify_one();
+  }
 
-struct ReaderCancelled {};
+  std::optional<DocsBatch> Pop() {
+    std::unique_lock lock(mutex_);
+    batch_ready_.wait(lock, [&] { return !queue_.empty() || closed_ || cancelled_; });
+    if (cancelled_ || queue_.empty()) return std::nullopt;
+    DocsBatch batch = std::move(queue_.front());
+    queue_.pop_front();
+    batch_taken_.notify_one();
+    return batch;
+  }
 
-// Reads a docs file on a second thread that also parses each changed line and
-// builds its Xapian document (JSON, Markdown, ICU and stemming: about a third
-// of the work), while this thread writes the documents in file order. Errors
-// are reported in the same order as when reading and writing in turn.
-void ReadDocsFileAhead(const std::string& path, GenerationBuilder& builder) {
-  AnalysedQueue queue;
-  std::thread reader([&] {
-    std::optional<Result<int>> read;
-    std::exception_ptr failure;
-    try {
-      read = ReadDocsFile(
-          path,
-          [&](const DocsLine& line) {
-            AnalysedDocsLine item;
-            item.line = line;
-            if (!builder.LooksUnchanged(line.source_key, line.hash)) {
-              item.record = ParseDocsLine(line);
-              if (item.record->ok()) {
-                builder.SetLearned(**item.record);
-                try {
-                  item.document = search::BuildDocument(**item.record);
-                } catch (const Xapian::InvalidArgumentError& e) {
-                  item.build_error = e.get_msg();
-                }
-              }
-            }
-            if (!queue.Push(std::move(item))) throw ReaderCancelled{};
-          },
-          [&](Error error) {
-            AnalysedDocsLine item;
-            item.error = std::move(error);
-            if (!queue.Push(std::move(item))) throw ReaderCancelled{};
-          });
-    } catch (const ReaderCancelled&) {
-    } catch (...) {
-      failure = std::current_exception();
+  void Cancel() {
+    {
+      std::lock_guard lock(mutex_);
+      cancelled_ = true;
     }
-    queue.Close(std::move(read), failure);
-  });
-  try {
-    while (std::optional<AnalysedDocsLine> item = queue.Pop()) {
-      if (item->error) {
-        builder.RecordError(std::move(*item->error));
-      } else {
-        builder.AddAnalysedDocsLine(*item);
+    batch_ready_.notify_all();
+    batch_taken_.notify_all();
+    turn_.notify_all();
+  }
+
+  void Work() {
+    search::SpellingBatch spellings;  // of the documents this worker wrote into parts
+    std::vector<PartDatabase> parts;
+    try {
+      while (std::optional<DocsBatch> batch = Pop()) {
+        Analyse(*batch);
+        std::vector<PartDocument> part;
+        {
+          std::unique_lock lock(mutex_);
+          turn_.wait(lock, [&] { return next_turn_ == batch->sequence || cancelled_; });
+          if (cancelled_) return;
+          // The builder is used by one worker at a time, in file order.
+          for (AnalysedDocsLine& item : batch->lines) {
+            if (item.error) {
+              builder_.RecordError(std::move(*item.error));
+            } else {
+              builder_.AddAnalysedDocsLine(item, builder_.WritesParts() ? &part : nullptr);
+            }
+          }
+          ++next_turn_;
+        }
+        turn_.notify_all();
+        if (!part.empty()) parts.push_back(WritePart(batch->sequence, part, spellings));
+      }
+    } catch (...) {
+      {
+        std::lock_guard lock(mutex_);
+        if (!failure_) failure_ = std::current_exception();
+      }
+      Cancel();
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    spellings_.Add(spellings);
+    std::move(parts.begin(), parts.end(), std::back_inserter(parts_));
+  }
+
+  // Step 1: what can be done before the batch's turn. Reads only what the
+  // builder does not change during a run (LooksUnchanged, SetLearned).
+  void Analyse(DocsBatch& batch) const {
+    for (AnalysedDocsLine& item : batch.lines) {
+      if (item.error || builder_.LooksUnchanged(item.line.source_key, item.line.hash)) continue;
+      item.record = ParseDocsLine(item.line);
+      if (!item.record->ok()) continue;
+      builder_.SetLearned(**item.record);
+      try {
+        item.document = search::BuildDocument(**item.record);
+        item.build_error = UnwritableBecause(*item.document);
+      } catch (const Xapian::InvalidArgumentError& e) {
+        item.build_error = e.get_msg();
       }
     }
-  } catch (...) {
-    queue.Cancel();
-    reader.join();
-    throw;
   }
-  reader.join();
-  if (queue.failure()) std::rethrow_exception(queue.failure());
-  if (queue.read() && !queue.read()->ok()) builder.RecordError(queue.read()->error());
+
+  // Step 3: one part database with the batch's admitted public documents.
+  PartDatabase WritePart(long sequence, std::vector<PartDocument>& documents, search::SpellingBatch& spellings) {
+    PartDatabase part{documents.front().docid, builder_.PartPath(sequence)};
+    Xapian::WritableDatabase db(part.path.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    for (PartDocument& document : documents) {
+      // replace_document() with a docid above the database's last one adds
+      // the document under that docid.
+      db.replace_document(document.docid, document.document);
+      // Only public words may reach the spelling dictionary (design.md).
+      spellings.Add(document.document);
+    }
+    db.commit();
+    db.close();
+    return part;
+  }
+
+  GenerationBuilder& builder_;
+  const size_t batch_lines_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;  // everything below, and the builder during a turn
+  std::condition_variable batch_ready_;
+  std::condition_variable batch_taken_;
+  std::condition_variable turn_;
+  std::deque<DocsBatch> queue_;
+  long next_sequence_ = 0;
+  long next_turn_ = 0;  // the batch whose lines are admitted next
+  bool closed_ = false;  // no more batches will come
+  bool cancelled_ = false;
+  std::exception_ptr failure_;
+  search::SpellingBatch spellings_;
+  std::vector<PartDatabase> parts_;
+};
+
+int WorkerThreads(const IndexOptions& options) {
+  if (options.threads > 0) return options.threads;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
 void Publish(const fs::path& dir, long generation) {
@@ -636,7 +826,15 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
         }
       }
     }
-    for (const std::string& docs : options.docs_files) ReadDocsFileAhead(docs, builder);
+    if (!options.docs_files.empty()) {
+      DocsPipeline pipeline(builder, WorkerThreads(options), static_cast<size_t>(std::max(1, options.docs_batch_lines)));
+      try {
+        for (const std::string& docs : options.docs_files) pipeline.Read(docs);
+      } catch (const PipelineCancelled&) {
+        // A worker failed: Finish() rethrows its exception.
+      }
+      pipeline.Finish();
+    }
     builder.Finish();
     changed = builder.changed() || !live || options.full_rebuild;
   } catch (const Xapian::Error& e) {

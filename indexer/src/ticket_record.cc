@@ -1,5 +1,7 @@
 #include "ticket_record.h"
 
+#include "schema_version.h"
+
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
 
@@ -31,7 +33,7 @@ Language TicketLanguage(const Ticket& ticket, const std::string& problem) {
 std::string TicketSourceKey(const Ticket& ticket) { return "ticket:" + ticket.id; }
 
 std::string TicketHash(const Ticket& ticket) {
-  return search::schema::SourceHash(ticket.hash + '\n' + kRedactionRulesVersion);
+  return search::schema::SourceHash(ticket.hash + '\n' + kRedactionRulesVersion + '\n' + kSchemaVersion);
 }
 
 Result<search::DocumentRecord> TicketToRecord(const Ticket& ticket, const Redactor& redactor,

@@ -17,7 +17,7 @@ inline constexpr const char* kRedactionRulesVersion = "redaction-1";
 std::string TicketSourceKey(const Ticket& ticket);
 
 // The hash that decides whether a ticket must be analysed again: its raw
-// record and the redaction rules.
+// record, the redaction rules and the schema (kSchemaVersion).
 std::string TicketHash(const Ticket& ticket);
 
 // kInvalidInput (where: the ticket's file:line) for a ticket without any text.

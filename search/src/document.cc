@@ -320,6 +320,10 @@ void SpellingBatch::Add(const Xapian::Document& doc) {
   ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { deltas_[word] += wdf; });
 }
 
+void SpellingBatch::Add(const SpellingBatch& other) {
+  for (const auto& [word, delta] : other.deltas_) deltas_[word] += delta;
+}
+
 void SpellingBatch::Remove(const Xapian::Document& doc) {
   ForEachSpellingWord(doc, [&](const std::string& word, Xapian::termcount wdf) { deltas_[word] -= wdf; });
 }

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace helpdex::indexer {
 namespace {
 
@@ -150,6 +154,85 @@ TEST(ArticleTest, SlugDefaultsToFileName) {
   ASSERT_TRUE(record.ok()) << record.error().ToString();
   EXPECT_EQ(record->slug, "my-file");
   EXPECT_EQ(record->translation_key, "a");
+}
+
+TEST(SlugTest, ValidSlugsAreLowerCaseWordsJoinedBySingleHyphens) {
+  EXPECT_TRUE(IsValidSlug("reset-password-2"));
+  EXPECT_TRUE(IsValidSlug(std::string(kMaxSlugBytes, 'a')));
+  EXPECT_FALSE(IsValidSlug(std::string(kMaxSlugBytes + 1, 'a')));
+  EXPECT_FALSE(IsValidSlug(""));
+  EXPECT_FALSE(IsValidSlug("Reset"));
+  EXPECT_FALSE(IsValidSlug("-reset"));
+  EXPECT_FALSE(IsValidSlug("reset-"));
+  EXPECT_FALSE(IsValidSlug("reset--password"));
+  EXPECT_FALSE(IsValidSlug("reset_password"));
+  EXPECT_FALSE(IsValidSlug("sıfırlama"));
+}
+
+// Existing URLs must not move: an id that is a slug already stays as it is.
+TEST(SlugTest, AnIdThatIsAValidSlugIsItsOwnSlug) {
+  EXPECT_EQ(SlugForId("nq-news-214"), "nq-news-214");
+  EXPECT_EQ(SlugForId("t001-a1"), "t001-a1");
+  const std::string longest(kMaxSlugBytes, 'x');
+  EXPECT_EQ(SlugForId(longest), longest);
+}
+
+TEST(SlugTest, OtherIdsGetAReadablePartAndAHashOfTheWholeId) {
+  const std::string slug = SlugForId("Exchange/ExchangeHybrid/administration/cannot-add-and-verify-domain");
+  EXPECT_TRUE(slug.starts_with("exchange-exchangehybrid-administration-cannot-add-and-verify-domain-")) << slug;
+  EXPECT_EQ(slug.size(), std::string("exchange-exchangehybrid-administration-cannot-add-and-verify-domain-").size() + 10);
+  EXPECT_TRUE(IsValidSlug(slug)) << slug;
+  // Stable: the same id, the same slug (URLs survive re-indexing).
+  EXPECT_EQ(SlugForId("Exchange/ExchangeHybrid/administration/cannot-add-and-verify-domain"), slug);
+}
+
+TEST(SlugTest, IdsDifferingOnlyAfterTheHundredthByteGetDifferentSlugs) {
+  const std::string head(120, 'a');
+  const std::string first = SlugForId(head + "-one");
+  const std::string second = SlugForId(head + "-two");
+  EXPECT_NE(first, second);
+  EXPECT_TRUE(IsValidSlug(first)) << first;
+  EXPECT_TRUE(IsValidSlug(second)) << second;
+  // r<round>f<folder>-<id> ids of tools/bench/load that share their first 100 bytes.
+  const std::string path = "r3f2-Exchange/ExchangeOnline/mailbox-migration/cannot-migrate-mailboxes-from-gmail-to-exchange-online-";
+  EXPECT_NE(SlugForId(path + "part-1"), SlugForId(path + "part-2"));
+}
+
+TEST(SlugTest, IdsDifferingOnlyInPunctuationOrCaseGetDifferentSlugs) {
+  const std::vector<std::string> ids = {"Q201_R7", "Q201-R7", "q201_r7", "Q201.R7", "q201:r7", "Q201 R7"};
+  std::set<std::string> slugs;
+  for (const std::string& id : ids) {
+    const std::string slug = SlugForId(id);
+    EXPECT_TRUE(IsValidSlug(slug)) << id << " -> " << slug;
+    EXPECT_TRUE(slug.starts_with("q201-r7")) << id << " -> " << slug;
+    slugs.insert(slug);
+  }
+  EXPECT_EQ(slugs.size(), ids.size());
+}
+
+TEST(SlugTest, CyrillicAndGreekIdsAreTransliteratedAndStayApart) {
+  const std::string russian = SlugForId("Сброс пароля");
+  EXPECT_TRUE(russian.starts_with("sbros-parola-")) << russian;
+  const std::string greek = SlugForId("Επαναφορά κωδικού");
+  EXPECT_TRUE(greek.starts_with("epanaphora-kodikou-")) << greek;
+  // Ids of only non-Latin letters used to collapse into one slug, "doc".
+  const std::vector<std::string> ids = {"Сброс пароля", "Смена пароля", "сброс пароля", "Επαναφορά κωδικού",
+                                        "Αλλαγή κωδικού", "中文", "日本語"};
+  std::set<std::string> slugs;
+  for (const std::string& id : ids) {
+    const std::string slug = SlugForId(id);
+    EXPECT_TRUE(IsValidSlug(slug)) << id << " -> " << slug;
+    slugs.insert(slug);
+  }
+  EXPECT_EQ(slugs.size(), ids.size());
+}
+
+TEST(SlugTest, AnIdWithoutLettersOrDigitsStillGetsAUniqueSlug) {
+  const std::string stars = SlugForId("***");
+  const std::string dashes = SlugForId("---");
+  EXPECT_TRUE(stars.starts_with("doc-")) << stars;
+  EXPECT_TRUE(IsValidSlug(stars)) << stars;
+  EXPECT_NE(stars, dashes);
 }
 
 }  // namespace

@@ -11,8 +11,15 @@
 
 #include <xapian.h>
 
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "../support/temp_kb.h"
 #include "helpdex/search/index_layout.h"
+#include "helpdex/search/schema.h"
 #include "helpdex/search/searcher.h"
 
 namespace helpdex::indexer {
@@ -34,6 +41,57 @@ std::vector<std::string> SearchIds(const TempKb& kb, const std::string& query) {
   std::vector<std::string> ids;
   for (const auto& result : response->results) ids.push_back(result.id);
   return ids;
+}
+
+// What search reads from a database, docid by docid: the stored record,
+// the values, every term with its wdf and positions; then the spelling
+// dictionary and the collection statistics. Equal dumps: equal indexes.
+std::string DumpDatabase(const std::filesystem::path& path) {
+  const Xapian::Database db(path.string());
+  std::ostringstream out;
+  out << "documents " << db.get_doccount() << " last " << db.get_lastdocid() << " length "
+      << db.get_total_length() << "\n";
+  for (auto docid = db.postlist_begin(""); docid != db.postlist_end(""); ++docid) {
+    const Xapian::Document doc = db.get_document(*docid);
+    out << "doc " << *docid << " " << doc.get_data() << "\n";
+    for (auto value = doc.values_begin(); value != doc.values_end(); ++value) {
+      out << " value " << value.get_valueno() << " " << *value << "\n";
+    }
+    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+      out << " " << *term << " " << term.get_wdf();
+      for (auto pos = term.positionlist_begin(); pos != term.positionlist_end(); ++pos) out << " " << *pos;
+      out << "\n";
+    }
+  }
+  for (auto word = db.spellings_begin(); word != db.spellings_end(); ++word) {
+    out << "spelling " << *word << " " << word.get_termfreq() << "\n";
+  }
+  for (auto term = db.allterms_begin(); term != db.allterms_end(); ++term) {
+    out << "term " << *term << " " << term.get_termfreq() << " " << db.get_collection_freq(*term) << "\n";
+  }
+  return out.str();
+}
+
+// A docs file of `count` lines in several languages, with the kinds of lines
+// that fail (not JSON, unknown language, a duplicate id) spread through it.
+void WriteDocsLines(const std::filesystem::path& path, int count, const std::string& changed_id = "") {
+  const char* langs[] = {"en", "nb", "cs", "ru", "el", "tr"};
+  const char* texts[] = {"Reset your password from the sign-in page.", "Slik endrer du passordet ditt.",
+                         "Přihlášení a obnovení hesla.", "Как сбросить пароль?", "Επαναφορά κωδικού πρόσβασης.",
+                         "Şifrenizi nasıl sıfırlarsınız?"};
+  std::ofstream out(path);
+  for (int i = 0; i < count; ++i) {
+    if (i % 17 == 5) {
+      out << "not json\n";
+      continue;
+    }
+    const int lang = i % 6;
+    const std::string id = i % 23 == 11 ? "doc-" + std::to_string(i - 1) : "doc-" + std::to_string(i);
+    const std::string extra = id == changed_id ? " Changed." : "";
+    out << R"({"id": ")" << id << R"(", "lang": ")" << (i % 29 == 3 ? "xx" : langs[lang])
+        << R"(", "title": "Title )" << i << R"(", "text": ")" << texts[lang] << " Word" << i << extra << R"("})"
+        << "\n";
+  }
 }
 
 void WriteTwoArticles(const TempKb& kb) {
@@ -267,6 +325,173 @@ TEST(IndexerTest, EvaluationFormatDocumentsBecomePublicArticles) {
   auto response = (*(*index)->AcquireSearcher())->Search({.query = "passord", .language = Language::kNorwegian});
   ASSERT_EQ(response->results.size(), 1u);
   EXPECT_EQ(response->results[0].id, "d1");
+}
+
+// The slugs of --docs documents are derived from their ids; ids that used to
+// collapse into one slug (cut at 100 bytes, punctuation and case dropped,
+// non-Latin letters dropped: every Cyrillic or Greek id became "doc") made
+// the indexer refuse all but the first as "duplicate slug".
+TEST(IndexerTest, DocsWhoseIdsOnceSharedASlugAreAllIndexedAndFound) {
+  TempKb kb;
+  const std::string long_head = "r0f3-Exchange/ExchangeOnline/mailbox-migration/cannot-migrate-mailboxes-from-gmail-"
+                                "to-exchange-online-because-";
+  const std::vector<std::pair<std::string, std::string>> docs = {  // id, language
+      {long_head + "of-throttling", "en"},
+      {long_head + "of-permissions", "en"},
+      {"Q201_R7", "en"},
+      {"Q201-R7", "en"},
+      {"q201_r7", "en"},
+      {"Сброс пароля", "ru"},
+      {"Смена пароля", "ru"},
+      {"Επαναφορά κωδικού", "el"},
+      {"Αλλαγή κωδικού", "el"},
+      {"reset-password", "en"},
+  };
+  const auto path = kb.root() / "docs.jsonl";
+  {
+    std::ofstream out(path);
+    for (size_t i = 0; i < docs.size(); ++i) {
+      // Each document has a word of its own to be found by (no id needs
+      // escaping in JSON).
+      out << R"({"id": ")" << docs[i].first << R"(", "lang": ")" << docs[i].second << R"(", "title": "Document )"
+          << i << R"(", "text": "uniqueword)" << static_cast<char>('a' + i) << R"( here."})" << "\n";
+    }
+  }
+  Result<IndexReport> report = BuildIndex({.docs_files = {path.string()}, .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  for (const Error& error : report->errors) ADD_FAILURE() << error.ToString();
+  EXPECT_EQ(report->failed, 0);  // `helpdex index` exits 0
+  EXPECT_EQ(report->indexed, static_cast<int>(docs.size()));
+  EXPECT_EQ(report->public_documents, static_cast<int>(docs.size()));
+
+  auto index = search::Index::Open(kb.index().string(), search::Viewer::Public(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok()) << index.error().ToString();
+  auto searcher = (*index)->AcquireSearcher();
+  ASSERT_TRUE(searcher.ok());
+  std::set<std::string> urls;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const std::string word = "uniqueword" + std::string(1, static_cast<char>('a' + i));
+    auto response = (*searcher)->Search({.query = word, .retry_with_correction = false});
+    ASSERT_TRUE(response.ok()) << response.error().ToString();
+    ASSERT_EQ(response->results.size(), 1u) << word;
+    EXPECT_EQ(response->results[0].id, docs[i].first);
+    urls.insert(response->results[0].url);
+  }
+  EXPECT_EQ(urls.size(), docs.size()) << "every document has a page of its own";
+  // An id that is a slug already keeps its URL.
+  auto article = (*searcher)->GetArticle("reset-password", Language::kEnglish);
+  ASSERT_TRUE(article.ok()) << article.error().ToString();
+}
+
+// --docs lines are analysed and written by several threads into part
+// databases merged at the end; the index, the report and the order of its
+// errors must be what one thread makes.
+TEST(IndexerTest, DocsIndexTheSameWithAnyNumberOfThreads) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl";
+  WriteDocsLines(docs, 120);
+  std::vector<std::string> dumps;
+  std::vector<IndexReport> reports;
+  for (int threads : {1, 3}) {
+    const auto dir = kb.root() / ("index-" + std::to_string(threads));
+    // Batches of 7 lines: many parts, and a batch may wait for its turn.
+    Result<IndexReport> report = BuildIndex(
+        {.docs_files = {docs.string()}, .index_dir = dir.string(), .threads = threads, .docs_batch_lines = 7});
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    reports.push_back(*report);
+    const auto generation = dir / search::GenerationDirName(1);
+    dumps.push_back(DumpDatabase(generation / "public"));
+    // The parts are merged and gone.
+    for (const auto& entry : std::filesystem::directory_iterator(generation)) {
+      EXPECT_TRUE(entry.path().filename() == "public" || entry.path().filename() == "agent") << entry.path();
+    }
+  }
+  EXPECT_GT(reports[0].indexed, 90);
+  EXPECT_GT(reports[0].failed, 10);
+  EXPECT_EQ(reports[1].indexed, reports[0].indexed);
+  EXPECT_EQ(reports[1].failed, reports[0].failed);
+  ASSERT_EQ(reports[1].errors.size(), reports[0].errors.size());
+  for (size_t i = 0; i < reports[0].errors.size(); ++i) {
+    EXPECT_EQ(reports[1].errors[i].ToString(), reports[0].errors[i].ToString());
+  }
+  EXPECT_EQ(dumps[1], dumps[0]);
+}
+
+// An incremental run writes the changed documents into the copy of the live
+// generation instead of parts; each document must hold what a full build of
+// the same file gives it, and unchanged ones are reused.
+TEST(IndexerTest, AnIncrementalDocsRunMatchesAFullBuild) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl";
+  WriteDocsLines(docs, 60);
+  IndexOptions options{.docs_files = {docs.string()}, .index_dir = kb.index().string(), .threads = 2,
+                       .docs_batch_lines = 7};
+  Result<IndexReport> first = BuildIndex(options);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  WriteDocsLines(docs, 66, "doc-12");  // one changed, six added
+  Result<IndexReport> second = BuildIndex(options);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(second->indexed, 1 + 5);  // six new lines, line 61 of which has an unknown language
+  EXPECT_EQ(second->reused, first->indexed - 1);
+  EXPECT_EQ(second->public_documents, first->public_documents + 5);
+
+  options.index_dir = (kb.root() / "full").string();
+  Result<IndexReport> full = BuildIndex(options);
+  ASSERT_TRUE(full.ok()) << full.error().ToString();
+  EXPECT_EQ(full->public_documents, second->public_documents);
+  // Docids differ (a changed document moves to the end); what each document
+  // holds must not.
+  const auto by_id = [](const std::filesystem::path& path) {
+    const Xapian::Database db(path.string());
+    std::map<std::string, std::string> documents;
+    for (auto docid = db.postlist_begin(""); docid != db.postlist_end(""); ++docid) {
+      const Xapian::Document doc = db.get_document(*docid);
+      std::string terms;
+      for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+        terms += *term + ":" + std::to_string(term.get_wdf()) + " ";
+      }
+      documents[doc.get_value(search::schema::kSlotId)] = doc.get_data() + "\n" + terms;
+    }
+    return documents;
+  };
+  EXPECT_EQ(by_id(kb.index() / search::GenerationDirName(2) / "public"),
+            by_id(kb.root() / "full" / search::GenerationDirName(1) / "public"));
+  const auto spellings = [](const std::filesystem::path& path) {
+    const Xapian::Database db(path.string());
+    std::string words;
+    for (auto word = db.spellings_begin(); word != db.spellings_end(); ++word) {
+      words += *word + ":" + std::to_string(word.get_termfreq()) + " ";
+    }
+    return words;
+  };
+  EXPECT_EQ(spellings(kb.index() / search::GenerationDirName(2) / "public"),
+            spellings(kb.root() / "full" / search::GenerationDirName(1) / "public"));
+  EXPECT_EQ(SearchIds(kb, "word12 changed"), std::vector<std::string>{"doc-12"});
+}
+
+// A docs id that appears twice: the first line is the document, the second
+// is refused as a duplicate, in an incremental run as in the first one.
+// (The second line used to delete the first's reused document.)
+TEST(IndexerTest, ARepeatedDocsIdKeepsTheFirstDocumentInEveryRun) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl";
+  std::ofstream(docs) << R"({"id": "d1", "lang": "en", "title": "First", "text": "Apples."})" << "\n"
+                      << R"({"id": "d1", "lang": "en", "title": "Second", "text": "Bananas."})" << "\n"
+                      << R"({"id": "d2", "lang": "en", "title": "Other", "text": "Cherries."})" << "\n";
+  const IndexOptions options{.docs_files = {docs.string()}, .index_dir = kb.index().string()};
+  for (int run = 1; run <= 2; ++run) {
+    if (run == 2) {  // a new line, so that the second run has something to publish
+      std::ofstream(docs, std::ios::app) << R"({"id": "d3", "lang": "en", "title": "New", "text": "Dates."})" << "\n";
+    }
+    Result<IndexReport> report = BuildIndex(options);
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    ASSERT_EQ(report->errors.size(), 1u) << "run " << run;
+    EXPECT_EQ(report->errors[0].where, docs.string() + ":2");
+    EXPECT_NE(report->errors[0].message.find("duplicate id 'd1'"), std::string::npos) << report->errors[0].ToString();
+    EXPECT_EQ(report->public_documents, run + 1) << "run " << run;
+    EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"d1"}) << "run " << run;
+    EXPECT_TRUE(SearchIds(kb, "bananas").empty()) << "run " << run;
+  }
 }
 
 TEST(IndexerTest, ATruncatedGzipDocumentsFileIsAnErrorNotASilentEnd) {

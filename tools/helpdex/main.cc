@@ -207,6 +207,10 @@ int main(int argc, char** argv) {
                     "Commit every N changed documents (smaller batches index faster; 0: Xapian's own 10,000)")
       ->capture_default_str()
       ->envname("XAPIAN_FLUSH_THRESHOLD");
+  index->add_option("--threads", index_options.threads,
+                    "Threads that analyse and write --docs documents (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 256));
   // For tests only (tests/README.md): HELPDEX_FAILPOINT=before_swap stops before publishing.
   std::string index_failpoint;
   index->add_option("--failpoint", index_failpoint, "")->envname("HELPDEX_FAILPOINT")->group("");

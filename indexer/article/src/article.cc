@@ -6,11 +6,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <memory>
 #include <regex>
 #include <set>
 
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/schema.h"
 #include "helpdex/search/text.h"
 
 namespace helpdex::indexer {
@@ -146,11 +148,6 @@ class FrontMatter {
   int first_line_;  // file line of the YAML's first line
   std::set<std::string> used_;
 };
-
-bool IsValidSlug(const std::string& slug) {
-  static const std::regex kSlug("[a-z0-9]+(-[a-z0-9]+)*");
-  return slug.size() <= 100 && std::regex_match(slug, kSlug);
-}
 
 bool IsIsoDate(const std::string& date) {
   static const std::regex kDate(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))");
@@ -294,20 +291,72 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
   return record;
 }
 
-std::string SlugFrom(std::string_view raw, size_t max_words) {
-  // Any script to ASCII first ("Převod domény" -> "Prevod domeny",
-  // "Перенос домена" -> "Perenos domena"), so every language gets a slug.
-  std::string text;
-  UErrorCode status = U_ZERO_ERROR;
-  std::unique_ptr<icu::Transliterator> to_ascii(
-      icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
-  if (U_SUCCESS(status) && to_ascii) {
-    icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(icu::StringPiece(raw.data(), static_cast<int32_t>(raw.size())));
-    to_ascii->transliterate(unicode);
-    unicode.toUTF8String(text);
-  } else {
-    text = std::string(raw);
+namespace {
+
+// Any script to ASCII ("Převod domény" -> "Prevod domeny", "Перенос домена"
+// -> "Perenos domena"), so that every language gets a readable slug. ASCII
+// text is returned as it is without asking ICU. The transliterator is made
+// once per thread (creating one compiles its rules: about a millisecond) and
+// is not shared, because an ICU Transliterator is not thread-safe.
+std::string ToAscii(std::string_view text) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return std::string(text);
   }
+  thread_local std::unique_ptr<icu::Transliterator> to_ascii = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> made(
+        icu::Transliterator::createInstance("Any-Latin; Latin-ASCII", UTRANS_FORWARD, status));
+    return U_SUCCESS(status) ? std::move(made) : nullptr;
+  }();
+  if (!to_ascii) return std::string(text);  // no ICU data: the ASCII letters of the text still count
+  icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  to_ascii->transliterate(unicode);
+  std::string ascii;
+  unicode.toUTF8String(ascii);
+  return ascii;
+}
+
+bool IsSlugCharacter(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+// The readable part of a derived slug: at most this many bytes, so that the
+// hash suffix still fits in kMaxSlugBytes.
+constexpr size_t kMaxReadableSlugBytes = 80;
+// Hex digits of the id's hash after the readable part: 40 bits, so two ids
+// with the same readable part collide once in about a trillion pairs.
+constexpr size_t kSlugHashDigits = 10;
+
+}  // namespace
+
+bool IsValidSlug(std::string_view slug) {
+  if (slug.empty() || slug.size() > kMaxSlugBytes) return false;
+  if (slug.front() == '-' || slug.back() == '-') return false;
+  for (size_t i = 0; i < slug.size(); ++i) {
+    if (slug[i] == '-' ? slug[i - 1] == '-' : !IsSlugCharacter(slug[i])) return false;
+  }
+  return true;
+}
+
+std::string SlugForId(std::string_view id) {
+  if (IsValidSlug(id)) return std::string(id);
+  std::string readable;
+  for (char c : ToAscii(id)) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (IsSlugCharacter(c)) {
+      if (readable.size() == kMaxReadableSlugBytes) break;
+      readable.push_back(c);
+    } else if (!readable.empty() && readable.back() != '-') {
+      if (readable.size() + 1 >= kMaxReadableSlugBytes) break;
+      readable.push_back('-');
+    }
+  }
+  while (!readable.empty() && readable.back() == '-') readable.pop_back();
+  if (readable.empty()) readable = "doc";
+  // The first digits of FNV-1a 64: its high bits are the well-mixed ones.
+  return readable + '-' + search::schema::SourceHash(id).substr(0, kSlugHashDigits);
+}
+
+std::string SlugFrom(std::string_view raw, size_t max_words) {
+  const std::string text = ToAscii(raw);
   std::string slug;
   size_t words = 0;
   bool in_word = false;

@@ -42,6 +42,15 @@ struct IndexOptions {
   // default), 29 s with 2,000 and 1,000, 25 s with 500 (and peak RSS 376,
   // 138, 86 and 59 MiB). 0 leaves it to Xapian.
   int flush_threshold = 1000;
+  // Threads that parse, analyse and write --docs documents (0: one per core).
+  // In a first or --full run each writes its own part databases, merged at
+  // the end; the result is the same index whatever the number.
+  int threads = 0;
+  // Lines of a --docs file a thread takes at a time: it analyses them, has
+  // them admitted in file order, and writes them as one part database. Also
+  // bounds memory: each thread holds this many analysed documents (tens of
+  // KB each). tools/bench/README.md ("Issue 15: indexing") has the figures.
+  int docs_batch_lines = 1000;
   // Failpoints, for tests: BuildIndex fails on purpose where one is named.
   // "before_swap": the new generation is built and committed, not published.
   std::set<std::string> failpoints;

@@ -110,6 +110,9 @@ class SpellingBatch {
  public:
   void Add(const Xapian::Document& doc);
   void Remove(const Xapian::Document& doc);
+  // Adds another batch's pending changes to this one (batches summed on
+  // several threads, written once).
+  void Add(const SpellingBatch& other);
   size_t pending_words() const { return deltas_.size(); }
   // Writes the pending changes into `db` and clears them.
   void ApplyTo(Xapian::WritableDatabase& db);

@@ -66,4 +66,24 @@ std::string WriteArticle(const ArticleDraft& draft);
 // at most `max_words` words; "" when the text has no ASCII letter or digit.
 std::string SlugFrom(std::string_view text, size_t max_words = 6);
 
+// Longest slug an article may have, in bytes.
+inline constexpr size_t kMaxSlugBytes = 100;
+
+// True for a valid article slug: words of lower-case a-z and 0-9 joined by
+// single hyphens, 1 to kMaxSlugBytes bytes ("reset-password-2").
+bool IsValidSlug(std::string_view slug);
+
+// The slug of a document that has an id and no slug of its own (`helpdex
+// index --docs`). An id that already is a valid slug is its own slug, so its
+// URL never moves. Any other id gets a readable part (the id transliterated
+// to ASCII, lower-case letters and digits joined by "-", at most 80 bytes;
+// "doc" when nothing is left), then "-" and 10 hex digits of a hash of the
+// whole id: ids that differ only in case, punctuation, non-Latin letters or
+// beyond the 80th byte get different slugs, and the same id always gets the
+// same slug ("Q201_R7" -> "q201-r7-0a3e683522", "Сброс пароля" ->
+// "sbros-parola-219089cfcd", "Επαναφορά κωδικού" -> "epanaphora-kodikou-
+// 94e0a4b441"). Transliteration costs about 10 µs for an id that is not
+// ASCII. Thread-safe.
+std::string SlugForId(std::string_view id);
+
 }  // namespace helpdex::indexer
