@@ -134,6 +134,25 @@ void WriteFileAtomically(const fs::path& path, const std::string& contents) {
   fs::rename(temp, path);
 }
 
+void Fsync(const fs::path& path, int flags) {
+  if (int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags); fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
+// fsyncs every file of the database folder `dir`, the folder and its parent
+// (which got it by a rename): the merged public database must be on disk
+// before a stub names its generation, whether or not Xapian's compactor
+// syncs what it writes.
+void SyncDatabaseFolder(const fs::path& dir) {
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.is_regular_file()) Fsync(entry.path(), 0);
+  }
+  Fsync(dir, O_DIRECTORY);
+  Fsync(dir.parent_path(), O_DIRECTORY);
+}
+
 // What the previous generation holds for one source (file or docs line).
 struct ExistingDocument {
   bool in_public = true;
@@ -429,6 +448,7 @@ class GenerationBuilder {
     for (const PartDatabase& part : parts_) fs::remove_all(part.path);
     parts_.clear();
     fs::rename(merged_path, public_path);
+    SyncDatabaseFolder(public_path);
     report_.public_documents = static_cast<int>(Xapian::Database(public_path.string()).get_doccount());
   }
 
