@@ -17,8 +17,14 @@ class Metrics {
   // `route` must be a fixed route name ("api_search"), never request data.
   void CountRequest(std::string_view route, int status);
 
-  // The exposition text, with the index gauges read by the caller.
-  std::string Render(long index_generation, long index_documents) const;
+  // The public index's response cache lookups (search::Index::response_cache_counts).
+  struct CacheLookups {
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+  };
+
+  // The exposition text, with the index gauges and cache counters read by the caller.
+  std::string Render(long index_generation, long index_documents, CacheLookups cache) const;
 
  private:
   mutable std::mutex mutex_;

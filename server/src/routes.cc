@@ -187,7 +187,8 @@ HttpResponse Routes::MetricsText(const Request&) {
   }
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  response.body = metrics_.Render(generation, documents);
+  const search::Index::CacheCounts cache = index_->response_cache_counts();
+  response.body = metrics_.Render(generation, documents, {cache.hits, cache.misses});
   return response;
 }
 

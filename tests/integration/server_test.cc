@@ -111,6 +111,20 @@ TEST_F(ServerTest, MetricsUsePrometheusTextWithBoundedLabels) {
   EXPECT_THAT(result->body, Not(HasSubstr("website")));  // no query text in labels
 }
 
+TEST_F(ServerTest, MetricsCountResponseCacheHits) {
+  auto hits = [] {
+    const std::string body = Get("/metrics")->body;
+    const std::string name = "helpdex_response_cache_lookups_total{result=\"hit\"} ";
+    const size_t at = body.find(name);
+    EXPECT_NE(at, std::string::npos) << body;
+    return at == std::string::npos ? -1L : std::stol(body.substr(at + name.size()));
+  };
+  const long before = hits();
+  Search("q=cache+metrics+probe+slow");
+  Search("q=cache+metrics+probe+slow");  // the same request again: answered from the cache
+  EXPECT_EQ(hits(), before + 1);
+}
+
 // --- Search API ------------------------------------------------------------
 
 struct LanguageCase {
