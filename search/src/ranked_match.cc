@@ -1,6 +1,5 @@
 #include "ranked_match.h"
 
-#include <algorithm>
 #include <set>
 
 #include "helpdex/search/schema.h"
@@ -36,14 +35,9 @@ class LanguagePass : public Xapian::MatchDecider {
   const Xapian::MatchDecider* floor_;
 };
 
-// One pass's matches and how many there are.
-struct Pass {
-  Xapian::MSet mset;
-  Xapian::doccount estimated = 0;
-};
-
-Xapian::MSet Ranked(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
-                    Xapian::doccount count, bool collapse, const Xapian::MatchDecider* decider) {
+// One pass: hits [first, first + count) by relevance, ties by id.
+Xapian::MSet Match(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
+                   Xapian::doccount count, bool collapse, const Xapian::MatchDecider* decider) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   // Equal scores come back in id order, the same on one index or on shards.
@@ -52,15 +46,7 @@ Xapian::MSet Ranked(const Xapian::Database& db, const Xapian::Query& query, Xapi
   return enquire.get_mset(first, count, 0, nullptr, decider);
 }
 
-Pass Match(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first, Xapian::doccount count,
-           const RankedMatchOptions& options, const Xapian::MatchDecider* decider) {
-  Xapian::MSet mset = Ranked(db, query, first, count, options.collapse, decider);
-  const Xapian::doccount estimated = mset.get_matches_estimated();
-  return {std::move(mset), estimated};
-}
-
-void Append(const Pass& pass, RankedPage& page) {
-  const Xapian::MSet& mset = pass.mset;
+void Append(const Xapian::MSet& mset, RankedPage& page) {
   if (mset.empty()) return;
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     page.hits.push_back(RankedHit{*it, it.get_weight(), it.get_document(), page.msets.size()});
@@ -74,31 +60,32 @@ RankedPage RankedMatch(const Xapian::Database& db, const Xapian::Query& query, X
                        Xapian::doccount count, const RankedMatchOptions& options) {
   RankedPage page;
   if (options.preferred_language.empty()) {
-    const Pass pass = Match(db, query, first, count, options, options.decider);
-    Append(pass, page);
-    page.estimated = pass.estimated;
+    const Xapian::MSet mset = Match(db, query, first, count, options.collapse, options.decider);
+    Append(mset, page);
+    page.estimated = mset.get_matches_estimated();
     return page;
   }
   const Xapian::Query language(schema::Term(schema::kLanguage, options.preferred_language));
   const LanguagePass in_language(options.preferred_language, true, nullptr, options.decider);
-  const Pass preferred = Match(db, query, first, count, options, &in_language);
+  const Xapian::MSet preferred = Match(db, query, first, count, options.collapse, &in_language);
   Append(preferred, page);
   const Xapian::doccount shown = static_cast<Xapian::doccount>(page.hits.size());
   if (shown == count) {
     // The page is full: the other languages only add to the count (Xapian's
     // estimate from the term statistics; nothing is matched).
     const Xapian::Query in_others(Xapian::Query::OP_AND_NOT, query, language);
-    page.estimated = preferred.estimated + Ranked(db, in_others, 0, 0, false, nullptr).get_matches_estimated();
+    page.estimated =
+        preferred.get_matches_estimated() + Match(db, in_others, 0, 0, false, nullptr).get_matches_estimated();
     return page;
   }
   // The preferred language is exhausted on this page, so its count is exact
   // (shown == 0: `first` lies beyond it; the match still counted it).
-  const Xapian::doccount in_preferred = shown > 0 ? first + shown : preferred.estimated;
+  const Xapian::doccount in_preferred = shown > 0 ? first + shown : preferred.get_matches_estimated();
   std::set<std::string> listed;
   if (options.collapse) {
     // Every article the first pass lists, on this page or an earlier one.
     const Xapian::MSet all =
-        first == 0 ? preferred.mset : Match(db, query, 0, in_preferred, options, &in_language).mset;
+        first == 0 ? preferred : Match(db, query, 0, in_preferred, options.collapse, &in_language);
     for (auto it = all.begin(); it != all.end(); ++it) {
       listed.insert(it.get_document().get_value(schema::kSlotTranslationKey));
     }
@@ -106,9 +93,9 @@ RankedPage RankedMatch(const Xapian::Database& db, const Xapian::Query& query, X
   }
   const LanguagePass in_others(options.preferred_language, false, &listed, options.decider);
   const Xapian::doccount others_first = first > in_preferred ? first - in_preferred : 0;
-  const Pass others = Match(db, query, others_first, count - shown, options, &in_others);
+  const Xapian::MSet others = Match(db, query, others_first, count - shown, options.collapse, &in_others);
   Append(others, page);
-  page.estimated = in_preferred + others.estimated;
+  page.estimated = in_preferred + others.get_matches_estimated();
   return page;
 }
 

@@ -8,7 +8,8 @@
 //   every match (no top-k pruning: the best key may come last), and each
 //   match ran the relevance floor: that was 98% of /api/suggest and 94% of
 //   /api/search on 100,000 documents (tools/bench/README.md, issue 15).
-//   Each of the two matches prunes like a plain BM25 search.
+//   Each of the two matches prunes like a plain BM25 search. Each selects its
+//   language with a MatchDecider, not a filter term (ranked_match.cc says why).
 // - The order is the same as the sorted match gave: every preferred-language
 //   match first, by relevance (ties by id), then the others the same way. One
 //   result per article (collapse on the translation key) in both passes, and

@@ -1,12 +1,15 @@
-// A bounded cache of recent responses (Index::Search, Index::Suggest).
+// A bounded cache of recent results valid for one generation: responses
+// (Index::Search, Index::Suggest), spelling corrections and facet counts.
 // Decisions a reviewer will look for:
 // - Keyed by every field of the request that changes the response (the text
 //   exactly as typed: the response echoes it), and valid for one generation:
 //   a new generation drops every entry, so a re-index is never answered from
 //   before it.
 // - Least recently used entries go first; at most `capacity` entries.
-// - Entries also expire after kMaxAge: suggestions include past searches,
-//   which the event store adds between generations.
+// - Entries may also expire after `max_age` (responses: a minute, because
+//   suggestions include past searches, which the event store adds between
+//   generations; zero: never).
+// - A key over kMaxKeyBytes is not kept (it would cost more than it saves).
 // - Thread-safe (one mutex; the work under it is a hash lookup and a splice).
 #pragma once
 
@@ -24,9 +27,10 @@ namespace helpdex::search {
 template <typename Value>
 class ResponseCache {
  public:
-  static constexpr std::chrono::seconds kMaxAge{60};
+  static constexpr size_t kMaxKeyBytes = 8192;
 
-  explicit ResponseCache(size_t capacity) : capacity_(capacity) {}
+  explicit ResponseCache(size_t capacity, std::chrono::seconds max_age = std::chrono::seconds(0))
+      : capacity_(capacity), max_age_(max_age) {}
 
   std::optional<Value> Find(const std::string& key, long generation) {
     std::lock_guard lock(mutex_);
@@ -36,7 +40,7 @@ class ResponseCache {
       ++misses_;
       return std::nullopt;
     }
-    if (std::chrono::steady_clock::now() - found->second->stored > kMaxAge) {
+    if (max_age_.count() > 0 && std::chrono::steady_clock::now() - found->second->stored > max_age_) {
       entries_.erase(found->second);
       index_.erase(found);
       ++misses_;
@@ -48,6 +52,7 @@ class ResponseCache {
   }
 
   void Store(const std::string& key, long generation, Value value) {
+    if (key.size() > kMaxKeyBytes) return;
     std::lock_guard lock(mutex_);
     if (capacity_ == 0 || !AtGenerationLocked(generation)) return;
     if (auto found = index_.find(key); found != index_.end()) {
@@ -98,6 +103,7 @@ class ResponseCache {
 
   std::mutex mutex_;
   size_t capacity_;
+  const std::chrono::seconds max_age_;
   long generation_ = 0;
   std::list<Entry> entries_;  // most recently used first
   std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;

@@ -130,38 +130,6 @@ std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db,
   return CorrectSpelling(db, typed, SpellingLanguageOf(analyzer));
 }
 
-// Results of recent work that depend only on their key and the generation,
-// shared by the Searchers of one Index. Bounded: emptied when full, and when
-// the generation changes.
-template <typename Value>
-class GenerationCache {
- public:
-  static constexpr size_t kMaxEntries = 4096;
-
-  std::optional<Value> Find(long generation, const std::string& key) {
-    std::lock_guard lock(mutex_);
-    if (generation != generation_) return std::nullopt;
-    auto it = entries_.find(key);
-    if (it == entries_.end()) return std::nullopt;
-    return it->second;
-  }
-
-  void Store(long generation, const std::string& key, const Value& value) {
-    if (key.size() > 8 * kMaxQueryBytes) return;
-    std::lock_guard lock(mutex_);
-    if (generation != generation_ || entries_.size() >= kMaxEntries) {
-      entries_.clear();
-      generation_ = generation;
-    }
-    entries_.emplace(key, value);
-  }
-
- private:
-  std::mutex mutex_;
-  long generation_ = 0;
-  std::unordered_map<std::string, Value> entries_;
-};
-
 // The spelling correction of a query: correcting looks every unknown query
 // word up in the index's spelling dictionary (on a large index that was most
 // of a search's work: tools/bench/load profiled it at 68% of /api/search on
@@ -169,7 +137,7 @@ class GenerationCache {
 // analysis and the generation, and does not change the parsed query.
 // nullopt: no correction.
 using Correction = std::optional<std::vector<CorrectedWord>>;
-using CorrectionCache = GenerationCache<Correction>;
+using CorrectionCache = ResponseCache<Correction>;
 
 // The facets and exact total of a query (SearchRequest::with_facets): the
 // results page asks again for every page of the same query.
@@ -177,7 +145,9 @@ struct FacetCounts {
   std::map<std::string, std::map<std::string, size_t>> facets;
   size_t total = 0;
 };
-using FacetCache = GenerationCache<FacetCounts>;
+using FacetCache = ResponseCache<FacetCounts>;
+// Entries of each of the two caches above.
+constexpr size_t kWorkCacheEntries = 4096;
 
 // Every field of a request that changes its response, as one cache key.
 std::string CacheKey(const SearchRequest& request) {
@@ -260,12 +230,12 @@ struct Searcher::Impl {
     // its spelling.
     const std::string correction_key = std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + text;
     std::optional<Correction> known;
-    if (corrections) known = corrections->Find(generation, correction_key);
+    if (corrections) known = corrections->Find(correction_key, generation);
     if (known) {
       corrected = *known;
     } else {
       corrected = DidYouMean(db, text, analyzer);
-      if (corrections) corrections->Store(generation, correction_key, corrected);
+      if (corrections) corrections->Store(correction_key, generation, corrected);
     }
     return query;
   }
@@ -627,7 +597,7 @@ struct Searcher::Impl {
                           double required_share) {
     const std::string key = query.get_description() + (collapsed ? "\n1\n" : "\n0\n") + std::to_string(required_share);
     if (facet_counts) {
-      if (std::optional<FacetCounts> known = facet_counts->Find(generation, key)) return *known;
+      if (std::optional<FacetCounts> known = facet_counts->Find(key, generation)) return *known;
     }
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -647,7 +617,7 @@ struct Searcher::Impl {
     counts.facets["type"] = type_spy.counts();
     counts.facets["tag"] = tag_spy.counts();
     counts.total = CollapsedTotal(enquire, mset, floor);
-    if (facet_counts) facet_counts->Store(generation, key, counts);
+    if (facet_counts) facet_counts->Store(key, generation, counts);
     return counts;
   }
 
@@ -822,10 +792,12 @@ struct Index::State {
   long generation = 0;                                  // guarded by mutex
   std::chrono::steady_clock::time_point last_check;     // guarded by mutex
   std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `generation`
-  std::shared_ptr<CorrectionCache> corrections = std::make_shared<CorrectionCache>();
-  std::shared_ptr<FacetCache> facet_counts = std::make_shared<FacetCache>();
-  ResponseCache<SearchResponse> searches{Index::kDefaultResponseCacheEntries};
-  ResponseCache<SuggestResponse> suggestions{Index::kDefaultResponseCacheEntries};
+  std::shared_ptr<CorrectionCache> corrections = std::make_shared<CorrectionCache>(kWorkCacheEntries);
+  std::shared_ptr<FacetCache> facet_counts = std::make_shared<FacetCache>(kWorkCacheEntries);
+  // Suggestions include past searches, which change between generations.
+  static constexpr std::chrono::seconds kResponseMaxAge{60};
+  ResponseCache<SearchResponse> searches{Index::kDefaultResponseCacheEntries, kResponseMaxAge};
+  ResponseCache<SuggestResponse> suggestions{Index::kDefaultResponseCacheEntries, kResponseMaxAge};
 
   std::filesystem::path StubPath() const { return viewer.agent ? AgentStubPath(dir) : PublicStubPath(dir); }
 
