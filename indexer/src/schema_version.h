@@ -7,6 +7,6 @@
 
 namespace helpdex::indexer {
 
-inline constexpr const char* kSchemaVersion = "schema-3 (docs slugs with an id hash)";
+inline constexpr const char* kSchemaVersion = "schema-4 (display and section-text slots)";
 
 }  // namespace helpdex::indexer

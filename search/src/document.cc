@@ -8,6 +8,7 @@
 #include "helpdex/search/schema.h"
 #include "helpdex/search/text.h"
 #include "compounds.h"
+#include "display_slots.h"
 #include "suggest.h"
 
 namespace helpdex::search {
@@ -27,7 +28,8 @@ std::string JoinLines(const std::vector<std::string>& items) {
 json RecordToJson(const DocumentRecord& record) {
   json sections = json::array();
   for (const Section& section : record.sections) {
-    sections.push_back({{"anchor", section.anchor}, {"title", section.title}, {"text", section.text}});
+    // The texts are in schema::kSlotSectionText, read only for snippets.
+    sections.push_back({{"anchor", section.anchor}, {"title", section.title}});
   }
   json extra = json::parse(record.extra_json, nullptr, /*allow_exceptions=*/false);
   if (extra.is_discarded()) extra = json::object();
@@ -50,8 +52,6 @@ json RecordToJson(const DocumentRecord& record) {
       {"source_path", record.source_path},
       {"source_hash", record.source_hash},
       {"extra", extra},
-      {"problem", record.problem},
-      {"resolution", record.resolution},
       {"created", record.created},
   };
   // Learned phrasings are kept only where they are indexed: public articles.
@@ -95,11 +95,11 @@ std::string UniqueIdTerm(std::string_view type, std::string_view id) {
   return schema::Term(schema::kUniqueId, id);
 }
 
-std::string ArticleUrl(const DocumentRecord& record) {
+std::string ArticleUrl(const DisplayRecord& record) {
   return "/articles/" + record.slug + "?lang=" + std::string(LanguageCode(record.language));
 }
 
-std::string DocumentUrl(const DocumentRecord& record) {
+std::string DocumentUrl(const DisplayRecord& record) {
   // Ids from ticket exports may hold any text, so the id is percent-encoded.
   if (record.type == schema::kTypeTicket) return "/agent/tickets/" + PercentEncode(record.id);
   if (record.audience != schema::kAudiencePublic) return "/agent" + ArticleUrl(record);
@@ -177,6 +177,8 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
   doc.add_value(schema::kSlotAudience, record.audience);
   doc.add_value(schema::kSlotSlug, record.slug);
   if (!record.created.empty()) doc.add_value(schema::kSlotCreated, record.created);
+  doc.add_value(schema::kSlotDisplay, EncodeDisplaySlot(record));
+  doc.add_value(schema::kSlotSectionText, EncodeSectionTextSlot(record));
 
   doc.set_data(RecordToJson(record).dump(-1, ' ', false, json::error_handler_t::replace));
   return doc;
@@ -247,15 +249,56 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   record.source_path = data.value("source_path", "");
   record.source_hash = data.value("source_hash", "");
   if (data.contains("extra")) record.extra_json = data["extra"].dump();
-  record.problem = data.value("problem", "");
-  record.resolution = data.value("resolution", "");
   record.created = data.value("created", "");
+  // Indexed before the texts had a slot of their own: they are in the data.
+  const std::string texts = doc.get_value(schema::kSlotSectionText);
+  if (texts.empty()) {
+    record.problem = data.value("problem", "");
+    record.resolution = data.value("resolution", "");
+  } else if (!DecodeSectionTextSlot(texts, record)) {
+    return Error{ErrorCode::kInternal, "the section texts of document " + record.id + " are damaged",
+                 "value slot " + std::to_string(schema::kSlotSectionText)};
+  }
+  record.opening = OpeningOf(record);
   if (data.contains("learned") && data["learned"].is_array()) {
     for (const json& phrasing : data["learned"]) {
       if (phrasing.is_string()) record.learned.push_back(phrasing.get<std::string>());
     }
   }
   return record;
+}
+
+Result<DisplayRecord> ReadDisplayRecord(const Xapian::Document& doc, SectionTexts texts) {
+  const std::string display = doc.get_value(schema::kSlotDisplay);
+  if (display.empty()) {
+    // Indexed before the display slots: everything is in the data.
+    Result<DocumentRecord> whole = ReadDocumentRecord(doc);
+    if (!whole.ok()) return whole.error();
+    DisplayRecord record = std::move(static_cast<DisplayRecord&>(*whole));
+    if (texts == SectionTexts::kSkip) {
+      for (Section& section : record.sections) section.text.clear();
+      record.problem.clear();
+      record.resolution.clear();
+    }
+    return record;
+  }
+  DisplayRecord record;
+  if (!DecodeDisplaySlot(display, record)) {
+    return Error{ErrorCode::kInternal, "the display record of a document is damaged",
+                 "value slot " + std::to_string(schema::kSlotDisplay)};
+  }
+  if (texts == SectionTexts::kRead && !DecodeSectionTextSlot(doc.get_value(schema::kSlotSectionText), record)) {
+    return Error{ErrorCode::kInternal, "the section texts of document " + record.id + " are damaged",
+                 "value slot " + std::to_string(schema::kSlotSectionText)};
+  }
+  return record;
+}
+
+std::string OpeningText(const DisplayRecord& record, size_t max_bytes) {
+  const std::string opening = record.opening.empty() ? OpeningOf(record) : record.opening;
+  std::string cut = CutUtf8(opening, max_bytes);
+  if (cut.size() < opening.size()) cut += "…";
+  return cut;
 }
 
 namespace {

@@ -38,11 +38,11 @@ std::string EscapeHtml(std::string_view text) {
   return escaped;
 }
 
-std::string AnswerText(const DocumentRecord& record) {
+std::string AnswerText(const DisplayRecord& record) {
   return record.answer_text.empty() ? record.answer : record.answer_text;
 }
 
-std::string AnswerHtml(const DocumentRecord& record) {
+std::string AnswerHtml(const DisplayRecord& record) {
   return record.answer_html.empty() ? EscapeHtml(record.answer) : record.answer_html;
 }
 

@@ -24,9 +24,9 @@ Xapian::docid VersionIn(const Xapian::Database& db, const Viewer& viewer, const 
                         const std::string& language);
 
 // The answer as plain text (the writer's text when it needed no rendering).
-std::string AnswerText(const DocumentRecord& record);
+std::string AnswerText(const DisplayRecord& record);
 
 // The answer as safe HTML (escaped text when there is no rendered form).
-std::string AnswerHtml(const DocumentRecord& record);
+std::string AnswerHtml(const DisplayRecord& record);
 
 }  // namespace helpdex::search

@@ -287,7 +287,7 @@ struct Searcher::Impl {
   }
 
   // The snippet of the section that matches the query best, and that section.
-  std::pair<std::string, const Section*> BestSnippet(const Xapian::MSet& mset, const DocumentRecord& record,
+  std::pair<std::string, const Section*> BestSnippet(const Xapian::MSet& mset, const DisplayRecord& record,
                                                      const Xapian::Stem& stemmer, bool has_query) {
     const Section* best = nullptr;
     std::string best_snippet;
@@ -314,7 +314,7 @@ struct Searcher::Impl {
             nullptr};
   }
 
-  SearchResult MakeResult(const DocumentRecord& record, double weight, const Xapian::MSet& mset,
+  SearchResult MakeResult(const DisplayRecord& record, double weight, const Xapian::MSet& mset,
                           const Xapian::Stem& stemmer, bool has_query) {
     SearchResult result;
     result.id = record.id;
@@ -328,8 +328,8 @@ struct Searcher::Impl {
     result.answer_html = AnswerHtml(record);
     result.tags = record.tags;
     result.audience = record.audience;
-    const DocumentRecord* snippet_source = &record;
-    DocumentRecord ticket_parts;
+    const DisplayRecord* snippet_source = &record;
+    DisplayRecord ticket_parts;
     if (record.type == schema::kTypeTicket) {
       result.problem = record.problem;
       result.resolution = record.resolution;
@@ -349,10 +349,10 @@ struct Searcher::Impl {
 
   // The agent console's extras for one result: the answer in the article's
   // other languages, and related articles.
-  void AddReplyMaterial(SearchResult& result, const DocumentRecord& record, Xapian::docid docid) {
+  void AddReplyMaterial(SearchResult& result, const DisplayRecord& record, Xapian::docid docid) {
     if (!record.translation_key.empty()) {
       const Xapian::Query group(schema::Term(schema::kTranslationKey, record.translation_key));
-      for (const DocumentRecord& other : FindRecords(group, 50)) {
+      for (const DisplayRecord& other : FindDisplayRecords(group, 50)) {
         if (other.id == record.id || other.answer.empty()) continue;
         result.answers.push_back(TranslatedAnswer{
             std::string(LanguageCode(other.language)), other.title, DocumentUrl(other), other.answer,
@@ -365,7 +365,7 @@ struct Searcher::Impl {
   // "More like this": the document's most distinctive words (relevance-set
   // expansion over exact and stemmed terms, without stop words) OR-ed, among
   // articles in its language, without the document and its translations.
-  std::vector<DocumentLink> Related(Xapian::docid docid, const DocumentRecord& record, size_t limit) {
+  std::vector<DocumentLink> Related(Xapian::docid docid, const DisplayRecord& record, size_t limit) {
     const Xapian::ESet eset = DistinctiveTerms(docid, record.language, kRelatedTerms);
     if (eset.empty()) return {};
     std::vector<Xapian::Query> terms;
@@ -390,7 +390,7 @@ struct Searcher::Impl {
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     std::vector<DocumentLink> links;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Result<DocumentRecord> related = ReadDocumentRecord(it.get_document());
+      Result<DisplayRecord> related = ReadDisplayRecord(it.get_document());
       if (!related.ok()) continue;
       links.push_back(LinkTo(*related));
     }
@@ -426,7 +426,7 @@ struct Searcher::Impl {
   Result<TicketCoverage> CoverTicket(const std::string& id) {
     const Xapian::docid docid = viewer.agent ? FindDocument(std::string(schema::kTypeTicket), id) : 0;
     if (docid == 0) return Error{ErrorCode::kNotFound, "no ticket with this id", "id"};
-    Result<DocumentRecord> ticket = ReadDocumentRecord(db.get_document(docid));
+    Result<DisplayRecord> ticket = ReadDisplayRecord(db.get_document(docid));
     if (!ticket.ok()) return ticket.error();
     TicketCoverage coverage;
     coverage.ticket_id = id;
@@ -466,7 +466,7 @@ struct Searcher::Impl {
     double matched = 0;
     for (const std::string& term : covered) matched += weights[term];
     coverage.coverage = matched / total;
-    Result<DocumentRecord> article = ReadDocumentRecord(mset.begin().get_document());
+    Result<DisplayRecord> article = ReadDisplayRecord(mset.begin().get_document());
     if (article.ok()) coverage.best_article = LinkTo(*article);
     return coverage;
   }
@@ -474,7 +474,7 @@ struct Searcher::Impl {
   Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id, size_t limit) {
     const Xapian::docid docid = FindDocument(type, id);
     if (docid == 0) return Error{ErrorCode::kNotFound, "no such document", "id"};
-    Result<DocumentRecord> record = ReadDocumentRecord(db.get_document(docid));
+    Result<DisplayRecord> record = ReadDisplayRecord(db.get_document(docid));
     if (!record.ok()) return record.error();
     return Related(docid, *record, std::min<size_t>(limit, 20));
   }
@@ -577,7 +577,8 @@ struct Searcher::Impl {
           doc = db.get_document(version);
         }
       }
-      Result<DocumentRecord> record = ReadDocumentRecord(doc);
+      // Snippets need the section texts; nothing here needs the body's HTML.
+      Result<DisplayRecord> record = ReadDisplayRecord(doc, SectionTexts::kRead);
       if (!record.ok() || record->id.empty()) continue;
       SearchResult result = MakeResult(*record, hit.weight, page.msets[hit.mset], stemmer, has_query);
       result.other_language = !response.query_lang.empty() && result.lang != response.query_lang;
@@ -683,17 +684,28 @@ struct Searcher::Impl {
     return translations;
   }
 
-  std::vector<DocumentRecord> FindRecords(const Xapian::Query& query, Xapian::doccount limit) {
+  // The visible documents matching `query` in id order, read by `read`
+  // (ReadDocumentRecord or ReadDisplayRecord); unreadable ones left out.
+  template <typename Read>
+  auto FindRecords(const Xapian::Query& query, Xapian::doccount limit, Read read) {
     Xapian::Enquire enquire(db);
     enquire.set_query(FilterAnd(query, VisibleTo(viewer)));
     enquire.set_sort_by_value(schema::kSlotId, false);
     Xapian::MSet mset = enquire.get_mset(0, limit);
-    std::vector<DocumentRecord> records;
+    std::vector<std::decay_t<decltype(read(Xapian::Document()).value())>> records;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Result<DocumentRecord> record = ReadDocumentRecord(it.get_document());
+      auto record = read(it.get_document());
       if (record.ok()) records.push_back(std::move(record).value());
     }
     return records;
+  }
+
+  std::vector<DocumentRecord> FindRecords(const Xapian::Query& query, Xapian::doccount limit) {
+    return FindRecords(query, limit, [](const Xapian::Document& doc) { return ReadDocumentRecord(doc); });
+  }
+
+  std::vector<DisplayRecord> FindDisplayRecords(const Xapian::Query& query, Xapian::doccount limit) {
+    return FindRecords(query, limit, [](const Xapian::Document& doc) { return ReadDisplayRecord(doc); });
   }
 
   Result<Article> GetArticle(const std::string& slug, std::optional<Language> language) {
@@ -710,7 +722,7 @@ struct Searcher::Impl {
     article.record = std::move(*chosen);
     if (!article.record.translation_key.empty()) {
       const Xapian::Query group(schema::Term(schema::kTranslationKey, article.record.translation_key));
-      for (const DocumentRecord& other : FindRecords(group, 50)) {
+      for (const DisplayRecord& other : FindDisplayRecords(group, 50)) {
         if (other.id == article.record.id) continue;
         article.translations.push_back(
             Translation{std::string(LanguageCode(other.language)), other.title, DocumentUrl(other)});
@@ -755,7 +767,7 @@ Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& t
                      [&] { return impl_->RelatedArticles(type, id, limit); });
 }
 
-DocumentLink LinkTo(const DocumentRecord& record) {
+DocumentLink LinkTo(const DisplayRecord& record) {
   return DocumentLink{record.id, record.type, record.title, DocumentUrl(record),
                       std::string(LanguageCode(record.language))};
 }

@@ -281,7 +281,7 @@ class Suggester {
 
   // The answer card of a document, or nullopt if its record cannot be read.
   std::optional<AnswerCard> Card(const Xapian::Document& doc, double score) {
-    Result<DocumentRecord> record = ReadDocumentRecord(doc);
+    Result<DisplayRecord> record = ReadDisplayRecord(doc);
     if (!record.ok()) return std::nullopt;
     AnswerCard card;
     card.id = record->id;
@@ -295,12 +295,7 @@ class Suggester {
       card.answer_html = AnswerHtml(*record);
     } else {
       // No vetted answer: the opening text, so that a card always says something.
-      for (const Section& section : record->sections) {
-        if (section.text.empty()) continue;
-        card.answer = CutUtf8(section.text, kFallbackAnswerBytes);
-        if (card.answer.size() < section.text.size()) card.answer += "…";
-        break;
-      }
+      card.answer = OpeningText(*record, kFallbackAnswerBytes);
       card.answer_html = EscapeHtml(card.answer);
     }
     return card;
@@ -403,7 +398,7 @@ class Suggester {
       Xapian::Document doc = db_.get_document(*posting);
       if (doc.get_value(schema::kSlotType) != schema::kTypeArticle) continue;
       if (!viewer_.agent && doc.get_value(schema::kSlotAudience) != schema::kAudiencePublic) continue;
-      Result<DocumentRecord> record = ReadDocumentRecord(doc);
+      Result<DisplayRecord> record = ReadDisplayRecord(doc);
       if (!record.ok()) continue;
       const Analyzer& analyzer = AnalyzerFor(record->language);
       std::optional<std::pair<std::string, bool>> text;

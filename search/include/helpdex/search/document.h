@@ -29,7 +29,12 @@ struct Section {
   std::string text;    // the section's plain text, for snippets
 };
 
-struct DocumentRecord {
+// What a result, an answer card, a completion or a link shows of a document.
+// BuildDocument() stores it apart from the body: the display fields in
+// schema::kSlotDisplay (a few hundred bytes) and the section texts in
+// schema::kSlotSectionText, so that ReadDisplayRecord() never parses the
+// rendered HTML or the whole stored record.
+struct DisplayRecord {
   std::string id;                        // front-matter id (a ticket's own id); unique per type
   std::string type = "article";          // "article" or "ticket"
   std::string title;                     // a ticket's subject
@@ -42,8 +47,27 @@ struct DocumentRecord {
   std::string answer;                    // vetted short answer as written (plain text or light Markdown)
   std::string answer_text;               // the answer as plain text ("" = answer is plain already)
   std::string answer_html;               // the answer rendered to safe HTML ("" = escape answer)
+  // Body split at headings. ReadDisplayRecord() fills each section's text
+  // only when asked to (SectionTexts::kRead); anchors and titles always.
+  std::vector<Section> sections;
+  // Tickets only (type "ticket", audience "internal"), already redacted; read
+  // with the section texts.
+  std::string problem;                   // what the customer wrote
+  std::string resolution;                // what the agents answered
+  std::string created;                   // ISO 8601
+  // The start of the body's first section text that is not empty (at most
+  // kOpeningBytes), for cards without an answer: what OpeningText() cuts.
+  // Filled when a record is read; BuildDocument derives it from `sections`.
+  std::string opening;
+};
+
+// The most of the opening that the display slot keeps.
+inline constexpr size_t kOpeningBytes = 1024;
+
+// Everything the indexer knows of a document, as stored in its data (the
+// article page and the ticket view read it whole).
+struct DocumentRecord : DisplayRecord {
   std::string html;                      // the body rendered to safe HTML, with heading ids
-  std::vector<Section> sections;         // body split at headings
   // Articles: the body's link destinations as written ("../nb/slug.md",
   // "/articles/slug?lang=en"), collected when the Markdown is rendered, for
   // the gap report's broken-link check (never scraped back out of `html`).
@@ -51,10 +75,6 @@ struct DocumentRecord {
   std::string source_path;               // file the record came from, for errors and updates
   std::string source_hash;               // hash of the source bytes (change detection)
   std::string extra_json = "{}";         // unknown front-matter fields, kept as JSON
-  // Tickets only (type "ticket", audience "internal"), already redacted.
-  std::string problem;                   // what the customer wrote
-  std::string resolution;                // what the agents answered
-  std::string created;                   // ISO 8601
   // Public articles only (BuildDocument ignores it elsewhere): searches that
   // customers made before this article answered them (server/learned.h),
   // indexed as schema::kLearned terms, at most kMaxLearnedPhrasings.
@@ -90,9 +110,24 @@ std::string LearnedSignature(const std::vector<std::string>& learned);
 // tickets, so that the two id spaces never clash).
 std::string UniqueIdTerm(std::string_view type, std::string_view id);
 
-// Reads a record back from a document's data. kInternal if the data is not a
-// helpdex record.
+// Reads a record back from a document's data and its section texts.
+// kInternal if the data is not a helpdex record.
 Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc);
+
+// Whether ReadDisplayRecord() reads the section texts (and a ticket's problem
+// and resolution): snippets need them, cards, completions and links do not.
+enum class SectionTexts { kSkip, kRead };
+
+// Reads what a document shows from its display slots, never its data (a
+// document indexed before the slots existed is read from its data instead).
+// kInternal if neither holds a helpdex record.
+Result<DisplayRecord> ReadDisplayRecord(const Xapian::Document& doc, SectionTexts texts = SectionTexts::kSkip);
+
+// The opening of a document's body as a card shows it when there is no vetted
+// answer: the first section text that is not empty, at most `max_bytes` (cut
+// on a UTF-8 boundary, "…" added when cut), max_bytes < kOpeningBytes. From
+// `opening` when it is filled (no section text is read), else `sections`.
+std::string OpeningText(const DisplayRecord& record, size_t max_bytes);
 
 // Adds the document's unprefixed words to `db`'s spelling dictionary. Only
 // ever called on the public database (design.md: spelling must not leak).
@@ -139,10 +174,10 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
 std::string EscapeHtml(std::string_view text);
 
 // URL of an article page: "/articles/SLUG?lang=LL".
-std::string ArticleUrl(const DocumentRecord& record);
+std::string ArticleUrl(const DisplayRecord& record);
 
 // Where a document is shown: public articles at ArticleUrl(), internal ones
 // at "/agent/articles/SLUG?lang=LL", tickets at "/agent/tickets/ID".
-std::string DocumentUrl(const DocumentRecord& record);
+std::string DocumentUrl(const DisplayRecord& record);
 
 }  // namespace helpdex::search

@@ -61,6 +61,12 @@ inline constexpr Xapian::valueno kSlotAudience = 7;        // "public" / "intern
 inline constexpr Xapian::valueno kSlotSlug = 8;            // article slug (duplicate checks on reuse)
 inline constexpr Xapian::valueno kSlotCreated = 9;         // a ticket's creation time, ISO 8601
 inline constexpr Xapian::valueno kSlotLearned = 10;        // LearnedSignature() of the learned phrasings (change detection)
+// What results, cards and links show (document.h DisplayRecord), apart from
+// the stored body: a length-prefixed encoding (display_slots.h), a few hundred
+// bytes, read without parsing the data's JSON and HTML.
+inline constexpr Xapian::valueno kSlotDisplay = 11;
+// The section texts (a ticket's problem and resolution), for snippets.
+inline constexpr Xapian::valueno kSlotSectionText = 12;
 
 inline constexpr std::string_view kTypeArticle = "article";
 inline constexpr std::string_view kTypeTicket = "ticket";

@@ -96,7 +96,7 @@ struct DocumentLink {
 };
 
 // The link to a record: its id, type, title, DocumentUrl() and language code.
-DocumentLink LinkTo(const DocumentRecord& record);
+DocumentLink LinkTo(const DisplayRecord& record);
 
 struct SearchResult {
   std::string id;
