@@ -13,6 +13,7 @@
 #include "helpdex/search/spelling.h"
 #include "helpdex/search/text.h"
 #include "helpdex/search/xapian_error.h"
+#include "completion_index.h"
 #include "compounds.h"
 #include "ranked_match.h"
 #include "record_views.h"
@@ -216,6 +217,7 @@ struct Searcher::Impl {
   std::string where;  // the generation's directory, for errors ("var/index/gen-000042")
   std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
   std::shared_ptr<FacetCache> facet_counts;      // likewise
+  std::shared_ptr<GenerationCompletions> completions;  // likewise
 
   // The readings of the query (TextQuery, shared with Suggest).
   // `stem` is the analyzer's stemmer, made once per query (a libstemmer one
@@ -751,7 +753,9 @@ Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Lang
 
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
   return GuardXapian("the suggestion", impl_->where, [&] {
-    Result<SuggestResponse> response = SuggestIn(impl_->db, impl_->viewer, request);
+    const std::shared_ptr<const CompletionIndex> titles =
+        impl_->completions->For(impl_->generation, impl_->db, impl_->viewer);
+    Result<SuggestResponse> response = SuggestIn(impl_->db, *titles, impl_->viewer, request);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
     return response;
   });
@@ -806,6 +810,7 @@ struct Index::State {
   std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `generation`
   std::shared_ptr<CorrectionCache> corrections = std::make_shared<CorrectionCache>(kWorkCacheEntries);
   std::shared_ptr<FacetCache> facet_counts = std::make_shared<FacetCache>(kWorkCacheEntries);
+  std::shared_ptr<GenerationCompletions> completions = std::make_shared<GenerationCompletions>();
   // Suggestions include past searches, which change between generations.
   static constexpr std::chrono::seconds kResponseMaxAge{60};
   ResponseCache<SearchResponse> searches{Index::kDefaultResponseCacheEntries, kResponseMaxAge};
@@ -837,6 +842,7 @@ struct Index::State {
       impl->where = gen_dir.string();
       impl->corrections = corrections;
       impl->facet_counts = facet_counts;
+      impl->completions = completions;
       return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
     });
   }

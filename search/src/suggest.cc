@@ -9,6 +9,7 @@
 #include "helpdex/search/schema.h"
 #include "helpdex/search/spelling.h"
 #include "helpdex/search/text.h"
+#include "completion_index.h"
 #include "compounds.h"
 #include "record_views.h"
 #include "ranked_match.h"
@@ -34,7 +35,6 @@ constexpr Xapian::termcount kMaxExpansion = 30;  // terms a partial last word ex
 // on a large index starts thousands of words.
 constexpr size_t kMaxPrefixScan = 5000;
 constexpr size_t kMaxCompletionTerms = 50;    // completion terms looked at
-constexpr size_t kMaxPostingsPerCompletion = 3;
 constexpr size_t kCompletionSuffixes = 4;     // trailing word runs tried as completion prefixes
 // Typo tolerance: words of this many letters or more, one edit.
 constexpr size_t kMinTypoLetters = 5;
@@ -75,8 +75,9 @@ class Suggester {
     size_t order = 0;
   };
 
-  Suggester(const Xapian::Database& db, const Viewer& viewer, const SuggestRequest& request)
-      : db_(db), viewer_(viewer), request_(request) {}
+  Suggester(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+            const SuggestRequest& request)
+      : db_(db), completions_(completions), viewer_(viewer), request_(request) {}
 
   SuggestResponse Run() {
     SuggestResponse response;
@@ -355,20 +356,23 @@ class Suggester {
       if (prefix.empty()) break;
       const std::string exact = prefix;
       if (!partial) prefix += ' ';
-      std::vector<std::string> terms;
-      if (!partial && db_.term_exists(exact)) terms.push_back(exact);
-      for (auto term = db_.allterms_begin(prefix); term != db_.allterms_end(prefix) && looked_at < kMaxCompletionTerms;
-           ++term, ++looked_at) {
-        terms.push_back(*term);
-      }
-      for (const std::string& term : terms) {
-        if (!keys.insert(term).second) continue;
-        std::optional<Found> shown = Show(term, page);
-        if (shown) {
-          shown->start = from;
-          shown->order = found.size();
-          found.push_back(std::move(*shown));
+      std::vector<const CompletionIndex::Entry*> entries;
+      if (!partial) {
+        if (const CompletionIndex::Entry* whole = completions_.Find(exact)) {
+          entries.push_back(whole);
+          ++looked_at;
         }
+      }
+      completions_.ForEachWithPrefix(prefix, kMaxCompletionTerms - std::min(looked_at, kMaxCompletionTerms),
+                                     [&](const CompletionIndex::Entry& entry) {
+                                       entries.push_back(&entry);
+                                       ++looked_at;
+                                     });
+      for (const CompletionIndex::Entry* entry : entries) {
+        if (!keys.insert(entry->term).second) continue;
+        const CompletionIndex::Variant& shown = CompletionIndex::ShownIn(*entry, page);
+        found.push_back(Found{shown.text, entry->term, !page.empty() && shown.lang == page, shown.title, entry->freq,
+                              from, found.size()});
       }
     }
     std::stable_sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
@@ -388,41 +392,8 @@ class Suggester {
     return completions;
   }
 
-  // The title or heading behind a completion term, as written, from a
-  // visible article (the page's language preferred); nullopt if none.
-  std::optional<Found> Show(const std::string& term, const std::string& page) {
-    std::optional<Found> shown;
-    size_t looked = 0;
-    for (auto posting = db_.postlist_begin(term);
-         posting != db_.postlist_end(term) && looked < kMaxPostingsPerCompletion; ++posting, ++looked) {
-      Xapian::Document doc = db_.get_document(*posting);
-      if (doc.get_value(schema::kSlotType) != schema::kTypeArticle) continue;
-      if (!viewer_.agent && doc.get_value(schema::kSlotAudience) != schema::kAudiencePublic) continue;
-      Result<DisplayRecord> record = ReadDisplayRecord(doc);
-      if (!record.ok()) continue;
-      const Analyzer& analyzer = AnalyzerFor(record->language);
-      std::optional<std::pair<std::string, bool>> text;
-      if (CompletionTerm(analyzer.Normalize(record->title)) == term) {
-        text = std::make_pair(record->title, true);
-      } else {
-        for (const Section& section : record->sections) {
-          if (!section.title.empty() && CompletionTerm(analyzer.Normalize(section.title)) == term) {
-            text = std::make_pair(section.title, false);
-            break;
-          }
-        }
-      }
-      if (!text) continue;
-      const bool in_page = !page.empty() && doc.get_value(schema::kSlotLanguage) == page;
-      if (!shown || (in_page && !shown->in_page_language)) {
-        shown = Found{text->first, term, in_page, text->second, db_.get_termfreq(term), 0, 0};
-      }
-      if (in_page || page.empty()) break;
-    }
-    return shown;
-  }
-
   const Xapian::Database& db_;
+  const CompletionIndex& completions_;
   Viewer viewer_;
   const SuggestRequest& request_;
   Xapian::Stem stem_;
@@ -439,11 +410,12 @@ std::string CompletionTerm(std::string_view normalized) {
   return std::string(schema::kCompletion) + CutUtf8(words, kCompletionBytes);
 }
 
-Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Viewer& viewer, const SuggestRequest& request) {
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+                                  const SuggestRequest& request) {
   // The same limits as Search: too long, invalid UTF-8.
   Result<SearchRequest> checked = NormalizeRequest(SearchRequest{.query = request.text});
   if (!checked.ok()) return checked.error();
-  return Suggester(db, viewer, request).Run();
+  return Suggester(db, completions, viewer, request).Run();
 }
 
 }  // namespace helpdex::search

@@ -10,9 +10,13 @@
 
 namespace helpdex::search {
 
-// The body of Searcher::Suggest over one snapshot. May throw Xapian::Error;
-// the Searcher turns that into kIndexUnavailable.
-Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Viewer& viewer, const SuggestRequest& request);
+class CompletionIndex;
+
+// The body of Searcher::Suggest over one snapshot and its generation's
+// completions (completion_index.h). May throw Xapian::Error; the Searcher
+// turns that into kIndexUnavailable.
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+                                  const SuggestRequest& request);
 
 // The completion term of a title or heading: schema::kCompletion + its words
 // (normalised text, punctuation dropped, one space between words), cut to a

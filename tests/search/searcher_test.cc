@@ -259,6 +259,26 @@ TEST(IndexSwapTest, AnOpenIndexFollowsANewGeneration) {
   EXPECT_EQ(old_snapshot->Search({.query = "apples"})->results.size(), 1u);
 }
 
+// Completions are held in memory per generation: a renamed title completes
+// under its new name after the swap, never the old one, and a snapshot of the
+// old generation still completes the old title.
+TEST(IndexSwapTest, CompletionsFollowANewGeneration) {
+  TempKb kb;
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Apple orchards", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  auto index = Index::Open(kb.index().string(), Viewer::Public(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok());
+  (*index)->set_response_cache_entries(0);
+  std::shared_ptr<Searcher> old_snapshot = *(*index)->AcquireSearcher();
+  EXPECT_EQ((*index)->Suggest({.text = "apple orc"})->completions, std::vector<std::string>{"Apple orchards"});
+
+  kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Apple orchestras", "apples"));
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+  EXPECT_EQ((*index)->Suggest({.text = "apple orc"})->completions, std::vector<std::string>{"Apple orchestras"});
+  EXPECT_EQ(old_snapshot->Suggest({.text = "apple orc"})->completions, std::vector<std::string>{"Apple orchards"});
+  EXPECT_EQ((*index)->Suggest({.text = "apple orc"})->completions, std::vector<std::string>{"Apple orchestras"});
+}
+
 TEST(ResponseCacheTest, ARepeatedRequestIsAnsweredFromTheCacheUntilANewGeneration) {
   TempKb kb;
   kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
