@@ -9,7 +9,8 @@ void Metrics::CountRequest(std::string_view route, int status) {
   ++requests_[{std::string(route), status}];
 }
 
-std::string Metrics::Render(long index_generation, long index_documents, CacheLookups cache) const {
+std::string Metrics::Render(long index_generation, long index_documents, CacheLookups cache,
+                            const std::optional<stores::EventStoreStats>& events) const {
   std::ostringstream out;
   out << "# HELP helpdex_http_requests_total HTTP requests answered, by route and status.\n"
       << "# TYPE helpdex_http_requests_total counter\n";
@@ -29,7 +30,24 @@ std::string Metrics::Render(long index_generation, long index_documents, CacheLo
       << "# HELP helpdex_response_cache_lookups_total Search and suggestion requests looked up in the response cache, by result.\n"
       << "# TYPE helpdex_response_cache_lookups_total counter\n"
       << "helpdex_response_cache_lookups_total{result=\"hit\"} " << cache.hits << "\n"
-      << "helpdex_response_cache_lookups_total{result=\"miss\"} " << cache.misses << "\n";
+      << "helpdex_response_cache_lookups_total{result=\"miss\"} " << cache.misses << "\n"
+      << "# HELP helpdex_analytics_available 1 while events are recorded, 0 when analytics are off "
+         "(no data folder, or events.db unusable: see the log's analytics_unavailable line).\n"
+      << "# TYPE helpdex_analytics_available gauge\n"
+      << "helpdex_analytics_available " << (events ? 1 : 0) << "\n";
+  if (events) {
+    out << "# HELP helpdex_events_total Analytics events by outcome: recorded (queued), written (rows stored), "
+           "dropped (queue full), rate_limited (over a visit's cap), failed (SQLite refused the write).\n"
+        << "# TYPE helpdex_events_total counter\n"
+        << "helpdex_events_total{result=\"recorded\"} " << events->recorded << "\n"
+        << "helpdex_events_total{result=\"written\"} " << events->written << "\n"
+        << "helpdex_events_total{result=\"dropped\"} " << events->dropped << "\n"
+        << "helpdex_events_total{result=\"rate_limited\"} " << events->rate_limited << "\n"
+        << "helpdex_events_total{result=\"failed\"} " << events->failed << "\n"
+        << "# HELP helpdex_events_queued Events waiting to be written.\n"
+        << "# TYPE helpdex_events_queued gauge\n"
+        << "helpdex_events_queued " << events->queued << "\n";
+  }
   return out.str();
 }
 

@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
+
+#include "helpdex/stores/events.h"
 
 namespace helpdex::server {
 
@@ -23,8 +26,10 @@ class Metrics {
     uint64_t misses = 0;
   };
 
-  // The exposition text, with the index gauges and cache counters read by the caller.
-  std::string Render(long index_generation, long index_documents, CacheLookups cache) const;
+  // The exposition text, with the index gauges, cache counters and the event
+  // store's counts (nullopt: analytics off) read by the caller.
+  std::string Render(long index_generation, long index_documents, CacheLookups cache,
+                     const std::optional<stores::EventStoreStats>& events) const;
 
  private:
   mutable std::mutex mutex_;

@@ -188,7 +188,9 @@ HttpResponse Routes::MetricsText(const Request&) {
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   const search::Index::CacheCounts cache = index_->response_cache_counts();
-  response.body = metrics_.Render(generation, documents, {cache.hits, cache.misses});
+  std::optional<stores::EventStoreStats> events;
+  if (events_) events = events_->stats();
+  response.body = metrics_.Render(generation, documents, {cache.hits, cache.misses}, events);
   return response;
 }
 

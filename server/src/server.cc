@@ -121,12 +121,32 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   std::shared_ptr<stores::EventLog> event_log;  // reports read through it (read-only)
   std::shared_ptr<stores::ContactStore> contact;
   if (!options.data_dir.empty()) {
-    Result<std::unique_ptr<stores::EventStore>> event_store = stores::EventStore::Open(options.data_dir, options.events);
-    if (!event_store.ok()) return event_store.error();
-    events = std::move(*event_store);
-    Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(options.data_dir);
-    if (!log.ok()) return log.error();
-    event_log = std::move(*log);
+    stores::EventStoreOptions event_options = options.events;
+    event_options.on_write_failure = [](const stores::EventWriteFailure& failure) {
+      LogLine({{"level", "error"},
+               {"event", "events_write_failed"},
+               {"what", failure.what},
+               {"error", failure.error},
+               {"events_lost", failure.events_lost}});
+    };
+    // Analytics are not worth an outage: with events.db unusable (damaged,
+    // unreadable) the help centre serves search without them, and says so
+    // in the log at start and in /metrics (helpdex_analytics_available 0).
+    Result<std::unique_ptr<stores::EventStore>> event_store = stores::EventStore::Open(options.data_dir, event_options);
+    Result<std::unique_ptr<stores::EventLog>> log =
+        event_store.ok() ? stores::EventLog::Open(options.data_dir) : Result<std::unique_ptr<stores::EventLog>>(event_store.error());
+    if (event_store.ok() && log.ok()) {
+      events = std::move(*event_store);
+      event_log = std::move(*log);
+    } else {
+      const Error& error = event_store.ok() ? log.error() : event_store.error();
+      LogLine({{"level", "error"},
+               {"event", "analytics_unavailable"},
+               {"error", error.ToString()},
+               {"consequence", "serving search without analytics: no events, gap reports or learned completions"},
+               {"repair", "stop the server, move " + (std::filesystem::path(options.data_dir) / "events.db").string() +
+                              " (and its -wal and -shm files) aside, start again: a new store is created"}});
+    }
     Result<std::unique_ptr<stores::ContactStore>> contact_store = stores::ContactStore::Open(options.data_dir);
     if (!contact_store.ok()) return contact_store.error();
     contact = std::move(*contact_store);

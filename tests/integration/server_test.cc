@@ -109,6 +109,47 @@ TEST_F(ServerTest, MetricsUsePrometheusTextWithBoundedLabels) {
   EXPECT_THAT(result->body, HasSubstr("helpdex_index_generation "));
   EXPECT_THAT(result->body, HasSubstr("helpdex_index_documents "));
   EXPECT_THAT(result->body, Not(HasSubstr("website")));  // no query text in labels
+  EXPECT_THAT(result->body, HasSubstr("helpdex_analytics_available 1\n"));
+  EXPECT_THAT(result->body, HasSubstr("helpdex_events_total{result=\"failed\"} 0\n"));
+  EXPECT_THAT(result->body, HasSubstr("helpdex_events_queued "));
+}
+
+// A damaged events.db costs the analytics, never the help centre: search is
+// served, the log says what is off and how to repair it, /metrics shows it.
+TEST(AnalyticsOffTest, ADamagedEventsDbLeavesSearchServingAndSaysSo) {
+  const fs::path root = fs::temp_directory_path() / ("helpdex-analytics-off-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "data");
+  ASSERT_TRUE(indexer::BuildIndex({.content_dir = testing::KnowledgeBase().string(),
+                                   .index_dir = (root / "index").string()})
+                  .ok());
+  {
+    std::ofstream garbage(root / "data" / "events.db", std::ios::binary);
+    garbage << std::string(16384, 'Z');
+  }
+  ServerOptions options{.index_dir = (root / "index").string(), .data_dir = (root / "data").string(),
+                        .address = "127.0.0.1", .port = 0, .threads = 2};
+  ::testing::internal::CaptureStderr();
+  Result<std::unique_ptr<Server>> server = Server::Start(options);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(server.ok()) << server.error().ToString();
+  EXPECT_THAT(log, HasSubstr("\"event\":\"analytics_unavailable\""));
+  EXPECT_THAT(log, HasSubstr("events.db"));
+  EXPECT_THAT(log, HasSubstr("move"));
+
+  httplib::Client client("127.0.0.1", (*server)->port());
+  httplib::Result search = client.Get("/api/search?q=password");
+  ASSERT_TRUE(search);
+  EXPECT_EQ(search->status, 200);
+  EXPECT_FALSE(json::parse(search->body)["results"].empty());
+  httplib::Result page = client.Get("/search?q=password");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  httplib::Result metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body, HasSubstr("helpdex_analytics_available 0\n"));
+  (*server)->Shutdown();
+  fs::remove_all(root);
 }
 
 TEST_F(ServerTest, MetricsCountResponseCacheHits) {

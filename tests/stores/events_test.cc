@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,6 +56,82 @@ class EventStoreTest : public ::testing::Test {
 
   fs::path dir_;
 };
+
+// A full disk (here: events.db bounded to 64 KiB, which SQLite refuses to grow
+// past exactly as it refuses a full disk) loses events, but never silently:
+// every lost event is counted and reported with SQLite's reason.
+TEST_F(EventStoreTest, AFullFileCountsAndReportsEveryLostEvent) {
+  std::mutex mutex;
+  std::vector<EventWriteFailure> failures;
+  EventStoreOptions options;
+  options.max_file_bytes = 64 * 1024;
+  options.on_write_failure = [&](const EventWriteFailure& failure) {
+    std::lock_guard lock(mutex);
+    failures.push_back(failure);
+  };
+  std::unique_ptr<EventStore> store = Open(options);
+  const std::string long_query(900, 'q');
+  constexpr int kEvents = 400;  // 360 KB of queries: far past the bound
+  for (int i = 0; i < kEvents; ++i) {
+    ASSERT_TRUE(store->Record({.type = EventType::kSearch, .visit = Visit(i), .query = long_query + std::to_string(i)}));
+  }
+  store->Flush();
+  const EventStoreStats stats = store->stats();
+  EXPECT_EQ(stats.recorded, static_cast<uint64_t>(kEvents));
+  EXPECT_GT(stats.written, 0u);
+  EXPECT_GT(stats.failed, 0u);
+  EXPECT_EQ(stats.written + stats.failed, static_cast<uint64_t>(kEvents)) << "every event is stored or counted";
+  uint64_t reported = 0;
+  {
+    std::lock_guard lock(mutex);
+    ASSERT_FALSE(failures.empty());
+    for (const EventWriteFailure& failure : failures) {
+      reported += failure.events_lost;
+      EXPECT_NE(failure.error.find("full"), std::string::npos) << failure.error;
+    }
+  }
+  EXPECT_EQ(reported, stats.failed);
+  // What was stored can be read.
+  Result<std::vector<StoredEvent>> stored = store->Read(EventType::kSearch);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->size(), stats.written);
+}
+
+// Garbage in the middle of events.db is found when the store opens (PRAGMA
+// quick_check), for the server and for the command line, with the repair.
+TEST_F(EventStoreTest, ADamagedFileIsRefusedAtOpenNamingTheRepair) {
+  {
+    std::unique_ptr<EventStore> store = Open();
+    for (int i = 0; i < 3000; ++i) {
+      store->Record({.type = EventType::kSearch, .visit = Visit(i % 100), .query = "reset password " + std::to_string(i)});
+      if (i % 500 == 499) store->Flush();
+    }
+    store->Flush();
+  }
+  const fs::path file = dir_ / "events.db";
+  ASSERT_FALSE(fs::exists(dir_ / "events.db-wal") && fs::file_size(dir_ / "events.db-wal") > 0)
+      << "the last connection checkpoints the log into the file";
+  const uintmax_t size = fs::file_size(file);
+  ASSERT_GT(size, 8u * 4096u);
+  {
+    std::fstream damage(file, std::ios::in | std::ios::out | std::ios::binary);
+    damage.seekp(static_cast<std::streamoff>((size / 4096 / 2) * 4096));
+    const std::string garbage(4096, '\x5a');
+    damage.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  Result<std::unique_ptr<EventStore>> reopened = EventStore::Open(dir_.string());
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_NE(reopened.error().message.find("damaged"), std::string::npos) << reopened.error().ToString();
+  EXPECT_NE(reopened.error().message.find("mv " + file.string()), std::string::npos) << reopened.error().ToString();
+  EXPECT_EQ(reopened.error().where, file.string());
+  Result<std::unique_ptr<EventLog>> log = EventLog::Open(dir_.string());
+  ASSERT_FALSE(log.ok());
+  EXPECT_NE(log.error().message.find("damaged"), std::string::npos) << log.error().ToString();
+
+  // The documented repair: move it aside, start again with an empty store.
+  fs::rename(file, dir_ / "events.db.damaged");
+  EXPECT_TRUE(EventStore::Open(dir_.string()).ok());
+}
 
 TEST(VisitIdTest, NewIdsAreValidAndDistinct) {
   const std::string a = NewVisitId();

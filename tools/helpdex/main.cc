@@ -259,6 +259,12 @@ int main(int argc, char** argv) {
                     "the answered-search aggregate stays")
       ->check(CLI::Range(1, 3650))
       ->envname("HELPDEX_KEEP_EVENTS_DAYS");
+  uint64_t events_max_mb = 0;
+  serve->add_option("--events-max-mb", events_max_mb,
+                    "The most events.db may grow to, in MiB (0: no bound but the disk); beyond it events are "
+                    "counted as failed (/metrics) and logged, and search goes on")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
+      ->envname("HELPDEX_EVENTS_MAX_MB");
 
   std::string eval_dataset;
   bool eval_json = false;
@@ -307,6 +313,7 @@ int main(int argc, char** argv) {
   if (search->parsed()) return RunSearch(search_index, search_lang, search_ui, search_json, search_size, search_words);
   if (serve->parsed()) {
     serve_options.events.keep_events = std::chrono::hours(24 * keep_events_days);
+    serve_options.events.max_file_bytes = events_max_mb * 1024 * 1024;
     return RunServe(serve_options);
   }
   if (eval->parsed()) {

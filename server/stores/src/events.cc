@@ -265,7 +265,7 @@ struct EventStore::Impl {
   bool stopping = false;
   std::thread writer;
 
-  std::atomic<uint64_t> recorded{0}, rows{0}, dropped{0}, rate_limited{0};
+  std::atomic<uint64_t> recorded{0}, rows{0}, dropped{0}, rate_limited{0}, failed{0};
   int64_t next_expiry_ms = 0;  // the writer's next hourly expiry
 
   indexer::Redactor redactor;
@@ -310,17 +310,58 @@ struct EventStore::Impl {
     }
   }
 
+  // Counts and reports `lost` events that SQLite refused while `what`, for
+  // `reason` (SQLite's message at the time).
+  void Fail(const char* what, uint64_t lost, const std::string& reason) {
+    if (lost == 0) return;
+    failed += lost;
+    if (options.on_write_failure) {
+      try {
+        options.on_write_failure(EventWriteFailure{what, reason, lost});
+      } catch (...) {
+        // A failing report must not stop the writer.
+      }
+    }
+  }
+
   void WriteBatch(std::vector<Event>& batch) {
     std::lock_guard db_lock(db_mutex);
-    if (!Run(kBegin)) return;  // SQLite could not start: the batch is lost, the server goes on
-    for (Event& event : batch) {
+    if (!Run(kBegin)) {
+      Fail("starting a transaction", batch.size(), sqlite3_errmsg(db.get()));
+      return;
+    }
+    uint64_t stored = 0;  // rows of this batch's transaction, kept only if it commits
+    std::string reason;   // why the last write failed
+    for (size_t i = 0; i < batch.size(); ++i) {
+      WriteResult result = WriteResult::kFailed;
       try {
-        Write(event);
+        result = Write(batch[i]);
       } catch (const std::exception&) {
         // One odd event must not take the batch with it.
       }
+      if (result == WriteResult::kStored) ++stored;
+      if (result != WriteResult::kFailed) continue;
+      reason = sqlite3_errmsg(db.get());
+      Fail("writing an event", 1, reason);
+      if (sqlite3_get_autocommit(db.get()) != 0) {
+        // SQLite rolled the transaction back (a full disk does): the rows
+        // written before are gone, and the rest needs a transaction again.
+        Fail("writing an event (the transaction was rolled back)", stored, reason);
+        stored = 0;
+        if (!Run(kBegin)) {
+          Fail("starting a transaction", batch.size() - i - 1, sqlite3_errmsg(db.get()));
+          return;
+        }
+      }
     }
-    if (!Run(kCommit)) Run(kRollback);
+    if (Run(kCommit)) {
+      rows += stored;
+    } else {
+      Fail("committing a batch", stored, reason.empty() ? sqlite3_errmsg(db.get()) : reason);
+      Run(kRollback);
+      // Rows inserted in the batch are gone: the next keystroke gets a new one.
+      for (auto& [id, visit] : visits) visit.suggestion_row = 0;
+    }
     ForgetOldVisits();
     const int64_t now = sqlite::NowMilliseconds();
     if (now >= next_expiry_ms) {
@@ -338,7 +379,9 @@ struct EventStore::Impl {
     return sqlite3_changes(db.get());
   }
 
-  void Write(Event& event) {
+  enum class WriteResult { kStored, kSkipped, kFailed };
+
+  WriteResult Write(Event& event) {
     Visit& visit = visits[event.visit];
     visit.last_seen = event.at_ms;
     if (event.at_ms - visit.minute_start >= 60000) {
@@ -347,7 +390,7 @@ struct EventStore::Impl {
     }
     if (++visit.in_minute > options.max_events_per_visit_per_minute) {
       ++rate_limited;
-      return;
+      return WriteResult::kSkipped;
     }
     const std::string query = Redact(event.query, event.language, kMaxQueryBytes);
     // Redacted whole, then cut: cutting first could leave half an address
@@ -360,10 +403,10 @@ struct EventStore::Impl {
         SameIntent(visit.suggestion_query, query)) {
       Use update = Statement(kUpdateSuggestion);
       update.Bind(1, visit.suggestion_row).Bind(2, event.at_ms).Bind(3, query).Bind(4, shown);
-      if (update.Step() == SQLITE_DONE) ++rows;
+      if (update.Step() != SQLITE_DONE) return WriteResult::kFailed;
       visit.suggestion_at = event.at_ms;
       visit.suggestion_query = query;
-      return;
+      return WriteResult::kStored;
     }
     Use insert = Statement(kInsertEvent);
     insert.Bind(1, event.at_ms)
@@ -379,8 +422,7 @@ struct EventStore::Impl {
         .Bind(11, search::CutUtf8(event.reason, kMaxArticleBytes))
         .Bind(12, comment)
         .Bind(13, search::CutUtf8(event.revision, kMaxRevisionBytes));
-    if (insert.Step() != SQLITE_DONE) return;
-    ++rows;
+    if (insert.Step() != SQLITE_DONE) return WriteResult::kFailed;
     if (event.type == EventType::kSuggestShown) {
       visit.suggestion_row = sqlite3_last_insert_rowid(db.get());
       visit.suggestion_at = event.at_ms;
@@ -389,6 +431,7 @@ struct EventStore::Impl {
     const bool answered = event.type == EventType::kSuggestOpened || event.type == EventType::kAnswered ||
                           event.type == EventType::kResultClicked;
     if (answered && !query.empty()) CountAnsweredSearch(event, query);
+    return WriteResult::kStored;
   }
 
   // Queries and comments are redacted like tickets (indexer/redaction.h)
@@ -465,6 +508,22 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& data_dir
     impl->db = std::move(*db);
     if (std::optional<Error> error = sqlite::PrepareAll(impl->db.get(), kSql, impl->statements, kStore, impl->path)) {
       return *error;
+    }
+    if (options.max_file_bytes > 0) {
+      // SQLite refuses pages beyond the bound with SQLITE_FULL, as on a full disk.
+      sqlite3_stmt* raw = nullptr;
+      int64_t page_size = 0;
+      if (sqlite3_prepare_v2(impl->db.get(), "PRAGMA page_size", -1, &raw, nullptr) == SQLITE_OK &&
+          sqlite3_step(raw) == SQLITE_ROW) {
+        page_size = sqlite3_column_int64(raw, 0);
+      }
+      sqlite3_finalize(raw);
+      const std::string bound =
+          "PRAGMA max_page_count = " +
+          std::to_string(std::max<uint64_t>(options.max_file_bytes / static_cast<uint64_t>(std::max<int64_t>(page_size, 512)), 1));
+      if (page_size <= 0 || !sqlite::ExecuteScript(impl->db.get(), bound.c_str())) {
+        return Error{ErrorCode::kInternal, "event store: cannot bound the file size", impl->path};
+      }
     }
     impl->LoadPastSearches();
     {
@@ -560,8 +619,11 @@ Result<int64_t> EventStore::ExpireEvents(int64_t now_ms) {
 std::shared_ptr<const search::PastSearches> EventStore::past_searches() const { return impl_->past; }
 
 EventStoreStats EventStore::stats() const {
-  return EventStoreStats{impl_->recorded.load(), impl_->rows.load(), impl_->dropped.load(),
-                         impl_->rate_limited.load()};
+  EventStoreStats stats{impl_->recorded.load(), impl_->rows.load(), impl_->dropped.load(),
+                        impl_->rate_limited.load(), impl_->failed.load(), 0};
+  std::lock_guard lock(impl_->queue_mutex);
+  stats.queued = impl_->queue.size();
+  return stats;
 }
 
 }  // namespace helpdex::stores

@@ -82,6 +82,34 @@ std::optional<Error> Migrate(sqlite3* db, std::string_view store, std::span<cons
   return std::nullopt;
 }
 
+// PRAGMA quick_check: SQLite's O(N) check of every page's structure (not of
+// index contents against tables), run when a store opens so that damage shows
+// at start, naming the file and the repair, not as failures hours later.
+std::optional<Error> CheckIntegrity(sqlite3* db, std::string_view store, const std::string& path) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, "PRAGMA quick_check(5)", -1, &raw, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    return SqlError(db, store, "checking the file (PRAGMA quick_check)", path);
+  }
+  StatementHandle check(raw);
+  std::string findings;
+  int rc;
+  while ((rc = sqlite3_step(check.get())) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(check.get(), 0);
+    const std::string line = text == nullptr ? "" : reinterpret_cast<const char*>(text);
+    if (line == "ok") continue;
+    if (!findings.empty()) findings += "; ";
+    findings += line;
+  }
+  if (rc != SQLITE_DONE && findings.empty()) findings = sqlite3_errmsg(db);
+  if (findings.empty()) return std::nullopt;
+  return Error{ErrorCode::kInternal,
+               std::string(store) + ": the file is damaged (PRAGMA quick_check: " + findings +
+                   "). Move it aside (mv " + path + " " + path + ".damaged, with its -wal and -shm files) and "
+                   "start again: an empty one is created",
+               path};
+}
+
 }  // namespace
 
 bool ExecuteScript(sqlite3* db, const char* sql) {
@@ -127,8 +155,15 @@ Result<DatabaseHandle> OpenDatabase(const std::string& data_dir, const std::stri
   // across application crashes in WAL mode.
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL",
                              "PRAGMA trusted_schema = OFF", "PRAGMA foreign_keys = ON"}) {
-    if (!ExecuteScript(raw, pragma)) return SqlError(raw, store, std::string("running ") + pragma, path);
+    if (!ExecuteScript(raw, pragma)) {
+      // A file that is not a database at all fails here ("file is not a database").
+      Error error = SqlError(raw, store, std::string("running ") + pragma, path);
+      error.message += ". If the file is damaged, move it aside (mv " + path + " " + path +
+                       ".damaged) and start again: an empty one is created";
+      return error;
+    }
   }
+  if (std::optional<Error> error = CheckIntegrity(raw, store, path)) return *error;
   if (std::optional<Error> error = Migrate(raw, store, migrations, path)) return *error;
   return db;
 }
@@ -145,6 +180,7 @@ Result<DatabaseHandle> OpenDatabaseReadOnly(const std::string& data_dir, const s
   if (!db.ok()) return db.error();
   sqlite3* raw = db->get();
   if (!ExecuteScript(raw, "PRAGMA trusted_schema = OFF")) return SqlError(raw, store, "setting trusted_schema", path);
+  if (std::optional<Error> error = CheckIntegrity(raw, store, path)) return *error;
   const int version = SchemaVersion(raw);
   if (version < 0) return SqlError(raw, store, "reading the schema version", path);
   if (version != schema_version) {

@@ -73,7 +73,8 @@ bool ExecuteScript(sqlite3* db, const char* sql);
 // Opens DATA_DIR/FILE_NAME, created readable by its owner only (SQLite gives
 // the -wal and -shm files the same mode), refusing a symlink, with WAL,
 // synchronous NORMAL, trusted_schema OFF, foreign keys and the defensive flag,
-// then brings the schema up to migrations.size() inside one write
+// checks the file (PRAGMA quick_check: a damaged file is an error naming it
+// and the repair), then brings the schema up to migrations.size() inside one write
 // transaction: migrations[v] takes user_version v to v+1 and ends by setting
 // it. `store` names the store in errors ("agent store").
 Result<DatabaseHandle> OpenDatabase(const std::string& data_dir, const std::string& file_name,

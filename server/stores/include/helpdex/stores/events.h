@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -69,6 +70,14 @@ struct StoredEvent {
   Event event;
 };
 
+// A write the store could not make (SQLite refused it: disk full, I/O error,
+// a damaged file): the events it lost, for the server's log.
+struct EventWriteFailure {
+  std::string what;          // "inserting an event", "committing a batch", ...
+  std::string error;         // SQLite's message ("database or disk is full")
+  uint64_t events_lost = 0;  // events of this failure that are not stored
+};
+
 struct EventStoreOptions {
   size_t queue_capacity = 20000;                    // events waiting; more are dropped and counted
   std::chrono::milliseconds flush_interval{200};    // the longest an event waits to be written
@@ -82,6 +91,13 @@ struct EventStoreOptions {
   // Raw events older than this are deleted (at open, then hourly); the
   // aggregate that feeds completions (answered searches) stays.
   std::chrono::hours keep_events{24 * 90};
+  // The most events.db may grow to (0: no bound but the disk). Beyond it
+  // writes fail like on a full disk: counted, reported, the server goes on.
+  uint64_t max_file_bytes = 0;
+  // Called by the writer thread for every failed write (keep it short; it
+  // must not call back into the store). Failures are counted whether or not
+  // it is set.
+  std::function<void(const EventWriteFailure&)> on_write_failure;
 };
 
 struct EventStoreStats {
@@ -89,6 +105,8 @@ struct EventStoreStats {
   uint64_t written = 0;       // rows inserted or updated
   uint64_t dropped = 0;       // queue full
   uint64_t rate_limited = 0;  // over a visit's per-minute cap
+  uint64_t failed = 0;        // lost because SQLite refused the write (EventWriteFailure)
+  uint64_t queued = 0;        // waiting to be written now
 };
 
 class EventStore {
