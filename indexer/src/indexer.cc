@@ -1132,6 +1132,14 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       }
     }
     GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold);
+    if (options.failpoints.count("sigterm") != 0) {
+      // As if an operator sent SIGTERM now: whoever handles it (helpdex
+      // index's InterruptWatch) sets `cancel`, which the run then honours.
+      ::kill(::getpid(), SIGTERM);  // to the process: raise() would aim at this thread only
+      for (int waited = 0; waited < 10000 && !(options.cancel != nullptr && options.cancel->load()); ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
     if (!options.content_dir.empty()) {
       const fs::path content(options.content_dir);
       for (const fs::path& file : ListArticleFiles(content)) {

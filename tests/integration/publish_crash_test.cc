@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <optional>
 #include <random>
@@ -219,10 +220,14 @@ TEST_F(PublishRandomKillTest, FifteenRandomKillsLeaveBothViewsOnOneCompleteGener
 
   std::mt19937 random(16);  // fixed: the same delays on every run
   std::uniform_int_distribution<long> delay_us(0, std::chrono::duration_cast<std::chrono::microseconds>(run_time).count());
+  int published = 0;
   for (int kill = 1; kill <= 15; ++kill) {
     SCOPED_TRACE("random kill " + std::to_string(kill));
     WriteRoundArticle(content, 100 + kill);
-    const std::pair<unsigned, unsigned> new_counts{live_counts.first + 1, live_counts.second + 1};
+    // The content now: the fixture's documents, round 100's and `kill` more
+    // (runs killed before their commit left some of them unpublished).
+    const std::pair<unsigned, unsigned> new_counts{before.public_documents + 1 + kill,
+                                                   before.agent_documents + 1 + kill};
     {
       ChildProcess indexer({HELPDEX_BINARY, "index", "--content", content.string(), "--index", index.string()}, {},
                            root() / ("random-" + std::to_string(kill) + ".log"));
@@ -234,8 +239,11 @@ TEST_F(PublishRandomKillTest, FifteenRandomKillsLeaveBothViewsOnOneCompleteGener
     if (seen == live + 1) {
       live = seen;
       live_counts = new_counts;
+      ++published;
     }
   }
+  std::cout << "random kills: " << published << " of 15 after the commit point, " << 15 - published
+            << " before it\n";
   std::string output;
   ASSERT_EQ(DescribeStatus(RunIndexer(content, index, "", root() / "random-last.log", &output)), "exit 0") << output;
   // The fixture's documents, round 100's and the 15 rounds'.
@@ -275,6 +283,83 @@ TEST(PublishCrashFreshTest, AKillAtEveryStepOfTheFirstPublishLeavesBothViewsAlik
     EXPECT_EQ(views.public_generation, views.agent_generation) << Describe(views);
     EXPECT_GT(views.agent_documents, views.public_documents) << Describe(views);
   }
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
+
+// Issue 16, item 9: a killed build's half generation stayed on disk. SIGTERM
+// (sent by the process itself at a fixed point: HELPDEX_FAILPOINT=sigterm)
+// stops `helpdex index`, which removes its half generation.
+TEST(InterruptTest, SigtermStopsTheIndexerAndRemovesItsHalfGeneration) {
+  const fs::path root = helpdex::testing::MakeTempDir("helpdex-sigterm-");
+  const fs::path index = root / "index";
+  const fs::path content = root / "content";
+  fs::copy(helpdex::testing::KnowledgeBase(), content, fs::copy_options::recursive);
+  ASSERT_EQ(DescribeStatus(RunIndexer(content, index, "", root / "first.log")), "exit 0");
+  WriteRoundArticle(content, 1);
+  std::string output;
+  EXPECT_EQ(DescribeStatus(RunIndexer(content, index, "sigterm", root / "stopped.log", &output)), "exit 2") << output;
+  EXPECT_NE(output.find("helpdex index: SIGTERM: stopping, removing the half-built generation"), std::string::npos)
+      << output;
+  EXPECT_NE(output.find(index.string() + ": interrupted: the half-built gen-000002 was removed; gen-000001 stays "
+                                         "published"),
+            std::string::npos)
+      << output;
+  EXPECT_FALSE(fs::exists(index / search::GenerationDirName(2)));
+  const Views views = ReadViews(index);
+  EXPECT_EQ(views.public_generation, 1) << Describe(views);
+  EXPECT_EQ(views.agent_generation, 1) << Describe(views);
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
+
+// Issue 16, item 1: /readyz said ready while agent searches failed, and the
+// 503s had no reason in the log. The real `helpdex serve`; the agent view is
+// pointed at a generation that does not exist.
+TEST(ReadyzTest, ReadyzReadsBothIndexesAndA503SaysWhyInTheLog) {
+  const fs::path root = helpdex::testing::MakeTempDir("helpdex-readyz-");
+  const fs::path index = root / "index";
+  ASSERT_EQ(DescribeStatus(RunIndexer(helpdex::testing::KnowledgeBase(), index, "", root / "index.log")), "exit 0");
+  ChildProcess server({HELPDEX_BINARY, "serve", "--index", index.string(), "--data", (root / "data").string(),
+                       "--address", "127.0.0.1", "--port", "0"},
+                      {}, root / "serve.log");
+  std::string port;
+  for (int attempt = 0; attempt < 3000 && port.empty(); ++attempt) {
+    const std::string output = server.Output();
+    const size_t at = output.find("serving http://localhost:");
+    if (at != std::string::npos && output.find('\n', at) != std::string::npos) {
+      port = output.substr(at + 25, output.find('\n', at) - at - 25);
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  ASSERT_FALSE(port.empty()) << server.Output();
+  httplib::Client http("127.0.0.1", std::stoi(port));
+  httplib::Result ready = http.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  const json body = json::parse(ready->body);
+  EXPECT_EQ(body["generation"], 1);
+  EXPECT_EQ(body["agent_generation"], 1);
+  EXPECT_GT(body["agent_documents"].get<int>(), body["documents"].get<int>());
+
+  // What a hand-made or damaged agent view would name.
+  fs::remove(search::AgentStubPath(index));
+  std::ofstream(search::AgentStubPath(index)) << "auto gen-000999/public\nauto gen-000999/agent\n";
+  for (int attempt = 0; attempt < 3000; ++attempt) {  // the server re-reads a view within 500 ms
+    ready = http.Get("/readyz");
+    if (ready && ready->status != 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_EQ(json::parse(ready->body)["error"]["code"], "index_unavailable") << ready->body;
+  EXPECT_EQ(ready->body.find("gen-000999"), std::string::npos) << "no detail for the client: " << ready->body;
+  server.Signal(SIGTERM);
+  EXPECT_EQ(DescribeStatus(server.Wait()), "exit 0");
+  const std::string log = server.Output();
+  EXPECT_NE(log.find(R"("route":"readyz","status":503)"), std::string::npos) << log;
+  EXPECT_NE(log.find((index / "gen-000999").string() + ": opening generation 999 failed"), std::string::npos) << log;
   std::error_code ec;
   fs::remove_all(root, ec);
 }

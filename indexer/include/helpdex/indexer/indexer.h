@@ -60,6 +60,8 @@ struct IndexOptions {
   //     kPublishSteps (a crash at each fsync of a publish).
   //   "disk_full": the first commit of the new generation fails as a full
   //     disk does (Xapian's "Error writing block" with ENOSPC).
+  //   "sigterm": the process sends itself SIGTERM once the new generation's
+  //     databases are open, and waits (10 s at most) for `cancel` to be set.
   std::set<std::string> failpoints;
   // Set (by a signal handler's thread, say) to stop the run: BuildIndex then
   // removes the half-built generation and returns kInternal "interrupted";
