@@ -4,13 +4,18 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <fstream>
@@ -20,6 +25,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include "docs_reader.h"
@@ -41,6 +47,12 @@ namespace schema = search::schema;
 // Database metadata: the hash of the synonym files the synonyms came from.
 constexpr const char* kSynonymsHashKey = "helpdex:synonyms-hash";
 
+// Thrown when IndexOptions::cancel is set: BuildIndex removes the half-built
+// generation and reports the interruption.
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("interrupted") {}
+};
+
 // Xapian's glass backend refuses longer terms (MAX_SAFE_TERM_LENGTH), and
 // when it does, it cancels every change since the last commit, not only the
 // document's: such documents must be caught before they are written.
@@ -52,7 +64,7 @@ class IndexLock {
  public:
   static Result<IndexLock> Acquire(const fs::path& dir) {
     const fs::path path = dir / ".lock";
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return Error{ErrorCode::kInvalidInput, "cannot create the lock file", path.string()};
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       ::close(fd);
@@ -116,22 +128,6 @@ std::optional<std::string> ReadFile(const fs::path& path, size_t limit) {
   bytes = buffer.str();
   if (bytes.size() > limit) bytes.resize(limit + 1);  // ParseArticle reports the size
   return bytes;
-}
-
-void WriteFileAtomically(const fs::path& path, const std::string& contents) {
-  const fs::path temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << contents;
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write " + temp.string());
-  }
-  // fsync so the rename never publishes an empty stub after a crash.
-  if (int fd = ::open(temp.c_str(), O_RDONLY | O_CLOEXEC); fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  fs::rename(temp, path);
 }
 
 void Fsync(const fs::path& path, int flags) {
@@ -592,8 +588,8 @@ struct PipelineCancelled {};
 // and the other core sat idle 40% of the time.
 class DocsPipeline {
  public:
-  DocsPipeline(GenerationBuilder& builder, int threads, size_t batch_lines)
-      : builder_(builder), batch_lines_(batch_lines) {
+  DocsPipeline(GenerationBuilder& builder, int threads, size_t batch_lines, const std::atomic<bool>* cancel)
+      : builder_(builder), batch_lines_(batch_lines), cancel_(cancel) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
   }
   DocsPipeline(const DocsPipeline&) = delete;
@@ -618,6 +614,7 @@ class DocsPipeline {
     Result<int> read = ReadDocsFile(
         path,
         [&](const DocsLine& line) {
+          if (cancel_ != nullptr && cancel_->load()) throw Cancelled();
           AnalysedDocsLine item;
           item.line = line;
           add(std::move(item));
@@ -751,6 +748,7 @@ class DocsPipeline {
 
   GenerationBuilder& builder_;
   const size_t batch_lines_;
+  const std::atomic<bool>* cancel_;  // IndexOptions::cancel
   std::vector<std::thread> workers_;
   std::mutex mutex_;  // everything below, and the builder during a turn
   std::condition_variable batch_ready_;
@@ -771,25 +769,264 @@ int WorkerThreads(const IndexOptions& options) {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
 
-void Publish(const fs::path& dir, long generation) {
-  const std::string gen = search::GenerationDirName(generation);
-  // The agent stub first: an agent reader may briefly see the new generation
-  // while public readers still see the old one, never the reverse.
-  WriteFileAtomically(search::AgentStubPath(dir), "auto " + gen + "/public\nauto " + gen + "/agent\n");
-  WriteFileAtomically(search::PublicStubPath(dir), "auto " + gen + "/public\n");
+// Dies here when the failpoint "kill_at:STEP" is set (IndexOptions::failpoints).
+void Step(const std::set<std::string>& failpoints, const char* step) {
+  if (!failpoints.empty() && failpoints.count(std::string("kill_at:") + step) != 0) ::raise(SIGKILL);
 }
 
-void RemoveOldGenerations(const fs::path& dir, long live, int keep) {
+[[noreturn]] void ThrowErrno(const std::string& what, const fs::path& path, int error) {
+  throw std::system_error(error, std::generic_category(), what + " " + path.string());
+}
+
+// fsyncs `path` (a file, or a folder with O_DIRECTORY); throws on failure
+// (an fsync that fails may have lost the data: the run must not publish).
+void FsyncOrThrow(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+  if (fd < 0) ThrowErrno("cannot open", path, errno);
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    ThrowErrno("cannot fsync", path, error);
+  }
+  ::close(fd);
+}
+
+// Writes a new file (mode 0600) with `contents`, not yet fsynced.
+void WriteNewFile(const fs::path& path, const std::string& contents) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) ThrowErrno("cannot create", path, errno);
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int error = n < 0 ? errno : EIO;
+      ::close(fd);
+      ThrowErrno("cannot write", path, error);
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0) ThrowErrno("cannot write", path, errno);
+}
+
+// Makes `link` a symbolic link to `target` with one rename(2) of a fresh link.
+void ReplaceWithSymlink(const fs::path& link, const std::string& target) {
+  const fs::path temp = link.string() + ".tmp";
+  ::unlink(temp.c_str());
+  if (::symlink(target.c_str(), temp.c_str()) != 0) ThrowErrno("cannot create the link", temp, errno);
+  if (::rename(temp.c_str(), link.c_str()) != 0) ThrowErrno("cannot rename onto", link, errno);
+}
+
+// Whether `link` is already the symbolic link `target`.
+bool IsLinkTo(const fs::path& link, const std::string& target) {
+  char buffer[256];
+  const ssize_t length = ::readlink(link.c_str(), buffer, sizeof buffer);
+  return length > 0 && std::string(buffer, static_cast<size_t>(length)) == target;
+}
+
+// fsyncs every file and folder of `dir` and `dir` itself: a generation is
+// wholly on disk before a view can name it (Xapian syncs what it commits,
+// not the files copied from the live generation and never changed).
+void SyncTree(const fs::path& dir) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_symlink()) continue;
+    if (entry.is_regular_file()) FsyncOrThrow(entry.path(), 0);
+    if (entry.is_directory()) FsyncOrThrow(entry.path(), O_DIRECTORY);
+  }
+  FsyncOrThrow(dir, O_DIRECTORY);
+}
+
+// Gives the agent database's neighbours nothing: folders 0700, files 0600
+// (the copy of the live generation and Xapian's files follow the umask).
+void MakePrivate(const fs::path& dir) {
+  std::error_code ec;
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_symlink()) continue;
+    const fs::perms mode = entry.is_directory() ? fs::perms::owner_all : fs::perms::owner_read | fs::perms::owner_write;
+    fs::permissions(entry.path(), mode, fs::perm_options::replace, ec);
+    if (ec) throw fs::filesystem_error("cannot restrict the permissions of", entry.path(), ec);
+  }
+}
+
+uint64_t TreeBytes(const fs::path& dir) {
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) bytes += it->file_size(ec);
+  }
+  return bytes;
+}
+
+std::string Mebibytes(uint64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
+// Free space for an unprivileged writer on the file system holding `dir`.
+std::optional<uint64_t> FreeBytes(const fs::path& dir) {
+  struct statvfs info {};
+  if (::statvfs(dir.c_str(), &info) != 0) return std::nullopt;
+  return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+}
+
+}  // namespace
+
+Result<bool> PublishGeneration(const fs::path& dir, long generation, const std::set<std::string>& failpoints) {
+  const std::string gen = search::GenerationDirName(generation);
+  const fs::path gen_dir = dir / gen;
+  const fs::path views = dir / search::GenerationViewsName(generation);
+  try {
+    if (!fs::is_directory(gen_dir / "public") || !fs::is_directory(gen_dir / "agent")) {
+      return Error{ErrorCode::kInternal, "the generation to publish has no public and agent databases",
+                   gen_dir.string()};
+    }
+    // The stubs name the databases relative to DIR: Xapian resolves a stub's
+    // paths against the folder of the path it opened (DIR/public), not
+    // against the link's target.
+    fs::create_directory(views);
+    fs::permissions(views, fs::perms::owner_all, fs::perm_options::replace);
+    // Each stub by rename: republishing a generation (the first run on an
+    // older-layout index republishes the live one) never truncates a stub a
+    // reader may be reading.
+    WriteNewFile(views / "public.tmp", "auto " + gen + "/public\n");
+    Step(failpoints, "sync_public_stub");
+    FsyncOrThrow(views / "public.tmp", 0);
+    fs::rename(views / "public.tmp", views / "public");
+    WriteNewFile(views / "agent.tmp", "auto " + gen + "/public\nauto " + gen + "/agent\n");
+    Step(failpoints, "sync_agent_stub");
+    FsyncOrThrow(views / "agent.tmp", 0);
+    fs::rename(views / "agent.tmp", views / "agent");
+    Step(failpoints, "sync_views_dir");
+    FsyncOrThrow(views, O_DIRECTORY);
+    Step(failpoints, "sync_generation_dir");
+    FsyncOrThrow(gen_dir, O_DIRECTORY);
+    Step(failpoints, "sync_index_dir");
+    FsyncOrThrow(dir, O_DIRECTORY);
+
+    // The views become links through DIR/current, once per index. On a
+    // fresh index before DIR/current exists (both dangle until the rename
+    // below, so neither names a generation before the other); on an
+    // older-layout index after it, public first: until the agent view is a
+    // link it may name a newer generation than the public one (the older
+    // layout's order), never an older one.
+    const auto link_views = [&] {
+      if (!IsLinkTo(search::PublicStubPath(dir), "current/public")) {
+        ReplaceWithSymlink(search::PublicStubPath(dir), "current/public");
+        Step(failpoints, "sync_public_view");
+        FsyncOrThrow(dir, O_DIRECTORY);
+      }
+      if (!IsLinkTo(search::AgentStubPath(dir), "current/agent")) {
+        ReplaceWithSymlink(search::AgentStubPath(dir), "current/agent");
+        Step(failpoints, "sync_agent_view");
+        FsyncOrThrow(dir, O_DIRECTORY);
+      }
+    };
+    std::error_code ec;
+    const bool fresh = !fs::exists(fs::symlink_status(search::PublicStubPath(dir), ec)) &&
+                       !fs::exists(fs::symlink_status(search::AgentStubPath(dir), ec));
+    if (fresh) link_views();
+
+    // The commit point: one rename(2) switches both views.
+    ReplaceWithSymlink(search::CurrentLinkPath(dir), search::GenerationViewsName(generation));
+    Step(failpoints, "sync_current_link");
+    FsyncOrThrow(dir, O_DIRECTORY);
+    link_views();
+  } catch (const std::exception& e) {
+    return Error{ErrorCode::kInternal, std::string("publishing generation ") + std::to_string(generation) +
+                                           " failed: " + e.what(),
+                 dir.string()};
+  }
+  Step(failpoints, "after_publish");
+  return true;
+}
+
+namespace {
+
+// Removes all but the newest `keep` generations up to `live`; never one a
+// view names (`named`), never one newer than `live`.
+void RemoveOldGenerations(const fs::path& dir, long live, int keep, const std::set<long>& named) {
   std::vector<long> generations = ListGenerations(dir);
   int kept = 0;
   for (auto it = generations.rbegin(); it != generations.rend(); ++it) {
-    if (*it > live) {
-      continue;  // cannot happen while we hold the lock; leave it alone
+    if (*it > live || named.count(*it) != 0) {
+      if (*it == live) ++kept;
+      continue;
     }
     if (kept++ < keep) continue;
     std::error_code ec;
     fs::remove_all(dir / search::GenerationDirName(*it), ec);
   }
+}
+
+// The generations DIR/current and the two views name now.
+std::set<long> NamedGenerations(const fs::path& dir) {
+  std::set<long> named;
+  for (std::optional<long> generation :
+       {search::ReadCurrentGeneration(dir), search::ReadStubGeneration(search::PublicStubPath(dir)),
+        search::ReadStubGeneration(search::AgentStubPath(dir))}) {
+    if (generation) named.insert(*generation);
+  }
+  return named;
+}
+
+void ThrowIfCancelled(const IndexOptions& options) {
+  if (options.cancel != nullptr && options.cancel->load()) throw Cancelled();
+}
+
+bool IsDiskFullErrno(int error) { return error == ENOSPC || error == EDQUOT; }
+
+// Whether a failed write looks like a full disk: the error says so, or the
+// file system holding `dir` has (almost) nothing left, which is what some
+// failures that read "Input/output error" really are.
+bool LooksLikeDiskFull(std::optional<int> error, const fs::path& dir) {
+  if (error && IsDiskFullErrno(*error)) return true;
+  constexpr uint64_t kAlmostNothing = 1024 * 1024;
+  std::optional<uint64_t> free = FreeBytes(dir);
+  return free && *free < kAlmostNothing;
+}
+
+// "the disk holding the index is full (N MiB free): a generation of this
+// index needs at least M MiB (...)". `free`: measured when the write failed,
+// before the half-built generation was removed; `written`: what the failed
+// run had written; `live_bytes`: the live generation's size (0 when none).
+Error DiskFullError(const fs::path& dir, std::optional<uint64_t> free, uint64_t written, uint64_t live_bytes,
+                    const std::string& cause) {
+  std::string message = "the disk holding the index is full";
+  if (free) message += " (" + Mebibytes(*free) + " free)";
+  if (live_bytes > 0) {
+    message += ": a generation of this index needs at least " + Mebibytes(std::max(written, live_bytes)) +
+               " (the live one is " + Mebibytes(live_bytes) + " and an incremental run copies it first)";
+    message += "; free space or give another --index, then run again. The live generation is untouched";
+  } else {
+    message += ": a generation of this index needs more than " + Mebibytes(written) +
+               " (what this run had written when the disk filled); free space or give another --index, "
+               "then run again. Nothing was published";
+  }
+  if (!cause.empty()) message += " [" + cause + "]";
+  return Error{ErrorCode::kInternal, message, dir.string()};
+}
+
+// Xapian's error text without the path it repeats ("Error writing block 41
+// (No space left on device)").
+std::string XapianCause(const Xapian::Error& e) {
+  std::string cause = e.get_type() + std::string(": ") + e.get_msg();
+  if (const char* text = e.get_error_string(); text != nullptr && *text != '\0') {
+    cause += std::string(" (") + text + ")";
+  }
+  return cause;
+}
+
+// Xapian reports an errno only as its strerror() text.
+std::optional<int> XapianErrno(const Xapian::Error& e) {
+  const char* text = e.get_error_string();
+  if (text == nullptr) return std::nullopt;
+  for (int error : {ENOSPC, EDQUOT, EIO}) {
+    if (std::strcmp(text, std::strerror(error)) == 0) return error;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -798,8 +1035,18 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   const fs::path dir = options.index_dir;
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Error{ErrorCode::kInvalidInput, "cannot create the index directory: " + ec.message(), dir.string()};
+  if (!fs::exists(dir, ec)) {
+    if (dir.has_parent_path()) fs::create_directories(dir.parent_path(), ec);
+    // The agent database holds internal articles and redacted tickets: the
+    // index is its owner's only (design.md; issue 16).
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Error{ErrorCode::kInvalidInput, std::string("cannot create the index directory: ") + std::strerror(errno),
+                   dir.string()};
+    }
+  }
+  if (!fs::is_directory(dir, ec)) {
+    return Error{ErrorCode::kInvalidInput, "the index directory is not a directory", dir.string()};
+  }
   Result<IndexLock> lock = IndexLock::Acquire(dir);
   if (!lock.ok()) return lock.error();
 
@@ -808,26 +1055,95 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   }
 
   IndexReport report;
-  const std::optional<long> live = search::ReadStubGeneration(search::PublicStubPath(dir));
-
-  // Leftovers of a failed run (newer than the live generation) are discarded.
-  for (long generation : ListGenerations(dir)) {
-    if (!live || generation > *live) fs::remove_all(dir / search::GenerationDirName(generation), ec);
+  // The live generation is the one DIR/current names; an index of the older
+  // layout (plain stub files) trusts its public stub, as before.
+  std::optional<long> live = search::ReadCurrentGeneration(dir);
+  if (!live) live = search::ReadStubGeneration(search::PublicStubPath(dir));
+  if (live && !fs::is_directory(dir / search::GenerationDirName(*live) / "public")) {
+    return Error{ErrorCode::kInvalidInput,
+                 "the published generation " + search::GenerationDirName(*live) +
+                     " is missing (run with --full into an empty --index to start again)",
+                 dir.string()};
   }
-  const long generation = (live ? *live : 0) + 1;
+  // What the views name before this run touches anything: none of these is
+  // ever removed or rebuilt by it (an older-layout index's agent stub may
+  // name a newer generation than its public one).
+  const std::set<long> named = NamedGenerations(dir);
+  // Both views through DIR/current before anything else: an older-layout
+  // index's views become links to the live generation, each view naming a
+  // complete generation throughout (PublishGeneration).
+  if (live && (search::ReadCurrentGeneration(dir) != live || !IsLinkTo(search::PublicStubPath(dir), "current/public") ||
+               !IsLinkTo(search::AgentStubPath(dir), "current/agent"))) {
+    Result<bool> converted = PublishGeneration(dir, *live, options.failpoints);
+    if (!converted.ok()) return converted.error();
+    report.notes.push_back("the views now follow one link, " + search::CurrentLinkPath(dir).string() + " -> " +
+                           search::GenerationViewsName(*live));
+  }
+
+  // The new number is above the live generation and every generation a view
+  // named: a generation a reader may have seen is never rebuilt under its
+  // number. Folders newer than the live one that no view names are what
+  // interrupted runs left (never published): they go.
+  long highest = live.value_or(0);
+  for (long generation : ListGenerations(dir)) {
+    if (named.count(generation) != 0 || (live && generation <= *live)) {
+      highest = std::max(highest, generation);
+      continue;
+    }
+    const fs::path leftover = dir / search::GenerationDirName(generation);
+    const uint64_t bytes = TreeBytes(leftover);
+    fs::remove_all(leftover, ec);
+    report.notes.push_back("removed " + leftover.string() + " (" + Mebibytes(bytes) +
+                           "), the half-built generation of an interrupted run");
+  }
+  for (long generation : named) highest = std::max(highest, generation);
+  const long generation = highest + 1;
   const fs::path gen_dir = dir / search::GenerationDirName(generation);
+  const fs::path live_dir = live ? dir / search::GenerationDirName(*live) : fs::path();
+  const uint64_t live_bytes = live ? TreeBytes(live_dir) : 0;
+
+  // An incremental run starts with a copy of the live generation: without
+  // room for it, say so before writing anything.
+  if (live && !options.full_rebuild) {
+    if (std::optional<uint64_t> free = FreeBytes(dir); free && *free < live_bytes) {
+      return DiskFullError(dir, free, 0, live_bytes, "");
+    }
+  }
 
   bool changed = true;
+  // The run failed: the half-built generation goes, and a full disk is said so.
+  const auto fail = [&](std::optional<int> error, const std::string& cause, Error otherwise) -> Error {
+    const uint64_t written = TreeBytes(gen_dir);
+    const std::optional<uint64_t> free = FreeBytes(dir);
+    const bool disk_full = LooksLikeDiskFull(error, dir);
+    fs::remove_all(gen_dir, ec);
+    if (disk_full) return DiskFullError(dir, free, written, live_bytes, cause);
+    return otherwise;
+  };
   try {
-    fs::create_directories(gen_dir);
+    if (::mkdir(gen_dir.c_str(), 0700) != 0) ThrowErrno("cannot create", gen_dir, errno);
     if (live && !options.full_rebuild) {
-      // The live generation is never written to: the new one starts as a copy.
-      fs::copy(dir / search::GenerationDirName(*live), gen_dir, fs::copy_options::recursive);
+      // The live generation is never written to: the new one starts as a
+      // copy of its databases (not of its views, which name it).
+      for (const char* database : {"public", "agent"}) {
+        if (fs::exists(live_dir / database)) {
+          fs::copy(live_dir / database, gen_dir / database, fs::copy_options::recursive);
+        }
+      }
     }
     GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold);
+    if (options.failpoints.count("sigterm") != 0) {
+      // As if an operator sent SIGTERM now: whoever handles it (helpdex
+      // index's InterruptWatch) sets `cancel`, which the run then honours.
+      ::kill(::getpid(), SIGTERM);  // to the process: raise() would aim at this thread only
+      for (int waited = 0; waited < 10000 && !(options.cancel != nullptr && options.cancel->load()); ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+    }
     if (!options.content_dir.empty()) {
       const fs::path content(options.content_dir);
       for (const fs::path& file : ListArticleFiles(content)) {
+        ThrowIfCancelled(options);
         builder.AddArticleFile(file, file.string(), fs::relative(file, content).generic_string());
       }
       builder.SetSynonyms(ReadSynonymFiles(content));
@@ -836,7 +1152,11 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       const Redactor redactor;
       for (const std::string& tickets : options.tickets_files) {
         Result<int> read = ReadTicketsFile(
-            tickets, [&](const Ticket& ticket) { builder.AddTicket(ticket, redactor); },
+            tickets,
+            [&](const Ticket& ticket) {
+              ThrowIfCancelled(options);
+              builder.AddTicket(ticket, redactor);
+            },
             [&](Error error) { builder.RecordError(std::move(error)); });
         if (!read.ok()) {
           // Which tickets came from an unreadable export is unknown: keep
@@ -847,7 +1167,8 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       }
     }
     if (!options.docs_files.empty()) {
-      DocsPipeline pipeline(builder, WorkerThreads(options), static_cast<size_t>(std::max(1, options.docs_batch_lines)));
+      DocsPipeline pipeline(builder, WorkerThreads(options), static_cast<size_t>(std::max(1, options.docs_batch_lines)),
+                            options.cancel);
       try {
         for (const std::string& docs : options.docs_files) pipeline.Read(docs);
       } catch (const PipelineCancelled&) {
@@ -855,33 +1176,57 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       }
       pipeline.Finish();
     }
+    ThrowIfCancelled(options);
+    if (options.failpoints.count("disk_full") != 0) {
+      throw Xapian::DatabaseError("Error writing block 41", ENOSPC);
+    }
     builder.Finish();
     changed = builder.changed() || !live || options.full_rebuild;
+    if (changed) {
+      MakePrivate(gen_dir);
+      SyncTree(gen_dir);
+    }
+  } catch (const Cancelled&) {
+    fs::remove_all(gen_dir, ec);
+    return Error{ErrorCode::kInternal,
+                 "interrupted: the half-built " + search::GenerationDirName(generation) + " was removed" +
+                     (live ? "; " + search::GenerationDirName(*live) + " stays published" : std::string()),
+                 dir.string()};
   } catch (const Xapian::Error& e) {
-    fs::remove_all(gen_dir, ec);
-    return search::FromXapian(e, "writing the new generation", gen_dir.string(), ErrorCode::kInternal);
+    return fail(XapianErrno(e), XapianCause(e),
+                search::FromXapian(e, "writing the new generation", gen_dir.string(), ErrorCode::kInternal));
+  } catch (const std::system_error& e) {
+    return fail(e.code().value(), e.what(),
+                Error{ErrorCode::kInternal, std::string("writing the new generation failed: ") + e.what(),
+                      gen_dir.string()});
   } catch (const std::exception& e) {
-    fs::remove_all(gen_dir, ec);
-    return Error{ErrorCode::kInternal, std::string("writing the new generation failed: ") + e.what(), gen_dir.string()};
+    return fail(std::nullopt, e.what(),
+                Error{ErrorCode::kInternal, std::string("writing the new generation failed: ") + e.what(),
+                      gen_dir.string()});
   }
 
   if (!changed) {
     // Nothing to publish: the live generation already is this content.
     fs::remove_all(gen_dir, ec);
     report.generation = *live;
+    report.generation_bytes = live_bytes;
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
   }
   if (options.failpoints.count("before_swap") != 0) {
     return Error{ErrorCode::kInternal, "failpoint before_swap: the new generation was not published", gen_dir.string()};
   }
-  try {
-    Publish(dir, generation);
-  } catch (const std::exception& e) {
-    return Error{ErrorCode::kInternal, std::string("publishing failed: ") + e.what(), dir.string()};
+  Result<bool> published = PublishGeneration(dir, generation, options.failpoints);
+  if (!published.ok()) {
+    Error error = published.error();
+    if (LooksLikeDiskFull(std::nullopt, dir)) {
+      error = DiskFullError(dir, FreeBytes(dir), TreeBytes(gen_dir), live_bytes, error.message);
+    }
+    return error;
   }
-  RemoveOldGenerations(dir, generation, std::max(2, options.keep_generations));
+  RemoveOldGenerations(dir, generation, std::max(2, options.keep_generations), NamedGenerations(dir));
   report.generation = generation;
+  report.generation_bytes = TreeBytes(gen_dir);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }

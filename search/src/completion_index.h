@@ -65,15 +65,16 @@ class CompletionIndex {
 
 // The CompletionIndex of the live generation, shared by an Index's Searchers:
 // built by the first suggestion on a new generation (the others wait for it),
-// dropped when a newer generation's is built.
+// dropped when a newer generation's is built. Generations are told apart by
+// the Index's epoch (a generation replaced under its number is another epoch).
 class GenerationCompletions {
  public:
   // May throw Xapian::Error (building reads the index).
-  std::shared_ptr<const CompletionIndex> For(long generation, const Xapian::Database& db, const Viewer& viewer);
+  std::shared_ptr<const CompletionIndex> For(long epoch, const Xapian::Database& db, const Viewer& viewer);
 
  private:
   std::mutex mutex_;
-  long generation_ = 0;                            // guarded by mutex_
+  long epoch_ = 0;                                 // guarded by mutex_
   std::shared_ptr<const CompletionIndex> index_;   // guarded by mutex_
 };
 

@@ -214,6 +214,19 @@ struct Searcher::Impl {
   Xapian::Database db;
   Viewer viewer;
   long generation = 0;
+  // The Index's count of generations seen (Index::State::epoch): the key of
+  // the shared caches, which a generation replaced under the same number
+  // must not answer from.
+  long epoch = 0;
+  // A read failed with kIndexUnavailable: never back into the pool.
+  bool broken = false;
+
+  // `result`, noting a failed read (broken).
+  template <class R>
+  R Note(R result) {
+    if (!result.ok() && result.error().code == ErrorCode::kIndexUnavailable) broken = true;
+    return result;
+  }
   std::string where;  // the generation's directory, for errors ("var/index/gen-000042")
   std::shared_ptr<CorrectionCache> corrections;  // shared by the Index's Searchers
   std::shared_ptr<FacetCache> facet_counts;      // likewise
@@ -232,12 +245,12 @@ struct Searcher::Impl {
     // its spelling.
     const std::string correction_key = std::to_string(reinterpret_cast<std::uintptr_t>(&analyzer)) + '\n' + text;
     std::optional<Correction> known;
-    if (corrections) known = corrections->Find(correction_key, generation);
+    if (corrections) known = corrections->Find(correction_key, epoch);
     if (known) {
       corrected = *known;
     } else {
       corrected = DidYouMean(db, text, analyzer);
-      if (corrections) corrections->Store(correction_key, generation, corrected);
+      if (corrections) corrections->Store(correction_key, epoch, corrected);
     }
     return query;
   }
@@ -600,7 +613,7 @@ struct Searcher::Impl {
                           double required_share) {
     const std::string key = query.get_description() + (collapsed ? "\n1\n" : "\n0\n") + std::to_string(required_share);
     if (facet_counts) {
-      if (std::optional<FacetCounts> known = facet_counts->Find(key, generation)) return *known;
+      if (std::optional<FacetCounts> known = facet_counts->Find(key, epoch)) return *known;
     }
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -620,7 +633,7 @@ struct Searcher::Impl {
     counts.facets["type"] = type_spy.counts();
     counts.facets["tag"] = tag_spy.counts();
     counts.total = CollapsedTotal(enquire, mset, floor);
-    if (facet_counts) facet_counts->Store(key, generation, counts);
+    if (facet_counts) facet_counts->Store(key, epoch, counts);
     return counts;
   }
 
@@ -740,35 +753,35 @@ Searcher::~Searcher() = default;
 long Searcher::generation() const { return impl_->generation; }
 
 Result<SearchResponse> Searcher::Search(const SearchRequest& request) {
-  return GuardXapian("the search", impl_->where, [&] { return impl_->Search(request); });
+  return impl_->Note(GuardXapian("the search", impl_->where, [&] { return impl_->Search(request); }));
 }
 
 Result<std::string> Searcher::DescribeQuery(const SearchRequest& request) {
-  return GuardXapian("the query description", impl_->where, [&] { return impl_->DescribeQuery(request); });
+  return impl_->Note(GuardXapian("the query description", impl_->where, [&] { return impl_->DescribeQuery(request); }));
 }
 
 Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Language> language) {
-  return GuardXapian("the article lookup", impl_->where, [&] { return impl_->GetArticle(slug, language); });
+  return impl_->Note(GuardXapian("the article lookup", impl_->where, [&] { return impl_->GetArticle(slug, language); }));
 }
 
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
-  return GuardXapian("the suggestion", impl_->where, [&] {
+  return impl_->Note(GuardXapian("the suggestion", impl_->where, [&] {
     const std::shared_ptr<const CompletionIndex> titles =
-        impl_->completions->For(impl_->generation, impl_->db, impl_->viewer);
+        impl_->completions->For(impl_->epoch, impl_->db, impl_->viewer);
     Result<SuggestResponse> response = SuggestIn(impl_->db, *titles, impl_->viewer, request);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
     return response;
-  });
+  }));
 }
 
 Result<DocumentRecord> Searcher::GetTicket(const std::string& id) {
-  return GuardXapian("the ticket lookup", impl_->where, [&] { return impl_->GetTicket(id); });
+  return impl_->Note(GuardXapian("the ticket lookup", impl_->where, [&] { return impl_->GetTicket(id); }));
 }
 
 Result<std::vector<DocumentLink>> Searcher::RelatedArticles(const std::string& type, const std::string& id,
                                                             size_t limit) {
-  return GuardXapian("the related-articles lookup", impl_->where,
-                     [&] { return impl_->RelatedArticles(type, id, limit); });
+  return impl_->Note(GuardXapian("the related-articles lookup", impl_->where,
+                     [&] { return impl_->RelatedArticles(type, id, limit); }));
 }
 
 DocumentLink LinkTo(const DisplayRecord& record) {
@@ -777,13 +790,13 @@ DocumentLink LinkTo(const DisplayRecord& record) {
 }
 
 Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type, size_t limit) {
-  return GuardXapian("the document listing", impl_->where, [&]() -> Result<std::vector<DocumentRecord>> {
+  return impl_->Note(GuardXapian("the document listing", impl_->where, [&]() -> Result<std::vector<DocumentRecord>> {
     return impl_->FindRecords(Xapian::Query(schema::Term(schema::kType, type)), static_cast<Xapian::doccount>(limit));
-  });
+  }));
 }
 
 Result<TicketCoverage> Searcher::CoverTicket(const std::string& id) {
-  return GuardXapian("the ticket coverage", impl_->where, [&] { return impl_->CoverTicket(id); });
+  return impl_->Note(GuardXapian("the ticket coverage", impl_->where, [&] { return impl_->CoverTicket(id); }));
 }
 
 size_t Searcher::DocumentCount() {
@@ -792,6 +805,7 @@ size_t Searcher::DocumentCount() {
     enquire.set_query(FilterAnd(Xapian::Query::MatchAll, VisibleTo(impl_->viewer)));
     return enquire.get_mset(0, 0, impl_->db.get_doccount()).get_matches_estimated();
   } catch (const Xapian::Error&) {
+    impl_->broken = true;
     return 0;
   }
 }
@@ -806,8 +820,11 @@ struct Index::State {
 
   std::mutex mutex;
   long generation = 0;                                  // guarded by mutex
+  ViewIdentity identity;                                // guarded by mutex; of `generation`
+  long epoch = 0;                                       // guarded by mutex; +1 per identity seen
   std::chrono::steady_clock::time_point last_check;     // guarded by mutex
-  std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `generation`
+  bool check_now = false;                               // guarded by mutex; a read failed
+  std::vector<std::unique_ptr<Searcher>> pool;          // guarded by mutex; all of `epoch`
   std::shared_ptr<CorrectionCache> corrections = std::make_shared<CorrectionCache>(kWorkCacheEntries);
   std::shared_ptr<FacetCache> facet_counts = std::make_shared<FacetCache>(kWorkCacheEntries);
   std::shared_ptr<GenerationCompletions> completions = std::make_shared<GenerationCompletions>();
@@ -818,19 +835,27 @@ struct Index::State {
 
   std::filesystem::path StubPath() const { return viewer.agent ? AgentStubPath(dir) : PublicStubPath(dir); }
 
-  // Re-reads the stub when the recheck interval has passed. Caller holds mutex.
-  void RefreshLocked() {
-    const auto now = std::chrono::steady_clock::now();
-    if (generation != 0 && now - last_check < recheck) return;
-    last_check = now;
-    std::optional<long> live = ReadStubGeneration(StubPath());
-    if (live && *live != generation) {
-      generation = *live;
-      pool.clear();
-    }
+  // Takes `seen` as the live generation if it is another one (number or
+  // stub identity) and drops the pool. Caller holds mutex.
+  void AdoptLocked(const ViewIdentity& seen) {
+    if (seen == identity) return;
+    identity = seen;
+    generation = seen.generation;
+    ++epoch;
+    pool.clear();
   }
 
-  Result<std::unique_ptr<Searcher>> OpenGeneration(long gen) const {
+  // Re-reads the stub when the recheck interval has passed or a read failed.
+  // Caller holds mutex.
+  void RefreshLocked() {
+    const auto now = std::chrono::steady_clock::now();
+    if (generation != 0 && !check_now && now - last_check < recheck) return;
+    last_check = now;
+    check_now = false;
+    if (std::optional<ViewIdentity> seen = ReadViewIdentity(StubPath())) AdoptLocked(*seen);
+  }
+
+  Result<std::unique_ptr<Searcher>> OpenGeneration(long gen, long gen_epoch) const {
     const std::filesystem::path gen_dir = dir / GenerationDirName(gen);
     return GuardXapian("opening generation " + std::to_string(gen), gen_dir.string(),
                        [&]() -> Result<std::unique_ptr<Searcher>> {
@@ -839,6 +864,7 @@ struct Index::State {
       if (viewer.agent) impl->db.add_database(Xapian::Database((gen_dir / "agent").string()));
       impl->viewer = viewer;
       impl->generation = gen;
+      impl->epoch = gen_epoch;
       impl->where = gen_dir.string();
       impl->corrections = corrections;
       impl->facet_counts = facet_counts;
@@ -856,14 +882,14 @@ Result<std::shared_ptr<Index>> Index::Open(const std::string& dir, Viewer viewer
   state->dir = dir;
   state->viewer = viewer;
   state->recheck = recheck;
-  std::optional<long> live = ReadStubGeneration(state->StubPath());
+  std::optional<ViewIdentity> live = ReadViewIdentity(state->StubPath());
   if (!live) {
     return Error{ErrorCode::kIndexUnavailable,
                  "no published index here (run `helpdex index --index " + dir + "` first)", dir};
   }
-  state->generation = *live;
+  state->AdoptLocked(*live);
   state->last_check = std::chrono::steady_clock::now();
-  Result<std::unique_ptr<Searcher>> probe = state->OpenGeneration(*live);
+  Result<std::unique_ptr<Searcher>> probe = state->OpenGeneration(state->generation, state->epoch);
   if (!probe.ok()) return probe.error();
   state->pool.push_back(std::move(probe).value());
   return std::shared_ptr<Index>(new Index(std::move(state)));
@@ -879,26 +905,48 @@ namespace {
 
 // `ask` on a Searcher of the live generation, through `cache`.
 template <typename Response, typename Request, typename Ask>
-Result<Response> AnswerCached(Index& index, ResponseCache<Response>& cache, const Request& request, Ask ask) {
-  Result<std::shared_ptr<Searcher>> searcher = index.AcquireSearcher();
-  if (!searcher.ok()) return searcher.error();
-  const long generation = (*searcher)->generation();
+Result<Response> AnswerCached(Index& index, ResponseCache<Response>& cache, const Request& request, long epoch,
+                              std::shared_ptr<Searcher> searcher, Ask ask) {
   const std::string key = CacheKey(request);
-  if (std::optional<Response> known = cache.Find(key, generation)) return *known;
-  Result<Response> response = ask(**searcher);
-  if (response.ok()) cache.Store(key, generation, *response);
+  if (std::optional<Response> known = cache.Find(key, epoch)) return *known;
+  Result<Response> response = ask(*searcher);
+  if (response.ok()) cache.Store(key, epoch, *response);
   return response;
 }
 
 }  // namespace
 
 Result<SearchResponse> Index::Search(const SearchRequest& request) {
-  return AnswerCached(*this, state_->searches, request, [&](Searcher& searcher) { return searcher.Search(request); });
+  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  const long epoch = (*searcher)->impl_->epoch;
+  return AnswerCached(*this, state_->searches, request, epoch, *searcher,
+                      [&](Searcher& s) { return s.Search(request); });
 }
 
 Result<SuggestResponse> Index::Suggest(const SuggestRequest& request) {
-  return AnswerCached(*this, state_->suggestions, request,
-                      [&](Searcher& searcher) { return searcher.Suggest(request); });
+  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  const long epoch = (*searcher)->impl_->epoch;
+  return AnswerCached(*this, state_->suggestions, request, epoch, *searcher,
+                      [&](Searcher& s) { return s.Suggest(request); });
+}
+
+Result<Index::Status> Index::Check() {
+  Result<std::shared_ptr<Searcher>> searcher = AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  Searcher& reader = **searcher;
+  return reader.impl_->Note(GuardXapian("reading generation " + std::to_string(reader.generation()),
+                                        reader.impl_->where, [&]() -> Result<Status> {
+    Xapian::Enquire enquire(reader.impl_->db);
+    enquire.set_query(FilterAnd(Xapian::Query::MatchAll, VisibleTo(reader.impl_->viewer)));
+    // No check_at_least: a probe every few seconds must not walk every
+    // posting. The visibility filter is one term (or none), so the estimate
+    // is its exact frequency.
+    const Xapian::MSet matches = enquire.get_mset(0, 1);
+    if (matches.size() > 0) matches.begin().get_document().get_data();  // reads a document too
+    return Status{reader.generation(), matches.get_matches_estimated()};
+  }));
 }
 
 void Index::set_response_cache_entries(size_t entries) {
@@ -915,33 +963,50 @@ Index::CacheCounts Index::response_cache_counts() {
 Result<std::shared_ptr<Searcher>> Index::AcquireSearcher() {
   std::unique_ptr<Searcher> searcher;
   long generation = 0;
+  long epoch = 0;
   {
     std::lock_guard lock(state_->mutex);
     state_->RefreshLocked();
     generation = state_->generation;
+    epoch = state_->epoch;
     if (!state_->pool.empty()) {
       searcher = std::move(state_->pool.back());
       state_->pool.pop_back();
     }
   }
   if (!searcher) {
-    Result<std::unique_ptr<Searcher>> opened = state_->OpenGeneration(generation);
+    Result<std::unique_ptr<Searcher>> opened = state_->OpenGeneration(generation, epoch);
     if (!opened.ok()) {
-      // The generation may have been replaced and removed since we read the
-      // stub: read it again and retry once.
-      std::optional<long> live = ReadStubGeneration(state_->StubPath());
-      if (!live || *live == generation) return opened.error();
-      opened = state_->OpenGeneration(*live);
+      // The generation may have been replaced (and removed) since we read
+      // the stub: read it again and retry once with what it names now.
+      std::optional<ViewIdentity> live = ReadViewIdentity(state_->StubPath());
+      if (!live) return opened.error();
+      {
+        std::lock_guard lock(state_->mutex);
+        if (live->generation == generation && state_->identity == *live) return opened.error();
+        state_->AdoptLocked(*live);
+        generation = state_->generation;
+        epoch = state_->epoch;
+      }
+      opened = state_->OpenGeneration(generation, epoch);
       if (!opened.ok()) return opened.error();
     }
     searcher = std::move(opened).value();
   }
-  // A released Searcher goes back to the pool if its generation is still live.
-  // The deleter shares the state, so a Searcher may outlive its Index.
+  // A released Searcher goes back to the pool if its generation is still
+  // live and no read of it failed; a failed read makes the next
+  // AcquireSearcher() read the stub at once. The deleter shares the state, so
+  // a Searcher may outlive its Index.
   return std::shared_ptr<Searcher>(searcher.release(), [state = state_](Searcher* used) {
     std::unique_ptr<Searcher> owned(used);
     std::lock_guard lock(state->mutex);
-    if (used->generation() == state->generation && state->pool.size() < 64) {
+    if (used->impl_->broken) {
+      // Its siblings opened the same files: drop them too.
+      if (used->impl_->epoch == state->epoch) state->pool.clear();
+      state->check_now = true;
+      return;
+    }
+    if (used->impl_->epoch == state->epoch && state->pool.size() < 64) {
       state->pool.push_back(std::move(owned));
     }
   });

@@ -30,6 +30,13 @@ std::string Code(Language language) { return std::string(LanguageCode(language))
 
 ApiError Generic(ErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
 
+// The 503 of an agent route when the agent index could not be opened at start.
+ApiError AgentIndexMissing() {
+  ApiError error = Generic(ErrorCode::kIndexUnavailable);
+  error.log_detail = "the agent index could not be opened at start (see its agent_index_unavailable line)";
+  return error;
+}
+
 // A decoded query value, or "" when absent or malformed.
 std::string QueryValue(const Request& http, std::string_view name) {
   Result<std::optional<std::string>> value = DecodeParameter(name, QuerySource(http));
@@ -151,7 +158,7 @@ HttpResponse Routes::AgentLogout(const Request& http, const AgentRequest& reques
 HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& request,
                                   const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  if (agent_index_ == nullptr) return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
+  if (agent_index_ == nullptr) return ErrorPage(AgentIndexMissing(), ui);
   Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
   if (!parsed.ok()) return ErrorPage(ToApiError(parsed.error()), ui);
   Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
@@ -202,7 +209,7 @@ HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& reque
 HttpResponse Routes::AgentTicketPage(const Request& http, const AgentRequest& request,
                                      const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  if (agent_index_ == nullptr) return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
+  if (agent_index_ == nullptr) return ErrorPage(AgentIndexMissing(), ui);
   // The router hands the segment over still percent-encoded. '+' is a space,
   // as it has always been here; the links (DocumentUrl) encode a '+' as %2B.
   std::optional<std::string> id =
@@ -229,7 +236,7 @@ HttpResponse Routes::AgentTicketPage(const Request& http, const AgentRequest& re
 HttpResponse Routes::AgentArticlePage(const Request& http, const AgentRequest& request,
                                       const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  if (agent_index_ == nullptr) return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
+  if (agent_index_ == nullptr) return ErrorPage(AgentIndexMissing(), ui);
   std::optional<std::string> slug =
       search::PercentDecode(http.param(":slug").as<std::string>(), search::Plus::kSpace);
   if (!slug || !IsValidSlug(*slug)) return ErrorPage(Generic(ErrorCode::kNotFound), ui);
@@ -258,7 +265,7 @@ HttpResponse Routes::AgentArticlePage(const Request& http, const AgentRequest& r
 }
 
 HttpResponse Routes::ApiAgentSearch(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
-  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ErrorCode::kIndexUnavailable));
+  if (agent_index_ == nullptr) return ApiErrorResponse(AgentIndexMissing());
   Result<search::SearchRequest> parsed = ParseSearchRequest(QuerySource(http));
   if (!parsed.ok()) return ApiErrorResponse(ToApiError(parsed.error()));
   Result<search::SearchRequest> search_request = search::NormalizeRequest(std::move(*parsed));
@@ -275,7 +282,7 @@ HttpResponse Routes::ApiAgentSearch(const Request& http, const AgentRequest&, co
 }
 
 HttpResponse Routes::ApiAgentRelated(const Request& http, const AgentRequest&, const AuthenticatedAgent&) {
-  if (agent_index_ == nullptr) return ApiErrorResponse(Generic(ErrorCode::kIndexUnavailable));
+  if (agent_index_ == nullptr) return ApiErrorResponse(AgentIndexMissing());
   Result<std::optional<std::string>> type = DecodeParameter("type", QuerySource(http));
   if (!type.ok()) return ApiErrorResponse(ToApiError(type.error()));
   if (!*type || (**type != "article" && **type != "ticket")) {

@@ -97,7 +97,9 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
   if (!input.errors.empty()) return again(422);
   if (!contact_) {
     LogLine({{"level", "error"}, {"route", "contact_submit"}, {"error", "no data directory: messages cannot be kept"}});
-    return ErrorPage(Generic(ErrorCode::kIndexUnavailable), ui);
+    ApiError error = Generic(ErrorCode::kIndexUnavailable);
+    error.log_detail = "no data directory: messages cannot be kept";
+    return ErrorPage(error, ui);
   }
   // The store's flood policy; if it cannot count, the message is kept.
   Result<bool> flooding = contact_->IsFlooding(visit);

@@ -29,6 +29,7 @@ ApiError ToApiError(const Error& error) {
   api_error.code = error.code;
   if (HttpStatus(api_error.code) >= 500) {
     api_error.message = std::string(GenericMessage(api_error.code));
+    api_error.log_detail = error.ToString();
     return api_error;
   }
   api_error.message = error.message.empty() ? std::string(GenericMessage(api_error.code))

@@ -38,11 +38,14 @@ struct ApiError {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string parameter;
+  // For 5xx: what really went wrong and where (the library error), for the
+  // log line of the response, never for the client.
+  std::string log_detail;
 };
 
 // Converts a library error. The library's message is kept for 4xx codes (it
 // names the parameter and the limit) and replaced by the generic sentence for
-// 5xx codes, whose details belong in the log only.
+// 5xx codes, whose details belong in the log only (ApiError::log_detail).
 ApiError ToApiError(const Error& error);
 
 inline ApiError InvalidParameter(std::string parameter, std::string message) {

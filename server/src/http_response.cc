@@ -62,8 +62,10 @@ HttpResponse ApiErrorResponse(const ApiError& error) {
   nlohmann::json detail = {{"code", WireName(error.code)}, {"message", error.message}};
   if (!error.parameter.empty()) detail["parameter"] = error.parameter;
   nlohmann::json body = {{"error", detail}};
-  return JsonResponse(HttpStatus(error.code),
-                      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  HttpResponse response = JsonResponse(HttpStatus(error.code),
+                                       body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  response.log_detail = error.log_detail;
+  return response;
 }
 
 void MarkPublicCacheable(HttpResponse& response) {
@@ -100,7 +102,7 @@ HttpResponse SeeOther(const std::string& location) {
 // Cookie constructor (a std::string copy), not in our code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
-void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer) {
+Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer) {
   using Pistache::Http::Code;
   using Pistache::Http::Mime::MediaType;
   for (const auto& [name, value] : response.headers) {
@@ -118,8 +120,8 @@ void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer) 
     cookie.ext["SameSite"] = spec.same_site == "Lax" ? "Lax" : "Strict";
     writer.cookies().add(cookie);
   }
-  writer.send(static_cast<Code>(response.status), response.body,
-              MediaType::fromString(response.content_type));
+  return writer.send(static_cast<Code>(response.status), response.body,
+                     MediaType::fromString(response.content_type));
 }
 #pragma GCC diagnostic pop
 

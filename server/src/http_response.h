@@ -33,6 +33,9 @@ struct HttpResponse {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // sent verbatim, one per name
   std::vector<ResponseCookie> cookies;
+  // Why a 5xx happened (ApiError::log_detail): logged with the response
+  // (routes.cc), never sent.
+  std::string log_detail;
 };
 
 // A response header Pistache 0.0.5 will actually send: `addRaw()` headers are
@@ -76,7 +79,8 @@ void SetHeader(HttpResponse& response, const std::string& name, std::string valu
 
 // Writes `response` through Pistache. Throws std::invalid_argument for a
 // header with CR or LF or a cookie with a separator in it, which would be a
-// bug in the server.
-void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer);
+// bug in the server. The promise settles when the response is written (or
+// the write failed).
+Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer);
 
 }  // namespace helpdex::server

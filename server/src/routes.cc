@@ -131,6 +131,24 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
   return [this, route_name, api, agent, handler = std::move(handler)](
              const Request& request, Pistache::Http::ResponseWriter writer) {
     auto start = std::chrono::steady_clock::now();
+    {
+      std::lock_guard lock(drain_mutex_);
+      ++in_flight_;
+    }
+    // Settles once: when the response is written, or its write failed.
+    auto finished = std::make_shared<std::once_flag>();
+    const auto done = [this, finished] {
+      std::call_once(*finished, [this] {
+        std::lock_guard lock(drain_mutex_);
+        --in_flight_;
+        drain_changed_.notify_all();
+      });
+    };
+    if (!failpoints_.empty() && failpoints_.count("hold_request") != 0 && std::string_view(route_name) == "api_search") {
+      LogLine({{"level", "info"}, {"event", "failpoint_hold"}, {"route", route_name}});
+      std::unique_lock lock(drain_mutex_);
+      drain_changed_.wait_for(lock, std::chrono::seconds(60), [this] { return draining_; });
+    }
     std::optional<HttpResponse> response;
     try {
       response = handler(request);
@@ -143,16 +161,42 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
     // Errors and redirects included: an agent response is for one agent.
     if (agent) MarkAgentPrivate(*response);
     try {
-      Send(*response, writer);
+      Send(*response, writer).then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
     } catch (const std::exception& error) {
+      done();
       LogLine({{"level", "error"}, {"route", route_name}, {"send_failed", error.what()}});
     }
     metrics_.CountRequest(route_name, response->status);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
-    LogLine({{"route", route_name}, {"status", response->status}, {"ms", ms}});
+    if (response->status >= 500) {
+      // Every 5xx says why in the log (the client gets the generic sentence).
+      LogLine({{"level", "error"},
+               {"route", route_name},
+               {"status", response->status},
+               {"ms", ms},
+               {"error", response->log_detail.empty() ? "unknown" : response->log_detail}});
+    } else {
+      LogLine({{"route", route_name}, {"status", response->status}, {"ms", ms}});
+    }
     return Rest::Route::Result::Ok;
   };
+}
+
+void Routes::BeginDrain() {
+  std::lock_guard lock(drain_mutex_);
+  draining_ = true;
+  drain_changed_.notify_all();
+}
+
+bool Routes::WaitUntilIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(drain_mutex_);
+  return drain_changed_.wait_until(lock, deadline, [this] { return in_flight_ == 0; });
+}
+
+int Routes::in_flight() const {
+  std::lock_guard lock(drain_mutex_);
+  return in_flight_;
 }
 
 HttpResponse Routes::InternalErrorResponse(bool api) {
@@ -171,9 +215,30 @@ HttpResponse Routes::Healthz(const Request&) {
 }
 
 HttpResponse Routes::Readyz(const Request&) {
-  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
-  if (!searcher.ok()) return ApiErrorResponse(ToApiError(searcher.error()));
-  nlohmann::json body = {{"status", "ready"}, {"generation", (*searcher)->generation()}};
+  {
+    std::lock_guard lock(drain_mutex_);
+    if (draining_) {
+      HttpResponse response = JsonResponse(503, R"({"status":"draining"})");
+      response.log_detail = "the server is stopping (draining the requests in flight)";
+      return response;
+    }
+  }
+  // Ready when both indexes can be read: the public one (public routes) and
+  // the agent one (agent routes).
+  Result<search::Index::Status> public_status = index_->Check();
+  if (!public_status.ok()) return ApiErrorResponse(ToApiError(public_status.error()));
+  if (agent_index_ == nullptr) {
+    ApiError error = ToApiError(Error{ErrorCode::kIndexUnavailable, "the agent index could not be opened at start",
+                                      "agent index"});
+    return ApiErrorResponse(error);
+  }
+  Result<search::Index::Status> agent_status = agent_index_->Check();
+  if (!agent_status.ok()) return ApiErrorResponse(ToApiError(agent_status.error()));
+  nlohmann::json body = {{"status", "ready"},
+                         {"generation", public_status->generation},
+                         {"documents", public_status->documents},
+                         {"agent_generation", agent_status->generation},
+                         {"agent_documents", agent_status->documents}};
   return JsonResponse(200, DumpJson(body));
 }
 
@@ -270,7 +335,9 @@ void Routes::RememberLanguage(const Request& request, HttpResponse& response) {
 }
 
 HttpResponse Routes::ErrorPage(const ApiError& error, Language ui) {
-  return HtmlResponse(HttpStatus(error.code), pages_.ErrorPage(error, ui), LanguageCode(ui));
+  HttpResponse response = HtmlResponse(HttpStatus(error.code), pages_.ErrorPage(error, ui), LanguageCode(ui));
+  response.log_detail = error.log_detail;
+  return response;
 }
 
 HttpResponse Routes::HomePage(const Request& request) {

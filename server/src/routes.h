@@ -10,8 +10,12 @@
 // only and marks `Cache-Control: no-store`.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -66,6 +70,18 @@ class Routes {
   // Adds every route and the not-found handler. Call before router.handler(),
   // which copies the router.
   void AddTo(Pistache::Rest::Router& router);
+
+  // Graceful stop (Server::Shutdown): from BeginDrain() on, /readyz answers
+  // 503 "draining" (a load balancer stops sending) while every request is
+  // still answered; WaitUntilIdle() returns once no request is being handled
+  // or written (true), or at `deadline` (false).
+  void BeginDrain();
+  bool WaitUntilIdle(std::chrono::steady_clock::time_point deadline);
+  int in_flight() const;
+  // For tests only: "hold_request" holds each /api/search request (after a
+  // log line {"event":"failpoint_hold"}) until BeginDrain(), at most 60 s, so
+  // that a test can stop the server with a request in flight.
+  void set_failpoints(std::set<std::string> failpoints) { failpoints_ = std::move(failpoints); }
 
  private:
   using Request = Pistache::Rest::Request;
@@ -184,6 +200,12 @@ class Routes {
   analytics::TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
   std::shared_ptr<stores::ContactStore> contact_;  // may be null
   Metrics metrics_;
+  // Requests in a handler or being written (Wrap), and the drain state.
+  mutable std::mutex drain_mutex_;
+  std::condition_variable drain_changed_;
+  int in_flight_ = 0;      // guarded by drain_mutex_
+  bool draining_ = false;  // guarded by drain_mutex_
+  std::set<std::string> failpoints_;
 };
 
 }  // namespace helpdex::server

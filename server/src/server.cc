@@ -32,7 +32,8 @@ constexpr auto kKeepaliveTimeout = std::chrono::seconds(30);
 
 class PistacheServer : public Server {
  public:
-  explicit PistacheServer(std::unique_ptr<Routes> routes) : routes_(std::move(routes)) {}
+  PistacheServer(std::unique_ptr<Routes> routes, std::chrono::milliseconds drain_timeout)
+      : routes_(std::move(routes)), drain_timeout_(drain_timeout) {}
   ~PistacheServer() override { Shutdown(); }
 
   // Binds and starts the worker threads. Pistache reports bind failures by
@@ -65,12 +66,22 @@ class PistacheServer : public Server {
 
   void Shutdown() override {
     std::call_once(shutdown_once_, [this] {
-      if (endpoint_) endpoint_->shutdown();
+      if (!endpoint_) return;
+      // Pistache's shutdown() closes every connection at once, resetting the
+      // requests in flight: let them finish first (bounded).
+      routes_->BeginDrain();
+      const bool drained = routes_->WaitUntilIdle(std::chrono::steady_clock::now() + drain_timeout_);
+      LogLine({{"level", drained ? "info" : "error"},
+               {"event", "shutdown"},
+               {"drained", drained},
+               {"in_flight", routes_->in_flight()}});
+      endpoint_->shutdown();
     });
   }
 
  private:
   std::unique_ptr<Routes> routes_;  // outlives endpoint_, whose threads call it
+  std::chrono::milliseconds drain_timeout_;
   Pistache::Rest::Router router_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   uint16_t port_ = 0;
@@ -176,7 +187,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       std::move(*index), std::move(agent_index), AgentAuth(std::move(agents), options.secure_cookies),
       PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
       std::move(event_log), std::move(contact));
-  auto server = std::make_unique<PistacheServer>(std::move(routes));
+  routes->set_failpoints(options.failpoints);
+  auto server = std::make_unique<PistacheServer>(std::move(routes), options.drain_timeout);
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();
   return std::unique_ptr<Server>(std::move(server));

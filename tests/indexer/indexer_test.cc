@@ -7,10 +7,14 @@
 #include <zlib.h>
 #include <stdlib.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xapian.h>
 
+#include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -279,6 +283,162 @@ TEST(IndexerTest, AFailureBeforeTheSwapLeavesTheLiveGenerationServing) {
   EXPECT_TRUE(SearchIds(kb, "apples").empty());
 }
 
+// Issue 16, item 1: both views derive from one link, so one rename publishes
+// both; Xapian still opens them as stub files.
+TEST(IndexerTest, BothViewsFollowTheOneCurrentLink) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  kb.Write("internal/c.md", TempKb::Article("c", "en", "gamma", "Gamma", "Cherries.", "internal"));
+  Build(kb);
+  namespace fs = std::filesystem;
+  EXPECT_TRUE(fs::is_symlink(search::PublicStubPath(kb.index())));
+  EXPECT_TRUE(fs::is_symlink(search::AgentStubPath(kb.index())));
+  EXPECT_EQ(fs::read_symlink(search::CurrentLinkPath(kb.index())), "gen-000001/views");
+  EXPECT_EQ(search::ReadCurrentGeneration(kb.index()), 1);
+  EXPECT_EQ(search::ReadStubGeneration(search::AgentStubPath(kb.index())), 1);
+  EXPECT_EQ(Xapian::Database(search::PublicStubPath(kb.index()).string()).get_doccount(), 2u);
+  EXPECT_EQ(Xapian::Database(search::AgentStubPath(kb.index()).string()).get_doccount(), 3u);
+
+  kb.Remove("en/a.md");
+  Build(kb);
+  EXPECT_EQ(search::ReadCurrentGeneration(kb.index()), 2);
+  EXPECT_EQ(Xapian::Database(search::PublicStubPath(kb.index()).string()).get_doccount(), 1u);
+  EXPECT_EQ(Xapian::Database(search::AgentStubPath(kb.index()).string()).get_doccount(), 2u);
+}
+
+// Issue 16, item 1: an index of the older layout whose stubs were left
+// naming different generations (a kill between the two renames). The next
+// run used to trust `public`, delete the generation `agent` named and rebuild
+// it in place under agent readers. Now both views move to one link and the
+// new generation gets a number no view named; the one `agent` named is
+// never written.
+TEST(IndexerTest, OlderLayoutStubsThatDisagreeAreJoinedWithoutRebuildingWhatTheyName) {
+  namespace fs = std::filesystem;
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  kb.Write("en/c.md", TempKb::Article("c", "en", "gamma", "Gamma", "Cherries."));
+  Build(kb);
+  // The older layout, as a kill between its two renames left it.
+  fs::remove(search::CurrentLinkPath(kb.index()));
+  fs::remove(search::PublicStubPath(kb.index()));
+  fs::remove(search::AgentStubPath(kb.index()));
+  std::ofstream(search::PublicStubPath(kb.index())) << "auto gen-000001/public\n";
+  std::ofstream(search::AgentStubPath(kb.index())) << "auto gen-000002/public\nauto gen-000002/agent\n";
+  const fs::path agent_named = kb.index() / search::GenerationDirName(2) / "public" / "postlist.glass";
+  const auto written = fs::last_write_time(agent_named);
+  struct stat before {};
+  ASSERT_EQ(::stat(agent_named.c_str(), &before), 0);
+
+  kb.Write("en/d.md", TempKb::Article("d", "en", "delta", "Delta", "Dates."));
+  Result<IndexReport> report = BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()});
+  ASSERT_TRUE(report.ok()) << report.error().ToString();
+  EXPECT_EQ(report->generation, 3);
+  EXPECT_EQ(search::ReadStubGeneration(search::PublicStubPath(kb.index())), 3);
+  EXPECT_EQ(search::ReadStubGeneration(search::AgentStubPath(kb.index())), 3);
+  EXPECT_EQ(Xapian::Database(search::AgentStubPath(kb.index()).string()).get_doccount(), 4u);
+  struct stat after {};
+  ASSERT_EQ(::stat(agent_named.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  EXPECT_EQ(fs::last_write_time(agent_named), written);
+  ASSERT_FALSE(report->notes.empty());
+  EXPECT_NE(report->notes.front().find("one link"), std::string::npos) << report->notes.front();
+}
+
+// Issue 16, item 9: a killed run's half generation is removed by the next
+// run, which says so with its size, and its number is used again (no view
+// ever named it).
+TEST(IndexerTest, AKilledRunsHalfGenerationIsRemovedAndReported) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  const std::filesystem::path leftover = kb.index() / search::GenerationDirName(2);
+  std::filesystem::create_directories(leftover / "public");
+  std::ofstream(leftover / "public" / "postlist.glass") << std::string(4096, 'x');
+  kb.Remove("en/b.md");
+  IndexReport report = Build(kb);
+  EXPECT_EQ(report.generation, 2);
+  ASSERT_EQ(report.notes.size(), 1u);
+  EXPECT_NE(report.notes[0].find(leftover.string() + " (0.0 MiB), the half-built generation of an interrupted run"),
+            std::string::npos)
+      << report.notes[0];
+  EXPECT_EQ(SearchIds(kb, "bananas"), std::vector<std::string>{});
+}
+
+// Issue 16, item 9: SIGINT/SIGTERM (IndexOptions::cancel) stops the run and
+// removes its half generation at once.
+TEST(IndexerTest, AnInterruptedRunRemovesItsHalfGeneration) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  Build(kb);
+  kb.Remove("en/a.md");
+  std::atomic<bool> cancel = true;
+  Result<IndexReport> interrupted =
+      BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string(), .cancel = &cancel});
+  ASSERT_FALSE(interrupted.ok());
+  EXPECT_EQ(interrupted.error().message, "interrupted: the half-built gen-000002 was removed; gen-000001 stays published");
+  EXPECT_EQ(interrupted.error().where, kb.index().string());
+  EXPECT_FALSE(std::filesystem::exists(kb.index() / search::GenerationDirName(2)));
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
+}
+
+// Issue 16, item 9: a full disk read "Error writing block 41" or
+// "Input/output error". It says the disk is full and what a generation needs.
+TEST(IndexerTest, AFullDiskIsSaidSoWithTheSpaceAGenerationNeeds) {
+  TempKb kb;
+  WriteTwoArticles(kb);
+  IndexReport first = Build(kb);
+  EXPECT_GT(first.generation_bytes, 0u);
+  kb.Remove("en/a.md");
+  Result<IndexReport> full = BuildIndex(
+      {.content_dir = kb.content().string(), .index_dir = kb.index().string(), .failpoints = {"disk_full"}});
+  ASSERT_FALSE(full.ok());
+  EXPECT_EQ(full.error().where, kb.index().string());
+  const std::string& message = full.error().message;
+  EXPECT_EQ(message.rfind("the disk holding the index is full (", 0), 0u) << message;
+  EXPECT_NE(message.find("a generation of this index needs at least "), std::string::npos) << message;
+  EXPECT_NE(message.find("(the live one is "), std::string::npos) << message;
+  EXPECT_NE(message.find("Error writing block 41 (No space left on device)"), std::string::npos) << message;
+  EXPECT_FALSE(std::filesystem::exists(kb.index() / search::GenerationDirName(2)));
+  EXPECT_EQ(search::ReadStubGeneration(search::PublicStubPath(kb.index())), 1);
+  EXPECT_EQ(SearchIds(kb, "apples"), std::vector<std::string>{"a"});
+}
+
+// Issue 16, item 8: the agent database holds internal articles and redacted
+// tickets; the index is its owner's only, whatever the umask.
+TEST(IndexerTest, TheIndexIsReadableByItsOwnerOnly) {
+  namespace fs = std::filesystem;
+  const mode_t previous = ::umask(022);
+  TempKb kb;
+  WriteTwoArticles(kb);
+  kb.Write("internal/c.md", TempKb::Article("c", "en", "gamma", "Gamma", "Cherries.", "internal"));
+  Build(kb);
+  kb.Remove("en/a.md");
+  Build(kb);  // an incremental run: the copy of the live generation too
+  ::umask(previous);
+  const auto mode = [](const fs::path& path) {
+    struct stat info {};
+    EXPECT_EQ(::stat(path.c_str(), &info), 0) << path;
+    return info.st_mode & 07777;
+  };
+  EXPECT_EQ(mode(kb.index()), 0700u);
+  EXPECT_EQ(mode(kb.index() / ".lock"), 0600u);
+  int files = 0;
+  for (long generation : {1, 2}) {
+    const fs::path dir = kb.index() / search::GenerationDirName(generation);
+    EXPECT_EQ(mode(dir), 0700u) << dir;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+      if (entry.is_directory()) {
+        EXPECT_EQ(mode(entry.path()), 0700u) << entry.path();
+      } else {
+        EXPECT_EQ(mode(entry.path()), 0600u) << entry.path();
+        ++files;
+      }
+    }
+  }
+  EXPECT_GT(files, 10);
+}
+
 TEST(IndexerTest, ASecondIndexerIsRefusedWhileOneHoldsTheLock) {
   TempKb kb;
   WriteTwoArticles(kb);
@@ -401,9 +561,11 @@ TEST(IndexerTest, DocsIndexTheSameWithAnyNumberOfThreads) {
     reports.push_back(*report);
     const auto generation = dir / search::GenerationDirName(1);
     dumps.push_back(DumpDatabase(generation / "public"));
-    // The parts are merged and gone.
+    // The parts are merged and gone (views/ holds the generation's stubs).
     for (const auto& entry : std::filesystem::directory_iterator(generation)) {
-      EXPECT_TRUE(entry.path().filename() == "public" || entry.path().filename() == "agent") << entry.path();
+      EXPECT_TRUE(entry.path().filename() == "public" || entry.path().filename() == "agent" ||
+                  entry.path().filename() == "views")
+          << entry.path();
     }
   }
   EXPECT_GT(reports[0].indexed, 90);

@@ -279,6 +279,83 @@ TEST(IndexSwapTest, CompletionsFollowANewGeneration) {
   EXPECT_EQ((*index)->Suggest({.text = "apple orc"})->completions, std::vector<std::string>{"Apple orchestras"});
 }
 
+// Issue 16, item 1: a generation replaced under the same number (an index of
+// the older layout, rebuilt in place by the next run) was served from pooled
+// Searchers of the removed files until the server restarted. Its stub has
+// another identity now: the Index drops what it opened.
+TEST(IndexSwapTest, AGenerationReplacedUnderItsNumberIsReadAfresh) {
+  for (Viewer viewer : {Viewer::Public(), Viewer::Agent()}) {
+    TempKb kb;
+    kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));
+    ASSERT_TRUE(indexer::BuildIndex({.content_dir = kb.content().string(), .index_dir = kb.index().string()}).ok());
+    TempKb other;
+    other.Write("en/b.md", TempKb::Article("b", "en", "beta", "Beta", "bananas"));
+    ASSERT_TRUE(
+        indexer::BuildIndex({.content_dir = other.content().string(), .index_dir = other.index().string()}).ok());
+
+    auto index = Index::Open(kb.index().string(), viewer, std::chrono::milliseconds(0));
+    ASSERT_TRUE(index.ok());
+    ASSERT_EQ((*index)->Search({.query = "apples"})->results.size(), 1u);  // pooled and cached
+
+    const std::filesystem::path generation = kb.index() / GenerationDirName(1);
+    std::filesystem::remove_all(generation);
+    std::filesystem::copy(other.index() / GenerationDirName(1), generation, std::filesystem::copy_options::recursive);
+    EXPECT_EQ((*index)->generation(), 1);
+    Result<SearchResponse> bananas = (*index)->Search({.query = "bananas"});
+    ASSERT_TRUE(bananas.ok()) << bananas.error().ToString();
+    EXPECT_EQ(bananas->results.size(), 1u) << (viewer.agent ? "agent" : "public");
+    // Not answered from the cache of the replaced files either.
+    EXPECT_TRUE((*index)->Search({.query = "apples"})->results.empty()) << (viewer.agent ? "agent" : "public");
+  }
+}
+
+// Issue 16, item 1: a Searcher whose read fails (its files were damaged or
+// replaced) never goes back to the pool, and the next request opens the
+// generation again: a 503 lasts as long as the damage, not until a restart.
+TEST(IndexSwapTest, ASearcherWhoseReadFailedIsDroppedAndTheNextOneReadsAfresh) {
+  TempKb kb;
+  // Enough documents for B-trees of more than one level: a search then reads
+  // blocks from the files, not only the root blocks Xapian keeps in memory.
+  const std::filesystem::path docs = kb.root() / "docs.jsonl";
+  {
+    std::ofstream out(docs);
+    for (int i = 0; i < 3000; ++i) {
+      out << R"({"id": "d)" << i << R"(", "lang": "en", "title": "Apples )" << i
+          << R"(", "text": "Apples and pears, word)" << i << R"(."})" << "\n";
+    }
+  }
+  ASSERT_TRUE(indexer::BuildIndex({.docs_files = {docs.string()}, .index_dir = kb.index().string()}).ok());
+  const std::filesystem::path generation = kb.index() / GenerationDirName(1);
+  const std::filesystem::path backup = kb.root() / "backup";
+  std::filesystem::copy(generation, backup, std::filesystem::copy_options::recursive);
+
+  // A recheck interval no test reaches: only the failed read can make the
+  // Index look again.
+  auto index = Index::Open(kb.index().string(), Viewer::Agent(), std::chrono::hours(1));
+  ASSERT_TRUE(index.ok());
+  (*index)->set_response_cache_entries(0);
+  ASSERT_EQ((*index)->Search({.query = "apples"})->results.size(), 10u);
+
+  // Damaged in place: the pooled Searcher's open files are empty now.
+  for (const auto& entry : std::filesystem::directory_iterator(generation / "public")) {
+    if (entry.path().extension() == ".glass") std::filesystem::resize_file(entry.path(), 0);
+  }
+  Result<SearchResponse> damaged = (*index)->Search({.query = "apples"});
+  ASSERT_FALSE(damaged.ok());
+  EXPECT_EQ(damaged.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_FALSE((*index)->Check().ok());
+
+  std::filesystem::remove_all(generation);
+  std::filesystem::copy(backup, generation, std::filesystem::copy_options::recursive);
+  Result<SearchResponse> repaired = (*index)->Search({.query = "apples"});
+  ASSERT_TRUE(repaired.ok()) << repaired.error().ToString();
+  EXPECT_EQ(repaired->results.size(), 10u);
+  Result<Index::Status> status = (*index)->Check();
+  ASSERT_TRUE(status.ok()) << status.error().ToString();
+  EXPECT_EQ(status->generation, 1);
+  EXPECT_EQ(status->documents, 3000u);
+}
+
 TEST(ResponseCacheTest, ARepeatedRequestIsAnsweredFromTheCacheUntilANewGeneration) {
   TempKb kb;
   kb.Write("en/a.md", TempKb::Article("a", "en", "alpha", "Alpha", "apples"));

@@ -1,7 +1,11 @@
 // The helpdex command line: one binary, a subcommand per task. Each
 // subcommand parses its flags, calls one library function and prints.
-#include <chrono>
+#include <pthread.h>
 #include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -19,18 +23,56 @@
 
 namespace {
 
-int RunIndex(const helpdex::indexer::IndexOptions& options) {
+// SIGINT and SIGTERM during `helpdex index`: the run stops between documents
+// and removes its half-built generation (IndexOptions::cancel) instead of
+// leaving it on disk until the next run.
+class InterruptWatch {
+ public:
+  InterruptWatch() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);  // before BuildIndex starts threads
+    thread_ = std::thread([this] {
+      int received = 0;
+      sigwait(&signals_, &received);
+      if (finished_) return;
+      std::cerr << "helpdex index: " << (received == SIGINT ? "SIGINT" : "SIGTERM")
+                << ": stopping, removing the half-built generation\n";
+      cancel_ = true;
+    });
+  }
+  ~InterruptWatch() {
+    finished_ = true;
+    pthread_kill(thread_.native_handle(), SIGTERM);
+    thread_.join();
+  }
+  const std::atomic<bool>* cancel() const { return &cancel_; }
+
+ private:
+  sigset_t signals_;
+  std::atomic<bool> cancel_ = false;
+  std::atomic<bool> finished_ = false;
+  std::thread thread_;
+};
+
+int RunIndex(const helpdex::indexer::IndexOptions& given) {
+  InterruptWatch interrupts;
+  helpdex::indexer::IndexOptions options = given;
+  options.cancel = interrupts.cancel();
   helpdex::Result<helpdex::indexer::IndexReport> report = helpdex::indexer::BuildIndex(options);
   if (!report.ok()) {
     std::cerr << "helpdex index: " << report.error().ToString() << "\n";
     return 2;
   }
+  for (const std::string& note : report->notes) std::cerr << "helpdex index: " << note << "\n";
   for (const helpdex::Error& error : report->errors) std::cerr << error.ToString() << "\n";
   std::printf(
-      "generation %ld: %d analysed, %d unchanged, %d removed, %d failed; %d public and %d agent documents "
-      "(%.2f s)\n",
+      "generation %ld: %d analysed, %d unchanged, %d removed, %d failed; %d public and %d agent documents, "
+      "%.1f MiB (%.2f s)\n",
       report->generation, report->indexed, report->reused, report->removed, report->failed,
-      report->public_documents, report->agent_documents, report->seconds);
+      report->public_documents, report->agent_documents,
+      static_cast<double>(report->generation_bytes) / (1024.0 * 1024.0), report->seconds);
   if (report->tickets_skipped > 0 || report->redactions.Total() > 0) {
     std::printf("tickets: %d not solved or closed, skipped; redacted", report->tickets_skipped);
     if (report->redactions.Total() == 0) std::printf(" nothing");
@@ -254,6 +296,14 @@ int main(int argc, char** argv) {
   serve->add_option("--templates", serve_options.templates_dir, "Templates folder (default: the source tree's)")
       ->envname("HELPDEX_TEMPLATES");
   int keep_events_days = 90;
+  int drain_seconds = 10;
+  serve->add_option("--drain-seconds", drain_seconds,
+                    "On SIGTERM/SIGINT, wait at most this long for the requests in flight")
+      ->check(CLI::Range(0, 300))
+      ->capture_default_str();
+  // For tests only (tests/README.md): HELPDEX_FAILPOINT=hold_request.
+  std::string serve_failpoint;
+  serve->add_option("--failpoint", serve_failpoint, "")->envname("HELPDEX_FAILPOINT")->group("");
   serve->add_option("--keep-events-days", keep_events_days,
                     "Delete raw events (searches, clicks, feedback) older than this many days (90); "
                     "the answered-search aggregate stays")
@@ -314,6 +364,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) {
     serve_options.events.keep_events = std::chrono::hours(24 * keep_events_days);
     serve_options.events.max_file_bytes = events_max_mb * 1024 * 1024;
+    serve_options.drain_timeout = std::chrono::seconds(drain_seconds);
+    if (!serve_failpoint.empty()) serve_options.failpoints.insert(serve_failpoint);
     return RunServe(serve_options);
   }
   if (eval->parsed()) {

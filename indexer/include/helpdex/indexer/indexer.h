@@ -10,6 +10,9 @@
 //   if (report.ok() && report->failed > 0) { /* print report->errors */ }
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -52,8 +55,18 @@ struct IndexOptions {
   // KB each). tools/bench/README.md ("Issue 15: indexing") has the figures.
   int docs_batch_lines = 1000;
   // Failpoints, for tests: BuildIndex fails on purpose where one is named.
-  // "before_swap": the new generation is built and committed, not published.
+  //   "before_swap": the new generation is built and committed, not published.
+  //   "kill_at:STEP": the process SIGKILLs itself at STEP, one of
+  //     kPublishSteps (a crash at each fsync of a publish).
+  //   "disk_full": the first commit of the new generation fails as a full
+  //     disk does (Xapian's "Error writing block" with ENOSPC).
+  //   "sigterm": the process sends itself SIGTERM once the new generation's
+  //     databases are open, and waits (10 s at most) for `cancel` to be set.
   std::set<std::string> failpoints;
+  // Set (by a signal handler's thread, say) to stop the run: BuildIndex then
+  // removes the half-built generation and returns kInternal "interrupted";
+  // the live generation stays published. Checked between documents.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct IndexReport {
@@ -67,14 +80,82 @@ struct IndexReport {
   int learned_articles = 0;     // public articles written in this run with learned phrasings
   RedactionCounts redactions;   // personal data removed from the tickets analysed in this run
   long generation = 0;  // the generation now live
+  uint64_t generation_bytes = 0;  // its size on disk (both databases)
   double seconds = 0;
   std::vector<Error> errors;  // one per failed file, with file:line
+  // What the run did besides indexing, for the operator ("removed gen-000043
+  // (3.1 MiB), the half-built generation of an interrupted run").
+  std::vector<std::string> notes;
 };
+
+// The steps of PublishGeneration: each is a point where the process may die
+// (power cut, SIGKILL) and a failpoint "kill_at:STEP" can put it. Every step
+// but "after_publish" is just before an fsync. The two view steps happen only
+// when a view is not yet a link: on a fresh index before the current link, on
+// an older-layout index after it.
+inline constexpr const char* kPublishSteps[] = {
+    "sync_public_stub",     // gen-N/views/public written
+    "sync_agent_stub",      // gen-N/views/agent written
+    "sync_views_dir",       // gen-N/views
+    "sync_generation_dir",  // gen-N (holds views/)
+    "sync_index_dir",       // DIR (holds gen-N): gen-N is complete on disk
+    "sync_public_view",     // DIR/public made the link current/public
+    "sync_agent_view",      // DIR/agent made the link current/agent
+    "sync_current_link",    // DIR/current renamed to gen-N/views: THE commit point
+    "after_publish",        // published, old generations not yet removed
+};
+
+// Publishes generation `generation` of the index directory `index_dir`,
+// whose folder DIR/gen-N must hold the complete, committed and fsynced
+// databases public/ and agent/ (BuildIndex's job). The caller holds DIR/.lock.
+//
+// Steps: writes and fsyncs DIR/gen-N/views/{public,agent} (the stub files
+// naming gen-N's databases, each written beside and renamed into place),
+// fsyncs gen-N and DIR, then points DIR/current at gen-N/views with one
+// rename(2) of a new symbolic link and fsyncs DIR. DIR/public and DIR/agent
+// are made the links current/public and current/agent if they are not yet:
+// on a fresh index before the rename (they dangle until it), on an index of
+// the older layout (plain stub files) after it.
+//
+// Guarantee: whenever the process or the machine stops, DIR/public and
+// DIR/agent name one and the same complete generation (or, on a fresh index,
+// both none), the old one before the rename of DIR/current and the new one
+// after it. The one exception is the first publish on an older-layout index,
+// while its plain stubs are replaced by links one by one: each view names a
+// complete generation throughout, and the agent view never an older one than
+// the public view. Nothing of an earlier generation is modified.
+// Republishing the generation DIR/current names is harmless (BuildIndex does
+// it to convert an older layout). Readers (search::Index) notice a new
+// generation by re-reading their view (index_layout.h).
+//
+// Errors: kInternal naming the file when a write, fsync or rename fails
+// (then the views name what they named before, or the new generation if the
+// failure came after the rename of DIR/current). `failpoints`: see
+// IndexOptions::failpoints ("kill_at:STEP").
+//
+// A future INDEX/shards/K/ is published by the same function (each shard
+// folder laid out as index_layout.h describes, with its own views and
+// current link); the top-level views over all shards will then be one more
+// call on DIR with stubs listing the shards.
+Result<bool> PublishGeneration(const std::filesystem::path& index_dir, long generation,
+                               const std::set<std::string>& failpoints = {});
 
 // Builds and publishes a new generation. Per-file problems are reported in
 // IndexReport::errors and never stop the run; the Result is an Error only when
 // nothing could be published (index directory unwritable, another indexer holds
-// the lock, every source unreadable), and then the live generation is untouched.
+// the lock, every source unreadable, a full disk), and then the live generation
+// is untouched and the half-built one removed. A full disk is said so, with
+// the space free and the space a generation needs (about the live one's size,
+// which an incremental run copies first).
+//
+// Generations: the new one is numbered above the live one and every
+// generation a view names, and built in a folder no view names (a crashed
+// run's leftovers, newer than the live generation and named by no view, are
+// removed first and listed in IndexReport::notes); the generation
+// folders are created 0700 and their files made 0600 (the agent database
+// holds internal articles and redacted tickets), DIR itself 0700 when this
+// run creates it. Published with PublishGeneration(); then all but the newest
+// IndexOptions::keep_generations are removed.
 Result<IndexReport> BuildIndex(const IndexOptions& options);
 
 }  // namespace helpdex::indexer

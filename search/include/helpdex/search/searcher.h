@@ -208,6 +208,11 @@ class Searcher;
 // A published index directory. Thread-safe. Holds a pool of Searchers for the
 // live generation and notices a swap (by checking the stub at most every
 // `recheck` interval), after which new Searchers open the new generation.
+// A generation is known by its number and by the identity of the stub file
+// its view resolves to (search::ViewIdentity): when either changes, pooled
+// Searchers are dropped, and so is a Searcher whose read failed
+// (kIndexUnavailable: its files may have been replaced), which also makes the
+// next AcquireSearcher() read the stub again at once.
 class Index {
  public:
   // kIndexUnavailable when `dir` holds no published index. A public Index
@@ -222,6 +227,15 @@ class Index {
 
   // Number of the live generation ("gen-000042" -> 42).
   long generation();
+
+  // Whether the live generation can be read now (for /readyz): a Searcher of
+  // it counts the documents the viewer may see. kIndexUnavailable naming the
+  // generation when it cannot be opened or read.
+  struct Status {
+    long generation = 0;
+    size_t documents = 0;
+  };
+  Result<Status> Check();
 
   // Search and Suggest on the live generation through a bounded cache of
   // recent responses: the same request (every field, the text exactly as

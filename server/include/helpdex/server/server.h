@@ -7,8 +7,10 @@
 //   (*server)->Shutdown();
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "helpdex/search/error.h"
@@ -34,6 +36,12 @@ struct ServerOptions {
   // The event store's limits (queue, per-visit cap, the distinct visits
   // before a search becomes a completion for everyone).
   stores::EventStoreOptions events;
+  // Shutdown() waits this long at most for the requests in flight to be
+  // answered and written before it closes the connections.
+  std::chrono::milliseconds drain_timeout = std::chrono::seconds(10);
+  // For tests only (tests/README.md): "hold_request" holds every /api/search
+  // request until Shutdown() begins (HELPDEX_FAILPOINT for `helpdex serve`).
+  std::set<std::string> failpoints;
 };
 
 class Server {
@@ -48,7 +56,11 @@ class Server {
 
   virtual ~Server() = default;
   virtual uint16_t port() const = 0;
-  // Stops accepting, finishes in-flight requests, joins the threads. Idempotent.
+  // Stops gracefully: /readyz answers 503 "draining" at once, the requests
+  // in flight are answered and written (every request is still served while
+  // they are, for at most ServerOptions::drain_timeout), then the
+  // connections close and the threads are joined; logs one line
+  // {"event":"shutdown","drained":true|false,"in_flight":N}. Idempotent.
   virtual void Shutdown() = 0;
 };
 
