@@ -795,6 +795,12 @@ Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type,
   }));
 }
 
+Result<bool> Searcher::HasArticle(const std::string& id) {
+  return impl_->Note(GuardXapian("the article lookup", impl_->where, [&]() -> Result<bool> {
+    return impl_->FindDocument(std::string(schema::kTypeArticle), id) != 0;
+  }));
+}
+
 Result<TicketCoverage> Searcher::CoverTicket(const std::string& id) {
   return impl_->Note(GuardXapian("the ticket coverage", impl_->where, [&] { return impl_->CoverTicket(id); }));
 }

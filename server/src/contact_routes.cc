@@ -157,6 +157,13 @@ HttpResponse Routes::ApiEvents(const Request& http) {
     return ApiErrorResponse(InvalidParameter("query", "query must be valid UTF-8 of at most " +
                                                           std::to_string(search::kMaxQueryBytes) + " bytes"));
   }
+  // Only articles a customer can open: an unknown or internal id is a 404,
+  // as for any other public lookup (nothing says which ids exist internally).
+  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  if (!searcher.ok()) return ApiErrorResponse(ToApiError(searcher.error()));
+  Result<bool> known = (*searcher)->HasArticle(event.article);
+  if (!known.ok()) return ApiErrorResponse(ToApiError(known.error()));
+  if (!*known) return ApiErrorResponse(ToApiError(Error{ErrorCode::kNotFound, "no article with this id", "article"}));
   if (std::optional<Language> language = ParseLanguage(text("lang"))) event.language = LanguageCode(*language);
   HttpResponse response = JsonResponse(202, R"({"status":"accepted"})");
   event.visit = EnsureVisit(http, response, true);

@@ -181,6 +181,14 @@ TEST_F(ContactServerTest, TheEventsApiAcceptsOnlyWhatAPageReports) {
   httplib::Result huge = PostEvent(visit, {{"type", "answered"}, {"article", "a"}, {"query", std::string(5000, 'x')}});
   ASSERT_TRUE(huge);
   EXPECT_EQ(huge->status, 400);
+  // Only articles a customer can open: unknown and internal ids are 404s, as
+  // README says, and nothing is recorded for them.
+  for (const char* id : {"no-such-article", "en-internal-runbook"}) {
+    httplib::Result unknown = PostEvent(visit, {{"type", "answered"}, {"query", "runbook"}, {"article", id}});
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(unknown->status, 404) << id;
+    EXPECT_THAT(unknown->body, HasSubstr("\"error\"")) << id;
+  }
 
   // Without a visit cookie the event starts a visit.
   httplib::Result fresh = Client().Post("/api/events", answered.dump(), "application/json");
@@ -239,9 +247,13 @@ TEST_F(ContactServerTest, ASearchThreeVisitsFoundAnAnswerWithBecomesACompletion)
   };
   const nlohmann::json answered = {
       {"type", "answered"}, {"query", "reset link login page"}, {"article", "en-password-reset"}, {"lang", "en"}};
+  // Answers are reported by the page's script: without the search recorded
+  // by the server, three visits' claims make no completion.
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(PostEvent(NewVisit(), answered)->status, 202);
   for (int i = 0; i < 3; ++i) {
     EXPECT_THAT(completions().dump(), Not(HasSubstr("reset link login page"))) << i;
     Visit visit = NewVisit();
+    ASSERT_EQ(Get("/search?lang=en&q=" + Encode("reset link login page"), visit.Cookie())->status, 200);
     ASSERT_EQ(PostEvent(visit, answered)->status, 202);
     ASSERT_EQ(PostEvent(visit, answered)->status, 202);  // the same visit twice counts once
   }

@@ -268,13 +268,15 @@ TEST_F(EventStoreTest, RawEventsExpireButAnsweredSearchesStay) {
   ASSERT_TRUE(store);
   constexpr int64_t kDay = 24 * 60 * 60 * 1000;
   const int64_t now = 1800000000000;
+  store->Record({.type = EventType::kSearch, .visit = Visit(1), .query = "old answered search", .language = "en",
+                 .at_ms = now - 3 * kDay});
   store->Record({.type = EventType::kAnswered, .visit = Visit(1), .query = "old answered search", .language = "en",
                  .article = "en-a", .at_ms = now - 3 * kDay});
   store->Record({.type = EventType::kSearch, .visit = Visit(2), .query = "recent", .at_ms = now - kDay / 2});
   store->Flush();
   Result<int64_t> deleted = store->ExpireEvents(now);
   ASSERT_TRUE(deleted.ok());
-  EXPECT_EQ(*deleted, 1);
+  EXPECT_EQ(*deleted, 2);
   std::vector<StoredEvent> events = ReadAll(*store);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].event.query, "recent");
@@ -343,7 +345,10 @@ TEST_F(EventStoreTest, ASearchBecomesACompletionAfterEnoughDistinctVisits) {
   auto store = Open({.past_search_min_visits = 3});
   ASSERT_TRUE(store);
   auto answered = [&](int visit, const char* query) {
+    // The server records the search; the page's script reports the answer.
     // Explicit times: on reopening, the latest wording is the one offered.
+    store->Record({.type = EventType::kSearch, .visit = Visit(visit), .query = query, .language = "en",
+                   .at_ms = 1800000000000 + visit});
     store->Record({.type = EventType::kAnswered, .visit = Visit(visit), .query = query, .language = "en",
                    .article = "en-reset", .at_ms = 1800000000000 + visit});
     store->Flush();
@@ -370,6 +375,34 @@ TEST_F(EventStoreTest, ASearchBecomesACompletionAfterEnoughDistinctVisits) {
   ASSERT_TRUE(reopened);
   EXPECT_EQ(reopened->past_searches()->Complete("forgot", Language::kEnglish, 5),
             std::vector<std::string>{"forgot my password"});
+}
+
+// Answers are reported by the page's script (POST /api/events), so a client
+// can claim any text: forged answers for a search the server never recorded
+// for that visit make no completion, however many visits claim it.
+TEST_F(EventStoreTest, AnswersToSearchesTheServerNeverSawMakeNoCompletion) {
+  auto store = Open({.past_search_min_visits = 3});
+  ASSERT_TRUE(store);
+  for (int visit = 1; visit <= 10; ++visit) {
+    store->Record({.type = EventType::kSuggestOpened, .visit = Visit(visit), .query = "email your password",
+                   .language = "en", .article = "en-reset"});
+    // A search the server did record, but by another visit, or with other words.
+    store->Record({.type = EventType::kSearch, .visit = Visit(visit + 100), .query = "email your password",
+                   .language = "en"});
+    store->Record({.type = EventType::kSearch, .visit = Visit(visit), .query = "reset", .language = "en"});
+  }
+  store->Flush();
+  EXPECT_TRUE(store->past_searches()->Complete("email", Language::kEnglish, 5).empty());
+  // As-you-type suggestions the server recorded count like searches.
+  for (int visit = 1; visit <= 3; ++visit) {
+    store->Record({.type = EventType::kSuggestShown, .visit = Visit(visit), .query = "email settings",
+                   .language = "en"});
+    store->Record({.type = EventType::kSuggestOpened, .visit = Visit(visit), .query = "email settings",
+                   .language = "en", .article = "en-mail"});
+  }
+  store->Flush();
+  EXPECT_EQ(store->past_searches()->Complete("email", Language::kEnglish, 5),
+            std::vector<std::string>{"email settings"});
 }
 
 class ContactStoreTest : public EventStoreTest {

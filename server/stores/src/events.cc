@@ -88,6 +88,7 @@ enum Sql : int {
   kInsertAnswered,
   kCountAnswered,
   kLoadAnswered,
+  kRecordedSearch,
   kRead,
   kExpire,
   kSqlCount,
@@ -104,6 +105,10 @@ constexpr const char* kSql[kSqlCount] = {
     "SELECT count(*) FROM answered_searches WHERE query_key = ?1 AND lang = ?2",
     // SQLite takes the bare column from the max(at) row: the latest wording.
     "SELECT query, lang, max(at) FROM answered_searches GROUP BY query_key, lang HAVING count(*) >= ?1",
+    // kRecordedSearch: a search or suggestion the server itself recorded for
+    // this visit, with this (redacted) text, at or before the answer.
+    "SELECT 1 FROM events WHERE visit = ?1 AND at <= ?3 AND type IN ('search', 'suggest_shown') AND query = ?2 "
+    "LIMIT 1",
     // kRead, shared with EventLog: every filter optional ('' / 0 for none), oldest first.
     "SELECT id, at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, revision "
     "FROM events WHERE (?2 = '' OR type = ?2) AND at >= ?3 AND (?4 = '' OR visit = ?4) ORDER BY id LIMIT ?1",
@@ -266,6 +271,7 @@ struct EventStore::Impl {
   std::thread writer;
 
   std::atomic<uint64_t> recorded{0}, rows{0}, dropped{0}, rate_limited{0}, failed{0};
+  uint64_t unrecorded_answers = 0;  // the writer's: answers to searches the server never saw
   int64_t next_expiry_ms = 0;  // the writer's next hourly expiry
 
   indexer::Redactor redactor;
@@ -453,6 +459,17 @@ struct EventStore::Impl {
     if (!language || query.size() > search::PastSearches::kMaxSearchBytes) return;
     if (query.find('[') != std::string::npos) return;
     const std::string key = search::CollapseWhitespace(search::NormalizeText(query));
+    // The page's script reports answers (POST /api/events), so anyone can
+    // claim one; the search must be one the server itself recorded for the
+    // visit, or three forged visits would make any phrase a completion.
+    {
+      Use recorded = Statement(kRecordedSearch);
+      recorded.Bind(1, event.visit).Bind(2, query).Bind(3, event.at_ms);
+      if (recorded.Step() != SQLITE_ROW) {
+        ++unrecorded_answers;
+        return;
+      }
+    }
     {
       Use insert = Statement(kInsertAnswered);
       insert.Bind(1, key).Bind(2, event.language).Bind(3, event.visit).Bind(4, query).Bind(5, event.at_ms);

@@ -303,6 +303,10 @@ class Searcher {
   Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id,
                                                      size_t limit = 5);
 
+  // Whether an article with this id is visible to the viewer (a public viewer:
+  // a public article). For reports a client makes about an article.
+  Result<bool> HasArticle(const std::string& id);
+
   // The visible documents of one type ("article" or "ticket"), in id order,
   // at most `limit`. A public viewer lists public articles only.
   Result<std::vector<DocumentRecord>> Documents(const std::string& type, size_t limit = 100000);

@@ -83,7 +83,10 @@ struct EventStoreOptions {
   std::chrono::milliseconds flush_interval{200};    // the longest an event waits to be written
   size_t max_events_per_visit_per_minute = 120;     // a flood from one visit is not written
   // A search becomes a completion for everyone after this many distinct
-  // visits typed it and then found their answer (platform.md B2 #10).
+  // visits typed it and then found their answer (platform.md B2 #10). Only
+  // a search the server itself recorded for the visit (a search or an
+  // as-you-type suggestion with the same text) counts: answers are reported
+  // by the page's script, so a client could claim any text.
   int past_search_min_visits = 3;
   // Keystrokes of one visit within this time that extend (or shorten) the
   // previous suggestion query are one search intent: the stored row is updated.
