@@ -67,6 +67,9 @@ class Routes {
   // which copies the router.
   void AddTo(Pistache::Rest::Router& router);
 
+  // The counters /metrics shows; the HTTP edge (edge_handler.h) adds to them.
+  Metrics& metrics() { return metrics_; }
+
  private:
   using Request = Pistache::Rest::Request;
   using Handler = HttpResponse (Routes::*)(const Request&);
