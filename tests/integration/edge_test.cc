@@ -128,7 +128,7 @@ class RawConnection {
   std::string pending_;
 };
 
-std::string Get(const std::string& target, const std::string& extra = "") {
+std::string RawGet(const std::string& target, const std::string& extra = "") {
   return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra + "\r\n";
 }
 
@@ -175,7 +175,7 @@ TEST_F(EdgeTest, AGetHiddenInTheBodyOfARefusedPostIsNeverAnswered) {
   ASSERT_TRUE(client.connected());
   client.Send("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
               "Content-Length: 100000\r\n\r\n" +
-              Get("/api/search?q=password") + std::string(1000, ' '));
+              RawGet("/api/search?q=password") + std::string(1000, ' '));
   ExpectJsonError(client.Read(), 413, "payload_too_large", "body over 64 KiB");
   EXPECT_TRUE(client.ClosedByServer()) << "the hidden GET was answered or the connection left open";
 }
@@ -184,7 +184,7 @@ TEST_F(EdgeTest, AGetAfterOversizedHeadersIsNeverAnswered) {
   RawConnection client(port());
   ASSERT_TRUE(client.connected());
   client.Send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + std::string(40000, 'a') + "\r\n\r\n" +
-              Get("/api/search?q=password"));
+              RawGet("/api/search?q=password"));
   ExpectJsonError(client.Read(), 431, "header_too_large", "40 KB of headers");
   EXPECT_TRUE(client.ClosedByServer());
 }
@@ -192,7 +192,7 @@ TEST_F(EdgeTest, AGetAfterOversizedHeadersIsNeverAnswered) {
 TEST_F(EdgeTest, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   RawConnection client(port());
   ASSERT_TRUE(client.connected());
-  client.Send(Get("/healthz") + Get("/api/search?q=zzzznothing") + Get("/api/nope"));
+  client.Send(RawGet("/healthz") + RawGet("/api/search?q=zzzznothing") + RawGet("/api/nope"));
   std::optional<RawResponse> first = client.Read();
   std::optional<RawResponse> second = client.Read();
   std::optional<RawResponse> third = client.Read();
@@ -203,7 +203,7 @@ TEST_F(EdgeTest, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   EXPECT_THAT(second->body, HasSubstr("\"query\":\"zzzznothing\""));
   EXPECT_EQ(third->status, 404);
   // Still open: the next request on it is answered too.
-  client.Send(Get("/healthz", "Connection: close\r\n"));
+  client.Send(RawGet("/healthz", "Connection: close\r\n"));
   std::optional<RawResponse> last = client.Read();
   ASSERT_TRUE(last);
   EXPECT_EQ(last->status, 200);
@@ -214,13 +214,13 @@ TEST_F(EdgeTest, KeepAliveIsTheHttp11DefaultAndConnectionCloseCloses) {
   RawConnection client(port());
   ASSERT_TRUE(client.connected());
   for (int i = 0; i < 3; ++i) {
-    client.Send(Get("/healthz"));
+    client.Send(RawGet("/healthz"));
     std::optional<RawResponse> response = client.Read();
     ASSERT_TRUE(response) << i;
     EXPECT_EQ(response->status, 200);
     EXPECT_EQ(response->headers["connection"], "Keep-Alive") << i;
   }
-  client.Send(Get("/healthz", "Connection: close\r\n"));
+  client.Send(RawGet("/healthz", "Connection: close\r\n"));
   std::optional<RawResponse> closing = client.Read();
   ASSERT_TRUE(closing);
   EXPECT_EQ(closing->headers["connection"], "Close");
@@ -276,7 +276,7 @@ TEST_F(EdgeTest, BadFramingIsRefusedWithAJsonErrorLoggedCountedAndClosed) {
   for (const Case& c : cases) {
     RawConnection client(port());
     ASSERT_TRUE(client.connected());
-    client.Send(c.request + Get("/healthz"));
+    client.Send(c.request + RawGet("/healthz"));
     ExpectJsonError(client.Read(), c.status, c.code, c.request);
     EXPECT_TRUE(client.ClosedByServer()) << c.request;
     ++expected_counts[c.reason];
@@ -315,7 +315,13 @@ TEST_F(EdgeTest, SilentAndStalledClientsGetATimeoutAndAreClosed) {
     EXPECT_EQ(response->status, 408);
     EXPECT_TRUE(client->ClosedByServer());
   }
-  EXPECT_GE(Sample(Metrics(), "helpdex_http_rejected_total{reason=\"request_timeout\"}"), 2);
+  // Counted when Pistache lets go of the connection, a moment after it closed it.
+  double timeouts = 0;
+  for (int i = 0; i < 100 && timeouts < 2; ++i) {
+    timeouts = Sample(Metrics(), "helpdex_http_rejected_total{reason=\"request_timeout\"}");
+    if (timeouts < 2) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_GE(timeouts, 2);
 }
 
 TEST_F(EdgeTest, A50MegabyteBodyIsRefusedWithoutBeingRead) {
@@ -339,16 +345,16 @@ TEST_F(EdgeTest, AThousandIdleConnectionsDoNotStopTheServer) {
   EXPECT_GE(Sample(Metrics(), "helpdex_http_connections_open"), 1000);
 }
 
-// A child `helpdex serve` whose open-files limit (192) is far below the
-// connections clients hold (300): it sheds the oldest idle ones and keeps
-// answering, without spinning on accept().
+// A child `helpdex serve` with the usual open-files limit (1,024) while
+// clients hold 1,100 connections (issue 16): it sheds the oldest idle ones,
+// keeps answering, and does not spin on accept().
 class FileLimitTest : public EdgeTest {};
 
 TEST_F(FileLimitTest, HeldConnectionsBeyondTheFileLimitAreShedAndTheServerAnswers) {
   const std::filesystem::path data = root() / "file-limit-data";
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
-  const std::string command = "ulimit -n 192 && exec '" + std::string(HELPDEX_BINARY) + "' serve --index '" +
+  const std::string command = "ulimit -n 1024 && exec '" + std::string(HELPDEX_BINARY) + "' serve --index '" +
                               index_dir().string() + "' --data '" + data.string() +
                               "' --address 127.0.0.1 --port 0 --threads 2";
   const pid_t child = ::fork();
@@ -388,25 +394,27 @@ TEST_F(FileLimitTest, HeldConnectionsBeyondTheFileLimitAreShedAndTheServerAnswer
     return ticks;
   };
 
+  // /healthz answers on a new connection after every 100 held ones (which
+  // also lets the server keep pace, as clients arriving over time do).
   std::vector<std::unique_ptr<RawConnection>> held;
-  for (int i = 0; i < 300; ++i) held.push_back(std::make_unique<RawConnection>(child_port));
+  for (int batch = 0; batch < 11; ++batch) {
+    for (int i = 0; i < 100; ++i) held.push_back(std::make_unique<RawConnection>(child_port));
+    RawConnection health(child_port);
+    ASSERT_TRUE(health.connected()) << "after " << held.size() << " held connections";
+    health.Send(RawGet("/healthz", "Connection: close\r\n"));
+    std::optional<RawResponse> answer = health.Read();
+    ASSERT_TRUE(answer) << "/healthz got no answer with " << held.size() << " connections held";
+    EXPECT_EQ(answer->status, 200);
+  }
   const long ticks_before = cpu_ticks();
   const auto wall_before = std::chrono::steady_clock::now();
-
-  RawConnection health(child_port);
-  ASSERT_TRUE(health.connected());
-  health.Send(Get("/healthz", "Connection: close\r\n"));
-  std::optional<RawResponse> answer = health.Read();
-  ASSERT_TRUE(answer) << "/healthz got no answer while 300 connections were held";
-  EXPECT_EQ(answer->status, 200);
-
   std::this_thread::sleep_for(std::chrono::seconds(2));  // still holding
   RawConnection metrics(child_port);
-  metrics.Send(Get("/metrics", "Connection: close\r\n"));
+  metrics.Send(RawGet("/metrics", "Connection: close\r\n"));
   std::optional<RawResponse> text = metrics.Read();
   ASSERT_TRUE(text);
   EXPECT_THAT(text->body, HasSubstr("helpdex_http_connections_shed_total{kind=\"idle\"}"));
-  EXPECT_LT(Sample(text->body, "helpdex_http_connections_open"), 192);
+  EXPECT_LT(Sample(text->body, "helpdex_http_connections_open"), 1024);
   // A server spinning on accept() burns a core for as long as the
   // connections are held: this one is mostly asleep.
   const double cpu_seconds = static_cast<double>(cpu_ticks() - ticks_before) / ::sysconf(_SC_CLK_TCK);
