@@ -60,6 +60,7 @@ struct Connection {
   std::weak_ptr<Tcp::Peer> peer;
   Clock::time_point last_active = Clock::now();
   uint64_t requests = 0;           // handed to Pistache
+  size_t unwritten_bytes = 0;      // responses queued and not yet written (TrackResponse)
   bool keep_alive = true;          // of the request being answered
   bool routed = false;             // Pistache's parser accepted the request handed to it
   bool closing = false;            // closing: nothing more is read or answered
@@ -128,6 +129,14 @@ class EdgeHandler : public Http::Handler, public std::enable_shared_from_this<Ed
     std::optional<framing::FramingError> error =
         connection->framer.Feed(std::string_view(buffer, length), requests);
     for (framing::FramedRequest& request : requests) {
+      if (connection->unwritten_bytes > kMaxUnwrittenBytes) {
+        const framing::FramingError unread{429, "rate_limited", "pipeline_unread",
+                                           "Too many answers are waiting to be read; read them before sending more.",
+                                           "connection"};
+        const std::string response = framing::ErrorResponse(unread);
+        Refuse(peer, *connection, unread.reason, unread.status, unread.message, unread.where, &response);
+        return;
+      }
       connection->routed = false;
       connection->keep_alive = request.keep_alive;
       ++connection->requests;
@@ -258,6 +267,14 @@ std::shared_ptr<Http::Handler> MakeEdgeHandler(const Pistache::Rest::Router& rou
 bool KeepsAlive(const Http::ResponseWriter& writer) {
   std::shared_ptr<Connection> connection = ConnectionOf(writer.getPeer());
   return connection && connection->keep_alive && !connection->closing;
+}
+
+void TrackResponse(const Http::ResponseWriter& writer, size_t bytes, Pistache::Async::Promise<ssize_t> sent) {
+  std::shared_ptr<Connection> connection = ConnectionOf(writer.getPeer());
+  if (!connection) return;
+  connection->unwritten_bytes += bytes;
+  auto written = [connection, bytes] { connection->unwritten_bytes -= std::min(bytes, connection->unwritten_bytes); };
+  sent.then([written](ssize_t) { written(); }, [written](std::exception_ptr) { written(); });
 }
 
 size_t ConnectionCapFromFileLimit(size_t configured) {

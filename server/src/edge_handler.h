@@ -47,6 +47,14 @@ class EdgeControl {
 // only with `Connection: keep-alive`.
 bool KeepsAlive(const Pistache::Http::ResponseWriter& writer);
 
+// Counts `bytes` of response as unwritten on the connection of `writer` until
+// `sent` settles. A client that pipelines requests without reading the
+// answers gets 429 and is closed once more than kMaxUnwrittenBytes are queued
+// for it, instead of the server queueing responses without bound.
+inline constexpr size_t kMaxUnwrittenBytes = 1024 * 1024;
+void TrackResponse(const Pistache::Http::ResponseWriter& writer, size_t bytes,
+                   Pistache::Async::Promise<ssize_t> sent);
+
 // The open-files limit raised to its hard limit (at most 65,536), and the
 // connection cap it leaves room for: the limit less a reserve for index,
 // database and epoll descriptors; `configured` (0 = none) lowers it.

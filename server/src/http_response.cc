@@ -100,7 +100,8 @@ HttpResponse SeeOther(const std::string& location) {
 // Cookie constructor (a std::string copy), not in our code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
-void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer, bool keep_alive) {
+Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer,
+                                       bool keep_alive) {
   using Pistache::Http::Code;
   using Pistache::Http::ConnectionControl;
   using Pistache::Http::Mime::MediaType;
@@ -124,8 +125,8 @@ void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer, 
     cookie.ext["SameSite"] = spec.same_site == "Lax" ? "Lax" : "Strict";
     writer.cookies().add(cookie);
   }
-  writer.send(static_cast<Code>(response.status), response.body,
-              MediaType::fromString(response.content_type));
+  return writer.send(static_cast<Code>(response.status), response.body,
+                     MediaType::fromString(response.content_type));
 }
 #pragma GCC diagnostic pop
 

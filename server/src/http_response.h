@@ -78,7 +78,8 @@ void SetHeader(HttpResponse& response, const std::string& name, std::string valu
 // `Connection: close` as `keep_alive` says (the edge closes the connection
 // after a close). Throws std::invalid_argument for a
 // header with CR or LF or a cookie with a separator in it, which would be a
-// bug in the server.
-void Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer, bool keep_alive);
+// bug in the server. The promise settles once the response is written.
+Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer,
+                                       bool keep_alive);
 
 }  // namespace helpdex::server

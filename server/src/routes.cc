@@ -144,7 +144,7 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
     // Errors and redirects included: an agent response is for one agent.
     if (agent) MarkAgentPrivate(*response);
     try {
-      Send(*response, writer, KeepsAlive(writer));
+      TrackResponse(writer, response->body.size(), Send(*response, writer, KeepsAlive(writer)));
     } catch (const std::exception& error) {
       LogLine({{"level", "error"}, {"route", route_name}, {"send_failed", error.what()}});
     }

@@ -210,6 +210,24 @@ TEST_F(EdgeTest, PipelinedRequestsAreAnsweredInOrderOnOneConnection) {
   EXPECT_TRUE(client.ClosedByServer());
 }
 
+TEST_F(EdgeTest, AClientThatPipelinesWithoutReadingIsCutOffNotBuffered) {
+  RawConnection client(port());
+  ASSERT_TRUE(client.connected());
+  std::string requests;
+  for (int i = 0; i < 3000; ++i) requests += RawGet("/search?q=password");
+  client.Send(requests);  // all written before a single answer is read
+  int answered = 0;
+  std::optional<RawResponse> response;
+  while ((response = client.Read()) && response->status == 200) ++answered;
+  ASSERT_TRUE(response) << "the connection ended after " << answered << " answers without saying why";
+  EXPECT_EQ(response->status, 429);
+  EXPECT_THAT(response->body, HasSubstr("\"rate_limited\""));
+  EXPECT_GT(answered, 0);
+  EXPECT_LT(answered, 3000);
+  EXPECT_TRUE(client.ClosedByServer());
+  EXPECT_EQ(Get("/healthz")->status, 200);
+}
+
 TEST_F(EdgeTest, KeepAliveIsTheHttp11DefaultAndConnectionCloseCloses) {
   RawConnection client(port());
   ASSERT_TRUE(client.connected());

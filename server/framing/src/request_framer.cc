@@ -411,6 +411,7 @@ const char* ReasonPhrase(int status) {
     case 400: return "Bad Request";
     case 413: return "Payload Too Large";
     case 414: return "URI Too Long";
+    case 429: return "Too Many Requests";
     case 431: return "Request Header Fields Too Large";
     case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
