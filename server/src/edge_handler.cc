@@ -159,6 +159,10 @@ class EdgeHandler : public Http::Handler, public std::enable_shared_from_this<Ed
       Refuse(peer, *connection, error->reason, error->status, error->message, error->where, &response);
       return;
     }
+    if (connection->framer.TakeContinue()) {
+      static const std::string kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      peer->send(Pistache::RawBuffer(kContinue, kContinue.size()));
+    }
     const framing::Phase after = connection->framer.phase();
     if (after != framing::Phase::kIdle && (after != before || !requests.empty())) {
       // A request (or its body) has started: Pistache's header timeout, which

@@ -322,6 +322,23 @@ TEST_F(EdgeTest, AChunkedBodyIsAnsweredLikeTheSameBodyWithAContentLength) {
   EXPECT_EQ(actual->body, expected->body);
 }
 
+TEST_F(EdgeTest, ExpectContinueGetsA100BeforeTheBodyIsSent) {
+  const std::string body = "type=bogus";
+  RawConnection client(port());
+  ASSERT_TRUE(client.connected());
+  client.Send("POST /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+              "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+              std::to_string(body.size()) + "\r\n\r\n");
+  std::optional<RawResponse> interim = client.Read();
+  ASSERT_TRUE(interim);
+  EXPECT_EQ(interim->status, 100);
+  client.Send(body);
+  std::optional<RawResponse> final_response = client.Read();
+  ASSERT_TRUE(final_response);
+  EXPECT_NE(final_response->status, 100);
+  EXPECT_EQ(final_response->headers["content-type"], "application/json; charset=utf-8");
+}
+
 TEST_F(EdgeTest, SilentAndStalledClientsGetATimeoutAndAreClosed) {
   RawConnection silent(port());
   RawConnection stalled(port());

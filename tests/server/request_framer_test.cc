@@ -50,7 +50,9 @@ TEST(RequestFramerTest, ARequestSplitIntoSingleBytesIsFramedOnceComplete) {
   for (size_t i = 0; i < request.size(); ++i) {
     ASSERT_FALSE(framer.Feed(request.substr(i, 1), out));
     EXPECT_EQ(out.size(), i + 1 == request.size() ? 1u : 0u) << i;
-    if (i + 1 < request.size()) EXPECT_NE(framer.phase(), Phase::kIdle);
+    if (i + 1 < request.size()) {
+      EXPECT_NE(framer.phase(), Phase::kIdle);
+    }
   }
   EXPECT_EQ(out[0].bytes, request);
   EXPECT_EQ(framer.phase(), Phase::kIdle);
@@ -234,6 +236,22 @@ TEST(RequestFramerTest, ConnectionHeaderDecidesKeepAliveForEachVersion) {
     ASSERT_EQ(fed.requests.size(), 1u) << c.version << c.connection;
     EXPECT_EQ(fed.requests[0].keep_alive, c.keep_alive) << c.version << c.connection;
   }
+}
+
+TEST(RequestFramerTest, ContinueIsOfferedOnceWhenTheHeadAsksAndTheBodyHasNotStarted) {
+  RequestFramer framer;
+  std::vector<FramedRequest> out;
+  framer.Feed("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n", out);
+  EXPECT_TRUE(framer.TakeContinue());
+  EXPECT_FALSE(framer.TakeContinue());
+  framer.Feed("abc", out);
+  EXPECT_EQ(out.size(), 1u);
+  // Body already sent with the head, or no body: nothing to offer.
+  framer.Feed("POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\na", out);
+  EXPECT_FALSE(framer.TakeContinue());
+  RequestFramer get;
+  get.Feed("GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", out);
+  EXPECT_FALSE(get.TakeContinue());
 }
 
 TEST(RequestFramerTest, EmptyLinesBetweenRequestsAreIgnored) {

@@ -79,6 +79,12 @@ Phase RequestFramer::phase() const {
   return buffer_.empty() ? Phase::kIdle : Phase::kHead;
 }
 
+bool RequestFramer::TakeContinue() {
+  if (!expects_continue_ || !head_done_ || buffer_.size() > body_start_) return false;
+  expects_continue_ = false;
+  return true;
+}
+
 std::optional<FramingError> RequestFramer::Feed(std::string_view bytes, std::vector<FramedRequest>& out) {
   if (error_) return error_;
   buffer_.append(bytes);
@@ -169,6 +175,7 @@ std::optional<FramingError> RequestFramer::FrameOne(std::vector<FramedRequest>& 
   current_ = FramedRequest{};
   chunked_body_.clear();
   head_done_ = false;
+  expects_continue_ = false;
   head_scan_ = 0;
   body_kind_ = BodyKind::kNone;
   content_length_ = 0;
@@ -237,6 +244,7 @@ std::optional<FramingError> RequestFramer::ParseHead(std::string_view head) {
   bool has_host = false;
   bool close = false;
   bool keep_alive = false;
+  bool expects_continue = false;
   size_t count = 0;
   while (!fields.empty()) {
     const size_t end = fields.find(kCrlf);
@@ -292,6 +300,7 @@ std::optional<FramingError> RequestFramer::ParseHead(std::string_view head) {
       if (has_host) return BadRequest("host_duplicate", "Host is given more than once.", "Host");
       has_host = true;
     }
+    if (lower == "expect" && Lower(value) == "100-continue") expects_continue = true;
     if (lower == "connection") {
       std::string_view options = value;
       while (!options.empty()) {
@@ -315,6 +324,7 @@ std::optional<FramingError> RequestFramer::ParseHead(std::string_view head) {
   body_kind_ = has_chunked ? BodyKind::kChunked : (has_length && content_length_ > 0 ? BodyKind::kLength
                                                                                      : BodyKind::kNone);
   current_.keep_alive = http11 ? !close : (keep_alive && !close);
+  expects_continue_ = expects_continue && http11 && body_kind_ != BodyKind::kNone;
   return std::nullopt;
 }
 

@@ -67,6 +67,11 @@ class RequestFramer {
   std::optional<FramingError> Feed(std::string_view bytes, std::vector<FramedRequest>& out);
 
   Phase phase() const;
+  // True once, when the head of the request in progress asked for
+  // `Expect: 100-continue` and its body has not started: the caller answers
+  // `HTTP/1.1 100 Continue` so that the client sends the body (a body over
+  // the limit is refused from its head instead, so it is never sent).
+  bool TakeContinue();
   // Bytes buffered for the request in progress.
   size_t buffered() const { return buffer_.size(); }
 
@@ -89,6 +94,7 @@ class RequestFramer {
   BodyKind body_kind_ = BodyKind::kNone;
   size_t content_length_ = 0;
   FramedRequest current_;
+  bool expects_continue_ = false;   // the head asked for 100-continue, not yet answered
   std::string chunked_body_;        // de-chunked so far
   size_t chunk_cursor_ = 0;         // offset in buffer_ of the next chunk (or trailer line) to parse
   bool in_trailers_ = false;        // the last chunk was read; trailer lines follow
