@@ -37,8 +37,8 @@ struct Shared : EdgeControl {
 // One client connection, stored in its Peer's data: it dies with the Peer,
 // whichever way Pistache drops it (a client close, a timeout, a shutdown).
 struct Connection {
-  Connection(std::shared_ptr<Shared> shared_in, std::string client_in)
-      : shared(std::move(shared_in)), client(std::move(client_in)), framer(shared->options.limits) {
+  explicit Connection(std::shared_ptr<Shared> shared_in)
+      : shared(std::move(shared_in)), framer(shared->options.limits) {
     shared->metrics.SetOpenConnections(++shared->open);
   }
   ~Connection() {
@@ -50,12 +50,11 @@ struct Connection {
     if (framer.phase() != framing::Phase::kIdle || requests == 0) {
       shared->metrics.CountRejected("request_timeout", 408);
       LogLine({{"level", "warning"}, {"event", "request_rejected"}, {"reason", "request_timeout"},
-               {"status", 408}, {"client", client}, {"buffered_bytes", framer.buffered()}});
+               {"status", 408}, {"buffered_bytes", framer.buffered()}});
     }
   }
 
   std::shared_ptr<Shared> shared;
-  std::string client;              // the peer's address, for the log
   framing::RequestFramer framer;
   std::weak_ptr<Tcp::Peer> peer;
   Clock::time_point last_active = Clock::now();
@@ -104,7 +103,7 @@ class EdgeHandler : public Http::Handler, public std::enable_shared_from_this<Ed
   void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
     AttachInner();
     Inner().onConnection(peer);  // Pistache's parser for this peer (its timeouts read it)
-    auto connection = std::make_shared<Connection>(shared_, peer->address().host());
+    auto connection = std::make_shared<Connection>(shared_);
     connection->peer = peer;
     peer->putData(kConnectionKey, connection);
     if (shared_->open > shared_->options.max_connections) MakeRoom(peer, connection);
@@ -194,8 +193,7 @@ class EdgeHandler : public Http::Handler, public std::enable_shared_from_this<Ed
               int status, const std::string& message, const std::string& where, const std::string* response) {
     shared_->metrics.CountRejected(reason, status);
     LogLine({{"level", "warning"}, {"event", "request_rejected"}, {"reason", reason}, {"status", status},
-             {"where", where}, {"message", message}, {"client", connection.client},
-             {"requests_before", connection.requests}});
+             {"where", where}, {"message", message}, {"requests_before", connection.requests}});
     if (response) peer->send(Pistache::RawBuffer(*response, response->size()));
     Close(peer, ConnectionOf(peer));
   }
@@ -238,15 +236,13 @@ class EdgeHandler : public Http::Handler, public std::enable_shared_from_this<Ed
     if (oldest) {
       shared_->metrics.CountShedConnection("idle");
       LogLine({{"level", "warning"}, {"event", "connection_shed"}, {"kind", "idle"},
-               {"open", shared_->open.load()}, {"cap", shared_->options.max_connections},
-               {"client", oldest->client}});
+               {"open", shared_->open.load()}, {"cap", shared_->options.max_connections}});
       Close(oldest_peer, oldest);
       return;
     }
     shared_->metrics.CountShedConnection("refused");
     LogLine({{"level", "warning"}, {"event", "connection_shed"}, {"kind", "refused"},
-             {"open", shared_->open.load()}, {"cap", shared_->options.max_connections},
-             {"client", connection->client}});
+             {"open", shared_->open.load()}, {"cap", shared_->options.max_connections}});
     const std::string response = framing::TooManyConnectionsResponse();
     peer->send(Pistache::RawBuffer(response, response.size()));
     Close(peer, connection);
