@@ -102,9 +102,16 @@ HttpResponse SeeOther(const std::string& location) {
 // Cookie constructor (a std::string copy), not in our code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
-Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer) {
+Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer,
+                                       bool keep_alive) {
   using Pistache::Http::Code;
+  using Pistache::Http::ConnectionControl;
   using Pistache::Http::Mime::MediaType;
+  // Pistache echoes the request's Connection header, or says Close without
+  // one (even to HTTP/1.1, whose default is to keep the connection).
+  writer.headers().remove<Pistache::Http::Header::Connection>();
+  writer.headers().add<Pistache::Http::Header::Connection>(keep_alive ? ConnectionControl::KeepAlive
+                                                                       : ConnectionControl::Close);
   for (const auto& [name, value] : response.headers) {
     writer.headers().add(std::make_shared<FixedHeader>(name, value));
   }

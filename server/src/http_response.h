@@ -77,10 +77,13 @@ HttpResponse SeeOther(const std::string& location);
 // only the first header of a name.
 void SetHeader(HttpResponse& response, const std::string& name, std::string value);
 
-// Writes `response` through Pistache. Throws std::invalid_argument for a
+// Writes `response` through Pistache, with `Connection: keep-alive` or
+// `Connection: close` as `keep_alive` says (the edge closes the connection
+// after a close). Throws std::invalid_argument for a
 // header with CR or LF or a cookie with a separator in it, which would be a
 // bug in the server. The promise settles when the response is written (or
 // the write failed).
-Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer);
+Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer,
+                                       bool keep_alive);
 
 }  // namespace helpdex::server

@@ -9,6 +9,17 @@ void Metrics::CountRequest(std::string_view route, int status) {
   ++requests_[{std::string(route), status}];
 }
 
+void Metrics::CountRejected(std::string_view reason, int status) {
+  std::lock_guard lock(mutex_);
+  ++rejected_[std::string(reason)];
+  ++requests_[{"edge", status}];
+}
+
+void Metrics::CountShedConnection(std::string_view kind) {
+  std::lock_guard lock(mutex_);
+  ++shed_[std::string(kind)];
+}
+
 std::string Metrics::Render(long index_generation, long index_documents, CacheLookups cache,
                             const std::optional<stores::EventStoreStats>& events) const {
   std::ostringstream out;
@@ -21,6 +32,25 @@ std::string Metrics::Render(long index_generation, long index_documents, CacheLo
           << "\"} " << count << "\n";
     }
   }
+  out << "# HELP helpdex_http_rejected_total Requests refused for their framing or timed out before any route, by reason.\n"
+      << "# TYPE helpdex_http_rejected_total counter\n";
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [reason, count] : rejected_) {
+      out << "helpdex_http_rejected_total{reason=\"" << reason << "\"} " << count << "\n";
+    }
+  }
+  out << "# HELP helpdex_http_connections_shed_total Connections closed to stay under the connection cap, by kind.\n"
+      << "# TYPE helpdex_http_connections_shed_total counter\n";
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [kind, count] : shed_) {
+      out << "helpdex_http_connections_shed_total{kind=\"" << kind << "\"} " << count << "\n";
+    }
+  }
+  out << "# HELP helpdex_http_connections_open Client connections open now.\n"
+      << "# TYPE helpdex_http_connections_open gauge\n"
+      << "helpdex_http_connections_open " << open_connections_.load() << "\n";
   out << "# HELP helpdex_index_generation The live index generation.\n"
       << "# TYPE helpdex_index_generation gauge\n"
       << "helpdex_index_generation " << index_generation << "\n"

@@ -9,6 +9,7 @@
 
 #include "helpdex/search/json.h"
 #include "helpdex/search/text.h"
+#include "edge_handler.h"
 #include "json_render.h"
 #include "helpdex/server/params.h"
 
@@ -161,7 +162,7 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
     // Errors and redirects included: an agent response is for one agent.
     if (agent) MarkAgentPrivate(*response);
     try {
-      Send(*response, writer).then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+      TrackResponse(writer, response->body.size(), Send(*response, writer, KeepsAlive(writer)), done);
     } catch (const std::exception& error) {
       done();
       LogLine({{"level", "error"}, {"route", route_name}, {"send_failed", error.what()}});

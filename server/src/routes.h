@@ -82,6 +82,8 @@ class Routes {
   // log line {"event":"failpoint_hold"}) until BeginDrain(), at most 60 s, so
   // that a test can stop the server with a request in flight.
   void set_failpoints(std::set<std::string> failpoints) { failpoints_ = std::move(failpoints); }
+  // The counters /metrics shows; the HTTP edge (edge_handler.h) adds to them.
+  Metrics& metrics() { return metrics_; }
 
  private:
   using Request = Pistache::Rest::Request;

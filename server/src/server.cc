@@ -11,21 +11,24 @@
 #include "helpdex/stores/agents.h"
 #include "helpdex/stores/contact.h"
 #include "helpdex/stores/events.h"
+#include "edge_handler.h"
 #include "routes.h"
 
 namespace helpdex::server {
 namespace {
 
-// Pistache limits (platform.md A2.3, B2 #7): requests are small GETs, so a
-// small buffer bounds memory and the cost of oversized requests (#1190);
-// timeouts close silent and slow connections.
-// Not covered: Pistache's parser reserve()s a declared Content-Length before
-// any limit applies, so "Content-Length: 99999999999" gets a 500 with
-// "std::bad_alloc" (an abort under ASan); its Header::Registry refuses a
-// replacement Content-Length type, so only a reverse proxy can stop that.
-// 64 KiB: the contact form's 5,000 characters of Cyrillic or Greek are up to
-// 30 KB once percent-encoded.
+// Pistache limits (platform.md A2.3, B2 #7). The edge (edge_handler.h) frames
+// every request first with these limits (framing::FramingLimits: 8 KiB
+// request line, 32 KiB of headers, 64 KiB of body: the contact form's 5,000
+// characters of Cyrillic or Greek are up to 30 KB once percent-encoded), so
+// that Pistache's parser only ever sees a complete request that fits its
+// buffer: it reserve()d a declared Content-Length before any limit and sent
+// e.what() as a 500. Timeouts: Pistache measures a request from the edge's
+// reset of its parser, at the first byte and again when the head is
+// complete, against the smaller of the header and body timeouts while the
+// edge holds the bytes; so the head and then the body each get 5 s.
 constexpr size_t kMaxRequestBytes = 64 * 1024;
+constexpr size_t kMaxHeadBytes = 32 * 1024;
 constexpr auto kHeaderTimeout = std::chrono::seconds(5);
 constexpr auto kBodyTimeout = std::chrono::seconds(10);
 constexpr auto kKeepaliveTimeout = std::chrono::seconds(30);
@@ -42,15 +45,22 @@ class PistacheServer : public Server {
     try {
       Pistache::Address address(options.address, Pistache::Port(options.port));
       endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
+      EdgeOptions edge;
+      edge.limits.max_head_bytes = kMaxHeadBytes;
+      edge.limits.max_body_bytes = kMaxRequestBytes;
+      edge.max_connections = ConnectionCapFromFileLimit(options.max_connections);
       endpoint_->init(Pistache::Http::Endpoint::options()
                           .threads(std::max(1, options.threads))
                           .flags(Pistache::Tcp::Options::ReuseAddr)
-                          .maxRequestSize(kMaxRequestBytes)
+                          // A framed request, normalised, always fits.
+                          .maxRequestSize(kMaxHeadBytes + kMaxRequestBytes + 1024)
                           .headerTimeout(kHeaderTimeout)
                           .bodyTimeout(kBodyTimeout)
                           .keepaliveTimeout(kKeepaliveTimeout));
       routes_->AddTo(router_);
-      endpoint_->setHandler(router_.handler());  // copies the router: routes are final
+      // Every worker copies the router: routes are final.
+      endpoint_->setHandler(MakeEdgeHandler(router_, routes_->metrics(), edge, &edge_control_));
+      LogLine({{"level", "info"}, {"event", "listening"}, {"max_connections", edge.max_connections}});
       endpoint_->serveThreaded();
       port_ = static_cast<uint16_t>(endpoint_->getPort());
     } catch (const std::exception& error) {
@@ -75,6 +85,7 @@ class PistacheServer : public Server {
                {"event", "shutdown"},
                {"drained", drained},
                {"in_flight", routes_->in_flight()}});
+      if (edge_control_) edge_control_->Stopping();
       endpoint_->shutdown();
     });
   }
@@ -83,6 +94,7 @@ class PistacheServer : public Server {
   std::unique_ptr<Routes> routes_;  // outlives endpoint_, whose threads call it
   std::chrono::milliseconds drain_timeout_;
   Pistache::Rest::Router router_;
+  std::shared_ptr<EdgeControl> edge_control_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
   uint16_t port_ = 0;
   std::once_flag shutdown_once_;

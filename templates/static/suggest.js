@@ -230,14 +230,17 @@
         action.activate = function () { markAnswered(button, panel, shownFor, answer, status); };
       });
       setActive(-1, 0);
-      // An answer that arrives after the customer moved on stays closed.
-      if (grid.firstChild && document.activeElement === input) open(); else close();
+      // An answer that arrives after the customer moved on, or after Escape
+      // for the same text, stays closed.
+      if (grid.firstChild && document.activeElement === input && input.value !== dismissed) open(); else close();
       if (document.activeElement === input) announce(status, panel, countText(panel, answers.length));
     }
 
     var fetchSuggestions = makeFetcher(function () { return input.value; }, lang, render);
+    var dismissed = null;  // the text Escape was pressed on
 
     input.addEventListener('input', function () {
+      dismissed = null;
       window.clearTimeout(timer);
       timer = window.setTimeout(fetchSuggestions, DEBOUNCE_MS);
     });
@@ -275,6 +278,7 @@
           else if (cell.activate) cell.activate();
           break;
         case 'Escape':
+          dismissed = input.value;  // suggestions still on their way stay closed too
           if (isOpen()) { event.preventDefault(); close(); }
           break;
         default:

@@ -287,6 +287,10 @@ int main(int argc, char** argv) {
       ->envname("HELPDEX_PORT");
   serve->add_option("--address", serve_options.address, "Address to listen on")->envname("HELPDEX_ADDRESS");
   serve->add_option("--threads", serve_options.threads, "Worker threads")->check(CLI::Range(1, 64));
+  serve->add_option("--max-connections", serve_options.max_connections,
+                    "Open client connections at most; the oldest idle one is closed to make room "
+                    "(0: the open-files limit less a reserve)")
+      ->envname("HELPDEX_MAX_CONNECTIONS");
   serve->add_option("--response-cache", serve_options.response_cache,
                     "Recent search and suggestion responses kept in memory per kind (0: off)")
       ->envname("HELPDEX_RESPONSE_CACHE");

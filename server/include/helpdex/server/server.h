@@ -26,6 +26,11 @@ struct ServerOptions {
   std::string address = "0.0.0.0";   // "127.0.0.1" for loopback only
   uint16_t port = 8080;              // 0 = any free port
   int threads = 2;                   // Pistache worker threads
+  // Open client connections at most; beyond it the oldest idle one is closed
+  // (or the new one refused with 503). 0: from the open-files limit, which
+  // Start() raises to its hard limit (at most 65,536), less a reserve of
+  // 64 + 1/8 of it for the index, the stores and the server itself.
+  size_t max_connections = 0;
   // Recent /api/search, /search, /api/suggest responses kept per index and
   // kind (search::Index::Search); 0 turns the cache off.
   size_t response_cache = search::Index::kDefaultResponseCacheEntries;
