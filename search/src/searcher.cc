@@ -951,7 +951,9 @@ Result<Index::Status> Index::Check() {
     // is its exact frequency.
     const Xapian::MSet matches = enquire.get_mset(0, 1);
     if (matches.size() > 0) matches.begin().get_document().get_data();  // reads a document too
-    return Status{reader.generation(), matches.get_matches_estimated()};
+    std::error_code ignored;
+    const std::filesystem::file_time_type built = std::filesystem::last_write_time(reader.impl_->where, ignored);
+    return Status{reader.generation(), matches.get_matches_estimated(), ignored ? std::filesystem::file_time_type{} : built};
   }));
 }
 

@@ -48,7 +48,24 @@ std::string Routes::EnsureVisit(const Request& http, HttpResponse& response, boo
 }
 
 void Routes::RecordEvent(stores::Event event) {
-  if (events_ && !event.visit.empty()) events_->Record(std::move(event));
+  if (!events_ || event.visit.empty()) return;
+  const std::string type(stores::EventTypeName(event.type));
+  if (events_->Record(std::move(event))) return;
+  // Dropped (the queue is full: the disk is slower than the traffic). Every
+  // drop is counted in /metrics; the log gets one line per second at most,
+  // with how many were dropped since the last line, so that an overload
+  // does not also flood the log.
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(dropped_log_mutex_);
+  ++dropped_unlogged_;
+  if (now - dropped_logged_at_ < std::chrono::seconds(1)) return;
+  LogLine({{"level", "error"},
+           {"event", "events_dropped"},
+           {"type", type},
+           {"dropped", dropped_unlogged_},
+           {"reason", "the event queue is full"}});
+  dropped_unlogged_ = 0;
+  dropped_logged_at_ = now;
 }
 
 HttpResponse Routes::ContactPage(const Request& http) {

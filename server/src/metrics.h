@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -19,7 +20,13 @@ namespace helpdex::server {
 class Metrics {
  public:
   // `route` must be a fixed route name ("api_search"), never request data.
-  void CountRequest(std::string_view route, int status);
+  // `seconds`: from the request's arrival at the handler to its response
+  // being handed to the writer (helpdex_http_request_duration_seconds).
+  void CountRequest(std::string_view route, int status, double seconds = 0);
+
+  // The request-duration histogram's upper bounds, in seconds (+Inf implied).
+  static constexpr std::array<double, 12> kDurationBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                              0.1,   0.25,   0.5,   1,    2.5,   5};
 
   // A request refused at the HTTP edge (edge_handler.h) before any route:
   // `reason` is a fixed framing reason ("content_length_invalid"), never
@@ -36,16 +43,37 @@ class Metrics {
     uint64_t misses = 0;
   };
 
-  // The exposition text, with the index gauges, cache counters and the event
-  // store's counts (nullopt: analytics off) read by the caller.
-  std::string Render(long index_generation, long index_documents, CacheLookups cache,
-                     const std::optional<stores::EventStoreStats>& events) const;
+  // One index as /metrics shows it; -1 where it cannot be read.
+  struct IndexGauges {
+    long generation = -1;
+    long documents = -1;
+    double age_seconds = -1;  // since its generation was built
+  };
+
+  // What the caller reads for one exposition: both indexes, the response
+  // cache and the event store (nullopt: analytics off).
+  struct Readings {
+    IndexGauges public_index;
+    IndexGauges agent_index;
+    CacheLookups cache;
+    std::optional<stores::EventStoreStats> events;
+  };
+
+  // The exposition text: the counters kept here, `readings`, and the
+  // process's own figures (Prometheus' standard process_* names, from /proc).
+  std::string Render(const Readings& readings) const;
 
  private:
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, int>, uint64_t> requests_;  // GUARDED_BY(mutex_)
   std::map<std::string, uint64_t> rejected_;                  // GUARDED_BY(mutex_)
   std::map<std::string, uint64_t> shed_;                      // GUARDED_BY(mutex_)
+  struct Histogram {
+    std::array<uint64_t, kDurationBuckets.size()> buckets{};  // not cumulative; summed when rendered
+    uint64_t count = 0;
+    double sum = 0;
+  };
+  std::map<std::string, Histogram> durations_;                // GUARDED_BY(mutex_)
   std::atomic<size_t> open_connections_{0};
 };
 

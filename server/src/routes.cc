@@ -167,9 +167,9 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
       done();
       LogLine({{"level", "error"}, {"route", route_name}, {"send_failed", error.what()}});
     }
-    metrics_.CountRequest(route_name, response->status);
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
+    metrics_.CountRequest(route_name, response->status, ms / 1000);
     if (response->status >= 500) {
       // Every 5xx says why in the log (the client gets the generic sentence).
       LogLine({{"level", "error"},
@@ -243,20 +243,34 @@ HttpResponse Routes::Readyz(const Request&) {
   return JsonResponse(200, DumpJson(body));
 }
 
-HttpResponse Routes::MetricsText(const Request&) {
-  long generation = -1;
-  long documents = -1;
-  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
-  if (searcher.ok()) {
-    generation = (*searcher)->generation();
-    documents = static_cast<long>((*searcher)->DocumentCount());
+namespace {
+
+Metrics::IndexGauges GaugesOf(search::Index* index) {
+  Metrics::IndexGauges gauges;
+  if (index == nullptr) return gauges;
+  Result<search::Index::Status> status = index->Check();
+  if (!status.ok()) return gauges;
+  gauges.generation = status->generation;
+  gauges.documents = static_cast<long>(status->documents);
+  if (status->built != std::filesystem::file_time_type{}) {
+    gauges.age_seconds =
+        std::chrono::duration<double>(std::filesystem::file_time_type::clock::now() - status->built).count();
   }
+  return gauges;
+}
+
+}  // namespace
+
+HttpResponse Routes::MetricsText(const Request&) {
+  Metrics::Readings readings;
+  readings.public_index = GaugesOf(index_.get());
+  readings.agent_index = GaugesOf(agent_index_.get());
+  const search::Index::CacheCounts cache = index_->response_cache_counts();
+  readings.cache = {cache.hits, cache.misses};
+  if (events_) readings.events = events_->stats();
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-  const search::Index::CacheCounts cache = index_->response_cache_counts();
-  std::optional<stores::EventStoreStats> events;
-  if (events_) events = events_->stats();
-  response.body = metrics_.Render(generation, documents, {cache.hits, cache.misses}, events);
+  response.body = metrics_.Render(readings);
   return response;
 }
 

@@ -194,6 +194,10 @@ class Routes {
 
   std::shared_ptr<search::Index> index_;        // public database only
   std::shared_ptr<search::Index> agent_index_;  // public + agent; may be null
+  // RecordEvent()'s log of dropped events: at most one line a second.
+  std::mutex dropped_log_mutex_;
+  uint64_t dropped_unlogged_ = 0;                              // guarded by dropped_log_mutex_
+  std::chrono::steady_clock::time_point dropped_logged_at_;   // guarded by dropped_log_mutex_
   AgentAuth agent_auth_;
   PageRenderer pages_;
   StaticAssets assets_;

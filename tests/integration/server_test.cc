@@ -110,6 +110,16 @@ TEST_F(ServerTest, MetricsUsePrometheusTextWithBoundedLabels) {
   EXPECT_THAT(result->body, HasSubstr("helpdex_index_documents "));
   EXPECT_THAT(result->body, Not(HasSubstr("website")));  // no query text in labels
   EXPECT_THAT(result->body, HasSubstr("helpdex_analytics_available 1\n"));
+  // Durations per route, both indexes' gauges and the process's own figures.
+  EXPECT_THAT(result->body, HasSubstr("helpdex_http_request_duration_seconds_bucket{route=\"api_search\",le=\"+Inf\"} "));
+  EXPECT_THAT(result->body, HasSubstr("helpdex_http_request_duration_seconds_count{route=\"api_search\"} "));
+  EXPECT_THAT(result->body, HasSubstr("helpdex_agent_index_generation "));
+  EXPECT_THAT(result->body, Not(HasSubstr("helpdex_agent_index_generation -1")));
+  EXPECT_THAT(result->body, HasSubstr("helpdex_index_age_seconds "));
+  EXPECT_THAT(result->body, Not(HasSubstr("helpdex_index_age_seconds -1")));
+  EXPECT_THAT(result->body, HasSubstr("process_resident_memory_bytes "));
+  EXPECT_THAT(result->body, HasSubstr("process_cpu_seconds_total "));
+  EXPECT_THAT(result->body, HasSubstr("process_open_fds "));
   EXPECT_THAT(result->body, HasSubstr("helpdex_events_total{result=\"failed\"} 0\n"));
   EXPECT_THAT(result->body, HasSubstr("helpdex_events_queued "));
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -234,6 +235,9 @@ class Index {
   struct Status {
     long generation = 0;
     size_t documents = 0;
+    // When the generation's folder was last written (its build finished):
+    // for the index-age gauge. The epoch when it cannot be read.
+    std::filesystem::file_time_type built{};
   };
   Result<Status> Check();
 
