@@ -543,7 +543,9 @@ Result<NewSession> AgentStore::SignIn(std::string_view name, std::string_view pa
       }
       if (refused_until > now) {
         // Rounded up, so that a client coming back on time is not refused again.
-        if (retry_after != nullptr) *retry_after = std::chrono::seconds(std::max<int64_t>(1, (refused_until - now + 999) / 1000));
+        if (retry_after != nullptr) {
+          *retry_after = std::chrono::seconds(std::max<int64_t>(1, (refused_until - now + 999) / 1000));
+        }
         return rate_limited;
       }
 
@@ -556,7 +558,8 @@ Result<NewSession> AgentStore::SignIn(std::string_view name, std::string_view pa
                 ? now + s.PairDelay(failures - s.options.pair_free_failures + 1)
                 : 0;
         Use save = s.Statement(kSavePair);
-        save.Bind(1, name).Bind(2, client).Bind(3, failures).Bind(4, not_before).Bind(5, std::max(now, not_before) + window);
+        save.Bind(1, name).Bind(2, client).Bind(3, failures).Bind(4, not_before);
+        save.Bind(5, std::max(now, not_before) + window);
         if (save.Step() != SQLITE_DONE) return s.SqlError("recording a sign-in failure");
       }
       if (!client.empty()) {
