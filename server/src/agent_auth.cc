@@ -90,10 +90,10 @@ std::optional<AuthenticatedAgent> AgentAuth::PageAgent(const AgentRequest& reque
 }
 
 Result<stores::NewSession> AgentAuth::SignIn(std::string_view name, std::string_view password,
-                                     const AgentRequest& request) const {
+                                     const AgentRequest& request, std::chrono::seconds* retry_after) const {
   // Without a data directory there are no agents: every name is wrong.
   if (store_ == nullptr) return Error{ErrorCode::kUnauthorized, "no agent store", ""};
-  return store_->SignIn(name, password, request.peer);
+  return store_->SignIn(name, password, request.peer, retry_after);
 }
 
 void AgentAuth::SignOut(const AuthenticatedAgent& agent) const {

@@ -77,10 +77,11 @@ class AgentAuth {
   // The agent of a page request: the session cookie only.
   std::optional<AuthenticatedAgent> PageAgent(const AgentRequest& request) const;
 
-  // AgentStore::SignIn, keyed on the peer address. kUnauthorized when there
-  // is no store.
+  // AgentStore::SignIn, keyed on the peer address (limits per name and
+  // address, and per address). kUnauthorized when there is no store. With
+  // kRateLimited, `*retry_after` says how long the wait is.
   Result<stores::NewSession> SignIn(std::string_view name, std::string_view password,
-                            const AgentRequest& request) const;
+                            const AgentRequest& request, std::chrono::seconds* retry_after = nullptr) const;
   void SignOut(const AuthenticatedAgent& agent) const;
 
   // False for a POST from another site: an Origin header that does not name

@@ -5,7 +5,9 @@
 //
 // Only `agent_index_` is used here, and only here: public routes never see
 // tickets or internal articles.
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include <nlohmann/json.hpp>
 
@@ -119,11 +121,18 @@ HttpResponse Routes::AgentLoginSubmit(const Request& http) {
   if (!agent_auth_.SameOrigin(request) || !agent_auth_.LoginCsrfMatches(request, FormValue(*form, kCsrfField))) {
     return AgentLoginResponse(403, http, request, next, name, "agent_form_expired");
   }
-  Result<stores::NewSession> session = agent_auth_.SignIn(name, FormValue(*form, "password").value_or(""), request);
+  std::chrono::seconds retry_after{0};
+  Result<stores::NewSession> session =
+      agent_auth_.SignIn(name, FormValue(*form, "password").value_or(""), request, &retry_after);
   if (!session.ok()) {
     switch (session.error().code) {
-      case ErrorCode::kRateLimited:
-        return AgentLoginResponse(429, http, request, next, name, "agent_rate_limited");
+      case ErrorCode::kRateLimited: {
+        // Only this name from this address (or this address's many failures)
+        // waits; the server never sleeps on it.
+        HttpResponse limited = AgentLoginResponse(429, http, request, next, name, "agent_rate_limited");
+        limited.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry_after.count())));
+        return limited;
+      }
       case ErrorCode::kUnauthorized:
       case ErrorCode::kInvalidInput:
       case ErrorCode::kNotFound:

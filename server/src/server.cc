@@ -134,7 +134,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   // 401 / the sign-in page, and the public site works as before.
   std::shared_ptr<stores::AgentStore> agents;
   if (!options.data_dir.empty()) {
-    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open(options.data_dir);
+    Result<std::unique_ptr<stores::AgentStore>> store = stores::AgentStore::Open(options.data_dir, options.agents);
     if (!store.ok()) return store.error();
     agents = std::move(*store);
   }

@@ -10,6 +10,8 @@
 // HttpOnly and SameSite=Strict; every POST needs a CSRF token and a same
 // Origin; next= only redirects to local paths; agent responses are no-store;
 // public routes never show a ticket.
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -347,31 +349,82 @@ TEST_F(AgentTest, NextOnlyEverRedirectsToALocalPath) {
 }
 
 // Its own suite, so its own agent store: the lockout must not touch other tests.
+// The server tells clients apart by the peer address (there is no trusted
+// proxy header); every 127.x.y.z address reaches the loopback server on
+// Linux, so the attacker connects from 127.0.0.2 and kari from 127.0.0.1.
 class AgentRateLimitTest : public helpdex::testing::HelpCentreTest {
  protected:
+  static constexpr const char* kAttacker = "127.0.0.2";
+  static constexpr const char* kAgentAddress = "127.0.0.1";
+
   static void SetUpTestSuite() {
     helpdex::testing::HelpCentreOptions options = AgentHelpCentre();
     options.sign_in_agent = false;  // every sign-in is the test's own
+    // A wait no test run outlasts, so that nothing depends on how fast it runs.
+    options.server.agents.first_delay = std::chrono::hours(1);
+    options.server.agents.max_delay = std::chrono::hours(1);
     SetUpHelpCentre(std::move(options));
+  }
+
+  // kari's sign-in form, sent over a connection from `source`.
+  static httplib::Result SignInFrom(const std::string& source, const std::string& password) {
+    const std::string csrf = LoginCsrf();
+    httplib::Client client("127.0.0.1", port());
+    client.set_interface(source);  // an address works as well as an interface name
+    client.set_url_encode(false);
+    client.set_read_timeout(30, 0);
+    return client.Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}},
+                       "csrf=" + csrf + "&name=" + kAgentName + "&password=" + password,
+                       "application/x-www-form-urlencoded");
   }
 };
 
-TEST_F(AgentRateLimitTest, TooManyFailedSignInsAre429EvenWithTheRightPassword) {
+// Issue 16 #8: wrong passwords from one address used to lock the name out for
+// everyone; now only that address waits for that name.
+TEST_F(AgentRateLimitTest, AnAttackersAddressWaitsWhileTheAgentSignsInFromHers) {
   ASSERT_NE(server(), nullptr);
-  bool limited = false;
-  for (int attempt = 0; attempt < 12 && !limited; ++attempt) {
-    httplib::Result result = SignIn("wrong-password-" + std::to_string(attempt));
-    ASSERT_TRUE(result);
+  int failures = 0;
+  std::optional<httplib::Response> limited;
+  for (int attempt = 0; attempt < 12; ++attempt) {
+    httplib::Result result = SignInFrom(kAttacker, "wrong-password-" + std::to_string(attempt));
+    ASSERT_TRUE(result) << "attempt " << attempt;
     ASSERT_THAT(result->status, AnyOf(401, 429));
-    limited = result->status == 429;
+    if (result->status == 429) {
+      limited = *result;
+      break;
+    }
+    ++failures;
   }
-  EXPECT_TRUE(limited);
-  httplib::Result right = SignIn(kPassword);
-  ASSERT_TRUE(right);
-  EXPECT_EQ(right->status, 429);
-  EXPECT_THAT(right->body, HasSubstr("Too many failed sign-ins"));
-  EXPECT_THAT(right->body, HasSubstr("name=\"password\""));  // the sign-in page, shown again
-  EXPECT_TRUE(SetCookieValue(*right, "helpdex_session").empty());
+  ASSERT_TRUE(limited.has_value()) << "never refused";
+  EXPECT_EQ(failures, 5) << "five free failures, then the wait";
+  // Whole seconds until the wait of an hour is over.
+  auto retry_after = [](const httplib::Response& response) {
+    const std::string value = response.get_header_value("Retry-After");
+    const bool digits = !value.empty() && value.size() < 9 &&
+                        std::all_of(value.begin(), value.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
+    return digits ? std::stoi(value) : -1;
+  };
+  EXPECT_GT(retry_after(*limited), 3000) << limited->get_header_value("Retry-After");
+  EXPECT_LE(retry_after(*limited), 3600) << limited->get_header_value("Retry-After");
+
+  // The right password from the attacker's address waits too ...
+  httplib::Result right_from_attacker = SignInFrom(kAttacker, kPassword);
+  ASSERT_TRUE(right_from_attacker);
+  EXPECT_EQ(right_from_attacker->status, 429);
+  EXPECT_GT(retry_after(*right_from_attacker), 3000) << right_from_attacker->get_header_value("Retry-After");
+  EXPECT_THAT(right_from_attacker->body, HasSubstr("Too many failed sign-ins"));
+  EXPECT_THAT(right_from_attacker->body, HasSubstr("name=\"password\""));  // the sign-in page, shown again
+  EXPECT_TRUE(SetCookieValue(*right_from_attacker, "helpdex_session").empty());
+
+  // ... while kari, from her own address, signs in at once.
+  httplib::Result kari = SignInFrom(kAgentAddress, kPassword);
+  ASSERT_TRUE(kari);
+  EXPECT_EQ(kari->status, 303) << kari->body;
+  const std::string session = SetCookieValue(*kari, "helpdex_session");
+  ASSERT_FALSE(session.empty());
+  httplib::Result console = Get("/agent", SessionHeaders(session));
+  ASSERT_TRUE(console);
+  EXPECT_EQ(console->status, 200);
   StopServer();
 }
 

@@ -4,16 +4,19 @@
 #include "helpdex/stores/agents.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
+#include <vector>
 
 namespace helpdex::stores {
 namespace {
@@ -240,52 +243,173 @@ TEST_F(AgentStoreTest, WrongPasswordAndUnknownNameFailAlike) {
   }
 }
 
-TEST_F(AgentStoreTest, RateLimitsFailuresPerName) {
+// A clock the test moves by hand, so that waits pass without sleeping.
+struct FakeClock {
+  std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
+  void Advance(std::chrono::seconds by) { now += by; }
+};
+
+AgentStoreOptions WithClock(FakeClock& clock) {
   AgentStoreOptions options;
-  options.max_failures = 3;
-  auto store = Open(options);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
-  // From different clients, so that only the per-name count reaches the limit.
-  for (int i = 0; i < 3; ++i) {
-    Result<NewSession> failed = store->SignIn("kari", "not the password", "10.0.0." + std::to_string(i));
-    ASSERT_FALSE(failed.ok());
-    EXPECT_EQ(failed.error().code, ErrorCode::kUnauthorized);
-  }
-  Result<NewSession> limited = store->SignIn("kari", kPassword, "10.0.0.99");
-  ASSERT_FALSE(limited.ok());
-  EXPECT_EQ(limited.error().code, ErrorCode::kRateLimited);
-  EXPECT_NE(limited.error().message.find("try again later"), std::string::npos) << limited.error().message;
+  options.clock = [&clock] { return clock.now; };
+  return options;
 }
 
-TEST_F(AgentStoreTest, RateLimitsFailuresPerClient) {
-  AgentStoreOptions options;
-  options.max_failures = 3;
-  auto store = Open(options);
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
-  // One client trying many names: each name stays under its own limit.
-  for (const char* name : {"ola", "ayse", "jan"}) {
-    ASSERT_EQ(store->SignIn(name, kPassword, "203.0.113.7").error().code, ErrorCode::kUnauthorized);
+// The wait a refused sign-in reports, or -1 (with a failure) if it was not refused.
+int64_t RefusedFor(AgentStore& store, std::string_view name, std::string_view password, std::string_view client) {
+  std::chrono::seconds retry_after{-1};
+  Result<NewSession> result = store.SignIn(name, password, client, &retry_after);
+  if (result.ok() || result.error().code != ErrorCode::kRateLimited) {
+    ADD_FAILURE() << name << " from " << client << " was not refused: "
+                  << (result.ok() ? std::string("signed in") : result.error().ToString());
+    return -1;
   }
-  Result<NewSession> limited = store->SignIn("kari", kPassword, "203.0.113.7");
-  ASSERT_FALSE(limited.ok());
-  EXPECT_EQ(limited.error().code, ErrorCode::kRateLimited);
-  EXPECT_TRUE(store->SignIn("kari", kPassword, "198.51.100.1").ok()) << "another client is not limited";
+  EXPECT_NE(result.error().message.find("try again later"), std::string::npos) << result.error().message;
+  return retry_after.count();
 }
 
-TEST_F(AgentStoreTest, SuccessClearsTheFailuresOfTheName) {
-  AgentStoreOptions options;
-  options.max_failures = 3;
+ErrorCode SignInCode(AgentStore& store, std::string_view name, std::string_view password, std::string_view client) {
+  Result<NewSession> result = store.SignIn(name, password, client);
+  return result.ok() ? ErrorCode::kInternal : result.error().code;
+}
+
+bool SignsIn(AgentStore& store, std::string_view name, std::string_view password, std::string_view client) {
+  Result<NewSession> result = store.SignIn(name, password, client);
+  EXPECT_TRUE(result.ok()) << name << " from " << client << ": " << result.error().ToString();
+  return result.ok() && store.FindSession(result->cookie_value).has_value();
+}
+
+// Issue 16 #8: five wrong passwords from anywhere used to lock the name out
+// for everyone, right password included.
+TEST_F(AgentStoreTest, AnAttackerElsewhereCannotLockAnAgentOut) {
+  FakeClock clock;
+  auto store = Open(WithClock(clock));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
+  const std::string attacker = "203.0.113.7";
+  // Ten wrong passwords, each one tried once the attacker's wait is over.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    std::chrono::seconds retry_after{0};
+    Result<NewSession> result = store->SignIn("kari", "guess " + std::to_string(attempt), attacker, &retry_after);
+    ASSERT_FALSE(result.ok());
+    if (result.error().code == ErrorCode::kRateLimited) {
+      clock.Advance(retry_after);
+      result = store->SignIn("kari", "guess " + std::to_string(attempt), attacker);
+    }
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.error().code, ErrorCode::kUnauthorized) << "attempt " << attempt;
+  }
+  // The attacker's own address waits, even with the right password ...
+  EXPECT_GT(RefusedFor(*store, "kari", kPassword, attacker), 1);
+  // ... while kari signs in from her own address at once, and again later.
+  EXPECT_TRUE(SignsIn(*store, "kari", kPassword, "198.51.100.1"));
+  EXPECT_TRUE(SignsIn(*store, "kari", kPassword, "198.51.100.1"));
+  // Her success clears only her own pair: the attacker still waits.
+  EXPECT_GT(RefusedFor(*store, "kari", kPassword, attacker), 1);
+}
+
+TEST_F(AgentStoreTest, APairWaitsLongerAfterEachFailureBeyondTheFreeOnes) {
+  FakeClock clock;
+  AgentStoreOptions options = WithClock(clock);
+  options.max_delay = std::chrono::seconds(8);
   auto store = Open(options);
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
+  const std::string client = "203.0.113.7";
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(SignInCode(*store, "kari", "wrong", client), ErrorCode::kUnauthorized);
+  std::vector<int64_t> waits;
+  for (int i = 0; i < 6; ++i) {
+    const int64_t wait = RefusedFor(*store, "kari", kPassword, client);
+    ASSERT_GT(wait, 0);
+    // Asking again during the wait is refused too, and does not lengthen it.
+    EXPECT_EQ(RefusedFor(*store, "kari", "wrong", client), wait);
+    waits.push_back(wait);
+    clock.Advance(std::chrono::seconds(wait));
+    ASSERT_EQ(SignInCode(*store, "kari", "wrong", client), ErrorCode::kUnauthorized);
+  }
+  EXPECT_EQ(waits, (std::vector<int64_t>{1, 2, 4, 8, 8, 8})) << "doubling, up to max_delay";
+  // Once the wait is over the right password gets in from this address too.
+  clock.Advance(std::chrono::seconds(8));
+  EXPECT_TRUE(SignsIn(*store, "kari", kPassword, client));
+}
+
+TEST_F(AgentStoreTest, SuccessClearsThePairsFailures) {
+  FakeClock clock;
+  auto store = Open(WithClock(clock));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
+  const std::string client = "10.0.0.1";
   for (int round = 0; round < 2; ++round) {
-    ASSERT_FALSE(store->SignIn("kari", "not the password", "10.0.0." + std::to_string(2 * round)).ok());
-    ASSERT_FALSE(store->SignIn("kari", "not the password", "10.0.0." + std::to_string(2 * round + 1)).ok());
-    Result<NewSession> signed_in = store->SignIn("kari", kPassword, "10.0.1.1");
-    ASSERT_TRUE(signed_in.ok()) << "round " << round << ": " << signed_in.error().ToString();
+    for (int i = 0; i < 4; ++i) {
+      ASSERT_EQ(SignInCode(*store, "kari", "typo", client), ErrorCode::kUnauthorized) << "round " << round;
+    }
+    ASSERT_TRUE(SignsIn(*store, "kari", kPassword, client)) << "round " << round;
   }
+  // After the success all five free failures are there again, then the wait.
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(SignInCode(*store, "kari", "typo", client), ErrorCode::kUnauthorized);
+  EXPECT_EQ(RefusedFor(*store, "kari", kPassword, client), 1);
+}
+
+TEST_F(AgentStoreTest, APairIsForgottenAWindowAfterItsWait) {
+  FakeClock clock;
+  auto store = Open(WithClock(clock));
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
+  const std::string client = "10.0.0.1";
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(SignInCode(*store, "kari", "typo", client), ErrorCode::kUnauthorized);
+  ASSERT_EQ(RefusedFor(*store, "kari", "typo", client), 1);
+  clock.Advance(std::chrono::minutes(15) + std::chrono::seconds(2));
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(SignInCode(*store, "kari", "typo", client), ErrorCode::kUnauthorized);
+}
+
+TEST_F(AgentStoreTest, RateLimitsASprayingClientAcrossNames) {
+  FakeClock clock;
+  AgentStoreOptions options = WithClock(clock);
+  options.max_client_failures = 3;
+  auto store = Open(options);
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
+  // One client trying a password on many names: each pair stays free.
+  const std::string sprayer = "203.0.113.7";
+  for (const char* name : {"ola", "ayse", "jan"}) {
+    ASSERT_EQ(SignInCode(*store, name, kPassword, sprayer), ErrorCode::kUnauthorized);
+  }
+  clock.Advance(std::chrono::minutes(5));
+  // Refused for the rest of the window, whatever name or password comes next.
+  EXPECT_EQ(RefusedFor(*store, "kari", kPassword, sprayer), 10 * 60);
+  EXPECT_EQ(RefusedFor(*store, "x'); DROP TABLE agents;--", "p", sprayer), 10 * 60);
+  EXPECT_TRUE(SignsIn(*store, "kari", kPassword, "198.51.100.1")) << "another client is not limited";
+  clock.Advance(std::chrono::minutes(10));
+  EXPECT_TRUE(SignsIn(*store, "kari", kPassword, sprayer)) << "the window is over";
+}
+
+// A database from before the pair limits (schema 1, with per-name failure
+// rows) opens, migrates and no longer holds the old name lock-out.
+TEST_F(AgentStoreTest, MigratesASchemaOneDatabase) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->AddAgent("kari", std::string(kPassword)).ok());
+  }
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "agents.db").c_str(), &raw), SQLITE_OK);
+  // Back to what schema 1 had: no pair table, and kari locked out by name.
+  const std::string downgrade = "DROP TABLE sign_in_pairs; PRAGMA user_version = 1; "
+                                "INSERT INTO sign_in_failures(kind, subject, at) VALUES "
+                                "('name', 'kari', 9e15), ('name', 'kari', 9e15), ('name', 'kari', 9e15), "
+                                "('name', 'kari', 9e15), ('name', 'kari', 9e15);";
+  char* message = nullptr;
+  const int rc = sqlite3_exec(raw, downgrade.c_str(), nullptr, nullptr, &message);
+  const std::string error = message != nullptr ? message : "";
+  sqlite3_free(message);
+  sqlite3_close(raw);
+  ASSERT_EQ(rc, SQLITE_OK) << error;
+
+  auto store = Open();
+  ASSERT_TRUE(store);
+  EXPECT_TRUE(SignsIn(*store, "kari", kPassword, "198.51.100.1"));
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(SignInCode(*store, "kari", "typo", "10.0.0.1"), ErrorCode::kUnauthorized);
+  EXPECT_EQ(RefusedFor(*store, "kari", "typo", "10.0.0.1"), 1);
 }
 
 TEST_F(AgentStoreTest, SignOutEndsTheSession) {

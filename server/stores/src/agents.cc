@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -62,7 +63,7 @@ constexpr char kRateLimitedMessage[] = "too many failed sign-ins; try again late
 
 // Schema history. kMigrations[v] takes a database from user_version v to v+1
 // and ends by setting the new version, inside the caller's transaction.
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr const char* kMigrations[kSchemaVersion] = {
     R"sql(
 CREATE TABLE agents (
@@ -89,6 +90,22 @@ CREATE INDEX sign_in_failures_by_subject ON sign_in_failures(kind, subject, at);
 CREATE INDEX sign_in_failures_by_time ON sign_in_failures(at);
 PRAGMA user_version = 1;
 )sql",
+    // 2: sign-in limits per (name, client) pair with a growing wait instead of
+    // per name (issue 16 #8: a name's failures from anywhere locked its agent
+    // out). sign_in_failures keeps only the per-client rows.
+    R"sql(
+CREATE TABLE sign_in_pairs (
+  name TEXT NOT NULL,                 -- the agent name tried
+  client TEXT NOT NULL,               -- the client key (peer address)
+  failures INTEGER NOT NULL,          -- failed sign-ins since the pair was last forgotten
+  not_before INTEGER NOT NULL,        -- ms since the epoch; the pair is refused before it (0: no wait)
+  forget_at INTEGER NOT NULL,         -- ms since the epoch; the row is pruned from then on
+  PRIMARY KEY (name, client)
+) WITHOUT ROWID;
+CREATE INDEX sign_in_pairs_by_expiry ON sign_in_pairs(forget_at);
+DELETE FROM sign_in_failures WHERE kind = 'name';
+PRAGMA user_version = 2;
+)sql",
 };
 
 // The prepared statements, one per operation.
@@ -106,8 +123,12 @@ enum Sql : int {
   kCountFailures,
   kInsertFailure,
   kDeleteFailureRow,
-  kClearNameFailures,
   kPruneFailures,
+  kNthNewestFailure,
+  kFindPair,
+  kSavePair,
+  kDeletePair,
+  kPrunePairs,
   kInsertSession,
   kFindSession,
   kDeleteSession,
@@ -129,8 +150,16 @@ constexpr const char* kSql[kSqlCount] = {
     "SELECT count(*) FROM sign_in_failures WHERE kind = ?1 AND subject = ?2 AND at > ?3",
     "INSERT INTO sign_in_failures(kind, subject, at) VALUES (?1, ?2, ?3)",
     "DELETE FROM sign_in_failures WHERE rowid = ?1",
-    "DELETE FROM sign_in_failures WHERE kind = 'name' AND subject = ?1",
     "DELETE FROM sign_in_failures WHERE at <= ?1",
+    // The time of the (?4+1)-th newest failure: when it leaves the window, the
+    // count falls below the limit.
+    "SELECT at FROM sign_in_failures WHERE kind = ?1 AND subject = ?2 AND at > ?3 ORDER BY at DESC LIMIT 1 OFFSET ?4",
+    "SELECT failures, not_before FROM sign_in_pairs WHERE name = ?1 AND client = ?2",
+    "INSERT INTO sign_in_pairs(name, client, failures, not_before, forget_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT(name, client) DO UPDATE SET failures = excluded.failures, not_before = excluded.not_before, "
+    "forget_at = excluded.forget_at",
+    "DELETE FROM sign_in_pairs WHERE name = ?1 AND client = ?2",
+    "DELETE FROM sign_in_pairs WHERE forget_at <= ?1",
     "INSERT INTO sessions(id_hash, agent, csrf_token, expires) VALUES (?1, ?2, ?3, ?4)",
     // The join is a second line of defence should a session outlive its agent
     // (a connection without foreign_keys=ON deleting the agent).
@@ -281,6 +310,24 @@ struct AgentStore::Impl {
   Error Failure(const std::string& what) const { return Error{ErrorCode::kInternal, "agent store: " + what, path}; }
 
   Use Statement(Sql sql) { return Use(statements[sql].get()); }
+
+  // Milliseconds since the Unix epoch by the configured clock.
+  int64_t Now() const {
+    if (!options.clock) return NowMilliseconds();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(options.clock().time_since_epoch()).count();
+  }
+
+  // The wait a pair's next attempt gets after its `beyond`-th limited failure
+  // (1 = the last free one): first_delay doubled per further failure, at most
+  // max_delay.
+  int64_t PairDelay(int64_t beyond) const {
+    const int64_t first = std::chrono::duration_cast<std::chrono::milliseconds>(options.first_delay).count();
+    const int64_t cap = std::chrono::duration_cast<std::chrono::milliseconds>(options.max_delay).count();
+    if (beyond <= 0 || first <= 0) return 0;
+    int64_t delay = first;
+    for (int64_t i = 1; i < beyond && delay < cap; ++i) delay *= 2;
+    return std::min(delay, cap);
+  }
 
   // Runs a statement that returns no rows.
   bool Run(Sql sql) { return Statement(sql).Step() == SQLITE_DONE; }
@@ -438,45 +485,88 @@ std::optional<std::string> AgentStore::AuthenticateToken(std::string_view token)
   }
 }
 
-Result<NewSession> AgentStore::SignIn(std::string_view name, std::string_view password, std::string_view client_key) {
+Result<NewSession> AgentStore::SignIn(std::string_view name, std::string_view password, std::string_view client_key,
+                                     std::chrono::seconds* retry_after) {
   Impl& s = *impl_;
   try {
     const Error unauthorized{ErrorCode::kUnauthorized, kUnauthorizedMessage, ""};
     const Error rate_limited{ErrorCode::kRateLimited, kRateLimitedMessage, ""};
-    const int64_t now = NowMilliseconds();
-    const int64_t window_start =
-        now - std::chrono::duration_cast<std::chrono::milliseconds>(s.options.failure_window).count();
+    const int64_t now = s.Now();
+    const int64_t window = std::chrono::duration_cast<std::chrono::milliseconds>(s.options.failure_window).count();
+    const int64_t window_start = now - window;
     // A name that cannot exist has no account to protect; not keying on it
     // keeps junk names out of the table (the client limit still applies).
-    const bool limit_name = IsValidAgentName(name);
+    const bool limit_pair = IsValidAgentName(name);
     const std::string_view client = client_key.substr(0, kMaxClientKeyBytes);
 
     std::string stored_hash;
     int64_t client_failure_row = -1;
     {
       std::lock_guard lock(s.mutex);
-      Use prune = s.Statement(kPruneFailures);
-      prune.Bind(1, window_start);
-      if (prune.Step() != SQLITE_DONE) return s.SqlError("pruning old sign-in failures");
+      // Both tables stay bounded: rows go once they can no longer refuse anyone.
+      {
+        Use prune = s.Statement(kPruneFailures);
+        prune.Bind(1, window_start);
+        if (prune.Step() != SQLITE_DONE) return s.SqlError("pruning old sign-in failures");
+      }
+      {
+        Use prune = s.Statement(kPrunePairs);
+        prune.Bind(1, now);
+        if (prune.Step() != SQLITE_DONE) return s.SqlError("pruning old sign-in failures");
+      }
 
-      if (limit_name) {
-        const int64_t failures = s.CountFailures("name", name, window_start);
-        if (failures < 0) return s.SqlError("counting sign-in failures");
-        if (failures >= s.options.max_failures) return rate_limited;
+      // The latest moment a limit refuses this attempt until; 0 if none does.
+      int64_t refused_until = 0;
+      int64_t pair_failures = 0;
+      if (limit_pair) {
+        Use find = s.Statement(kFindPair);
+        find.Bind(1, name).Bind(2, client);
+        const int rc = find.Step();
+        if (rc == SQLITE_ROW) {
+          pair_failures = find.Int(0);
+          if (find.Int(1) > now) refused_until = std::max(refused_until, find.Int(1));
+        } else if (rc != SQLITE_DONE) {
+          return s.SqlError("reading sign-in failures");
+        }
       }
       if (!client.empty()) {
         const int64_t failures = s.CountFailures("client", client, window_start);
         if (failures < 0) return s.SqlError("counting sign-in failures");
-        if (failures >= s.options.max_failures) return rate_limited;
+        if (failures >= s.options.max_client_failures) {
+          // Refused until the failure that keeps the count at the limit ages out.
+          Use nth = s.Statement(kNthNewestFailure);
+          nth.Bind(1, std::string_view("client")).Bind(2, client).Bind(3, window_start);
+          nth.Bind(4, static_cast<int64_t>(std::max(s.options.max_client_failures, 1) - 1));
+          const int64_t at = nth.Step() == SQLITE_ROW ? nth.Int(0) : now;
+          refused_until = std::max(refused_until, at + window);
+        }
       }
+      if (refused_until > now) {
+        // Rounded up, so that a client coming back on time is not refused again.
+        if (retry_after != nullptr) {
+          *retry_after = std::chrono::seconds(std::max<int64_t>(1, (refused_until - now + 999) / 1000));
+        }
+        return rate_limited;
+      }
+
       // Counted as failures before the KDF runs, so that parallel guesses
       // cannot all slip in under the limit; a success takes them back.
-      if (limit_name && s.RecordFailure("name", name, now) < 0) return s.SqlError("recording a sign-in failure");
+      if (limit_pair) {
+        const int64_t failures = pair_failures + 1;
+        const int64_t not_before =
+            failures >= s.options.pair_free_failures
+                ? now + s.PairDelay(failures - s.options.pair_free_failures + 1)
+                : 0;
+        Use save = s.Statement(kSavePair);
+        save.Bind(1, name).Bind(2, client).Bind(3, failures).Bind(4, not_before);
+        save.Bind(5, std::max(now, not_before) + window);
+        if (save.Step() != SQLITE_DONE) return s.SqlError("recording a sign-in failure");
+      }
       if (!client.empty()) {
         client_failure_row = s.RecordFailure("client", client, now);
         if (client_failure_row < 0) return s.SqlError("recording a sign-in failure");
       }
-      if (limit_name) {
+      if (limit_pair) {
         Use find = s.Statement(kFindPasswordHash);
         find.Bind(1, name);
         const int rc = find.Step();
@@ -518,8 +608,9 @@ Result<NewSession> AgentStore::SignIn(std::string_view name, std::string_view pa
       if (update.Step() != SQLITE_DONE) return fail("recording the sign-in");
     }
     {
-      Use clear = s.Statement(kClearNameFailures);
-      clear.Bind(1, name);
+      // This pair's failures only: other clients' attempts at the name stand.
+      Use clear = s.Statement(kDeletePair);
+      clear.Bind(1, name).Bind(2, client);
       if (clear.Step() != SQLITE_DONE) return fail("clearing sign-in failures");
     }
     if (client_failure_row >= 0) {
@@ -563,7 +654,7 @@ std::optional<Session> AgentStore::FindSession(std::string_view cookie_value) {
       find.Bind(1, id_hash);
       if (find.Step() != SQLITE_ROW) return std::nullopt;
       if (!ConstantTimeEquals(find.Text(0), id_hash)) return std::nullopt;
-      if (find.Int(3) > NowMilliseconds()) return Session{find.Text(1), find.Text(2)};
+      if (find.Int(3) > s.Now()) return Session{find.Text(1), find.Text(2)};
     }
     Use remove = s.Statement(kDeleteSession);
     remove.Bind(1, id_hash);

@@ -15,6 +15,7 @@
 
 #include "helpdex/search/error.h"
 #include "helpdex/search/searcher.h"
+#include "helpdex/stores/agents.h"
 #include "helpdex/stores/events.h"
 
 namespace helpdex::server {
@@ -41,6 +42,10 @@ struct ServerOptions {
   // The event store's limits (queue, per-visit cap, the distinct visits
   // before a search becomes a completion for everyone).
   stores::EventStoreOptions events;
+  // The agent store's sign-in limits (per name and address with a growing
+  // wait, per address across names). Leave session_lifetime at its default:
+  // the session cookie's Max-Age is that default too.
+  stores::AgentStoreOptions agents;
   // Shutdown() waits this long at most for the requests in flight to be
   // answered and written before it closes the connections.
   std::chrono::milliseconds drain_timeout = std::chrono::seconds(10);
