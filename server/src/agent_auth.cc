@@ -58,6 +58,7 @@ AgentRequest ReadAgentRequest(const Pistache::Http::Request& request) {
   read.sec_fetch_site = RawHeader(request, "Sec-Fetch-Site");
   read.csrf_header = RawHeader(request, kCsrfHeader);
   read.peer = request.address().host();
+  read.forwarded_for = RawHeader(request, "X-Forwarded-For");
   return read;
 }
 
@@ -93,7 +94,7 @@ Result<stores::NewSession> AgentAuth::SignIn(std::string_view name, std::string_
                                      const AgentRequest& request, std::chrono::seconds* retry_after) const {
   // Without a data directory there are no agents: every name is wrong.
   if (store_ == nullptr) return Error{ErrorCode::kUnauthorized, "no agent store", ""};
-  return store_->SignIn(name, password, request.peer, retry_after);
+  return store_->SignIn(name, password, ClientOf(request), retry_after);
 }
 
 void AgentAuth::SignOut(const AuthenticatedAgent& agent) const {

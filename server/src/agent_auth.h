@@ -26,10 +26,12 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include <pistache/http.h>
 
+#include "helpdex/server/client_address.h"
 #include "helpdex/stores/agents.h"
 #include "http_response.h"
 
@@ -53,7 +55,8 @@ struct AgentRequest {
   std::string forwarded_proto;  // X-Forwarded-Proto
   std::string sec_fetch_site;   // Sec-Fetch-Site
   std::string csrf_header;      // X-Helpdex-CSRF
-  std::string peer;             // the peer's IP address (rate-limit key)
+  std::string peer;             // the peer's IP address
+  std::string forwarded_for;    // X-Forwarded-For, believed only from a trusted proxy (client_address.h)
 };
 
 AgentRequest ReadAgentRequest(const Pistache::Http::Request& request);
@@ -77,7 +80,14 @@ class AgentAuth {
   // The agent of a page request: the session cookie only.
   std::optional<AuthenticatedAgent> PageAgent(const AgentRequest& request) const;
 
-  // AgentStore::SignIn, keyed on the peer address (limits per name and
+  // Reverse proxies whose X-Forwarded-For is believed (client_address.h).
+  void set_trusted_proxies(std::vector<std::string> proxies) { trusted_proxies_ = std::move(proxies); }
+  // The client of a request: the peer, or whom a trusted proxy forwarded for.
+  std::string ClientOf(const AgentRequest& request) const {
+    return ClientAddress(request.peer, request.forwarded_for, trusted_proxies_);
+  }
+
+  // AgentStore::SignIn, keyed on the client address (limits per name and
   // address, and per address). kUnauthorized when there is no store. With
   // kRateLimited, `*retry_after` says how long the wait is.
   Result<stores::NewSession> SignIn(std::string_view name, std::string_view password,
@@ -110,6 +120,7 @@ class AgentAuth {
 
   std::shared_ptr<stores::AgentStore> store_;
   bool secure_cookies_ = false;
+  std::vector<std::string> trusted_proxies_;
 };
 
 // The value of cookie `name` in a Cookie header ("a=1; b=2"); the first one

@@ -4,6 +4,7 @@
 // message is saved before the customer is told it was sent.
 #include <nlohmann/json.hpp>
 
+#include "helpdex/server/client_address.h"
 #include "helpdex/search/text.h"
 #include "agent_auth.h"
 #include "json_render.h"
@@ -184,6 +185,7 @@ HttpResponse Routes::ApiEvents(const Request& http) {
   if (std::optional<Language> language = ParseLanguage(text("lang"))) event.language = LanguageCode(*language);
   HttpResponse response = JsonResponse(202, R"({"status":"accepted"})");
   event.visit = EnsureVisit(http, response, true);
+  event.client_range = AddressRange(agent_auth_.ClientOf(ReadAgentRequest(http)));
   RecordEvent(std::move(event));
   return response;
 }

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "helpdex/server/client_address.h"
 #include "helpdex/search/json.h"
 #include "helpdex/search/text.h"
 #include "edge_handler.h"
@@ -467,7 +468,8 @@ void Routes::RecordResultClick(const Request& http, const std::string& visit, co
                     .visit = visit,
                     .query = std::move(*query),
                     .language = std::string(LanguageCode(article.record.language)),
-                    .article = article.record.id});
+                    .article = article.record.id,
+                    .client_range = AddressRange(agent_auth_.ClientOf(ReadAgentRequest(http)))});
 }
 
 HttpResponse Routes::StaticFile(const Request& http) {

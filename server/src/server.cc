@@ -100,6 +100,11 @@ class PistacheServer : public Server {
   std::once_flag shutdown_once_;
 };
 
+AgentAuth TrustingProxies(AgentAuth auth, const std::vector<std::string>& proxies) {
+  auth.set_trusted_proxies(proxies);
+  return auth;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
@@ -196,7 +201,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   }
 
   auto routes = std::make_unique<Routes>(
-      std::move(*index), std::move(agent_index), AgentAuth(std::move(agents), options.secure_cookies),
+      std::move(*index), std::move(agent_index), TrustingProxies(AgentAuth(std::move(agents), options.secure_cookies), options.trusted_proxies),
       PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
       std::move(event_log), std::move(contact));
   routes->set_failpoints(options.failpoints);

@@ -405,6 +405,35 @@ TEST_F(EventStoreTest, AnswersToSearchesTheServerNeverSawMakeNoCompletion) {
             std::vector<std::string>{"email settings"});
 }
 
+// Visit ids are free to make: votes are bounded per address range. Three
+// visits from one network count once; from three networks they make the
+// completion; a range votes for at most max_votes_per_range_per_day searches.
+TEST_F(EventStoreTest, VisitsFromOneAddressRangeCountOnce) {
+  auto store = Open({.past_search_min_visits = 3, .max_votes_per_range_per_day = 2});
+  ASSERT_TRUE(store);
+  auto answered = [&](int visit, const std::string& query, const std::string& range) {
+    store->Record({.type = EventType::kSearch, .visit = Visit(visit), .query = query, .language = "en"});
+    store->Record({.type = EventType::kAnswered, .visit = Visit(visit), .query = query, .language = "en",
+                   .article = "en-reset", .client_range = range});
+    store->Flush();
+  };
+  auto completions = [&](const char* prefix) { return store->past_searches()->Complete(prefix, Language::kEnglish, 5); };
+  for (int visit = 1; visit <= 5; ++visit) answered(visit, "email your password", "198.51.100.0/24");
+  EXPECT_TRUE(completions("email").empty());
+  answered(6, "email your password", "203.0.113.0/24");
+  answered(7, "email your password", "2001:db8:1::/48");
+  EXPECT_EQ(completions("email"), std::vector<std::string>{"email your password"});
+  // 198.51.100.0/24 has voted once today; one more search, then its votes are spent.
+  answered(8, "reset my login", "198.51.100.0/24");
+  answered(9, "refund my order", "198.51.100.0/24");
+  for (int visit = 10; visit <= 11; ++visit) {
+    answered(visit, "reset my login", "192.0.2." + std::to_string(visit) + ".0/24");
+    answered(visit + 10, "refund my order", "192.0.2." + std::to_string(visit) + ".0/24");
+  }
+  EXPECT_EQ(completions("reset"), std::vector<std::string>{"reset my login"});
+  EXPECT_TRUE(completions("refund").empty()) << "the third vote of one range in a day does not count";
+}
+
 class ContactStoreTest : public EventStoreTest {
  protected:
   std::unique_ptr<ContactStore> OpenContact() {

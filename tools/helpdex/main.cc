@@ -313,6 +313,10 @@ int main(int argc, char** argv) {
                     "the answered-search aggregate stays")
       ->check(CLI::Range(1, 3650))
       ->envname("HELPDEX_KEEP_EVENTS_DAYS");
+  serve->add_option("--trusted-proxy", serve_options.trusted_proxies,
+                    "Address of a reverse proxy whose X-Forwarded-For names the client (repeatable); the "
+                    "per-client limits (sign-in, analytics) then use that address")
+      ->envname("HELPDEX_TRUSTED_PROXY");
   uint64_t events_max_mb = 0;
   serve->add_option("--events-max-mb", events_max_mb,
                     "The most events.db may grow to, in MiB (0: no bound but the disk); beyond it events are "

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "helpdex/indexer/redaction.h"
 #include "helpdex/search/analysis.h"
@@ -272,6 +273,26 @@ struct EventStore::Impl {
 
   std::atomic<uint64_t> recorded{0}, rows{0}, dropped{0}, rate_limited{0}, failed{0};
   uint64_t unrecorded_answers = 0;  // the writer's: answers to searches the server never saw
+  // The writer's per-day votes by address range (past_search_min_visits).
+  int64_t votes_day = -1;
+  std::unordered_map<std::string, size_t> votes_per_range;        // range -> votes today
+  std::unordered_set<std::string> voted;                          // query key, language, range
+
+  // Whether `event`'s range may vote for `key` today (and records the vote).
+  bool RangeMayVote(const Event& event, const std::string& key) {
+    if (event.client_range.empty()) return true;
+    const int64_t day = event.at_ms / (24 * 60 * 60 * 1000);
+    if (day != votes_day) {
+      votes_day = day;
+      votes_per_range.clear();
+      voted.clear();
+    }
+    size_t& votes = votes_per_range[event.client_range];
+    if (votes >= options.max_votes_per_range_per_day) return false;
+    if (!voted.insert(key + '\n' + event.language + '\n' + event.client_range).second) return false;
+    ++votes;
+    return true;
+  }
   int64_t next_expiry_ms = 0;  // the writer's next hourly expiry
 
   indexer::Redactor redactor;
@@ -470,6 +491,7 @@ struct EventStore::Impl {
         return;
       }
     }
+    if (!RangeMayVote(event, key)) return;
     {
       Use insert = Statement(kInsertAnswered);
       insert.Bind(1, key).Bind(2, event.language).Bind(3, event.visit).Bind(4, query).Bind(5, event.at_ms);

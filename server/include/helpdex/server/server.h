@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "helpdex/search/error.h"
 #include "helpdex/search/searcher.h"
@@ -39,6 +40,10 @@ struct ServerOptions {
   // counts as TLS only when a proxy says `X-Forwarded-Proto: https`; set this
   // when every client reaches the server through HTTPS.
   bool secure_cookies = false;
+  // Reverse proxies (their addresses, as the server sees them) whose
+  // X-Forwarded-For names the client, for the per-client limits: sign-in
+  // attempts and analytics votes (client_address.h). Empty: the peer address.
+  std::vector<std::string> trusted_proxies;
   // The event store's limits (queue, per-visit cap, the distinct visits
   // before a search becomes a completion for everyone).
   stores::EventStoreOptions events;

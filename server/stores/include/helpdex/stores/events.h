@@ -63,6 +63,11 @@ struct Event {
   std::string reason;              // for a no: "not_related", "didnt_answer" or ""
   std::string comment;             // stored redacted, at most 1000 characters
   std::string revision;            // the article's DocumentRecord::source_hash when answered
+  // The client's address range ("198.51.100.0/24", server/client_address.h)
+  // for answers: bounds how much one range can vote for completions. Held
+  // in the writer's memory for the day, never stored. "" = not bounded
+  // (events recorded by tools rather than by the server).
+  std::string client_range;
 };
 
 struct StoredEvent {
@@ -88,6 +93,11 @@ struct EventStoreOptions {
   // as-you-type suggestion with the same text) counts: answers are reported
   // by the page's script, so a client could claim any text.
   int past_search_min_visits = 3;
+  // Per address range and day (UTC): one vote per search, and at most this
+  // many votes in all, so that visits from one machine or network count as
+  // one however many visit ids they make (the ranges are kept in memory: a
+  // restart forgets them).
+  size_t max_votes_per_range_per_day = 20;
   // Keystrokes of one visit within this time that extend (or shorten) the
   // previous suggestion query are one search intent: the stored row is updated.
   std::chrono::milliseconds intent_window{30000};
