@@ -149,7 +149,8 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
 // The server records searches, suggestions shown and contact submissions
 // itself; a client cannot claim those.
 HttpResponse Routes::ApiEvents(const Request& http) {
-  if (!agent_auth_.SameOrigin(ReadAgentRequest(http))) return ApiErrorResponse(Generic(ErrorCode::kForbidden));
+  const AgentRequest client = ReadAgentRequest(http);
+  if (!agent_auth_.SameOrigin(client)) return ApiErrorResponse(Generic(ErrorCode::kForbidden));
   const std::string& body = http.body();
   if (body.size() > kMaxEventBodyBytes) {
     return ApiErrorResponse(InvalidParameter("body", "the event is larger than 8192 bytes"));
@@ -185,7 +186,7 @@ HttpResponse Routes::ApiEvents(const Request& http) {
   if (std::optional<Language> language = ParseLanguage(text("lang"))) event.language = LanguageCode(*language);
   HttpResponse response = JsonResponse(202, R"({"status":"accepted"})");
   event.visit = EnsureVisit(http, response, true);
-  event.client_range = AddressRange(agent_auth_.ClientOf(ReadAgentRequest(http)));
+  event.client_range = AddressRange(agent_auth_.ClientOf(client));
   RecordEvent(std::move(event));
   return response;
 }
