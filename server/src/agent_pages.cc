@@ -211,6 +211,16 @@ mstch::array PageRenderer::AgentLinks(const std::vector<search::DocumentLink>& l
   return items;
 }
 
+// The notice above the sign-in form. A refused sign-in says how long to wait,
+// in seconds under two minutes and in whole minutes (rounded up) above.
+std::string PageRenderer::LoginMessage(const AgentLoginInput& input) const {
+  if (input.wait_seconds > 0) {
+    if (input.wait_seconds < 120) return translations_.Plural(input.ui, "agent_rate_limited_seconds", input.wait_seconds);
+    return translations_.Plural(input.ui, "agent_rate_limited_minutes", (input.wait_seconds + 59) / 60);
+  }
+  return input.message_key.empty() ? std::string() : translations_.Get(input.ui, input.message_key);
+}
+
 std::string PageRenderer::AgentLogin(const AgentLoginInput& input) const {
   AgentPageContext page{input.ui, "", "", "", [&input](Language language) {
                           return "/agent/login?next=" + search::PercentEncode(input.next) + "&ui=" + Code(language);
@@ -221,7 +231,7 @@ std::string PageRenderer::AgentLogin(const AgentLoginInput& input) const {
       {"csrf", input.csrf_token},
       {"next", input.next},
       {"name", input.name},
-      {"message", input.message_key.empty() ? std::string() : translations_.Get(input.ui, input.message_key)},
+      {"message", LoginMessage(input)},
   };
   return templates_.Render("agent_login", context);
 }

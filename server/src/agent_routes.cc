@@ -93,11 +93,11 @@ AgentPageContext Routes::AgentPage(const AgentRequest& request, const Authentica
 
 HttpResponse Routes::AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
                                         const std::string& next, const std::string& name,
-                                        const std::string& message_key) {
+                                        const std::string& message_key, long wait_seconds) {
   std::optional<std::string> token = AgentAuth::NewLoginCsrfToken();
   if (!token) return InternalErrorResponse(false);
   Language ui = AgentLanguage(http);
-  AgentLoginInput input{ui, next, name, *token, message_key};
+  AgentLoginInput input{ui, next, name, *token, message_key, wait_seconds};
   HttpResponse response = HtmlResponse(status, pages_.AgentLogin(input), LanguageCode(ui));
   response.cookies.push_back(agent_auth_.LoginCsrfCookie(request, *token));
   return response;
@@ -129,8 +129,9 @@ HttpResponse Routes::AgentLoginSubmit(const Request& http) {
       case ErrorCode::kRateLimited: {
         // Only this name from this address (or this address's many failures)
         // waits; the server never sleeps on it.
-        HttpResponse limited = AgentLoginResponse(429, http, request, next, name, "agent_rate_limited");
-        limited.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, retry_after.count())));
+        const long wait = static_cast<long>(std::max<int64_t>(1, retry_after.count()));
+        HttpResponse limited = AgentLoginResponse(429, http, request, next, name, "", wait);
+        limited.headers.emplace_back("Retry-After", std::to_string(wait));
         return limited;
       }
       case ErrorCode::kUnauthorized:

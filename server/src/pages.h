@@ -63,6 +63,7 @@ struct AgentLoginInput {
   std::string name;        // echoed back after a failed attempt
   std::string csrf_token;  // the double-submit token, also set as a cookie
   std::string message_key; // i18n key of a notice ("" for none)
+  long wait_seconds = 0;   // a sign-in refused for now: how long until the next may be tried
 };
 
 // What a search page shows: the request as parsed and, unless the query was
@@ -123,6 +124,7 @@ class PageRenderer {
  private:
   // The context every page shares: <html lang>, strings, title, search box.
   mstch::map BaseContext(Language ui, const std::string& title) const;
+  std::string LoginMessage(const AgentLoginInput& input) const;
   // BaseContext plus the agent header (name, sign-out form) and footer links
   // that stay on the agent page.
   mstch::map AgentBaseContext(const AgentPageContext& page, const std::string& title) const;

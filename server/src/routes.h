@@ -166,7 +166,7 @@ class Routes {
   // The sign-in page with a fresh double-submit token (and its cookie).
   HttpResponse AgentLoginResponse(int status, const Request& http, const AgentRequest& request,
                                   const std::string& next, const std::string& name,
-                                  const std::string& message_key);
+                                  const std::string& message_key, long wait_seconds = 0);
   // The header, footer links and copy-link origin of an agent page.
   AgentPageContext AgentPage(const AgentRequest& request, const AuthenticatedAgent& agent,
                              Language ui, std::function<std::string(Language)> url_for_ui);

@@ -367,13 +367,14 @@ class AgentRateLimitTest : public helpdex::testing::HelpCentreTest {
   }
 
   // kari's sign-in form, sent over a connection from `source`.
-  static httplib::Result SignInFrom(const std::string& source, const std::string& password) {
+  static httplib::Result SignInFrom(const std::string& source, const std::string& password,
+                                    const std::string& path = "/agent/login") {
     const std::string csrf = LoginCsrf();
     httplib::Client client("127.0.0.1", port());
     client.set_interface(source);  // an address works as well as an interface name
     client.set_url_encode(false);
     client.set_read_timeout(30, 0);
-    return client.Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}},
+    return client.Post(path, {{"Cookie", "helpdex_login_csrf=" + csrf}},
                        "csrf=" + csrf + "&name=" + kAgentName + "&password=" + password,
                        "application/x-www-form-urlencoded");
   }
@@ -412,8 +413,19 @@ TEST_F(AgentRateLimitTest, AnAttackersAddressWaitsWhileTheAgentSignsInFromHers) 
   ASSERT_TRUE(right_from_attacker);
   EXPECT_EQ(right_from_attacker->status, 429);
   EXPECT_GT(retry_after(*right_from_attacker), 3000) << right_from_attacker->get_header_value("Retry-After");
-  EXPECT_THAT(right_from_attacker->body, HasSubstr("Too many failed sign-ins"));
+  // The page says how long, in the minutes the header's seconds round up to.
+  const int wait_minutes = (retry_after(*right_from_attacker) + 59) / 60;
+  EXPECT_THAT(right_from_attacker->body,
+              HasSubstr("Too many failed sign-ins. Try again in " + std::to_string(wait_minutes) + " minutes."));
   EXPECT_THAT(right_from_attacker->body, HasSubstr("name=\"password\""));  // the sign-in page, shown again
+  // In the page's language, with its plural forms.
+  for (const auto& [ui, words] : std::vector<std::pair<std::string, std::string>>{
+           {"cs", "Zkuste to znovu za "}, {"ru", "Попробуйте снова через "}, {"el", "Δοκιμάστε ξανά σε "}}) {
+    httplib::Result localised = SignInFrom(kAttacker, kPassword, "/agent/login?ui=" + ui);
+    ASSERT_TRUE(localised) << ui;
+    EXPECT_EQ(localised->status, 429) << ui;
+    EXPECT_THAT(localised->body, HasSubstr(words)) << ui;
+  }
   EXPECT_TRUE(SetCookieValue(*right_from_attacker, "helpdex_session").empty());
 
   // ... while kari, from her own address, signs in at once.
