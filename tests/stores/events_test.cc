@@ -434,6 +434,40 @@ TEST_F(EventStoreTest, VisitsFromOneAddressRangeCountOnce) {
   EXPECT_TRUE(completions("refund").empty()) << "the third vote of one range in a day does not count";
 }
 
+// The per-range bound is kept in events.db: a restart (or a crash a forger
+// provokes) does not give every range a fresh day. Yesterday's votes do not count.
+TEST_F(EventStoreTest, TodaysVotesPerRangeSurviveARestart) {
+  const EventStoreOptions options{.past_search_min_visits = 3, .max_votes_per_range_per_day = 2};
+  auto store = Open(options);
+  ASSERT_TRUE(store);
+  const int64_t yesterday = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch() - std::chrono::hours(24))
+                                .count();
+  auto answered = [&](int visit, const std::string& query, const std::string& range, int64_t at_ms = 0) {
+    store->Record({.type = EventType::kSearch, .visit = Visit(visit), .query = query, .language = "en", .at_ms = at_ms});
+    store->Record({.type = EventType::kAnswered, .visit = Visit(visit), .query = query, .language = "en",
+                   .article = "en-reset", .at_ms = at_ms, .client_range = range});
+    store->Flush();
+  };
+  const std::string spent = "198.51.100.0/24", rested = "203.0.113.0/24";
+  answered(1, "pay by invoice", rested, yesterday);
+  answered(2, "close my account", rested, yesterday);
+  answered(3, "reset my login", spent);
+  answered(4, "refund my order", spent);
+  store.reset();
+
+  store = Open(options);
+  ASSERT_TRUE(store);
+  auto completions = [&](const char* prefix) { return store->past_searches()->Complete(prefix, Language::kEnglish, 5); };
+  answered(5, "change my plan", spent);
+  answered(6, "change my plan", "192.0.2.0/24");
+  answered(7, "change my plan", "2001:db8:1::/48");
+  EXPECT_TRUE(completions("change").empty()) << "198.51.100.0/24 spent its two votes before the restart";
+  answered(8, "change my plan", rested);
+  EXPECT_EQ(completions("change"), std::vector<std::string>{"change my plan"})
+      << "203.0.113.0/24's votes were yesterday's";
+}
+
 class ContactStoreTest : public EventStoreTest {
  protected:
   std::unique_ptr<ContactStore> OpenContact() {

@@ -40,7 +40,7 @@ constexpr size_t kVisitIdBytes = 16;
 // ones are forgotten first when there are more.
 constexpr size_t kMaxTrackedVisits = 50000;
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr const char* kMigrations[kSchemaVersion] = {
     R"sql(
 CREATE TABLE events (
@@ -78,6 +78,13 @@ ALTER TABLE events ADD COLUMN comment TEXT NOT NULL DEFAULT '';     -- redacted
 ALTER TABLE events ADD COLUMN revision TEXT NOT NULL DEFAULT '';    -- the article's source hash
 PRAGMA user_version = 2;
 )sql",
+    // 3: the address range (IPv4 /24, IPv6 /48) behind each answer that
+    // counted, so that the per-range daily vote bound survives a restart. Kept
+    // for the day only: the hourly expiry blanks older ones.
+    R"sql(
+ALTER TABLE answered_searches ADD COLUMN client_range TEXT NOT NULL DEFAULT '';
+PRAGMA user_version = 3;
+)sql",
 };
 
 enum Sql : int {
@@ -89,6 +96,8 @@ enum Sql : int {
   kInsertAnswered,
   kCountAnswered,
   kLoadAnswered,
+  kLoadVotesSince,
+  kForgetRangesBefore,
   kRecordedSearch,
   kRead,
   kExpire,
@@ -102,10 +111,15 @@ constexpr const char* kSql[kSqlCount] = {
     "INSERT INTO events(at, type, visit, query, lang, article, shown, results, filters, helpful, reason, comment, "
     "revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "UPDATE events SET at = ?2, query = ?3, shown = ?4 WHERE id = ?1",
-    "INSERT OR IGNORE INTO answered_searches(query_key, lang, visit, query, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT OR IGNORE INTO answered_searches(query_key, lang, visit, query, at, client_range) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "SELECT count(*) FROM answered_searches WHERE query_key = ?1 AND lang = ?2",
     // SQLite takes the bare column from the max(at) row: the latest wording.
     "SELECT query, lang, max(at) FROM answered_searches GROUP BY query_key, lang HAVING count(*) >= ?1",
+    // kLoadVotesSince: today's votes, to restore the per-range bound at start.
+    "SELECT DISTINCT query_key, lang, client_range FROM answered_searches WHERE at >= ?1 AND client_range != ''",
+    // kForgetRangesBefore: a range is kept for its day only.
+    "UPDATE answered_searches SET client_range = '' WHERE at < ?1 AND client_range != ''",
     // kRecordedSearch: a search or suggestion the server itself recorded for
     // this visit, with this (redacted) text, at or before the answer.
     "SELECT 1 FROM events WHERE visit = ?1 AND at <= ?3 AND type IN ('search', 'suggest_shown') AND query = ?2 "
@@ -278,20 +292,35 @@ struct EventStore::Impl {
   std::unordered_map<std::string, size_t> votes_per_range;        // range -> votes today
   std::unordered_set<std::string> voted;                          // query key, language, range
 
+  static constexpr int64_t kDayMs = 24 * 60 * 60 * 1000;
+
   // Whether `event`'s range may vote for `key` today (and records the vote).
   bool RangeMayVote(const Event& event, const std::string& key) {
     if (event.client_range.empty()) return true;
-    const int64_t day = event.at_ms / (24 * 60 * 60 * 1000);
+    return CountVote(event.at_ms / kDayMs, key, event.language, event.client_range);
+  }
+
+  bool CountVote(int64_t day, const std::string& key, const std::string& language, const std::string& range) {
     if (day != votes_day) {
       votes_day = day;
       votes_per_range.clear();
       voted.clear();
     }
-    size_t& votes = votes_per_range[event.client_range];
+    size_t& votes = votes_per_range[range];
     if (votes >= options.max_votes_per_range_per_day) return false;
-    if (!voted.insert(key + '\n' + event.language + '\n' + event.client_range).second) return false;
+    if (!voted.insert(key + '\n' + language + '\n' + range).second) return false;
     ++votes;
     return true;
+  }
+
+  // Today's votes as stored, so that a restart does not give every range a
+  // fresh day's bound.
+  void LoadTodaysVotes(int64_t now_ms) {
+    std::lock_guard db_lock(db_mutex);
+    const int64_t day = now_ms / kDayMs;
+    Use load = Statement(kLoadVotesSince);
+    load.Bind(1, day * kDayMs);
+    while (load.Step() == SQLITE_ROW) CountVote(day, load.Text(0), load.Text(1), load.Text(2));
   }
   int64_t next_expiry_ms = 0;  // the writer's next hourly expiry
 
@@ -400,6 +429,11 @@ struct EventStore::Impl {
   // Call with db_mutex held. -1 on an SQLite error.
   int64_t Expire(int64_t now_ms) {
     const int64_t keep = std::chrono::duration_cast<std::chrono::milliseconds>(options.keep_events).count();
+    {
+      Use forget = Statement(kForgetRangesBefore);
+      forget.Bind(1, now_ms / kDayMs * kDayMs);
+      if (forget.Step() != SQLITE_DONE) return -1;
+    }
     Use expire = Statement(kExpire);
     expire.Bind(1, now_ms - keep);
     if (expire.Step() != SQLITE_DONE) return -1;
@@ -494,7 +528,8 @@ struct EventStore::Impl {
     if (!RangeMayVote(event, key)) return;
     {
       Use insert = Statement(kInsertAnswered);
-      insert.Bind(1, key).Bind(2, event.language).Bind(3, event.visit).Bind(4, query).Bind(5, event.at_ms);
+      insert.Bind(1, key).Bind(2, event.language).Bind(3, event.visit).Bind(4, query).Bind(5, event.at_ms)
+          .Bind(6, event.client_range);
       if (insert.Step() != SQLITE_DONE) return;
       if (sqlite3_changes(db.get()) == 0) return;  // this visit had already counted
     }
@@ -565,6 +600,7 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& data_dir
       }
     }
     impl->LoadPastSearches();
+    impl->LoadTodaysVotes(sqlite::NowMilliseconds());
     {
       std::lock_guard db_lock(impl->db_mutex);
       impl->Expire(sqlite::NowMilliseconds());

@@ -64,8 +64,9 @@ struct Event {
   std::string comment;             // stored redacted, at most 1000 characters
   std::string revision;            // the article's DocumentRecord::source_hash when answered
   // The client's address range ("198.51.100.0/24", server/client_address.h)
-  // for answers: bounds how much one range can vote for completions. Held
-  // in the writer's memory for the day, never stored. "" = not bounded
+  // for answers: bounds how much one range can vote for completions. Stored
+  // with the answer that counted until the end of its day (UTC), so that the
+  // bound survives a restart, then blanked. "" = not bounded
   // (events recorded by tools rather than by the server).
   std::string client_range;
 };
@@ -95,8 +96,7 @@ struct EventStoreOptions {
   int past_search_min_visits = 3;
   // Per address range and day (UTC): one vote per search, and at most this
   // many votes in all, so that visits from one machine or network count as
-  // one however many visit ids they make (the ranges are kept in memory: a
-  // restart forgets them).
+  // one however many visit ids they make (today's are reloaded at Open()).
   size_t max_votes_per_range_per_day = 20;
   // Keystrokes of one visit within this time that extend (or shorten) the
   // previous suggestion query are one search intent: the stored row is updated.
