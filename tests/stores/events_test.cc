@@ -468,6 +468,47 @@ TEST_F(EventStoreTest, TodaysVotesPerRangeSurviveARestart) {
       << "203.0.113.0/24's votes were yesterday's";
 }
 
+// Issue 17: several servers behind a load balancer each keep their own
+// events.db; one log over all of them merges their events, oldest first, and
+// a visit that moved between servers is still one visit.
+TEST_F(EventStoreTest, OneLogReadsTheStoresOfSeveralServers) {
+  const fs::path first = dir_ / "server-1", second = dir_ / "server-2", empty = dir_ / "server-3";
+  fs::create_directories(empty);
+  // An hour ago: within what the stores keep.
+  const int64_t start = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch() - std::chrono::hours(1))
+                            .count();
+  {
+    auto one = EventStore::Open(first.string()).value();
+    auto two = EventStore::Open(second.string()).value();
+    one->Record({.type = EventType::kSearch, .visit = Visit(1), .query = "reset password", .language = "en",
+                 .at_ms = start + 1000});
+    two->Record({.type = EventType::kSearch, .visit = Visit(1), .query = "reset my password", .language = "en",
+                 .at_ms = start + 2000});
+    one->Record({.type = EventType::kSearch, .visit = Visit(2), .query = "faktura", .language = "nb",
+                 .at_ms = start + 3000});
+    two->Record({.type = EventType::kContactSubmitted, .visit = Visit(1), .language = "en", .at_ms = start + 4000});
+  }
+  Result<std::unique_ptr<EventLog>> log =
+      EventLog::Open(std::vector<std::string>{first.string(), second.string(), empty.string()});
+  ASSERT_TRUE(log.ok()) << log.error().ToString();
+  Result<std::vector<StoredEvent>> all = (*log)->Read({.since_ms = start});
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 4u);
+  std::vector<int64_t> times;
+  for (const StoredEvent& stored : *all) times.push_back(stored.event.at_ms);
+  EXPECT_EQ(times, (std::vector<int64_t>{start + 1000, start + 2000, start + 3000, start + 4000}));
+  // What the visit searched before writing, on either server.
+  EXPECT_EQ(SearchesBefore(*all, Visit(1), start + 4000),
+            (std::vector<std::string>{"reset password", "reset my password"}));
+  // The limit applies to the merge: the oldest two of all.
+  Result<std::vector<StoredEvent>> two_oldest = (*log)->Read({.since_ms = start, .limit = 2});
+  ASSERT_TRUE(two_oldest.ok());
+  ASSERT_EQ(two_oldest->size(), 2u);
+  EXPECT_EQ((*two_oldest)[1].event.query, "reset my password");
+  EXPECT_FALSE(EventLog::Open(std::vector<std::string>{}).ok());
+}
+
 class ContactStoreTest : public EventStoreTest {
  protected:
   std::unique_ptr<ContactStore> OpenContact() {

@@ -7,8 +7,10 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "helpdex/search/searcher.h"
 #include "helpdex/stores/contact.h"
@@ -23,7 +25,9 @@ struct RecordsArguments {
   CLI::App* events = nullptr;
   CLI::App* messages = nullptr;
   CLI::App* gaps = nullptr;
-  std::string data_dir;
+  // Several for an installation of several servers (each its own stores):
+  // their records are merged.
+  std::vector<std::string> data_dirs;
   std::string index_dir;
   int min_visits = 3;
   int min_tickets = 2;
@@ -47,7 +51,7 @@ int Fail(std::string_view command, const std::string& message) {
 
 int RunEvents() {
   const RecordsArguments& arguments = Arguments();
-  if (arguments.data_dir.empty()) return Fail("events", "data: give --data DIR (or set HELPDEX_DATA)");
+  if (arguments.data_dirs.empty()) return Fail("events", "data: give --data DIR (or set HELPDEX_DATA)");
   std::optional<stores::EventType> type;
   if (!arguments.type.empty()) {
     type = stores::ParseEventType(arguments.type);
@@ -57,7 +61,7 @@ int RunEvents() {
     }
   }
   // Read-only: reading must not expire the events the server keeps.
-  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dir);
+  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dirs);
   if (!log.ok()) return Fail("events", log.error().ToString());
   Result<std::vector<stores::StoredEvent>> events = (*log)->Read({.type = type, .limit = arguments.limit});
   if (!events.ok()) return Fail("events", events.error().ToString());
@@ -93,18 +97,41 @@ int RunEvents() {
   return 0;
 }
 
+// A message and the data directory whose contact.db holds it (ids are per store).
+struct MessageFrom {
+  stores::StoredContactMessage stored;
+  std::string data_dir;
+};
+
+// The newest `limit` messages of all the stores, newest first.
+Result<std::vector<MessageFrom>> ListMessages(const std::vector<std::string>& data_dirs, size_t limit) {
+  std::vector<MessageFrom> all;
+  for (const std::string& data_dir : data_dirs) {
+    Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open(data_dir);
+    if (!store.ok()) return store.error();
+    Result<std::vector<stores::StoredContactMessage>> messages = (*store)->List(limit);
+    if (!messages.ok()) return messages.error();
+    for (stores::StoredContactMessage& stored : *messages) all.push_back({std::move(stored), data_dir});
+  }
+  std::stable_sort(all.begin(), all.end(), [](const MessageFrom& a, const MessageFrom& b) {
+    return a.stored.message.at_ms > b.stored.message.at_ms;
+  });
+  if (all.size() > limit) all.resize(limit);
+  return all;
+}
+
 int RunMessages() {
   const RecordsArguments& arguments = Arguments();
-  if (arguments.data_dir.empty()) return Fail("messages", "data: give --data DIR (or set HELPDEX_DATA)");
-  Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open(arguments.data_dir);
-  if (!store.ok()) return Fail("messages", store.error().ToString());
-  Result<std::vector<stores::StoredContactMessage>> messages = (*store)->List(arguments.limit);
+  if (arguments.data_dirs.empty()) return Fail("messages", "data: give --data DIR (or set HELPDEX_DATA)");
+  Result<std::vector<MessageFrom>> messages = ListMessages(arguments.data_dirs, arguments.limit);
   if (!messages.ok()) return Fail("messages", messages.error().ToString());
-  // Each message with what its visit searched for first (events.db, read-only).
-  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dir);
+  // Each message with what its visit searched for first (events.db, read-only;
+  // on any of the servers: a visit may move between them).
+  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dirs);
   if (!log.ok()) return Fail("messages", log.error().ToString());
   nlohmann::json all = nlohmann::json::array();
-  for (const stores::StoredContactMessage& stored : *messages) {
+  const bool several = arguments.data_dirs.size() > 1;
+  for (const auto& [stored, data_dir] : *messages) {
     const stores::ContactMessage& message = stored.message;
     std::vector<std::string> searched;
     if (!message.visit.empty()) {
@@ -114,6 +141,7 @@ int RunMessages() {
     }
     if (arguments.json) {
       all.push_back({{"id", stored.id},
+                     {"data", data_dir},
                      {"at_ms", message.at_ms},
                      {"lang", message.language},
                      {"email", message.email},
@@ -121,7 +149,8 @@ int RunMessages() {
                      {"description", message.description},
                      {"searches_before", searched}});
     } else {
-      std::cout << "#" << stored.id << " [" << message.language << "] " << message.subject << " <"
+      std::cout << (several ? data_dir : std::string()) << "#" << stored.id << " [" << message.language << "] "
+                << message.subject << " <"
                 << message.email << ">\n";
       for (const std::string& query : searched) std::cout << "  searched: " << query << '\n';
       std::cout << message.description << "\n\n";
@@ -155,10 +184,10 @@ int WriteDrafts(const analytics::GapReport& report, const std::string& dir) {
 
 int RunGaps() {
   const RecordsArguments& arguments = Arguments();
-  if (arguments.data_dir.empty()) return Fail("gaps", "data: give --data DIR (or set HELPDEX_DATA)");
+  if (arguments.data_dirs.empty()) return Fail("gaps", "data: give --data DIR (or set HELPDEX_DATA)");
   if (arguments.index_dir.empty()) return Fail("gaps", "index: give --index DIR (or set HELPDEX_INDEX)");
   // Read-only: a report must not expire the events the server keeps.
-  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dir);
+  Result<std::unique_ptr<stores::EventLog>> log = stores::EventLog::Open(arguments.data_dirs);
   if (!log.ok()) return Fail("gaps", log.error().ToString());
   Result<std::shared_ptr<search::Index>> index = search::Index::Open(arguments.index_dir, search::Viewer::Public());
   if (!index.ok()) return Fail("gaps", index.error().ToString());
@@ -217,19 +246,22 @@ int RunGaps() {
 
 }  // namespace
 
+constexpr const char* kDataHelp =
+    "Data directory; repeat it for the servers of one installation (their records are merged)";
+
 void AddRecordsCommands(CLI::App& app) {
   RecordsArguments& arguments = Arguments();
   arguments.events = app.add_subcommand("events", "List recorded events (oldest first)");
-  arguments.events->add_option("--data", arguments.data_dir, "Data directory")->envname("HELPDEX_DATA");
+  arguments.events->add_option("--data", arguments.data_dirs, kDataHelp)->envname("HELPDEX_DATA");
   arguments.events->add_option("--type", arguments.type, "Only this type (search, answered, ...)");
   arguments.events->add_option("--limit", arguments.limit, "At most this many (1000)");
   arguments.events->add_flag("--json", arguments.json, "One JSON array");
   arguments.messages = app.add_subcommand("messages", "List contact-form messages (newest first)");
-  arguments.messages->add_option("--data", arguments.data_dir, "Data directory")->envname("HELPDEX_DATA");
+  arguments.messages->add_option("--data", arguments.data_dirs, kDataHelp)->envname("HELPDEX_DATA");
   arguments.messages->add_option("--limit", arguments.limit, "At most this many (1000)");
   arguments.messages->add_flag("--json", arguments.json, "One JSON array");
   arguments.gaps = app.add_subcommand("gaps", "What customers look for and do not find, ranked");
-  arguments.gaps->add_option("--data", arguments.data_dir, "Data directory")->envname("HELPDEX_DATA");
+  arguments.gaps->add_option("--data", arguments.data_dirs, kDataHelp)->envname("HELPDEX_DATA");
   arguments.gaps->add_option("--index", arguments.index_dir, "Index directory")->envname("HELPDEX_INDEX");
   arguments.gaps->add_option("--min-visits", arguments.min_visits, "Show a group from this many visits (3)")
       ->check(CLI::Range(1, 1000));

@@ -647,37 +647,63 @@ Result<std::vector<StoredEvent>> EventStore::Read(std::optional<EventType> type,
 }
 
 struct EventLog::Impl {
-  std::string path;
+  struct Source {
+    std::string path;
+    sqlite::DatabaseHandle db;     // null: no events.db there yet
+    sqlite::StatementHandle read;  // kSql[kRead]
+  };
   mutable std::mutex mutex;
-  sqlite::DatabaseHandle db;         // null: no events.db yet
-  sqlite::StatementHandle read;  // kSql[kRead]
+  std::vector<Source> sources;  // one per data directory, in the order given
 };
 
 EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EventLog::~EventLog() = default;
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& data_dir) {
+  return Open(std::vector<std::string>{data_dir});
+}
+
+Result<std::unique_ptr<EventLog>> EventLog::Open(const std::vector<std::string>& data_dirs) {
+  if (data_dirs.empty()) return Error{ErrorCode::kInvalidInput, "event log: no data directory given", "--data"};
   auto impl = std::make_unique<Impl>();
-  impl->path = (std::filesystem::path(data_dir) / "events.db").string();
-  Result<sqlite::DatabaseHandle> db = sqlite::OpenDatabaseReadOnly(data_dir, "events.db", kStore, kSchemaVersion);
-  if (!db.ok()) return db.error();
-  impl->db = std::move(*db);
-  if (impl->db) {
-    const char* sql[] = {kSql[kRead]};
-    if (std::optional<Error> error = sqlite::PrepareAll(impl->db.get(), sql, {&impl->read, 1}, kStore, impl->path)) {
-      return *error;
+  for (const std::string& data_dir : data_dirs) {
+    Impl::Source source;
+    source.path = (std::filesystem::path(data_dir) / "events.db").string();
+    Result<sqlite::DatabaseHandle> db = sqlite::OpenDatabaseReadOnly(data_dir, "events.db", kStore, kSchemaVersion);
+    if (!db.ok()) return db.error();
+    source.db = std::move(*db);
+    if (source.db) {
+      const char* sql[] = {kSql[kRead]};
+      if (std::optional<Error> error = sqlite::PrepareAll(source.db.get(), sql, {&source.read, 1}, kStore, source.path)) {
+        return *error;
+      }
     }
+    impl->sources.push_back(std::move(source));
   }
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
 
 Result<std::vector<StoredEvent>> EventLog::Read(const EventFilter& filter) const {
   Impl& s = *impl_;
-  if (!s.db) return std::vector<StoredEvent>{};
   std::lock_guard lock(s.mutex);
-  Use read(s.read.get());
-  BindFilter(read, filter);
-  return ReadRows(read, s.db.get(), s.path);
+  std::vector<StoredEvent> events;
+  for (Impl::Source& source : s.sources) {
+    if (!source.db) continue;
+    Use read(source.read.get());
+    BindFilter(read, filter);
+    Result<std::vector<StoredEvent>> rows = ReadRows(read, source.db.get(), source.path);
+    if (!rows.ok()) return rows.error();
+    events.insert(events.end(), std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
+  }
+  if (s.sources.size() > 1) {
+    // Each store's rows are oldest first; merged, the oldest of all first
+    // (equal times keep the order of the directories). Each store gave at
+    // most `limit`, so the first `limit` of the merge are the oldest overall.
+    std::stable_sort(events.begin(), events.end(),
+                     [](const StoredEvent& a, const StoredEvent& b) { return a.event.at_ms < b.event.at_ms; });
+    if (events.size() > filter.limit) events.resize(filter.limit);
+  }
+  return events;
 }
 
 Result<int64_t> EventStore::ExpireEvents(int64_t now_ms) {

@@ -181,6 +181,12 @@ class EventLog {
   // recorded); an error naming the file when it cannot be read or has another
   // schema version (an older one is upgraded by the server's next start).
   static Result<std::unique_ptr<EventLog>> Open(const std::string& data_dir);
+  // One log over several data directories: the servers of one installation
+  // behind a load balancer, each with its own events.db. Read() merges their
+  // events, oldest first (a visit that moved between servers is one visit:
+  // visit ids are random). StoredEvent::id is then the row id in its own
+  // store. kInvalidInput for an empty list.
+  static Result<std::unique_ptr<EventLog>> Open(const std::vector<std::string>& data_dirs);
   ~EventLog();
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
