@@ -1019,6 +1019,7 @@ void LinkShardPaths(const fs::path& dir, int shards, const std::set<std::string>
     for (const char* view : {"public", "agent"}) {
       const std::string target = "../../current/shards/" + std::to_string(shard) + "/" + view;
       if (IsLinkTo(folder / view, target)) continue;
+      MakeViewsFolder(dir / "shards");  // 0700 like every folder of the index
       MakeViewsFolder(folder);
       ReplaceWithSymlink(folder / view, target);
       linked = true;

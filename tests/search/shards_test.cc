@@ -457,6 +457,12 @@ TEST_F(ShardsTest, TheViewStubsListEveryShard) {
   EXPECT_EQ(ViewDatabasePaths(sharded.dir(), sharded.report.generation, true), expected_agent);
   EXPECT_EQ(fs::read_symlink(ShardStubPath(sharded.dir(), 2, false)), "../../current/shards/2/public");
   EXPECT_EQ(fs::read_symlink(LexiconPath(sharded.dir(), true)), "../current/lexicon/agent");
+  // The index is its owner's only (the agent shards hold redacted tickets).
+  for (const fs::path& folder : {sharded.dir() / "shards", sharded.dir() / "shards" / "1", sharded.dir() / "lexicon",
+                                 sharded.dir() / gen / "shard-1", sharded.dir() / gen / "shard-1" / "agent",
+                                 sharded.dir() / gen / "lexicon", sharded.dir() / gen / "views" / "shards" / "1"}) {
+    EXPECT_EQ(fs::status(folder).permissions(), fs::perms::owner_all) << folder;
+  }
 }
 
 TEST(ShardOfTest, IsFnv1aOfTheIdModTheShardsFromOne) {
