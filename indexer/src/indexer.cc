@@ -1,5 +1,6 @@
-// Builds a new index generation beside the live one and publishes it by
-// renaming stub files (see helpdex/search/index_layout.h).
+// Builds a new index generation beside the live one (spread over shards with
+// IndexOptions::shards) and publishes it by one rename of the DIR/current
+// link (see helpdex/search/index_layout.h).
 #include "helpdex/indexer/indexer.h"
 
 #include <fcntl.h>
@@ -1097,10 +1098,14 @@ Result<bool> PublishGeneration(const fs::path& dir, long generation, const std::
     std::error_code ec;
     const bool fresh = !fs::exists(fs::symlink_status(search::PublicStubPath(dir), ec)) &&
                        !fs::exists(fs::symlink_status(search::AgentStubPath(dir), ec));
+    // The stable shard and lexicon paths go through DIR/current too, so they
+    // can be made before the rename: until it they name what DIR/current
+    // names (the live generation's shard K, or nothing).
     if (shards > 0) LinkShardPaths(dir, shards, failpoints);
     if (fresh) link_views();
 
-    // The commit point: one rename(2) switches both views.
+    // The commit point: one rename(2) switches both views, every shard and
+    // every lexicon.
     ReplaceWithSymlink(search::CurrentLinkPath(dir), search::GenerationViewsName(generation));
     Step(failpoints, "sync_current_link");
     FsyncOrThrow(dir, O_DIRECTORY);
