@@ -1,5 +1,6 @@
-// Builds a new index generation beside the live one and publishes it by
-// renaming stub files (see helpdex/search/index_layout.h).
+// Builds a new index generation beside the live one (spread over shards with
+// IndexOptions::shards) and publishes it by one rename of the DIR/current
+// link (see helpdex/search/index_layout.h).
 #include "helpdex/indexer/indexer.h"
 
 #include <fcntl.h>
@@ -872,6 +873,180 @@ std::optional<uint64_t> FreeBytes(const fs::path& dir) {
   return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
 }
 
+// The databases of view `view` ("public" or "agent") of a generation's
+// unsharded working copy, as an unsharded reader opens them.
+Xapian::Database UnshardedView(const fs::path& gen_dir, bool agent_view) {
+  Xapian::Database view((gen_dir / "public").string());
+  if (agent_view) view.add_database(Xapian::Database((gen_dir / "agent").string()));
+  return view;
+}
+
+// Spreads the documents of gen_dir/{public,agent} over gen_dir/shard-K/
+// {public,agent} (search::ShardOf), in docid order, so each shard keeps the
+// unsharded order among its own documents. The shards get no spelling and
+// no synonyms: those are the lexicon's (WriteLexicon).
+void WriteShards(const fs::path& gen_dir, int shards, int flush_threshold) {
+  for (const char* view : {"public", "agent"}) {
+    const Xapian::Database source((gen_dir / view).string());
+    std::vector<Xapian::WritableDatabase> targets;
+    for (int shard = 1; shard <= shards; ++shard) {
+      const fs::path folder = gen_dir / search::ShardDirName(shard);
+      fs::create_directories(folder);
+      targets.emplace_back((folder / view).string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    }
+    std::vector<int> changes(targets.size(), 0);
+    for (auto posting = source.postlist_begin(""); posting != source.postlist_end(""); ++posting) {
+      const Xapian::Document doc = source.get_document(*posting);
+      const int shard = search::ShardOf(
+          search::ShardKey(doc.get_value(schema::kSlotType), doc.get_value(schema::kSlotId)), shards);
+      Xapian::WritableDatabase& target = targets[static_cast<size_t>(shard - 1)];
+      target.add_document(doc);
+      if (flush_threshold > 0 && ++changes[static_cast<size_t>(shard - 1)] % flush_threshold == 0) target.commit();
+    }
+    for (Xapian::WritableDatabase& target : targets) {
+      target.commit();
+      target.close();
+    }
+  }
+}
+
+// Copies `source`'s spelling dictionary and synonyms into `lexicon`
+// (add_spelling sums the frequencies of several sources, as a multi-database
+// reader does).
+void CopySpellingAndSynonyms(const Xapian::Database& source, Xapian::WritableDatabase& lexicon) {
+  for (auto word = source.spellings_begin(); word != source.spellings_end(); ++word) {
+    lexicon.add_spelling(*word, word.get_termfreq());
+  }
+  for (auto key = source.synonym_keys_begin(); key != source.synonym_keys_end(); ++key) {
+    for (auto synonym = source.synonyms_begin(*key); synonym != source.synonyms_end(*key); ++synonym) {
+      lexicon.add_synonym(*key, *synonym);
+    }
+  }
+}
+
+// gen_dir/lexicon/{public,agent}: the view's spelling and synonyms, and one
+// document per article with completion terms, holding those terms and all
+// its values (what search's CompletionIndex and ReadDisplayRecord read), in
+// the order the unsharded view holds them (index_layout.h).
+void WriteLexicon(const fs::path& gen_dir, bool agent_view) {
+  const fs::path folder = gen_dir / "lexicon";
+  fs::create_directories(folder);
+  Xapian::WritableDatabase lexicon((folder / (agent_view ? "agent" : "public")).string(),
+                                   Xapian::DB_CREATE_OR_OVERWRITE);
+  CopySpellingAndSynonyms(Xapian::Database((gen_dir / "public").string()), lexicon);
+  if (agent_view) CopySpellingAndSynonyms(Xapian::Database((gen_dir / "agent").string()), lexicon);
+  const Xapian::Database view = UnshardedView(gen_dir, agent_view);
+  const std::string prefix(schema::kCompletion);
+  for (auto posting = view.postlist_begin(""); posting != view.postlist_end(""); ++posting) {
+    Xapian::TermIterator term = view.termlist_begin(*posting);
+    term.skip_to(prefix);
+    if (term == view.termlist_end(*posting) || !(*term).starts_with(prefix)) continue;
+    Xapian::Document entry;
+    for (; term != view.termlist_end(*posting) && (*term).starts_with(prefix); ++term) entry.add_boolean_term(*term);
+    const Xapian::Document doc = view.get_document(*posting);
+    for (auto value = doc.values_begin(); value != doc.values_end(); ++value) {
+      entry.add_value(value.get_valueno(), *value);
+    }
+    lexicon.add_document(entry);
+  }
+  lexicon.commit();
+  lexicon.close();
+}
+
+// Writes `contents` into a new file beside `path`, fsyncs it (dying first at
+// `step` when the failpoint asks) and renames it onto `path`: a stub a reader
+// may be reading is never truncated.
+void PublishStub(const fs::path& path, const std::string& contents, const std::set<std::string>& failpoints,
+                 const char* step) {
+  const fs::path temp = path.string() + ".tmp";
+  WriteNewFile(temp, contents);
+  Step(failpoints, step);
+  FsyncOrThrow(temp, 0);
+  fs::rename(temp, path);
+}
+
+// A folder of views (0700), made if missing.
+void MakeViewsFolder(const fs::path& folder) {
+  fs::create_directories(folder);
+  fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace);
+}
+
+// gen-N/views/shards/K/{public,agent} and gen-N/views/lexicon/{public,agent}:
+// each names its database relative to the folder of its stable path
+// (DIR/shards/K, DIR/lexicon), which is what a reader opens.
+void PublishShardStubs(const fs::path& views, const std::string& gen, int shards,
+                       const std::set<std::string>& failpoints) {
+  MakeViewsFolder(views / "shards");
+  for (int shard = 1; shard <= shards; ++shard) {
+    const fs::path folder = views / "shards" / std::to_string(shard);
+    MakeViewsFolder(folder);
+    for (const char* view : {"public", "agent"}) {
+      PublishStub(folder / view, "auto ../../" + gen + "/" + search::ShardDirName(shard) + "/" + view + "\n",
+                  failpoints, "sync_shard_stub");
+    }
+  }
+  MakeViewsFolder(views / "lexicon");
+  for (const char* view : {"public", "agent"}) {
+    PublishStub(views / "lexicon" / view, "auto ../" + gen + "/lexicon/" + view + "\n", failpoints,
+                "sync_lexicon_stub");
+  }
+  Step(failpoints, "sync_shard_views_dirs");
+  for (int shard = 1; shard <= shards; ++shard) FsyncOrThrow(views / "shards" / std::to_string(shard), O_DIRECTORY);
+  FsyncOrThrow(views / "shards", O_DIRECTORY);
+  FsyncOrThrow(views / "lexicon", O_DIRECTORY);
+}
+
+// The view stubs' contents: "auto gen-N/public" (+ agent), or for a sharded
+// generation every shard's public database (+ then every shard's agent one).
+std::string ViewStubContents(const std::string& gen, int shards, bool agent_view) {
+  if (shards == 0) return "auto " + gen + "/public\n" + (agent_view ? "auto " + gen + "/agent\n" : "");
+  std::string contents;
+  for (const char* view : {"public", "agent"}) {
+    if (std::string_view(view) == "agent" && !agent_view) break;
+    for (int shard = 1; shard <= shards; ++shard) {
+      contents += "auto " + gen + "/" + search::ShardDirName(shard) + "/" + view + "\n";
+    }
+  }
+  return contents;
+}
+
+// DIR/shards/K/{public,agent} -> ../../current/shards/K/{view} and
+// DIR/lexicon/{public,agent} -> ../current/lexicon/{view}, each made once
+// (a later generation with as many shards finds them in place).
+void LinkShardPaths(const fs::path& dir, int shards, const std::set<std::string>& failpoints) {
+  bool linked = false;
+  for (int shard = 1; shard <= shards; ++shard) {
+    const fs::path folder = dir / "shards" / std::to_string(shard);
+    for (const char* view : {"public", "agent"}) {
+      const std::string target = "../../current/shards/" + std::to_string(shard) + "/" + view;
+      if (IsLinkTo(folder / view, target)) continue;
+      MakeViewsFolder(dir / "shards");  // 0700 like every folder of the index
+      MakeViewsFolder(folder);
+      ReplaceWithSymlink(folder / view, target);
+      linked = true;
+    }
+  }
+  if (linked) {
+    Step(failpoints, "sync_shard_links");
+    for (int shard = 1; shard <= shards; ++shard) FsyncOrThrow(dir / "shards" / std::to_string(shard), O_DIRECTORY);
+    FsyncOrThrow(dir / "shards", O_DIRECTORY);
+    FsyncOrThrow(dir, O_DIRECTORY);
+  }
+  linked = false;
+  for (const char* view : {"public", "agent"}) {
+    const std::string target = std::string("../current/lexicon/") + view;
+    if (IsLinkTo(dir / "lexicon" / view, target)) continue;
+    MakeViewsFolder(dir / "lexicon");
+    ReplaceWithSymlink(dir / "lexicon" / view, target);
+    linked = true;
+  }
+  if (linked) {
+    Step(failpoints, "sync_lexicon_links");
+    FsyncOrThrow(dir / "lexicon", O_DIRECTORY);
+    FsyncOrThrow(dir, O_DIRECTORY);
+  }
+}
+
 }  // namespace
 
 Result<bool> PublishGeneration(const fs::path& dir, long generation, const std::set<std::string>& failpoints) {
@@ -891,14 +1066,10 @@ Result<bool> PublishGeneration(const fs::path& dir, long generation, const std::
     // Each stub by rename: republishing a generation (the first run on an
     // older-layout index republishes the live one) never truncates a stub a
     // reader may be reading.
-    WriteNewFile(views / "public.tmp", "auto " + gen + "/public\n");
-    Step(failpoints, "sync_public_stub");
-    FsyncOrThrow(views / "public.tmp", 0);
-    fs::rename(views / "public.tmp", views / "public");
-    WriteNewFile(views / "agent.tmp", "auto " + gen + "/public\nauto " + gen + "/agent\n");
-    Step(failpoints, "sync_agent_stub");
-    FsyncOrThrow(views / "agent.tmp", 0);
-    fs::rename(views / "agent.tmp", views / "agent");
+    const int shards = search::GenerationShardCount(dir, generation);
+    PublishStub(views / "public", ViewStubContents(gen, shards, false), failpoints, "sync_public_stub");
+    PublishStub(views / "agent", ViewStubContents(gen, shards, true), failpoints, "sync_agent_stub");
+    if (shards > 0) PublishShardStubs(views, gen, shards, failpoints);
     Step(failpoints, "sync_views_dir");
     FsyncOrThrow(views, O_DIRECTORY);
     Step(failpoints, "sync_generation_dir");
@@ -927,9 +1098,14 @@ Result<bool> PublishGeneration(const fs::path& dir, long generation, const std::
     std::error_code ec;
     const bool fresh = !fs::exists(fs::symlink_status(search::PublicStubPath(dir), ec)) &&
                        !fs::exists(fs::symlink_status(search::AgentStubPath(dir), ec));
+    // The stable shard and lexicon paths go through DIR/current too, so they
+    // can be made before the rename: until it they name what DIR/current
+    // names (the live generation's shard K, or nothing).
+    if (shards > 0) LinkShardPaths(dir, shards, failpoints);
     if (fresh) link_views();
 
-    // The commit point: one rename(2) switches both views.
+    // The commit point: one rename(2) switches both views, every shard and
+    // every lexicon.
     ReplaceWithSymlink(search::CurrentLinkPath(dir), search::GenerationViewsName(generation));
     Step(failpoints, "sync_current_link");
     FsyncOrThrow(dir, O_DIRECTORY);
@@ -1050,6 +1226,9 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   Result<IndexLock> lock = IndexLock::Acquire(dir);
   if (!lock.ok()) return lock.error();
 
+  if (options.shards < 0) {
+    return Error{ErrorCode::kInvalidInput, "the number of shards must be 1 or more", "--shards"};
+  }
   if (!options.content_dir.empty() && !fs::is_directory(options.content_dir)) {
     return Error{ErrorCode::kInvalidInput, "the content directory does not exist", options.content_dir};
   }
@@ -1181,7 +1360,15 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       throw Xapian::DatabaseError("Error writing block 41", ENOSPC);
     }
     builder.Finish();
-    changed = builder.changed() || !live || options.full_rebuild;
+    // Another number of shards than the live generation's is a new layout
+    // to publish even when no document changed.
+    const int live_shards = live ? search::GenerationShardCount(dir, *live) : 0;
+    changed = builder.changed() || !live || options.full_rebuild || live_shards != options.shards;
+    if (changed && options.shards > 0) {
+      WriteShards(gen_dir, options.shards, options.flush_threshold);
+      WriteLexicon(gen_dir, false);
+      WriteLexicon(gen_dir, true);
+    }
     if (changed) {
       MakePrivate(gen_dir);
       SyncTree(gen_dir);
@@ -1209,6 +1396,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     // Nothing to publish: the live generation already is this content.
     fs::remove_all(gen_dir, ec);
     report.generation = *live;
+    report.shards = search::GenerationShardCount(dir, *live);
     report.generation_bytes = live_bytes;
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     return report;
@@ -1226,6 +1414,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   }
   RemoveOldGenerations(dir, generation, std::max(2, options.keep_generations), NamedGenerations(dir));
   report.generation = generation;
+  report.shards = options.shards;
   report.generation_bytes = TreeBytes(gen_dir);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;

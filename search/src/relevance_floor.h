@@ -39,8 +39,11 @@ class QueryCoverage {
   // also matched by that synonym.
   // `typed` is the text as the customer wrote it, so that the dictionary
   // sees each word in its own spelling (Turkish ı, Greek ς), not folded.
+  // `lexicon`: where the synonyms are (the index's lexicon when it is
+  // sharded, index_layout.h); nullptr: `db`.
   static QueryCoverage Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
-                          Xapian::Stem& stem, size_t max_words, std::string_view typed = {});
+                          Xapian::Stem& stem, size_t max_words, std::string_view typed = {},
+                          const Xapian::Database* lexicon = nullptr);
 
   // Adds a word still being typed (Suggest): a document matches it when it
   // has one of `completions`, the words the query expands the prefix to (as

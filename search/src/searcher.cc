@@ -126,9 +126,9 @@ Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter)
 // only words that neither the index (in any form) nor the dictionary of the
 // query's language knows are corrected, never into another language, and
 // the correction is in display spelling ("sıfırlama", not "sifirlama").
-std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db, const std::string& typed,
-                                                     const Analyzer& analyzer) {
-  return CorrectSpelling(db, typed, SpellingLanguageOf(analyzer));
+std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db, const Xapian::Database& lexicon,
+                                                     const std::string& typed, const Analyzer& analyzer) {
+  return CorrectSpelling(db, lexicon, typed, SpellingLanguageOf(analyzer));
 }
 
 // The spelling correction of a query: correcting looks every unknown query
@@ -212,6 +212,9 @@ Result<SearchRequest> NormalizeRequest(SearchRequest request) {
 
 struct Searcher::Impl {
   Xapian::Database db;
+  // The spelling dictionary, the synonyms and the completions: the
+  // generation's lexicon when it is sharded (index_layout.h), else `db`.
+  Xapian::Database lexicon;
   Viewer viewer;
   long generation = 0;
   // The Index's count of generations seen (Index::State::epoch): the key of
@@ -249,7 +252,7 @@ struct Searcher::Impl {
     if (known) {
       corrected = *known;
     } else {
-      corrected = DidYouMean(db, text, analyzer);
+      corrected = DidYouMean(db, lexicon, text, analyzer);
       if (corrections) corrections->Store(correction_key, epoch, corrected);
     }
     return query;
@@ -261,6 +264,7 @@ struct Searcher::Impl {
     const std::string normalized = KeyWords(db, analyzer.Normalize(text), analyzer.stopper(), stem, kMaxQueryTerms);
     TextQueryOptions options;
     options.spelling_correction = false;  // DidYouMean corrects, word by word
+    options.lexicon = &lexicon;
     return TextQuery(db, normalized, analyzer, stem, parser, options);
   }
 
@@ -506,7 +510,7 @@ struct Searcher::Impl {
     } else {
       std::optional<Language> language = raw.language;
       if (!language && !typed->query_lang.empty()) language = ParseLanguage(typed->query_lang);
-      std::optional<std::vector<CorrectedWord>> nearest = NearestIndexedWords(db, raw.query, language);
+      std::optional<std::vector<CorrectedWord>> nearest = NearestIndexedWords(db, lexicon, raw.query, language);
       if (!nearest) return typed;
       corrected.query = JoinCorrectedWords(*nearest);
     }
@@ -555,7 +559,7 @@ struct Searcher::Impl {
     std::optional<CoverageFloor> floor;
     if (has_query) {
       coverage = QueryCoverage::Of(db, KeyWords(db, normalized, analyzer.stopper(), stemmer, kMaxQueryTerms), analyzer,
-                                   stemmer, kMaxQueryTerms, request.query);
+                                   stemmer, kMaxQueryTerms, request.query, &lexicon);
       if (!coverage->empty()) {
         if (coverage->MayBeOffTopic() && !AnyAnswers(filtered, *coverage)) return response;
         // A verbose question has no floor (RequiredShare 0): no decider at all.
@@ -767,8 +771,8 @@ Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Lang
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
   return impl_->Note(GuardXapian("the suggestion", impl_->where, [&] {
     const std::shared_ptr<const CompletionIndex> titles =
-        impl_->completions->For(impl_->epoch, impl_->db, impl_->viewer);
-    Result<SuggestResponse> response = SuggestIn(impl_->db, *titles, impl_->viewer, request);
+        impl_->completions->For(impl_->epoch, impl_->lexicon, impl_->viewer);
+    Result<SuggestResponse> response = SuggestIn(impl_->db, impl_->lexicon, *titles, impl_->viewer, request);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
     return response;
   }));
@@ -861,13 +865,30 @@ struct Index::State {
     if (std::optional<ViewIdentity> seen = ReadViewIdentity(StubPath())) AdoptLocked(*seen);
   }
 
+  // The databases generation `gen`'s view names (every shard's, for a
+  // sharded generation), read from the generation's own stub rather than
+  // through DIR/current, which may name a newer generation by now.
+  Xapian::Database OpenView(long gen) const {
+    const std::vector<std::filesystem::path> paths = ViewDatabasePaths(dir, gen, viewer.agent);
+    if (paths.empty()) {
+      throw Xapian::DatabaseOpeningError("the view of generation " + std::to_string(gen) +
+                                         " names no database the indexer writes");
+    }
+    Xapian::Database view;
+    for (const std::filesystem::path& path : paths) view.add_database(Xapian::Database(path.string()));
+    return view;
+  }
+
   Result<std::unique_ptr<Searcher>> OpenGeneration(long gen, long gen_epoch) const {
     const std::filesystem::path gen_dir = dir / GenerationDirName(gen);
     return GuardXapian("opening generation " + std::to_string(gen), gen_dir.string(),
                        [&]() -> Result<std::unique_ptr<Searcher>> {
       auto impl = std::make_unique<Searcher::Impl>();
-      impl->db = Xapian::Database((gen_dir / "public").string());
-      if (viewer.agent) impl->db.add_database(Xapian::Database((gen_dir / "agent").string()));
+      impl->db = OpenView(gen);
+      impl->lexicon = impl->db;
+      if (std::optional<std::filesystem::path> lexicon = GenerationLexiconPath(dir, gen, viewer.agent)) {
+        impl->lexicon = Xapian::Database(lexicon->string());
+      }
       impl->viewer = viewer;
       impl->generation = gen;
       impl->epoch = gen_epoch;

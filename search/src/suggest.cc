@@ -75,9 +75,9 @@ class Suggester {
     size_t order = 0;
   };
 
-  Suggester(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
-            const SuggestRequest& request)
-      : db_(db), completions_(completions), viewer_(viewer), request_(request) {}
+  Suggester(const Xapian::Database& db, const Xapian::Database& lexicon, const CompletionIndex& completions,
+            const Viewer& viewer, const SuggestRequest& request)
+      : db_(db), lexicon_(lexicon), completions_(completions), viewer_(viewer), request_(request) {}
 
   SuggestResponse Run() {
     SuggestResponse response;
@@ -138,7 +138,7 @@ class Suggester {
   std::string Corrected(const std::string& word, const Analyzer& analyzer) {
     if (CountCodePoints(word) < kMinTypoLetters) return word;
     std::optional<std::string> corrected =
-        CorrectedTerm(db_, request_.text, word, SpellingLanguageOf(analyzer), kMaxTypoEdits);
+        CorrectedTerm(db_, lexicon_, request_.text, word, SpellingLanguageOf(analyzer), kMaxTypoEdits);
     return corrected ? *corrected : word;
   }
 
@@ -169,13 +169,15 @@ class Suggester {
         prefix = PrefixQuery(word);
       }
     }
-    floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text);
+    floor_words_ =
+        QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text, &lexicon_);
     // The word being typed counts too, as the start of the words it may become.
     // (Not when it is already a whole stop word: "min", "my" say nothing.)
     if (prefix && !IsStopWord(analyzer, words.back())) floor_words_->AddPrefix(db_, prefix_completions_);
     if (!whole.empty()) {
       Xapian::QueryParser parser;
-      Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false});
+      Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser,
+                                     {.spelling_correction = false, .lexicon = &lexicon_});
       if (!text.empty()) readings.push_back(text);
     }
     if (prefix) readings.push_back(*prefix);
@@ -260,9 +262,10 @@ class Suggester {
       if (!term_of[i].empty() && kept.count(term_of[i]) > 0) key_words.push_back(words[i]);
     }
     Xapian::QueryParser parser;
-    floor_words_ = QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms, request_.text);
+    floor_words_ =
+        QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms, request_.text, &lexicon_);
     return TextQuery(db_, LimitTerms(JoinWords(key_words), analyzer.stopper()), analyzer, stem_, parser,
-                     {.spelling_correction = false, .proximity = false, .accentless = false});
+                     {.spelling_correction = false, .proximity = false, .accentless = false, .lexicon = &lexicon_});
   }
 
   // Answer cards are articles the viewer may see.
@@ -393,6 +396,7 @@ class Suggester {
   }
 
   const Xapian::Database& db_;
+  const Xapian::Database& lexicon_;  // spelling and synonyms (SuggestIn)
   const CompletionIndex& completions_;
   Viewer viewer_;
   const SuggestRequest& request_;
@@ -410,12 +414,13 @@ std::string CompletionTerm(std::string_view normalized) {
   return std::string(schema::kCompletion) + CutUtf8(words, kCompletionBytes);
 }
 
-Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Xapian::Database& lexicon,
+                                  const CompletionIndex& completions, const Viewer& viewer,
                                   const SuggestRequest& request) {
   // The same limits as Search: too long, invalid UTF-8.
   Result<SearchRequest> checked = NormalizeRequest(SearchRequest{.query = request.text});
   if (!checked.ok()) return checked.error();
-  return Suggester(db, completions, viewer, request).Run();
+  return Suggester(db, lexicon, completions, viewer, request).Run();
 }
 
 }  // namespace helpdex::search

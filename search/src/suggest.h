@@ -15,7 +15,10 @@ class CompletionIndex;
 // The body of Searcher::Suggest over one snapshot and its generation's
 // completions (completion_index.h). May throw Xapian::Error; the Searcher
 // turns that into kIndexUnavailable.
-Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+// `lexicon`: where the spelling dictionary and the synonyms are (the index's
+// lexicon when it is sharded, index_layout.h; else `db`).
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Xapian::Database& lexicon,
+                                  const CompletionIndex& completions, const Viewer& viewer,
                                   const SuggestRequest& request);
 
 // The completion term of a title or heading: schema::kCompletion + its words

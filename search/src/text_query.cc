@@ -66,8 +66,10 @@ Xapian::Query LearnedReading(const std::string& normalized, const Analyzer& anal
   return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, learned, kLearnedWeight);
 }
 
-void ConfigureParser(const Xapian::Database& db, Xapian::QueryParser& parser, const Analyzer& analyzer) {
-  parser.set_database(db);
+// `lexicon`: the database of the synonyms (TextQueryOptions::lexicon); the
+// parser reads nothing else from it with the flags used here (no wildcards).
+void ConfigureParser(const Xapian::Database& lexicon, Xapian::QueryParser& parser, const Analyzer& analyzer) {
+  parser.set_database(lexicon);
   parser.set_default_op(Xapian::Query::OP_OR);
   parser.add_prefix("title", std::string(schema::kTitle));
   parser.set_stopper(analyzer.stopper());
@@ -154,13 +156,14 @@ Xapian::Query TextQuery(const Xapian::Database& db, const std::string& normalize
       options.spelling_correction ? static_cast<unsigned>(Xapian::QueryParser::FLAG_SPELLING_CORRECTION) : 0u;
   std::vector<Xapian::Query> readings;
 
-  ConfigureParser(db, parser, analyzer);
+  const Xapian::Database& lexicon = options.lexicon != nullptr ? *options.lexicon : db;
+  ConfigureParser(lexicon, parser, analyzer);
   parser.set_stemmer(stem);
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | spelling));
 
   Xapian::QueryParser folded;
-  ConfigureParser(db, folded, analyzer);
+  ConfigureParser(lexicon, folded, analyzer);
   folded.add_prefix("", std::string(schema::kFolded));
   Xapian::Query accentless =
       options.accentless ? ParseLeniently(folded, StripAccents(normalized), flags) : Xapian::Query();

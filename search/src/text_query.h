@@ -31,6 +31,10 @@ struct TextQueryOptions {
   bool proximity = true;
   // The accentless reading (kFolded terms): finds words typed without accents.
   bool accentless = true;
+  // Where the parser reads the writers' synonyms (and spelling corrections)
+  // from: the index's lexicon when it is sharded (index_layout.h: Xapian 1.4
+  // serves neither over its remote backend); nullptr: `db`.
+  const Xapian::Database* lexicon = nullptr;
 };
 
 // The readings of `normalized` (analyzer.Normalize()d, already limited), OR-ed:

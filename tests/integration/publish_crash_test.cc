@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <regex>
 #include <string>
 #include <thread>
 
@@ -39,12 +40,15 @@ using helpdex::testing::DescribeStatus;
 using nlohmann::json;
 
 // `helpdex index --content CONTENT --index INDEX` with HELPDEX_FAILPOINT set
-// when `failpoint` is not empty; returns the wait status.
+// when `failpoint` is not empty, and `--shards N` when `shards` > 0; returns
+// the wait status.
 int RunIndexer(const fs::path& content, const fs::path& index, const std::string& failpoint, const fs::path& log,
-               std::string* output = nullptr) {
+               std::string* output = nullptr, int shards = 0) {
   std::vector<std::string> env;
   if (!failpoint.empty()) env.push_back("HELPDEX_FAILPOINT=" + failpoint);
-  ChildProcess indexer({HELPDEX_BINARY, "index", "--content", content.string(), "--index", index.string()}, env, log);
+  std::vector<std::string> command{HELPDEX_BINARY, "index", "--content", content.string(), "--index", index.string()};
+  if (shards > 0) command.insert(command.end(), {"--shards", std::to_string(shards)});
+  ChildProcess indexer(command, env, log);
   const int status = indexer.Wait();
   if (output != nullptr) *output = indexer.Output();
   return status;
@@ -74,6 +78,56 @@ Views ReadViews(const fs::path& index) {
     views.error = e.get_description();
   }
   return views;
+}
+
+// The publish steps a sharded generation's publish alone reaches.
+bool ShardedOnly(std::string_view step) {
+  return step == "sync_shard_stub" || step == "sync_lexicon_stub" || step == "sync_shard_views_dirs" ||
+         step == "sync_shard_links" || step == "sync_lexicon_links";
+}
+
+// The generation the stub at `path` (a shard's or lexicon's stable path,
+// "auto ../../gen-N/shard-K/public") names, or nullopt.
+std::optional<long> NamedGeneration(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line)) return std::nullopt;
+  static const std::regex kLine(R"(^auto (\.\./)+gen-(\d+)/(shard-\d+|lexicon)/(public|agent)$)");
+  std::smatch match;
+  if (!std::regex_match(line, match, kLine)) return std::nullopt;
+  return std::stol(match[2].str());
+}
+
+// A sharded index's stable paths after a kill: every shard and lexicon names
+// the generation the views name (or, on a fresh index, nothing at all), and
+// the shards together hold the views' documents.
+void ExpectShardsFollowTheViews(const fs::path& index, int shards) {
+  const Views views = ReadViews(index);
+  Xapian::doccount public_documents = 0;
+  Xapian::doccount agent_documents = 0;
+  for (int shard = 1; shard <= shards; ++shard) {
+    for (bool agent : {false, true}) {
+      const fs::path path = search::ShardStubPath(index, shard, agent);
+      EXPECT_EQ(NamedGeneration(path), views.public_generation) << path;
+      if (!views.public_generation) continue;
+      try {
+        (agent ? agent_documents : public_documents) += Xapian::Database(path.string()).get_doccount();
+      } catch (const Xapian::Error& e) {
+        ADD_FAILURE() << path << ": " << e.get_description();
+      }
+    }
+  }
+  for (bool agent : {false, true}) {
+    const fs::path path = search::LexiconPath(index, agent);
+    EXPECT_EQ(NamedGeneration(path), views.public_generation) << path;
+    if (views.public_generation) {
+      EXPECT_NO_THROW(Xapian::Database(path.string()).get_doccount()) << path;
+    }
+  }
+  if (views.public_generation) {
+    EXPECT_EQ(public_documents, views.public_documents);
+    EXPECT_EQ(public_documents + agent_documents, views.agent_documents);
+  }
 }
 
 std::string Describe(const Views& views) {
@@ -169,9 +223,10 @@ TEST_F(PublishCrashTest, AKillAtEveryStepOfAPublishLeavesBothViewsOnOneCompleteG
     const int status = RunIndexer(content, index, std::string("kill_at:") + step,
                                   root() / ("crash-" + std::to_string(round) + ".log"));
     const bool killed = WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-    // The view steps happen on a fresh or older-layout index only: here the
-    // run publishes without reaching them.
-    if (std::string_view(step) == "sync_public_view" || std::string_view(step) == "sync_agent_view") {
+    // The view steps happen on a fresh or older-layout index only, the
+    // shard steps on a sharded one: here the run publishes without them.
+    if (std::string_view(step) == "sync_public_view" || std::string_view(step) == "sync_agent_view" ||
+        ShardedOnly(step)) {
       EXPECT_EQ(DescribeStatus(status), "exit 0");
     } else {
       EXPECT_TRUE(killed) << DescribeStatus(status);
@@ -256,16 +311,25 @@ TEST_F(PublishRandomKillTest, FifteenRandomKillsLeaveBothViewsOnOneCompleteGener
   EXPECT_FALSE(json::parse(found->body)["results"].empty()) << found->body;
 }
 
-// The first publish of a fresh index: a kill at any step leaves both views
-// naming nothing or both naming generation 1, complete; the next run publishes.
-TEST(PublishCrashFreshTest, AKillAtEveryStepOfTheFirstPublishLeavesBothViewsAlike) {
+// The first publish of a fresh index, unsharded and in 2 shards: a kill at
+// any step leaves both views (and every shard and lexicon) naming nothing or
+// all naming generation 1, complete; the next run publishes.
+class PublishCrashFreshTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(PublishCrashFreshTest, AKillAtEveryStepOfTheFirstPublishLeavesBothViewsAlike) {
+  const int shards = GetParam();
   const fs::path root = helpdex::testing::MakeTempDir("helpdex-fresh-crash-");
   for (const char* step : indexer::kPublishSteps) {
     SCOPED_TRACE(std::string("kill_at:") + step);
     const fs::path index = root / step;
     const int status = RunIndexer(helpdex::testing::KnowledgeBase(), index, std::string("kill_at:") + step,
-                                  root / (std::string(step) + ".log"));
-    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << DescribeStatus(status);
+                                  root / (std::string(step) + ".log"), nullptr, shards);
+    if (shards == 0 && ShardedOnly(step)) {
+      EXPECT_EQ(DescribeStatus(status), "exit 0");
+    } else {
+      EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << DescribeStatus(status);
+    }
+    if (shards > 0) ExpectShardsFollowTheViews(index, shards);
     Views views = ReadViews(index);
     EXPECT_TRUE(views.error.empty()) << Describe(views);
     EXPECT_EQ(views.public_generation, views.agent_generation) << Describe(views);
@@ -275,13 +339,77 @@ TEST(PublishCrashFreshTest, AKillAtEveryStepOfTheFirstPublishLeavesBothViewsAlik
       EXPECT_GT(views.agent_documents, views.public_documents) << Describe(views);
     }
     std::string output;
-    ASSERT_EQ(DescribeStatus(RunIndexer(helpdex::testing::KnowledgeBase(), index, "", root / "next.log", &output)),
+    ASSERT_EQ(DescribeStatus(RunIndexer(helpdex::testing::KnowledgeBase(), index, "", root / "next.log", &output,
+                                        shards)),
               "exit 0")
         << output;
     views = ReadViews(index);
     EXPECT_TRUE(views.public_generation.has_value()) << Describe(views);
     EXPECT_EQ(views.public_generation, views.agent_generation) << Describe(views);
     EXPECT_GT(views.agent_documents, views.public_documents) << Describe(views);
+    if (shards > 0) ExpectShardsFollowTheViews(index, shards);
+  }
+  std::error_code ec;
+  fs::remove_all(root, ec);
+}
+
+INSTANTIATE_TEST_SUITE_P(UnshardedAndSharded, PublishCrashFreshTest, ::testing::Values(0, 2),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return info.param == 0 ? std::string("Unsharded") : std::to_string(info.param) + "Shards";
+                         });
+
+// A sharded index already published: a kill at every step of the next
+// publish leaves the views, every shard and every lexicon on one and the same
+// complete generation, the old one before the rename of DIR/current and the
+// new one after it; the next run publishes the new content. (The link steps
+// are not reached: the links were made by the first publish.)
+TEST(PublishCrashShardedTest, AKillAtEveryStepLeavesEveryShardOnTheViewsGeneration) {
+  constexpr int kShards = 2;
+  const fs::path root = helpdex::testing::MakeTempDir("helpdex-sharded-crash-");
+  const fs::path content = root / "content";
+  const fs::path index = root / "index";
+  fs::copy(helpdex::testing::KnowledgeBase(), content, fs::copy_options::recursive);
+  ASSERT_EQ(DescribeStatus(RunIndexer(content, index, "", root / "first.log", nullptr, kShards)), "exit 0");
+  Views before = ReadViews(index);
+  ASSERT_TRUE(before.public_generation.has_value()) << Describe(before);
+  long live = *before.public_generation;
+  Xapian::doccount public_documents = before.public_documents;
+  int round = 0;
+  bool past_commit = false;
+  for (const char* step : indexer::kPublishSteps) {
+    SCOPED_TRACE(std::string("kill_at:") + step);
+    ++round;
+    WriteRoundArticle(content, round);
+    const int status = RunIndexer(content, index, std::string("kill_at:") + step,
+                                  root / ("crash-" + std::to_string(round) + ".log"), nullptr, kShards);
+    const std::string_view name(step);
+    const bool reached = !(name == "sync_public_view" || name == "sync_agent_view" || name == "sync_shard_links" ||
+                           name == "sync_lexicon_links");
+    if (reached) {
+      EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << DescribeStatus(status);
+    } else {
+      EXPECT_EQ(DescribeStatus(status), "exit 0");
+    }
+    if (name == "sync_current_link") past_commit = true;
+    const Views views = ReadViews(index);
+    EXPECT_TRUE(views.error.empty()) << Describe(views);
+    EXPECT_EQ(views.public_generation, views.agent_generation) << Describe(views);
+    const long expected = (!reached || past_commit) ? live + 1 : live;
+    EXPECT_EQ(views.public_generation, expected) << "the commit point is the rename of DIR/current";
+    EXPECT_EQ(views.public_documents, expected == live ? public_documents : public_documents + 1) << Describe(views);
+    ExpectShardsFollowTheViews(index, kShards);
+
+    std::string output;
+    ASSERT_EQ(DescribeStatus(RunIndexer(content, index, "", root / ("next-" + std::to_string(round) + ".log"),
+                                        &output, kShards)),
+              "exit 0")
+        << output;
+    const Views after = ReadViews(index);
+    EXPECT_EQ(after.public_generation, live + 1) << Describe(after);
+    EXPECT_EQ(after.public_documents, public_documents + 1) << Describe(after);
+    ExpectShardsFollowTheViews(index, kShards);
+    live = live + 1;
+    public_documents = after.public_documents;
   }
   std::error_code ec;
   fs::remove_all(root, ec);

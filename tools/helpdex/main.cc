@@ -67,11 +67,14 @@ int RunIndex(const helpdex::indexer::IndexOptions& given) {
   }
   for (const std::string& note : report->notes) std::cerr << "helpdex index: " << note << "\n";
   for (const helpdex::Error& error : report->errors) std::cerr << error.ToString() << "\n";
+  // A sharded generation says how many shards it has; an unsharded one
+  // prints the line as it always did.
+  const std::string shards = report->shards > 0 ? std::to_string(report->shards) + " shards, " : "";
   std::printf(
       "generation %ld: %d analysed, %d unchanged, %d removed, %d failed; %d public and %d agent documents, "
-      "%.1f MiB (%.2f s)\n",
+      "%s%.1f MiB (%.2f s)\n",
       report->generation, report->indexed, report->reused, report->removed, report->failed,
-      report->public_documents, report->agent_documents,
+      report->public_documents, report->agent_documents, shards.c_str(),
       static_cast<double>(report->generation_bytes) / (1024.0 * 1024.0), report->seconds);
   if (report->tickets_skipped > 0 || report->redactions.Total() > 0) {
     std::printf("tickets: %d not solved or closed, skipped; redacted", report->tickets_skipped);
@@ -245,6 +248,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   index->add_option("--index", index_options.index_dir, "Index directory to publish into")->required();
   index->add_flag("--full", index_options.full_rebuild, "Re-analyse every file, even unchanged ones");
+  index->add_option("--shards", index_options.shards,
+                    "Spread the documents over N shards (INDEX/shards/K/{public,agent}, K = 1..N), each servable "
+                    "by its own xapian-tcpsrv; without it the index is not sharded")
+      ->check(CLI::Range(1, 1024));
   index->add_option("--flush-threshold", index_options.flush_threshold,
                     "Commit every N changed documents (smaller batches index faster; 0: Xapian's own 10,000)")
       ->capture_default_str()

@@ -54,6 +54,13 @@ struct IndexOptions {
   // bounds memory: each thread holds this many analysed documents (tens of
   // KB each). tools/bench/README.md ("Issue 15: indexing") has the figures.
   int docs_batch_lines = 1000;
+  // Shards the generation is spread over (`helpdex index --shards N`): 0
+  // keeps the unsharded layout; N >= 1 writes gen-N/shard-K/{public,agent}
+  // (K = 1..N, each document in shard search::ShardOf(its id)) and the
+  // lexicons, and the views list the shards (search/index_layout.h). A run
+  // with another number than the live generation's publishes a new
+  // generation even when no document changed (re-sharding is re-indexing).
+  int shards = 0;
   // Failpoints, for tests: BuildIndex fails on purpose where one is named.
   //   "before_swap": the new generation is built and committed, not published.
   //   "kill_at:STEP": the process SIGKILLs itself at STEP, one of
@@ -80,6 +87,7 @@ struct IndexReport {
   int learned_articles = 0;     // public articles written in this run with learned phrasings
   RedactionCounts redactions;   // personal data removed from the tickets analysed in this run
   long generation = 0;  // the generation now live
+  int shards = 0;       // its shards (0: unsharded)
   uint64_t generation_bytes = 0;  // its size on disk (both databases)
   double seconds = 0;
   std::vector<Error> errors;  // one per failed file, with file:line
@@ -93,12 +101,20 @@ struct IndexReport {
 // but "after_publish" is just before an fsync. The two view steps happen only
 // when a view is not yet a link: on a fresh index before the current link, on
 // an older-layout index after it.
+// The shard and lexicon steps happen only for a sharded generation, and the
+// two link steps among them only when a link is not yet made (the first
+// sharded publish of DIR, or one with more shards than before).
 inline constexpr const char* kPublishSteps[] = {
-    "sync_public_stub",     // gen-N/views/public written
-    "sync_agent_stub",      // gen-N/views/agent written
-    "sync_views_dir",       // gen-N/views
-    "sync_generation_dir",  // gen-N (holds views/)
-    "sync_index_dir",       // DIR (holds gen-N): gen-N is complete on disk
+    "sync_public_stub",       // gen-N/views/public written
+    "sync_agent_stub",        // gen-N/views/agent written
+    "sync_shard_stub",        // gen-N/views/shards/K/{public,agent} written (each)
+    "sync_lexicon_stub",      // gen-N/views/lexicon/{public,agent} written (each)
+    "sync_shard_views_dirs",  // gen-N/views/shards/K, gen-N/views/shards, gen-N/views/lexicon
+    "sync_views_dir",         // gen-N/views
+    "sync_generation_dir",    // gen-N (holds views/)
+    "sync_index_dir",         // DIR (holds gen-N): gen-N is complete on disk
+    "sync_shard_links",       // DIR/shards/K/{public,agent} made links (dangling until current has them)
+    "sync_lexicon_links",     // DIR/lexicon/{public,agent} made links
     "sync_public_view",     // DIR/public made the link current/public
     "sync_agent_view",      // DIR/agent made the link current/agent
     "sync_current_link",    // DIR/current renamed to gen-N/views: THE commit point
@@ -110,8 +126,13 @@ inline constexpr const char* kPublishSteps[] = {
 // databases public/ and agent/ (BuildIndex's job). The caller holds DIR/.lock.
 //
 // Steps: writes and fsyncs DIR/gen-N/views/{public,agent} (the stub files
-// naming gen-N's databases, each written beside and renamed into place),
-// fsyncs gen-N and DIR, then points DIR/current at gen-N/views with one
+// naming gen-N's databases, each written beside and renamed into place), and
+// for a sharded generation (one with gen-N/shard-K folders) the stubs
+// gen-N/views/shards/K/{public,agent} and gen-N/views/lexicon/{public,agent};
+// fsyncs gen-N and DIR; makes the stable links DIR/shards/K/{public,agent}
+// and DIR/lexicon/{public,agent} through DIR/current if they are not yet
+// (before the rename: until it they name the live generation's shards, or
+// nothing); then points DIR/current at gen-N/views with one
 // rename(2) of a new symbolic link and fsyncs DIR. DIR/public and DIR/agent
 // are made the links current/public and current/agent if they are not yet:
 // on a fresh index before the rename (they dangle until it), on an index of
@@ -133,10 +154,11 @@ inline constexpr const char* kPublishSteps[] = {
 // failure came after the rename of DIR/current). `failpoints`: see
 // IndexOptions::failpoints ("kill_at:STEP").
 //
-// A future INDEX/shards/K/ is published by the same function (each shard
-// folder laid out as index_layout.h describes, with its own views and
-// current link); the top-level views over all shards will then be one more
-// call on DIR with stubs listing the shards.
+// Every shard and lexicon of a sharded generation resolves through the one
+// DIR/current link, so the guarantee above holds for DIR/shards/K/* and
+// DIR/lexicon/* too: all shards switch generation with the one rename.
+// A link DIR/shards/K/* for a K the new generation does not have (fewer
+// shards than before) dangles after the rename: a reader of it fails to open.
 Result<bool> PublishGeneration(const std::filesystem::path& index_dir, long generation,
                                const std::set<std::string>& failpoints = {});
 
@@ -154,7 +176,11 @@ Result<bool> PublishGeneration(const std::filesystem::path& index_dir, long gene
 // removed first and listed in IndexReport::notes); the generation
 // folders are created 0700 and their files made 0600 (the agent database
 // holds internal articles and redacted tickets), DIR itself 0700 when this
-// run creates it. Published with PublishGeneration(); then all but the newest
+// run creates it. With IndexOptions::shards, the generation is built
+// unsharded as ever (gen-N/public and gen-N/agent stay, the working copy the
+// next run starts from), then spread over its shards and its lexicons
+// written; an incremental run re-analyses only what changed but rewrites
+// every shard. Published with PublishGeneration(); then all but the newest
 // IndexOptions::keep_generations are removed.
 Result<IndexReport> BuildIndex(const IndexOptions& options);
 

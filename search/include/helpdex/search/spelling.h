@@ -74,6 +74,20 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
 std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
                                                                std::optional<Language> language);
 
+// The three functions above and below with the spelling dictionary read
+// from `lexicon` instead of `db`: a sharded index keeps it in its lexicon
+// (index_layout.h), since Xapian 1.4 does not serve spelling over its remote
+// backend; `db` still answers whether the index knows a word and how the
+// articles write it.
+std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, const Xapian::Database& lexicon,
+                                                          std::string_view typed, std::optional<Language> language);
+std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db,
+                                                               const Xapian::Database& lexicon, std::string_view typed,
+                                                               std::optional<Language> language);
+std::optional<std::string> CorrectedTerm(const Xapian::Database& db, const Xapian::Database& lexicon,
+                                         std::string_view typed, const std::string& normalized_word,
+                                         std::optional<Language> language, unsigned max_edits);
+
 // For as-you-type suggestions: the index term (normalised, as the analyzer
 // makes it) to search for instead of `normalized_word`, by the same rules as
 // CorrectSpelling (nullopt with no language), but only from the index's own spelling candidates within
