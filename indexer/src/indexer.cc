@@ -928,7 +928,11 @@ void CopySpellingAndSynonyms(const Xapian::Database& source, Xapian::WritableDat
 // document per article with completion terms, holding those terms and all
 // its values (what search's CompletionIndex and ReadDisplayRecord read), in
 // the order the unsharded view holds them (index_layout.h).
-void WriteLexicon(const fs::path& gen_dir, bool agent_view) {
+// Its user metadata says which generation and how many shards it belongs to
+// (search::kLexiconGenerationKey, kLexiconShardsKey): a replica machine reads
+// them from a copy of the live lexicon to know what to copy next
+// (tools/replicate).
+void WriteLexicon(const fs::path& gen_dir, long generation, int shards, bool agent_view) {
   const fs::path folder = gen_dir / "lexicon";
   fs::create_directories(folder);
   Xapian::WritableDatabase lexicon((folder / (agent_view ? "agent" : "public")).string(),
@@ -949,6 +953,8 @@ void WriteLexicon(const fs::path& gen_dir, bool agent_view) {
     }
     lexicon.add_document(entry);
   }
+  lexicon.set_metadata(search::kLexiconGenerationKey, std::to_string(generation));
+  lexicon.set_metadata(search::kLexiconShardsKey, std::to_string(shards));
   lexicon.commit();
   lexicon.close();
 }
@@ -990,6 +996,10 @@ void PublishShardStubs(const fs::path& views, const std::string& gen, int shards
     PublishStub(views / "lexicon" / view, "auto ../" + gen + "/lexicon/" + view + "\n", failpoints,
                 "sync_lexicon_stub");
   }
+  // views/generation -> .. (gen-N itself): DIR/current/generation/shard-K/public
+  // names the live generation's databases by a path without "..", which
+  // xapian-replicate-server refuses; tools/replicate copies through it.
+  if (!IsLinkTo(views / search::kLiveGenerationLink, "..")) ReplaceWithSymlink(views / search::kLiveGenerationLink, "..");
   Step(failpoints, "sync_shard_views_dirs");
   for (int shard = 1; shard <= shards; ++shard) FsyncOrThrow(views / "shards" / std::to_string(shard), O_DIRECTORY);
   FsyncOrThrow(views / "shards", O_DIRECTORY);
@@ -1049,14 +1059,33 @@ void LinkShardPaths(const fs::path& dir, int shards, const std::set<std::string>
 
 }  // namespace
 
+// The first database a view of the generation would name that is not there
+// ("shard-2/agent"), or nullopt. A sharded generation needs its shards and
+// lexicons only (a replica's copy has no unsharded working copy).
+static std::optional<std::string> MissingDatabase(const fs::path& dir, long generation) {
+  const fs::path gen_dir = dir / search::GenerationDirName(generation);
+  std::vector<std::string> needed;
+  if (const int shards = search::GenerationShardCount(dir, generation); shards > 0) {
+    for (int shard = 1; shard <= shards; ++shard) {
+      for (const char* view : {"public", "agent"}) needed.push_back("shard-" + std::to_string(shard) + "/" + view);
+    }
+    needed.insert(needed.end(), {"lexicon/public", "lexicon/agent"});
+  } else {
+    needed = {"public", "agent"};
+  }
+  for (const std::string& name : needed) {
+    if (!fs::is_directory(gen_dir / name)) return name;
+  }
+  return std::nullopt;
+}
+
 Result<bool> PublishGeneration(const fs::path& dir, long generation, const std::set<std::string>& failpoints) {
   const std::string gen = search::GenerationDirName(generation);
   const fs::path gen_dir = dir / gen;
   const fs::path views = dir / search::GenerationViewsName(generation);
   try {
-    if (!fs::is_directory(gen_dir / "public") || !fs::is_directory(gen_dir / "agent")) {
-      return Error{ErrorCode::kInternal, "the generation to publish has no public and agent databases",
-                   gen_dir.string()};
+    if (std::optional<std::string> missing = MissingDatabase(dir, generation)) {
+      return Error{ErrorCode::kInternal, "the generation to publish has no database " + *missing, gen_dir.string()};
     }
     // The stubs name the databases relative to DIR: Xapian resolves a stub's
     // paths against the folder of the path it opened (DIR/public), not
@@ -1366,8 +1395,8 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     changed = builder.changed() || !live || options.full_rebuild || live_shards != options.shards;
     if (changed && options.shards > 0) {
       WriteShards(gen_dir, options.shards, options.flush_threshold);
-      WriteLexicon(gen_dir, false);
-      WriteLexicon(gen_dir, true);
+      WriteLexicon(gen_dir, generation, options.shards, false);
+      WriteLexicon(gen_dir, generation, options.shards, true);
     }
     if (changed) {
       MakePrivate(gen_dir);
@@ -1418,6 +1447,38 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   report.generation_bytes = TreeBytes(gen_dir);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
+}
+
+Result<long> PublishCopiedGeneration(const fs::path& dir, long generation, int keep_generations) {
+  Result<IndexLock> lock = IndexLock::Acquire(dir);
+  if (!lock.ok()) return lock.error();
+  if (search::GenerationShardCount(dir, generation) == 0) {
+    return Error{ErrorCode::kInvalidInput, "not a sharded generation (no shard-K folders)",
+                 (dir / search::GenerationDirName(generation)).string()};
+  }
+  if (std::optional<long> live = search::ReadCurrentGeneration(dir); live && *live > generation) {
+    return Error{ErrorCode::kInvalidInput,
+                 "older than the live generation " + std::to_string(*live) + ": not published",
+                 (dir / search::GenerationDirName(generation)).string()};
+  }
+  try {
+    for (const bool agent : {false, true}) {
+      const fs::path lexicon = dir / search::GenerationDirName(generation) / "lexicon" / (agent ? "agent" : "public");
+      const std::string recorded = Xapian::Database(lexicon.string()).get_metadata(search::kLexiconGenerationKey);
+      if (recorded != std::to_string(generation)) {
+        return Error{ErrorCode::kInvalidInput,
+                     "the lexicon belongs to generation \"" + recorded + "\", not " + std::to_string(generation),
+                     lexicon.string()};
+      }
+    }
+  } catch (const Xapian::Error& error) {
+    return Error{ErrorCode::kInvalidInput, "cannot read the lexicon: " + error.get_description(),
+                 (dir / search::GenerationDirName(generation) / "lexicon").string()};
+  }
+  Result<bool> published = PublishGeneration(dir, generation);
+  if (!published.ok()) return published.error();
+  RemoveOldGenerations(dir, generation, std::max(2, keep_generations), NamedGenerations(dir));
+  return generation;
 }
 
 }  // namespace helpdex::indexer

@@ -269,6 +269,19 @@ int main(int argc, char** argv) {
                     "article answered them) and add them to public articles")
       ->envname("HELPDEX_DATA");
 
+  // `helpdex publish`: a sharded generation copied from the indexing machine
+  // (tools/replicate pull), published like `helpdex index` publishes.
+  std::string publish_index;
+  long publish_generation = 0;
+  int publish_keep = 3;
+  CLI::App* publish = app.add_subcommand(
+      "publish", "Publish a sharded generation copied into INDEX/gen-N from another machine (tools/replicate)");
+  publish->add_option("--index", publish_index, "Index directory holding the copied gen-N")->required();
+  publish->add_option("--generation", publish_generation, "The generation N to publish")
+      ->required()
+      ->check(CLI::Range(1L, 999999L));
+  publish->add_option("--keep", publish_keep, "Generations kept (the newest; at least 2)")->capture_default_str();
+
   std::string search_index;
   std::string search_lang;
   std::string search_ui;
@@ -374,6 +387,16 @@ int main(int argc, char** argv) {
     if (!index_failpoint.empty()) index_options.failpoints.insert(index_failpoint);
     if (!index_data.empty()) return helpdex::cli::RunIndexWithLearning(index_options, index_data, RunIndex);
     return RunIndex(index_options);
+  }
+  if (publish->parsed()) {
+    helpdex::Result<long> published =
+        helpdex::indexer::PublishCopiedGeneration(publish_index, publish_generation, publish_keep);
+    if (!published.ok()) {
+      std::cerr << "helpdex publish: " << published.error().ToString() << "\n";
+      return 2;
+    }
+    std::cout << "published generation " << *published << " of " << publish_index << "\n";
+    return 0;
   }
   if (search->parsed()) return RunSearch(search_index, search_lang, search_ui, search_json, search_size, search_words);
   if (serve->parsed()) {

@@ -162,6 +162,18 @@ inline constexpr const char* kPublishSteps[] = {
 Result<bool> PublishGeneration(const std::filesystem::path& index_dir, long generation,
                                const std::set<std::string>& failpoints = {});
 
+// Publishes a sharded generation copied into DIR from the indexing machine
+// (tools/replicate: each gen-N/shard-K/{public,agent} and
+// gen-N/lexicon/{public,agent} a database or a xapian-replicate copy of one;
+// no unsharded working copy). Takes DIR/.lock as BuildIndex does, checks
+// that both lexicons say they belong to generation N (their
+// search::kLexiconGenerationKey metadata) and that N is not older than the
+// live generation, publishes with PublishGeneration() (the same one rename),
+// then removes all but the newest `keep_generations`. Returns N.
+// kInvalidInput naming the folder when a check fails; then nothing changed.
+Result<long> PublishCopiedGeneration(const std::filesystem::path& index_dir, long generation,
+                                     int keep_generations = 3);
+
 // Builds and publishes a new generation. Per-file problems are reported in
 // IndexReport::errors and never stop the run; the Result is an Error only when
 // nothing could be published (index directory unwritable, another indexer holds

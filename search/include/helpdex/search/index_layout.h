@@ -41,6 +41,7 @@
 //   DIR/gen-000042/views/shards/K/public   "auto ../../gen-000042/shard-K/public"
 //   DIR/gen-000042/views/shards/K/agent    "auto ../../gen-000042/shard-K/agent"
 //   DIR/gen-000042/views/lexicon/public    "auto ../gen-000042/lexicon/public" (and agent)
+//   DIR/gen-000042/views/generation -> ..  for copying the live generation (kLiveGenerationLink)
 //   DIR/shards/K/public -> ../../current/shards/K/public   made once, like DIR/public
 //   DIR/shards/K/agent  -> ../../current/shards/K/agent
 //   DIR/lexicon/public  -> ../current/lexicon/public       (and agent)
@@ -94,6 +95,18 @@ int ShardOf(std::string_view shard_key, int shards);
 // What ShardOf hashes: the document's id, "ticket:ID" for a ticket
 // (articles and tickets have separate id spaces).
 std::string ShardKey(std::string_view type, std::string_view id);
+
+// DIR/gen-N/views/generation -> ".." (a sharded generation only): through
+// DIR/current, "current/generation/shard-K/public" names the live
+// generation's databases with no ".." in the path, as xapian-replicate-server
+// requires of a master's name (tools/replicate).
+inline constexpr const char* kLiveGenerationLink = "generation";
+
+// User metadata of each lexicon database: the generation it was written for
+// and the number of shards ("42", "2"). A replica reads them from a copy of
+// the live lexicon (tools/replicate).
+inline constexpr const char* kLexiconGenerationKey = "helpdex.generation";
+inline constexpr const char* kLexiconShardsKey = "helpdex.shards";
 
 // The number of shards of generation `generation` (its shard-K folders), 0
 // for an unsharded generation.
