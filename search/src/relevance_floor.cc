@@ -88,7 +88,10 @@ std::map<std::string, std::string> SurfaceForms(std::string_view typed, const An
 }  // namespace
 
 QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
-                                Xapian::Stem& stem, size_t max_words, std::string_view typed) {
+                                Xapian::Stem& stem, size_t max_words, std::string_view typed,
+                                const Xapian::Database* lexicon) {
+  // The writers' synonyms: the lexicon's over remote shards, which serve none.
+  const Xapian::Database& synonyms_db = lexicon != nullptr ? *lexicon : db;
   QueryCoverage coverage;
   const std::map<std::string, std::string> surface = SurfaceForms(typed, analyzer);
   const std::vector<std::string> words = Words(normalized);
@@ -118,12 +121,12 @@ QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& n
       // (learned phrasings, stemmed like kStemmed: LearnedTerms()).
       word.terms.push_back(std::string(schema::kLearned) + stem(text));
       frequency = std::max(frequency, db.get_termfreq(stemmed));
-      AddSynonyms(db, stemmed, word.terms, stem);
+      AddSynonyms(synonyms_db, stemmed, word.terms, stem);
     }
     const std::string folded = std::string(schema::kFolded) + StripAccents(text);
     word.terms.push_back(folded);
     frequency = std::max(frequency, db.get_termfreq(folded));
-    AddSynonyms(db, text, word.terms, stem);
+    AddSynonyms(synonyms_db, text, word.terms, stem);
     // A word no article uses but the language's dictionary has is the
     // customer's phrasing ("forgot", "zapomněl"), not the subject: it neither
     // helps nor hurts. One neither knows is a name or a thing the help centre
@@ -147,7 +150,7 @@ QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& n
       key += ' ';
       key += words[j];
       std::vector<std::string> synonyms;
-      AddSynonyms(db, key, synonyms, stem);
+      AddSynonyms(synonyms_db, key, synonyms, stem);
       if (synonyms.empty()) continue;
       for (size_t k = i; k <= j; ++k) {
         if (word_at[k] < 0) continue;
@@ -249,7 +252,7 @@ double CoverageFloor::ShareFromTermList(const Xapian::Document& doc) const {
 }
 
 bool CoverageFloor::operator()(const Xapian::Document& doc) const {
-  if (db_.size() > 1) return ShareFromTermList(doc) >= required_;
+  if (term_lists_ || db_.size() > 1) return ShareFromTermList(doc) >= required_;
   const Xapian::docid docid = doc.get_docid();
   if (docid < last_) cursors_.clear();  // the next sub-database: start its lists again
   last_ = docid;

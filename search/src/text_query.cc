@@ -154,13 +154,14 @@ Xapian::Query TextQuery(const Xapian::Database& db, const std::string& normalize
       options.spelling_correction ? static_cast<unsigned>(Xapian::QueryParser::FLAG_SPELLING_CORRECTION) : 0u;
   std::vector<Xapian::Query> readings;
 
-  ConfigureParser(db, parser, analyzer);
+  const Xapian::Database& lexicon = options.lexicon != nullptr ? *options.lexicon : db;
+  ConfigureParser(lexicon, parser, analyzer);
   parser.set_stemmer(stem);
   parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   readings.push_back(ParseLeniently(parser, normalized, flags | kSynonymFlags | spelling));
 
   Xapian::QueryParser folded;
-  ConfigureParser(db, folded, analyzer);
+  ConfigureParser(lexicon, folded, analyzer);
   folded.add_prefix("", std::string(schema::kFolded));
   Xapian::Query accentless =
       options.accentless ? ParseLeniently(folded, StripAccents(normalized), flags) : Xapian::Query();
@@ -176,7 +177,7 @@ Xapian::Query TextQuery(const Xapian::Database& db, const std::string& normalize
   // The title again, on its own: a document whose title says what the query
   // says (an FAQ's question) ranks above one that only mentions the words.
   Xapian::QueryParser title;
-  ConfigureParser(db, title, analyzer);
+  ConfigureParser(lexicon, title, analyzer);
   title.set_stemmer(stem);
   title.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   title.add_prefix("", std::string(schema::kTitle));

@@ -31,6 +31,9 @@ struct TextQueryOptions {
   bool proximity = true;
   // The accentless reading (kFolded terms): finds words typed without accents.
   bool accentless = true;
+  // Where the parser reads synonyms (and spelling): a local lexicon when `db`
+  // has remote shards, which serve neither (searcher.h). Null: `db`.
+  const Xapian::Database* lexicon = nullptr;
 };
 
 // The readings of `normalized` (analyzer.Normalize()d, already limited), OR-ed:

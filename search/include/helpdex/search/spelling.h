@@ -62,8 +62,12 @@ std::optional<Error> CheckSpellingDictionaries(std::string_view dir = kHunspellD
 // words; candidates come from the index's spelling table (Hunspell only says
 // whether a word is real), so a call costs microseconds to a millisecond,
 // apart from loading a dictionary on its first use.
+// `dictionary` holds the spelling table when `db` has none to give (remote
+// shards serve no spelling: the lexicon, searcher.h); null: `db`. Whether a
+// word is indexed, and how the articles write it, is always read from `db`.
 std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
-                                                          std::optional<Language> language);
+                                                          std::optional<Language> language,
+                                                          const Xapian::Database* dictionary = nullptr);
 
 // For a query that found nothing: each word the index does not know (in
 // any form), even a real word of the language ("septicemia"), replaced by
@@ -72,7 +76,8 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
 // word was not misspelt), only as the results shown instead of none
 // (showing_results_for). Fast: no Hunspell suggestions.
 std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
-                                                               std::optional<Language> language);
+                                                               std::optional<Language> language,
+                                                               const Xapian::Database* dictionary = nullptr);
 
 // For as-you-type suggestions: the index term (normalised, as the analyzer
 // makes it) to search for instead of `normalized_word`, by the same rules as
@@ -82,7 +87,7 @@ std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Data
 // the word as written (Turkish ı, Greek ς). nullopt: keep the word.
 std::optional<std::string> CorrectedTerm(const Xapian::Database& db, std::string_view typed,
                                          const std::string& normalized_word, std::optional<Language> language,
-                                         unsigned max_edits);
+                                         unsigned max_edits, const Xapian::Database* dictionary = nullptr);
 
 // The language whose dictionary an analyzer's text is checked against:
 // nullopt for NeutralAnalyzer() (the query's language is unknown).

@@ -1,0 +1,495 @@
+// Integration test for shards over xapian-tcpsrv (searcher.h,
+// RemoteShardOptions): the sample help centre (content/ and its tickets)
+// indexed once, its documents split into two shards by a hash of the id,
+// each shard served by Debian's stock xapian-tcpsrv on a loopback port, and
+// an index folder whose DIR/public and DIR/agent are an operator's stubs
+// listing them. Searched as one, the shards must give what the single index
+// gives: the same ids in the same order, totals, facets, snippets, spelling
+// and suggestions, for public and agent viewers; a stopped shard must give
+// kIndexUnavailable naming it within the timeout, and a restarted one must
+// serve again.
+//
+// A tcpsrv serves all the databases it is given as one, so each shard has
+// two servers: its public database alone (for the public stub, which must
+// never reach agent documents) and its public and agent databases (for the
+// agent stub). Four processes, each in its own process group (tcpsrv forks
+// one process per connection), killed when the test ends.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <xapian.h>
+
+#include <array>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "../support/temp_kb.h"
+#include "helpdex/indexer/indexer.h"
+#include "helpdex/search/index_layout.h"
+#include "helpdex/search/schema.h"
+#include "helpdex/search/searcher.h"
+
+extern char** environ;
+
+namespace helpdex::search {
+namespace {
+
+using helpdex::testing::TempKb;
+using Clock = std::chrono::steady_clock;
+
+// A free loopback port (bound, read, released: a server started right after
+// gets it; nothing else on this machine competes for ephemeral ports here).
+unsigned FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    if (fd >= 0) ::close(fd);
+    throw std::runtime_error("no free loopback port");
+  }
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool Accepts(unsigned port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return connected;
+}
+
+// One xapian-tcpsrv on 127.0.0.1, serving `databases` as one. Started at
+// construction (throws when it does not listen within 20 s), killed with
+// its whole process group by Stop() and the destructor.
+class TcpServer {
+ public:
+  TcpServer(std::vector<std::string> databases, std::filesystem::path log)
+      : databases_(std::move(databases)), log_(std::move(log)), port_(FreePort()) {
+    Start();
+  }
+  ~TcpServer() { Stop(); }
+  TcpServer(const TcpServer&) = delete;
+  TcpServer& operator=(const TcpServer&) = delete;
+
+  unsigned port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  void Start() {
+    std::vector<std::string> argv = {"xapian-tcpsrv", "--interface", "127.0.0.1", "--port", std::to_string(port_)};
+    argv.insert(argv.end(), databases_.begin(), databases_.end());
+    std::vector<char*> args;
+    for (std::string& arg : argv) args.push_back(arg.data());
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setpgroup(&attributes, 0);  // its own group: Stop() reaches its children
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+    const int error = posix_spawnp(&pid_, "xapian-tcpsrv", &actions, &attributes, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+    if (error != 0) throw std::runtime_error("cannot start xapian-tcpsrv (is xapian-tools installed?)");
+    const auto deadline = Clock::now() + std::chrono::seconds(20);
+    while (!Accepts(port_)) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = 0;
+        throw std::runtime_error("xapian-tcpsrv on port " + std::to_string(port_) + " exited: " + Log());
+      }
+      if (Clock::now() > deadline) {
+        Stop();
+        throw std::runtime_error("xapian-tcpsrv on port " + std::to_string(port_) + " did not listen: " + Log());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  void Stop() {
+    if (pid_ <= 0) return;
+    if (paused_) Resume();
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+
+  // A shard that stops answering without closing its connections.
+  void Pause() {
+    ::kill(-pid_, SIGSTOP);
+    paused_ = true;
+  }
+  void Resume() {
+    ::kill(-pid_, SIGCONT);
+    paused_ = false;
+  }
+
+ private:
+  std::string Log() const {
+    std::ifstream in(log_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  std::vector<std::string> databases_;
+  std::filesystem::path log_;
+  unsigned port_ = 0;
+  pid_t pid_ = 0;
+  bool paused_ = false;
+};
+
+// Which of the two shards a document goes to: FNV-1a of its id value.
+size_t ShardOf(const std::string& id) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : id) hash = (hash ^ c) * 16777619u;
+  return hash % 2;
+}
+
+// Copies every document of `source` (terms, positions, values, data) into
+// the shard its id hashes to, in docid order.
+void SplitInto(const Xapian::Database& source, const std::array<std::filesystem::path, 2>& shards) {
+  std::array<Xapian::WritableDatabase, 2> out{Xapian::WritableDatabase(shards[0].string(), Xapian::DB_CREATE),
+                                              Xapian::WritableDatabase(shards[1].string(), Xapian::DB_CREATE)};
+  for (auto it = source.postlist_begin(""); it != source.postlist_end(""); ++it) {
+    const Xapian::Document doc = source.get_document(*it);
+    out[ShardOf(doc.get_value(schema::kSlotId))].add_document(doc);
+  }
+  for (Xapian::WritableDatabase& db : out) db.commit();
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+constexpr std::chrono::milliseconds kShardTimeout{2000};
+
+// A search on a Searcher of `index` (not Index::Search: no response cache).
+Result<SearchResponse> SearchIn(Index& index, const SearchRequest& request) {
+  Result<std::shared_ptr<Searcher>> searcher = index.AcquireSearcher();
+  if (!searcher.ok()) return searcher.error();
+  return (*searcher)->Search(request);
+}
+
+class RemoteShardsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    kb_ = new TempKb();
+    const std::string content = std::string(HELPDEX_SOURCE_DIR) + "/content";
+    Result<indexer::IndexReport> report = indexer::BuildIndex(
+        {.content_dir = content, .index_dir = kb_->index().string(), .tickets_files = {content + "/tickets/tickets.jsonl"}});
+    ASSERT_TRUE(report.ok()) << report.error().ToString();
+    ASSERT_EQ(report->failed, 0);
+    ASSERT_GT(report->agent_documents, 0);
+    const std::optional<long> generation = ReadStubGeneration(PublicStubPath(kb_->index()));
+    ASSERT_TRUE(generation.has_value());
+    const std::filesystem::path single_gen = kb_->index() / GenerationDirName(*generation);
+
+    const std::filesystem::path shards = kb_->root() / "shards";
+    std::filesystem::create_directories(shards / "1");
+    std::filesystem::create_directories(shards / "2");
+    SplitInto(Xapian::Database((single_gen / "public").string()), {shards / "1/public", shards / "2/public"});
+    SplitInto(Xapian::Database((single_gen / "agent").string()), {shards / "1/agent", shards / "2/agent"});
+
+    for (int k = 1; k <= 2; ++k) {
+      const std::filesystem::path shard = shards / std::to_string(k);
+      public_servers_[k - 1] = std::make_unique<TcpServer>(std::vector<std::string>{(shard / "public").string()},
+                                                           kb_->root() / ("tcpsrv-public-" + std::to_string(k) + ".log"));
+      agent_servers_[k - 1] = std::make_unique<TcpServer>(
+          std::vector<std::string>{(shard / "public").string(), (shard / "agent").string()},
+          kb_->root() / ("tcpsrv-agent-" + std::to_string(k) + ".log"));
+    }
+    // The operator's index folder: stubs over the shards, and the lexicon
+    // (here the single index's own databases, which hold the same spelling,
+    // synonyms and completions).
+    const std::filesystem::path sharded = kb_->root() / "sharded";
+    WriteFile(sharded / "public", "# two shards, public databases only\nremote " + public_servers_[0]->address() +
+                                      "\nremote " + public_servers_[1]->address() + "\n");
+    WriteFile(sharded / "agent",
+              "remote " + agent_servers_[0]->address() + "\nremote " + agent_servers_[1]->address() + "\n");
+    WriteFile(sharded / "lexicon/public", "auto " + (single_gen / "public").string() + "\n");
+    WriteFile(sharded / "lexicon/agent",
+              "auto " + (single_gen / "public").string() + "\nauto " + (single_gen / "agent").string() + "\n");
+    sharded_dir_ = new std::filesystem::path(sharded);
+  }
+
+  static void TearDownTestSuite() {
+    for (auto& server : public_servers_) server.reset();
+    for (auto& server : agent_servers_) server.reset();
+    delete sharded_dir_;
+    sharded_dir_ = nullptr;
+    delete kb_;
+    kb_ = nullptr;
+  }
+
+  static RemoteShardOptions Timeouts() {
+    return RemoteShardOptions{.connect_timeout = kShardTimeout, .timeout = kShardTimeout,
+                              .max_age = std::chrono::seconds(5)};
+  }
+
+  static std::shared_ptr<Index> OpenSingle(Viewer viewer) {
+    Result<std::shared_ptr<Index>> index = Index::Open(kb_->index().string(), viewer);
+    EXPECT_TRUE(index.ok()) << index.error().ToString();
+    return index.ok() ? *index : nullptr;
+  }
+  static std::shared_ptr<Index> OpenSharded(Viewer viewer) {
+    Result<std::shared_ptr<Index>> index =
+        Index::Open(sharded_dir_->string(), viewer, std::chrono::milliseconds(500), Timeouts());
+    EXPECT_TRUE(index.ok()) << index.error().ToString();
+    return index.ok() ? *index : nullptr;
+  }
+
+  static std::string Describe(const SearchRequest& request) {
+    std::string text = "'" + request.query + "'";
+    if (request.language) text += " lang=" + std::string(LanguageCode(*request.language));
+    if (request.query_language) text += " ui=" + std::string(LanguageCode(*request.query_language));
+    for (const std::string& tag : request.tags) text += " tag=" + tag;
+    if (!request.type.empty()) text += " type=" + request.type;
+    text += " page=" + std::to_string(request.page) + "/" + std::to_string(request.page_size);
+    if (request.with_facets) text += " facets";
+    return text;
+  }
+
+  static std::vector<std::string> Ids(const SearchResponse& response) {
+    std::vector<std::string> ids;
+    for (const SearchResult& result : response.results) ids.push_back(result.id);
+    return ids;
+  }
+
+  // The sharded index answers `request` exactly as the single one does.
+  static void ExpectSameSearch(Index& single, Index& sharded, const SearchRequest& request) {
+    SCOPED_TRACE(Describe(request));
+    Result<SearchResponse> expected = SearchIn(single, request);
+    Result<SearchResponse> actual = SearchIn(sharded, request);
+    ASSERT_TRUE(expected.ok()) << expected.error().ToString();
+    ASSERT_TRUE(actual.ok()) << actual.error().ToString();
+    EXPECT_EQ(Ids(actual.value()), Ids(expected.value()));
+    EXPECT_EQ(actual->total, expected->total);
+    EXPECT_EQ(actual->facets, expected->facets);
+    EXPECT_EQ(actual->did_you_mean, expected->did_you_mean);
+    EXPECT_EQ(actual->showing_results_for, expected->showing_results_for);
+    EXPECT_EQ(actual->query_lang, expected->query_lang);
+    for (size_t i = 0; i < std::min(actual->results.size(), expected->results.size()); ++i) {
+      EXPECT_EQ(actual->results[i].snippet, expected->results[i].snippet) << expected->results[i].id;
+      EXPECT_EQ(actual->results[i].url, expected->results[i].url) << expected->results[i].id;
+      EXPECT_NEAR(actual->results[i].score, expected->results[i].score, 1e-9) << expected->results[i].id;
+      EXPECT_EQ(actual->results[i].translations.size(), expected->results[i].translations.size());
+    }
+  }
+
+  static TempKb* kb_;
+  static std::filesystem::path* sharded_dir_;
+  static std::array<std::unique_ptr<TcpServer>, 2> public_servers_;
+  static std::array<std::unique_ptr<TcpServer>, 2> agent_servers_;
+};
+
+TempKb* RemoteShardsTest::kb_ = nullptr;
+std::filesystem::path* RemoteShardsTest::sharded_dir_ = nullptr;
+std::array<std::unique_ptr<TcpServer>, 2> RemoteShardsTest::public_servers_;
+std::array<std::unique_ptr<TcpServer>, 2> RemoteShardsTest::agent_servers_;
+
+struct LanguageQueries {
+  Language language;
+  std::vector<std::string> queries;
+};
+
+// Several questions in each language, a typo among them (did_you_mean).
+const std::vector<LanguageQueries>& Questions() {
+  static const std::vector<LanguageQueries> questions = {
+      {Language::kEnglish, {"reset password", "my website is slow", "ssl certificate https", "pasword resett",
+                            "set up email imap", "banner"}},
+      {Language::kNorwegian, {"tilbakestille passord", "nettsiden er treg", "sette opp e-post", "fakturaer betaling"}},
+      {Language::kTurkish, {"şifre sıfırlama", "web sitem yavaş", "SSL sertifikası", "fatura ödeme"}},
+      {Language::kCzech, {"obnovení hesla", "web je pomalý", "nastavení e-mailu", "faktury platby"}},
+      {Language::kRussian, {"сброс пароля", "сайт медленно работает", "настройка почты", "счета оплата"}},
+      {Language::kGreek, {"επαναφορά κωδικού", "ιστότοπος αργός", "πιστοποιητικό SSL", "τιμολόγια πληρωμές"}},
+  };
+  return questions;
+}
+
+// Every variant of a question the API can ask: the page's language, a
+// language filter, facets, page 2, the most frequent tag, a type.
+std::vector<SearchRequest> Variants(const std::string& query, Language language, const std::string& tag) {
+  std::vector<SearchRequest> variants;
+  variants.push_back({.query = query, .query_language = language});
+  variants.push_back({.query = query, .language = language, .with_facets = true});
+  variants.push_back({.query = query, .query_language = language, .with_facets = true});
+  variants.push_back({.query = query, .query_language = language, .page = 2, .page_size = 3, .with_facets = true});
+  variants.push_back({.query = query, .page = 2, .page_size = 2});
+  variants.push_back({.query = query, .query_language = language, .type = "article"});
+  if (!tag.empty()) variants.push_back({.query = query, .query_language = language, .tags = {tag}, .with_facets = true});
+  return variants;
+}
+
+// The most frequent tag of the single index's matches for `query`, or "".
+std::string TopTag(Index& single, const std::string& query) {
+  Result<SearchResponse> response = SearchIn(single, {.query = query, .with_facets = true});
+  if (!response.ok() || response->facets["tag"].empty()) return "";
+  auto best = response->facets["tag"].begin();
+  for (auto it = response->facets["tag"].begin(); it != response->facets["tag"].end(); ++it) {
+    if (it->second > best->second) best = it;
+  }
+  return best->first;
+}
+
+TEST_F(RemoteShardsTest, PublicSearchesInEveryLanguageMatchTheSingleIndex) {
+  std::shared_ptr<Index> single = OpenSingle(Viewer::Public());
+  std::shared_ptr<Index> sharded = OpenSharded(Viewer::Public());
+  ASSERT_TRUE(single && sharded);
+  for (const LanguageQueries& language : Questions()) {
+    for (const std::string& query : language.queries) {
+      for (const SearchRequest& request : Variants(query, language.language, TopTag(*single, query))) {
+        ExpectSameSearch(*single, *sharded, request);
+      }
+    }
+  }
+}
+
+TEST_F(RemoteShardsTest, AgentSearchesInEveryLanguageMatchTheSingleIndex) {
+  std::shared_ptr<Index> single = OpenSingle(Viewer::Agent());
+  std::shared_ptr<Index> sharded = OpenSharded(Viewer::Agent());
+  ASSERT_TRUE(single && sharded);
+  for (const LanguageQueries& language : Questions()) {
+    for (const std::string& query : language.queries) {
+      for (SearchRequest request : Variants(query, language.language, TopTag(*single, query))) {
+        ExpectSameSearch(*single, *sharded, request);
+        request.type = "ticket";
+        ExpectSameSearch(*single, *sharded, request);
+      }
+    }
+  }
+  // A listing without words (a tag page) and questions with no language.
+  ExpectSameSearch(*single, *sharded, {.query = "", .tags = {TopTag(*single, "password")}, .with_facets = true});
+  ExpectSameSearch(*single, *sharded, {.query = "2FA", .with_facets = true});
+  ExpectSameSearch(*single, *sharded, {.query = "DNS", .page = 2, .page_size = 4, .with_facets = true});
+}
+
+TEST_F(RemoteShardsTest, SuggestionsMatchTheSingleIndex) {
+  const std::vector<std::pair<std::string, Language>> typed = {
+      {"pass", Language::kEnglish},      {"reset pas", Language::kEnglish}, {"my website is sl", Language::kEnglish},
+      {"nettsid", Language::kNorwegian}, {"tilbakestille pa", Language::kNorwegian},
+      {"şifre", Language::kTurkish},     {"web sitem ya", Language::kTurkish},
+      {"obnovení hes", Language::kCzech}, {"сброс пар", Language::kRussian}, {"επαναφορά κωδ", Language::kGreek},
+      {"passwrod", Language::kEnglish}};
+  for (Viewer viewer : {Viewer::Public(), Viewer::Agent()}) {
+    std::shared_ptr<Index> single = OpenSingle(viewer);
+    std::shared_ptr<Index> sharded = OpenSharded(viewer);
+    ASSERT_TRUE(single && sharded);
+    for (const auto& [text, language] : typed) {
+      SCOPED_TRACE(text + (viewer.agent ? " (agent)" : " (public)"));
+      const SuggestRequest request{.text = text, .language = language};
+      Result<SuggestResponse> expected = (*single->AcquireSearcher())->Suggest(request);
+      Result<SuggestResponse> actual = (*sharded->AcquireSearcher())->Suggest(request);
+      ASSERT_TRUE(expected.ok()) << expected.error().ToString();
+      ASSERT_TRUE(actual.ok()) << actual.error().ToString();
+      EXPECT_EQ(actual->completions, expected->completions);
+      ASSERT_EQ(actual->answers.size(), expected->answers.size());
+      for (size_t i = 0; i < actual->answers.size(); ++i) EXPECT_EQ(actual->answers[i].id, expected->answers[i].id);
+    }
+  }
+}
+
+TEST_F(RemoteShardsTest, AgentDocumentsStayAgentOnly) {
+  std::shared_ptr<Index> public_shards = OpenSharded(Viewer::Public());
+  std::shared_ptr<Index> agent_shards = OpenSharded(Viewer::Agent());
+  ASSERT_TRUE(public_shards && agent_shards);
+  Result<SearchResponse> tickets = SearchIn(*agent_shards, {.query = "", .type = "ticket", .with_facets = true});
+  ASSERT_TRUE(tickets.ok()) << tickets.error().ToString();
+  ASSERT_GT(tickets->total, 0u) << "the agent shards serve the tickets";
+  // Every ticket's own words, searched publicly, find only public articles.
+  for (const SearchResult& ticket : tickets->results) {
+    Result<SearchResponse> found = SearchIn(*public_shards, {.query = ticket.title, .with_facets = true});
+    ASSERT_TRUE(found.ok()) << found.error().ToString();
+    for (const SearchResult& result : found->results) {
+      EXPECT_EQ(result.type, "article") << ticket.title;
+      EXPECT_EQ(result.audience, "public") << result.id;
+    }
+    EXPECT_EQ(found->facets["type"].count("ticket"), 0u) << ticket.title;
+  }
+  Result<SearchResponse> listed = SearchIn(*public_shards, {.query = "", .type = "ticket", .with_facets = true});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->total, 0u);
+  Result<std::vector<DocumentRecord>> internal = (*public_shards->AcquireSearcher())->Documents("article");
+  ASSERT_TRUE(internal.ok());
+  for (const DocumentRecord& record : *internal) EXPECT_EQ(record.audience, "public") << record.id;
+}
+
+TEST_F(RemoteShardsTest, AShardThatStopsGivesAClearErrorWithinTheTimeoutAndServesAgainOnceBack) {
+  std::shared_ptr<Index> single = OpenSingle(Viewer::Public());
+  std::shared_ptr<Index> sharded = OpenSharded(Viewer::Public());
+  ASSERT_TRUE(single && sharded);
+  const SearchRequest request{.query = "reset password", .query_language = Language::kEnglish, .with_facets = true};
+  ExpectSameSearch(*single, *sharded, request);
+  TcpServer& shard = *public_servers_[1];
+  const auto bound = 3 * kShardTimeout;
+
+  // A shard that hangs (stopped, its connections open): a timeout, never a hang.
+  shard.Pause();
+  auto started = Clock::now();
+  Result<SearchResponse> hung = SearchIn(*sharded, {.query = "ssl certificate", .query_language = Language::kEnglish});
+  auto elapsed = Clock::now() - started;
+  shard.Resume();
+  ASSERT_FALSE(hung.ok());
+  EXPECT_EQ(hung.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_NE(hung.error().ToString().find(shard.address()), std::string::npos) << hung.error().ToString();
+  EXPECT_LT(elapsed, bound) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
+
+  // A shard that is gone: its connections close, new ones are refused.
+  shard.Stop();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    started = Clock::now();
+    Result<SearchResponse> down = SearchIn(*sharded, request);
+    elapsed = Clock::now() - started;
+    ASSERT_FALSE(down.ok());
+    EXPECT_EQ(down.error().code, ErrorCode::kIndexUnavailable);
+    EXPECT_NE(down.error().ToString().find(shard.address()), std::string::npos) << down.error().ToString();
+    EXPECT_LT(elapsed, bound) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
+  }
+
+  // Back on its port: the next request reconnects.
+  shard.Start();
+  ExpectSameSearch(*single, *sharded, request);
+}
+
+TEST_F(RemoteShardsTest, AStubWithRemoteShardsAndNoLexiconIsRefusedByName) {
+  const std::filesystem::path dir = kb_->root() / "no-lexicon";
+  WriteFile(dir / "public", "remote " + public_servers_[0]->address() + "\n");
+  Result<std::shared_ptr<Index>> index = Index::Open(dir.string(), Viewer::Public(), std::chrono::milliseconds(500),
+                                                     Timeouts());
+  ASSERT_FALSE(index.ok());
+  EXPECT_EQ(index.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_NE(index.error().ToString().find((dir / "lexicon" / "public").string()), std::string::npos)
+      << index.error().ToString();
+
+  WriteFile(dir / "agent", "remote tcp 127.0.0.1 " + std::to_string(public_servers_[0]->port()) + "\n");
+  index = Index::Open(dir.string(), Viewer::Agent(), std::chrono::milliseconds(500), Timeouts());
+  ASSERT_FALSE(index.ok());
+  EXPECT_NE(index.error().ToString().find("remote HOST:PORT"), std::string::npos) << index.error().ToString();
+}
+
+}  // namespace
+}  // namespace helpdex::search
