@@ -16,16 +16,15 @@ constexpr Xapian::doccount kFirstWindow = 50;
 constexpr Xapian::doccount kLargestWindow = 4096;
 
 // Matches [first, first + size) of `query` in the local match's order, with
-// every document fetched in one pipelined batch.
+// its documents read as the hits are examined.
 Xapian::MSet Window(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
                     Xapian::doccount size, bool unweighted) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   if (unweighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
-  Xapian::MSet mset = enquire.get_mset(first, size);
-  if (!mset.empty()) mset.fetch();  // Xapian 1.4 crashes fetching an empty MSet
-  return mset;
+  // Not MSet::fetch(): with the Enquire gone, Xapian 1.4.22 crashed in it.
+  return enquire.get_mset(first, size);
 }
 
 // Accepts matches one by one as Xapian's matcher would: the decider, then

@@ -17,10 +17,11 @@
 // order, and counts are exact wherever the local match's are (a pass read to
 // its end).
 //
-// Cost: every examined document is fetched (MSet::fetch pipelines the
-// requests of one window), so a page costs about one round trip per window
-// plus one per rejected document's term list (CoverageFloor reads term lists
-// here). Only used when the database has a remote part; a local index keeps
+// Cost: every examined document is fetched, one round trip each, plus one
+// for its term list when there is a relevance floor (CoverageFloor reads
+// term lists here). MSet::fetch() would pipeline a window's documents, but
+// with its Enquire destroyed it crashed Xapian 1.4.22 (keeping the Enquire
+// alive with the MSet is left to do). Only used when the database has a remote part; a local index keeps
 // Xapian's own match.
 #pragma once
 
