@@ -360,7 +360,7 @@ class RemoteShardsTest : public ::testing::Test {
     longer.page_size = kMaxPageSize;
     std::map<std::string, double> scores;
     for (Index* index : {&local, &sharded}) {
-      for (const SearchRequest* asked : {&request, &longer}) {
+      for (const SearchRequest* asked : {&request, static_cast<const SearchRequest*>(&longer)}) {
         Result<SearchResponse> response = SearchIn(*index, *asked);
         if (!response.ok()) return false;
         for (const SearchResult& result : response->results) {
