@@ -374,8 +374,7 @@ class RemoteShardsTest : public ::testing::Test {
 
   // True when Xapian gave a document two scores: in `seen`, on the page
   // asked for again or among the first 50 results, locally or over remote
-  // shards (the same local request was measured to score differently from
-  // one call to the next). Xapian 1.4's
+  // shards. Xapian 1.4's
   // local match over several sub-databases was measured to weigh a document
   // differently with the page size ("set up email imap", agent view:
   // en-email-setup 10.044 on a page of 10, 11.902 on a page of 50; the
