@@ -3,6 +3,7 @@
 #include <set>
 
 #include "helpdex/search/schema.h"
+#include "portable_match.h"
 
 namespace helpdex::search {
 namespace {
@@ -54,10 +55,57 @@ void Append(const Xapian::MSet& mset, RankedPage& page) {
   page.msets.push_back(mset);
 }
 
+// Hits [first, first + count) of a portable match (portable_match.h), into `page`.
+Xapian::doccount AppendPortably(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
+                                Xapian::doccount count, bool collapse, const Xapian::MatchDecider* decider,
+                                RankedPage& page, std::set<std::string>* keys = nullptr) {
+  AcceptedMatches matches = MatchPortably(db, query, first + count, {.collapse = collapse, .decider = decider});
+  const size_t base = page.msets.size();
+  for (size_t i = first; i < matches.hits.size(); ++i) {
+    AcceptedMatch& hit = matches.hits[i];
+    page.hits.push_back(RankedHit{hit.docid, hit.weight, hit.document, base + hit.window});
+  }
+  if (keys != nullptr) {
+    for (const AcceptedMatch& hit : matches.hits) keys->insert(hit.document.get_value(schema::kSlotTranslationKey));
+    keys->erase("");
+  }
+  page.msets.insert(page.msets.end(), matches.windows.begin(), matches.windows.end());
+  return matches.estimated;
+}
+
+// RankedMatch over remote shards: the same passes, each a portable match.
+// A pass short of its page was read to its end, so its hits are all of it:
+// the keys the second pass skips come from the same match.
+RankedPage PortableRankedMatch(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
+                               Xapian::doccount count, const RankedMatchOptions& options) {
+  RankedPage page;
+  if (options.preferred_language.empty()) {
+    page.estimated = AppendPortably(db, query, first, count, options.collapse, options.decider, page);
+    return page;
+  }
+  const LanguagePass in_language(options.preferred_language, true, nullptr, options.decider);
+  std::set<std::string> listed;
+  const Xapian::doccount in_preferred =
+      AppendPortably(db, query, first, count, options.collapse, &in_language, page, options.collapse ? &listed : nullptr);
+  const Xapian::doccount shown = static_cast<Xapian::doccount>(page.hits.size());
+  if (shown == count) {
+    const Xapian::Query language(schema::Term(schema::kLanguage, options.preferred_language));
+    const Xapian::Query in_others(Xapian::Query::OP_AND_NOT, query, language);
+    page.estimated = in_preferred + Match(db, in_others, 0, 0, false, nullptr).get_matches_estimated();
+    return page;
+  }
+  const LanguagePass in_others(options.preferred_language, false, &listed, options.decider);
+  const Xapian::doccount others_first = first > in_preferred ? first - in_preferred : 0;
+  page.estimated = in_preferred +
+                   AppendPortably(db, query, others_first, count - shown, options.collapse, &in_others, page);
+  return page;
+}
+
 }  // namespace
 
 RankedPage RankedMatch(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
                        Xapian::doccount count, const RankedMatchOptions& options) {
+  if (options.portable) return PortableRankedMatch(db, query, first, count, options);
   RankedPage page;
   if (options.preferred_language.empty()) {
     const Xapian::MSet mset = Match(db, query, first, count, options.collapse, options.decider);

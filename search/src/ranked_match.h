@@ -44,6 +44,9 @@ struct RankedMatchOptions {
   std::string preferred_language;  // "" = one pass, relevance then id
   bool collapse = true;            // one hit per translation key
   const Xapian::MatchDecider* decider = nullptr;  // the relevance floor, or null
+  // The database has remote sub-databases, which take no MatchDecider:
+  // the same page through MatchPortably (portable_match.h).
+  bool portable = false;
 };
 
 // Hits [first, first + count) of `query` in the order described above.

@@ -90,6 +90,7 @@ std::map<std::string, std::string> SurfaceForms(std::string_view typed, const An
 QueryCoverage QueryCoverage::Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
                                 Xapian::Stem& stem, size_t max_words, std::string_view typed,
                                 const Xapian::Database* lexicon) {
+  // The writers' synonyms: the lexicon's over remote shards, which serve none.
   const Xapian::Database& synonyms_db = lexicon != nullptr ? *lexicon : db;
   QueryCoverage coverage;
   const std::map<std::string, std::string> surface = SurfaceForms(typed, analyzer);
@@ -251,7 +252,7 @@ double CoverageFloor::ShareFromTermList(const Xapian::Document& doc) const {
 }
 
 bool CoverageFloor::operator()(const Xapian::Document& doc) const {
-  if (db_.size() > 1) return ShareFromTermList(doc) >= required_;
+  if (term_lists_ || db_.size() > 1) return ShareFromTermList(doc) >= required_;
   const Xapian::docid docid = doc.get_docid();
   if (docid < last_) cursors_.clear();  // the next sub-database: start its lists again
   last_ = docid;

@@ -39,8 +39,7 @@ class QueryCoverage {
   // also matched by that synonym.
   // `typed` is the text as the customer wrote it, so that the dictionary
   // sees each word in its own spelling (Turkish ı, Greek ς), not folded.
-  // `lexicon`: where the synonyms are (the index's lexicon when it is
-  // sharded, index_layout.h); nullptr: `db`.
+  // `lexicon` holds the synonyms when `db` cannot (remote shards: searcher.h); null: `db`.
   static QueryCoverage Of(const Xapian::Database& db, const std::string& normalized, const Analyzer& analyzer,
                           Xapian::Stem& stem, size_t max_words, std::string_view typed = {},
                           const Xapian::Database* lexicon = nullptr);
@@ -114,11 +113,14 @@ class QueryCoverage {
 // issue 15). A cursor is reset when the docids go back. Over several
 // sub-databases (an agent's index: public and agent) the docid a decider is
 // given is the sub-database's own (Xapian::Document::get_docid), so there it
-// reads the term list as before. Not thread-safe: one per match.
+// reads the term list as before. So does a portable match (portable_match.h,
+// over remote shards: `term_lists`), which offers documents in rank order and
+// whose posting lists would each be a round trip. Not thread-safe: one per
+// match.
 class CoverageFloor : public Xapian::MatchDecider {
  public:
-  CoverageFloor(const Xapian::Database& db, const QueryCoverage& coverage, double required)
-      : db_(db), coverage_(coverage), required_(required) {}
+  CoverageFloor(const Xapian::Database& db, const QueryCoverage& coverage, double required, bool term_lists = false)
+      : db_(db), coverage_(coverage), required_(required), term_lists_(term_lists) {}
   bool operator()(const Xapian::Document& doc) const override;
 
  private:
@@ -132,6 +134,7 @@ class CoverageFloor : public Xapian::MatchDecider {
   const Xapian::Database& db_;
   const QueryCoverage& coverage_;
   double required_;
+  bool term_lists_;
   mutable std::map<std::string, Cursor, std::less<>> cursors_;  // term -> its posting list, at or past last_
   mutable Xapian::docid last_ = 0;
   mutable std::vector<std::string> wanted_;  // every term that counts, sorted (term-list reading)

@@ -1,5 +1,7 @@
 #include "helpdex/search/searcher.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -15,6 +17,8 @@
 #include "helpdex/search/xapian_error.h"
 #include "completion_index.h"
 #include "compounds.h"
+#include "operator_stub.h"
+#include "portable_match.h"
 #include "ranked_match.h"
 #include "record_views.h"
 #include "response_cache.h"
@@ -128,7 +132,7 @@ Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter)
 // the correction is in display spelling ("sıfırlama", not "sifirlama").
 std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db, const Xapian::Database& lexicon,
                                                      const std::string& typed, const Analyzer& analyzer) {
-  return CorrectSpelling(db, lexicon, typed, SpellingLanguageOf(analyzer));
+  return CorrectSpelling(db, typed, SpellingLanguageOf(analyzer), &lexicon);
 }
 
 // The spelling correction of a query: correcting looks every unknown query
@@ -212,9 +216,13 @@ Result<SearchRequest> NormalizeRequest(SearchRequest request) {
 
 struct Searcher::Impl {
   Xapian::Database db;
-  // The spelling dictionary, the synonyms and the completions: the
-  // generation's lexicon when it is sharded (index_layout.h), else `db`.
+  // Spelling, synonyms and completions: `db` itself, except over remote
+  // shards (an operator stub), which serve none of them: then the local
+  // DIR/lexicon/<view> (Index::State::OpenOperatorStub).
   Xapian::Database lexicon;
+  // `db` has remote sub-databases, which take no MatchDecider and no custom
+  // MatchSpy: every match that needs one is portable (portable_match.h).
+  bool portable = false;
   Viewer viewer;
   long generation = 0;
   // The Index's count of generations seen (Index::State::epoch): the key of
@@ -510,7 +518,7 @@ struct Searcher::Impl {
     } else {
       std::optional<Language> language = raw.language;
       if (!language && !typed->query_lang.empty()) language = ParseLanguage(typed->query_lang);
-      std::optional<std::vector<CorrectedWord>> nearest = NearestIndexedWords(db, lexicon, raw.query, language);
+      std::optional<std::vector<CorrectedWord>> nearest = NearestIndexedWords(db, raw.query, language, &lexicon);
       if (!nearest) return typed;
       corrected.query = JoinCorrectedWords(*nearest);
     }
@@ -563,7 +571,7 @@ struct Searcher::Impl {
       if (!coverage->empty()) {
         if (coverage->MayBeOffTopic() && !AnyAnswers(filtered, *coverage)) return response;
         // A verbose question has no floor (RequiredShare 0): no decider at all.
-        if (coverage->RequiredShare() > 0) floor.emplace(db, *coverage, coverage->RequiredShare());
+        if (coverage->RequiredShare() > 0) floor.emplace(db, *coverage, coverage->RequiredShare(), portable);
       }
     }
 
@@ -577,7 +585,7 @@ struct Searcher::Impl {
     const Xapian::MatchDecider* decider = floor ? &*floor : nullptr;
     const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.page_size);
     const RankedPage page = RankedMatch(db, filtered, first, static_cast<Xapian::doccount>(request.page_size),
-                                        {preferred, collapsed, decider});
+                                        {preferred, collapsed, decider, portable});
     response.total = SmallTotal(filtered, collapsed, decider).value_or(page.estimated);
     if (request.with_facets) {
       const FacetCounts counts = CountFacets(filtered, collapsed, decider, floor ? coverage->RequiredShare() : 0);
@@ -619,6 +627,11 @@ struct Searcher::Impl {
     if (facet_counts) {
       if (std::optional<FacetCounts> known = facet_counts->Find(key, epoch)) return *known;
     }
+    if (portable) {
+      const FacetCounts counts = CountFacetsPortably(query, collapsed, floor);
+      if (facet_counts) facet_counts->Store(key, epoch, counts);
+      return counts;
+    }
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());  // counting only: no ranking work
@@ -641,12 +654,43 @@ struct Searcher::Impl {
     return counts;
   }
 
+  // CountFacets over remote shards: the spies (Xapian's remote backend takes
+  // none of ours) counting the documents a portable match accepts, where
+  // Xapian would call them (after the floor, before collapsing), over the
+  // first kMaxFacetDocuments results. Exact wherever CountFacets is; beyond
+  // that, the documents examined are the best-ranked ones rather than those
+  // Xapian's time limit let it reach, and the total is an estimate.
+  FacetCounts CountFacetsPortably(const Xapian::Query& query, bool collapsed, const Xapian::MatchDecider* floor) {
+    Xapian::ValueCountMatchSpy language_spy(schema::kSlotLanguage);
+    MultiValueCountSpy type_spy(schema::kSlotType, collapsed);
+    MultiValueCountSpy tag_spy(schema::kSlotTags, collapsed);
+    PortableMatchOptions options{.collapse = collapsed, .decider = floor, .unweighted = true};
+    options.spy = [&](const Xapian::Document& doc) {
+      language_spy(doc, 0);
+      type_spy(doc, 0);
+      tag_spy(doc, 0);
+    };
+    const AcceptedMatches matches = MatchPortably(db, query, kMaxFacetDocuments, options);
+    FacetCounts counts;
+    counts.facets["lang"] = SpyCounts(language_spy);
+    counts.facets["type"] = type_spy.counts();
+    counts.facets["tag"] = tag_spy.counts();
+    counts.total = matches.estimated;
+    return counts;
+  }
+
   // The exact number of results when there are at most kExactTotalUpTo
   // (nullopt beyond): a results page must not say "3 results" for 2, and
   // Xapian's estimate of the two language passes counts an article once per
   // language. Boolean weights: Xapian stops at the bound, ranking nothing.
   std::optional<size_t> SmallTotal(const Xapian::Query& query, bool collapsed, const Xapian::MatchDecider* floor) {
     constexpr Xapian::doccount kExactTotalUpTo = 100;
+    if (portable) {
+      const AcceptedMatches matches =
+          MatchPortably(db, query, kExactTotalUpTo, {.collapse = collapsed, .decider = floor, .unweighted = true});
+      if (matches.hits.size() >= kExactTotalUpTo) return std::nullopt;
+      return matches.hits.size();
+    }
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
@@ -671,7 +715,8 @@ struct Searcher::Impl {
   // True when some document matching `query` holds coverage.AnswerShare() of
   // the question (relevance_floor.h).
   bool AnyAnswers(const Xapian::Query& query, const QueryCoverage& coverage) {
-    CoverageFloor gate(db, coverage, coverage.AnswerShare());
+    CoverageFloor gate(db, coverage, coverage.AnswerShare(), portable);
+    if (portable) return !MatchPortably(db, query, 1, {.decider = &gate}).hits.empty();
     Xapian::Enquire probe(db);
     probe.set_query(query);
     return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
@@ -751,7 +796,10 @@ struct Searcher::Impl {
   }
 };
 
-Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
+  // A generation's own database holds its spelling, synonyms and completions.
+  if (impl_->lexicon.size() == 0) impl_->lexicon = impl_->db;
+}
 Searcher::~Searcher() = default;
 
 long Searcher::generation() const { return impl_->generation; }
@@ -772,7 +820,8 @@ Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
   return impl_->Note(GuardXapian("the suggestion", impl_->where, [&] {
     const std::shared_ptr<const CompletionIndex> titles =
         impl_->completions->For(impl_->epoch, impl_->lexicon, impl_->viewer);
-    Result<SuggestResponse> response = SuggestIn(impl_->db, impl_->lexicon, *titles, impl_->viewer, request);
+    Result<SuggestResponse> response =
+        SuggestIn(impl_->db, *titles, impl_->viewer, request, &impl_->lexicon, impl_->portable);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
     return response;
   }));
@@ -845,6 +894,59 @@ struct Index::State {
 
   std::filesystem::path StubPath() const { return viewer.agent ? AgentStubPath(dir) : PublicStubPath(dir); }
 
+  // ---- Operator stubs (remote shards; operator_stub.h) -------------------
+  // DIR/<view> written by an operator to list shards, not a generation
+  // stub: it has no generation number (0). Its identity is the stub file's;
+  // a Searcher over it is renewed every remote.max_age (a new epoch: the
+  // pool and the caches start afresh), since Xapian never re-reads a stub
+  // and a remote connection stays on the generation it opened.
+  RemoteShardOptions remote;
+  bool operator_stub = false;                              // set once, by Index::Open
+  std::chrono::steady_clock::time_point epoch_started;     // guarded by mutex; operator stubs only
+
+  // The identity of an operator's stub at DIR/<view>, or nullopt.
+  std::optional<ViewIdentity> OperatorStubIdentity() const {
+    struct stat info {};
+    if (::stat(StubPath().c_str(), &info) != 0) return std::nullopt;
+    return ViewIdentity{0, info.st_dev, info.st_ino};
+  }
+
+  // A new epoch when the stub was replaced or the Searchers are max_age
+  // old. Caller holds mutex.
+  void RenewOperatorStubLocked(std::chrono::steady_clock::time_point now) {
+    if (now - last_check >= recheck || check_now) {
+      last_check = now;
+      check_now = false;
+      if (std::optional<ViewIdentity> seen = OperatorStubIdentity(); seen && !(*seen == identity)) {
+        AdoptLocked(*seen);
+        epoch_started = now;
+      }
+    }
+    if (now - epoch_started >= remote.max_age) {
+      ++epoch;
+      pool.clear();
+      epoch_started = now;
+    }
+  }
+
+  Result<std::unique_ptr<Searcher>> OpenOperatorStub(long gen_epoch) const {
+    const std::filesystem::path lexicon = dir / "lexicon" / (viewer.agent ? "agent" : "public");
+    Result<OpenedShards> shards = search::OpenOperatorStub(StubPath(), lexicon, remote);
+    if (!shards.ok()) return shards.error();
+    auto impl = std::make_unique<Searcher::Impl>();
+    impl->db = shards->db;
+    impl->lexicon = shards->lexicon;
+    impl->portable = shards->remote;
+    impl->viewer = viewer;
+    impl->epoch = gen_epoch;
+    impl->where = shards->where;
+    impl->corrections = corrections;
+    impl->facet_counts = facet_counts;
+    impl->completions = completions;
+    return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+  }
+  // ---- end of operator stubs -----------------------------------------------
+
   // Takes `seen` as the live generation if it is another one (number or
   // stub identity) and drops the pool. Caller holds mutex.
   void AdoptLocked(const ViewIdentity& seen) {
@@ -859,6 +961,7 @@ struct Index::State {
   // Caller holds mutex.
   void RefreshLocked() {
     const auto now = std::chrono::steady_clock::now();
+    if (operator_stub) return RenewOperatorStubLocked(now);
     if (generation != 0 && !check_now && now - last_check < recheck) return;
     last_check = now;
     check_now = false;
@@ -880,6 +983,7 @@ struct Index::State {
   }
 
   Result<std::unique_ptr<Searcher>> OpenGeneration(long gen, long gen_epoch) const {
+    if (operator_stub) return OpenOperatorStub(gen_epoch);
     const std::filesystem::path gen_dir = dir / GenerationDirName(gen);
     return GuardXapian("opening generation " + std::to_string(gen), gen_dir.string(),
                        [&]() -> Result<std::unique_ptr<Searcher>> {
@@ -905,11 +1009,23 @@ Index::Index(std::shared_ptr<State> state) : state_(std::move(state)) {}
 Index::~Index() = default;
 
 Result<std::shared_ptr<Index>> Index::Open(const std::string& dir, Viewer viewer, std::chrono::milliseconds recheck) {
+  return Open(dir, viewer, recheck, RemoteShardOptions{});
+}
+
+Result<std::shared_ptr<Index>> Index::Open(const std::string& dir, Viewer viewer, std::chrono::milliseconds recheck,
+                                           const RemoteShardOptions& remote) {
   auto state = std::make_shared<State>();
   state->dir = dir;
   state->viewer = viewer;
   state->recheck = recheck;
+  state->remote = remote;
   std::optional<ViewIdentity> live = ReadViewIdentity(state->StubPath());
+  if (!live && LooksLikeOperatorStub(state->StubPath())) {
+    // An operator's stub listing shards (operator_stub.h).
+    state->operator_stub = true;
+    state->epoch_started = std::chrono::steady_clock::now();
+    live = state->OperatorStubIdentity();
+  }
   if (!live) {
     return Error{ErrorCode::kIndexUnavailable,
                  "no published index here (run `helpdex index --index " + dir + "` first)", dir};

@@ -219,11 +219,9 @@ struct Candidate {
 // The checks of one query (or one suggestion call) in one language.
 class Speller {
  public:
-  // `lexicon`: where the spelling dictionary is (the index's lexicon when it
-  // is sharded, index_layout.h; else `db` itself).
-  Speller(const Xapian::Database& db, const Xapian::Database& lexicon, std::optional<Language> language)
+  Speller(const Xapian::Database& db, std::optional<Language> language, const Xapian::Database* dictionary)
       : db_(db),
-        lexicon_(lexicon),
+        dictionary_(dictionary != nullptr ? *dictionary : db),
         language_(language),
         analyzer_(language ? AnalyzerFor(*language) : NeutralAnalyzer()),
         stem_(analyzer_.MakeStemmer()) {
@@ -270,7 +268,7 @@ class Speller {
   // a word (up to 5 s under AddressSanitizer, which failed the re-index
   // test's deadline) and every spelling test passes without them.
   std::optional<Candidate> Correct(const std::string& normalized, unsigned max_edits) {
-    const std::string candidate = lexicon_.get_spelling_suggestion(normalized, max_edits);
+    const std::string candidate = dictionary_.get_spelling_suggestion(normalized, max_edits);
     if (!candidate.empty() && candidate != normalized && db_.term_exists(candidate)) {
       std::string display = DisplayForm(candidate);
       if (InLanguage(candidate) || DictionaryKnows(display)) return Candidate{candidate, std::move(display)};
@@ -340,7 +338,8 @@ class Speller {
   }
 
   const Xapian::Database& db_;
-  const Xapian::Database& lexicon_;  // the spelling dictionary's database
+  // The spelling table: a local lexicon over remote shards, which serve none.
+  const Xapian::Database& dictionary_;
   std::optional<Language> language_;
   const Analyzer& analyzer_;
   Xapian::Stem stem_;
@@ -382,12 +381,12 @@ namespace {
 // replaced by the index's own candidate in the language, in display spelling
 // and the typed word's case; nullopt when no word changed.
 template <typename NeedsCorrection>
-std::optional<std::vector<CorrectedWord>> ReplaceWords(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                                       std::string_view typed,
+std::optional<std::vector<CorrectedWord>> ReplaceWords(const Xapian::Database& db, std::string_view typed,
                                                        std::optional<Language> language,
+                                                       const Xapian::Database* dictionary,
                                                        NeedsCorrection needs_correction) {
   try {
-    Speller speller(db, lexicon, language);
+    Speller speller(db, language, dictionary);
     std::vector<CorrectedWord> pieces;
     bool changed = false;
     size_t lookups = 0;
@@ -416,48 +415,33 @@ std::optional<std::vector<CorrectedWord>> ReplaceWords(const Xapian::Database& d
 }  // namespace
 
 std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
-                                                          std::optional<Language> language) {
-  return CorrectSpelling(db, db, typed, language);
-}
-
-std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                                          std::string_view typed, std::optional<Language> language) {
+                                                          std::optional<Language> language,
+                                                          const Xapian::Database* dictionary) {
   // Whether a word is real can only be judged in a language.
   if (!language) return std::nullopt;
   // A word neither the index (in any form) nor the dictionary knows.
-  return ReplaceWords(db, lexicon, typed, language,
+  return ReplaceWords(db, typed, language, dictionary,
                       [](Speller& speller, const std::string& normalized, std::string_view surface) {
     return !speller.Known(normalized, surface);
   });
 }
 
 std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
-                                                               std::optional<Language> language) {
-  return NearestIndexedWords(db, db, typed, language);
-}
-
-std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db,
-                                                               const Xapian::Database& lexicon, std::string_view typed,
-                                                               std::optional<Language> language) {
+                                                               std::optional<Language> language,
+                                                               const Xapian::Database* dictionary) {
   // Any word the index lacks, real or not: the index's own candidate is a
   // word the articles use.
-  return ReplaceWords(db, lexicon, typed, language, [](Speller& speller, const std::string& normalized, std::string_view) {
+  return ReplaceWords(db, typed, language, dictionary, [](Speller& speller, const std::string& normalized, std::string_view) {
     return !speller.Indexed(normalized);
   });
 }
 
 std::optional<std::string> CorrectedTerm(const Xapian::Database& db, std::string_view typed,
                                          const std::string& normalized_word, std::optional<Language> language,
-                                         unsigned max_edits) {
-  return CorrectedTerm(db, db, typed, normalized_word, language, max_edits);
-}
-
-std::optional<std::string> CorrectedTerm(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                         std::string_view typed, const std::string& normalized_word,
-                                         std::optional<Language> language, unsigned max_edits) {
+                                         unsigned max_edits, const Xapian::Database* dictionary) {
   if (!language) return std::nullopt;  // as CorrectSpelling
   try {
-    Speller speller(db, lexicon, language);
+    Speller speller(db, language, dictionary);
     // The word as typed, so that the dictionary sees its letters (ı, ς).
     std::string surface = normalized_word;
     for (const Piece& piece : SplitPieces(typed)) {

@@ -12,6 +12,7 @@
 #include "completion_index.h"
 #include "compounds.h"
 #include "record_views.h"
+#include "portable_match.h"
 #include "ranked_match.h"
 #include "relevance_floor.h"
 #include "text_query.h"
@@ -75,9 +76,9 @@ class Suggester {
     size_t order = 0;
   };
 
-  Suggester(const Xapian::Database& db, const Xapian::Database& lexicon, const CompletionIndex& completions,
-            const Viewer& viewer, const SuggestRequest& request)
-      : db_(db), lexicon_(lexicon), completions_(completions), viewer_(viewer), request_(request) {}
+  Suggester(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+            const SuggestRequest& request, const Xapian::Database* lexicon, bool portable)
+      : db_(db), lexicon_(lexicon), portable_(portable), completions_(completions), viewer_(viewer), request_(request) {}
 
   SuggestResponse Run() {
     SuggestResponse response;
@@ -138,7 +139,7 @@ class Suggester {
   std::string Corrected(const std::string& word, const Analyzer& analyzer) {
     if (CountCodePoints(word) < kMinTypoLetters) return word;
     std::optional<std::string> corrected =
-        CorrectedTerm(db_, lexicon_, request_.text, word, SpellingLanguageOf(analyzer), kMaxTypoEdits);
+        CorrectedTerm(db_, request_.text, word, SpellingLanguageOf(analyzer), kMaxTypoEdits, lexicon_);
     return corrected ? *corrected : word;
   }
 
@@ -169,15 +170,14 @@ class Suggester {
         prefix = PrefixQuery(word);
       }
     }
-    floor_words_ =
-        QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text, &lexicon_);
+    floor_words_ = QueryCoverage::Of(db_, JoinWords(whole), analyzer, stem_, kMaxQueryTerms, request_.text, lexicon_);
     // The word being typed counts too, as the start of the words it may become.
     // (Not when it is already a whole stop word: "min", "my" say nothing.)
     if (prefix && !IsStopWord(analyzer, words.back())) floor_words_->AddPrefix(db_, prefix_completions_);
     if (!whole.empty()) {
       Xapian::QueryParser parser;
-      Xapian::Query text = TextQuery(db_, JoinWords(whole), analyzer, stem_, parser,
-                                     {.spelling_correction = false, .lexicon = &lexicon_});
+      Xapian::Query text =
+          TextQuery(db_, JoinWords(whole), analyzer, stem_, parser, {.spelling_correction = false, .lexicon = lexicon_});
       if (!text.empty()) readings.push_back(text);
     }
     if (prefix) readings.push_back(*prefix);
@@ -262,10 +262,9 @@ class Suggester {
       if (!term_of[i].empty() && kept.count(term_of[i]) > 0) key_words.push_back(words[i]);
     }
     Xapian::QueryParser parser;
-    floor_words_ =
-        QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms, request_.text, &lexicon_);
+    floor_words_ = QueryCoverage::Of(db_, JoinWords(key_words), analyzer, stem_, kMaxKeyTerms, request_.text, lexicon_);
     return TextQuery(db_, LimitTerms(JoinWords(key_words), analyzer.stopper()), analyzer, stem_, parser,
-                     {.spelling_correction = false, .proximity = false, .accentless = false, .lexicon = &lexicon_});
+                     {.spelling_correction = false, .proximity = false, .accentless = false, .lexicon = lexicon_});
   }
 
   // Answer cards are articles the viewer may see.
@@ -305,6 +304,15 @@ class Suggester {
     return card;
   }
 
+  // True when some document matching `query` holds coverage.AnswerShare().
+  bool AnyAnswers(const Xapian::Query& query, const QueryCoverage& coverage) {
+    CoverageFloor gate(db_, coverage, coverage.AnswerShare(), portable_);
+    if (portable_) return !MatchPortably(db_, query, 1, {.decider = &gate}).hits.empty();
+    Xapian::Enquire probe(db_);
+    probe.set_query(query);
+    return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
+  }
+
   // One card per article (translations collapse), the page's language first:
   // another language's card only after every card in it, and an article
   // found through another language's words shown in the page's language
@@ -317,15 +325,14 @@ class Suggester {
     std::optional<CoverageFloor> floor;
     if (floor_words_ && !floor_words_->empty()) {
       if (floor_words_->MayBeOffTopic()) {
-        CoverageFloor gate(db_, *floor_words_, floor_words_->AnswerShare());
-        Xapian::Enquire probe(db_);
-        probe.set_query(visible);
-        if (probe.get_mset(0, 1, 0, nullptr, &gate).empty()) return {};
+        if (!AnyAnswers(visible, *floor_words_)) return {};
       }
-      if (floor_words_->RequiredShare() > 0) floor.emplace(db_, *floor_words_, floor_words_->RequiredShare());
+      if (floor_words_->RequiredShare() > 0) {
+        floor.emplace(db_, *floor_words_, floor_words_->RequiredShare(), portable_);
+      }
     }
     const RankedPage ranked = RankedMatch(db_, visible, 0, static_cast<Xapian::doccount>(wanted),
-                                          {page, /*collapse=*/true, floor ? &*floor : nullptr});
+                                          {page, /*collapse=*/true, floor ? &*floor : nullptr, portable_});
     std::vector<AnswerCard> cards;
     for (const RankedHit& hit : ranked.hits) {
       Xapian::Document doc = hit.document;
@@ -396,7 +403,8 @@ class Suggester {
   }
 
   const Xapian::Database& db_;
-  const Xapian::Database& lexicon_;  // spelling and synonyms (SuggestIn)
+  const Xapian::Database* lexicon_;  // spelling and synonyms; null: db_
+  bool portable_;                    // db_ has remote shards
   const CompletionIndex& completions_;
   Viewer viewer_;
   const SuggestRequest& request_;
@@ -414,13 +422,12 @@ std::string CompletionTerm(std::string_view normalized) {
   return std::string(schema::kCompletion) + CutUtf8(words, kCompletionBytes);
 }
 
-Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                  const CompletionIndex& completions, const Viewer& viewer,
-                                  const SuggestRequest& request) {
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+                                  const SuggestRequest& request, const Xapian::Database* lexicon, bool portable) {
   // The same limits as Search: too long, invalid UTF-8.
   Result<SearchRequest> checked = NormalizeRequest(SearchRequest{.query = request.text});
   if (!checked.ok()) return checked.error();
-  return Suggester(db, lexicon, completions, viewer, request).Run();
+  return Suggester(db, completions, viewer, request, lexicon, portable).Run();
 }
 
 }  // namespace helpdex::search

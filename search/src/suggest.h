@@ -15,11 +15,12 @@ class CompletionIndex;
 // The body of Searcher::Suggest over one snapshot and its generation's
 // completions (completion_index.h). May throw Xapian::Error; the Searcher
 // turns that into kIndexUnavailable.
-// `lexicon`: where the spelling dictionary and the synonyms are (the index's
-// lexicon when it is sharded, index_layout.h; else `db`).
-Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                  const CompletionIndex& completions, const Viewer& viewer,
-                                  const SuggestRequest& request);
+// `lexicon` holds spelling and synonyms when `db` has remote shards (which
+// serve neither; searcher.h), null for `db` itself; `portable`: `db` has
+// remote shards, so the answer cards' match is portable (portable_match.h).
+Result<SuggestResponse> SuggestIn(const Xapian::Database& db, const CompletionIndex& completions, const Viewer& viewer,
+                                  const SuggestRequest& request, const Xapian::Database* lexicon = nullptr,
+                                  bool portable = false);
 
 // The completion term of a title or heading: schema::kCompletion + its words
 // (normalised text, punctuation dropped, one space between words), cut to a

@@ -179,7 +179,7 @@ Xapian::Query TextQuery(const Xapian::Database& db, const std::string& normalize
   // The title again, on its own: a document whose title says what the query
   // says (an FAQ's question) ranks above one that only mentions the words.
   Xapian::QueryParser title;
-  ConfigureParser(db, title, analyzer);
+  ConfigureParser(lexicon, title, analyzer);
   title.set_stemmer(stem);
   title.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
   title.add_prefix("", std::string(schema::kTitle));

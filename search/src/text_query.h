@@ -31,9 +31,8 @@ struct TextQueryOptions {
   bool proximity = true;
   // The accentless reading (kFolded terms): finds words typed without accents.
   bool accentless = true;
-  // Where the parser reads the writers' synonyms (and spelling corrections)
-  // from: the index's lexicon when it is sharded (index_layout.h: Xapian 1.4
-  // serves neither over its remote backend); nullptr: `db`.
+  // Where the parser reads synonyms (and spelling): a local lexicon when `db`
+  // has remote shards, which serve neither (searcher.h). Null: `db`.
   const Xapian::Database* lexicon = nullptr;
 };
 

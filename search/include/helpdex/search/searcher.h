@@ -206,6 +206,29 @@ Result<SearchRequest> NormalizeRequest(SearchRequest request);
 
 class Searcher;
 
+// Shards over xapian-tcpsrv (README.md, "Shards over xapian-tcpsrv").
+// DIR/public and DIR/agent may be an operator's stub files listing shards
+// ("remote HOST:PORT", "remote :PROGRAM ARGS" or "auto PATH" lines, Xapian
+// 1.4's stub syntax); they are searched as one index, with the same ids in
+// the same order, totals and facets as a single index of the same documents
+// (portable_match.h). Spelling, synonyms and completions, which Xapian's
+// remote backend does not serve, come from the local DIR/lexicon/public or
+// DIR/lexicon/agent, which a stub with remote lines must have. A public stub
+// must list public shards only: nothing can tell a remote shard's audience.
+struct RemoteShardOptions {
+  // Connecting to a shard (Xapian::Remote::open's connect_timeout).
+  std::chrono::milliseconds connect_timeout{2000};
+  // Any one exchange with a shard; beyond it the request fails with
+  // kIndexUnavailable naming the shard (Xapian's NetworkTimeoutError).
+  std::chrono::milliseconds timeout{5000};
+  // Searchers over an operator's stub are used for this long, then
+  // reconnect: Xapian keeps a connection on the generation it opened, so new
+  // connections are how a new generation behind the shards is seen. Each
+  // renewal also starts the Index's caches (spelling, facets, responses,
+  // completions) afresh.
+  std::chrono::milliseconds max_age{5000};
+};
+
 // A published index directory. Thread-safe. Holds a pool of Searchers for the
 // live generation and notices a swap (by checking the stub at most every
 // `recheck` interval), after which new Searchers open the new generation.
@@ -221,6 +244,9 @@ class Index {
   static Result<std::shared_ptr<Index>> Open(
       const std::string& dir, Viewer viewer,
       std::chrono::milliseconds recheck = std::chrono::milliseconds(500));
+  // The same, with the timeouts of remote shards (an operator's stub).
+  static Result<std::shared_ptr<Index>> Open(const std::string& dir, Viewer viewer, std::chrono::milliseconds recheck,
+                                             const RemoteShardOptions& remote);
 
   // A Searcher for the live generation. The Searcher returns to the pool when
   // released; one in use keeps seeing the generation it opened.

@@ -62,8 +62,12 @@ std::optional<Error> CheckSpellingDictionaries(std::string_view dir = kHunspellD
 // words; candidates come from the index's spelling table (Hunspell only says
 // whether a word is real), so a call costs microseconds to a millisecond,
 // apart from loading a dictionary on its first use.
+// `dictionary` holds the spelling table when `db` has none to give (remote
+// shards serve no spelling: the lexicon, searcher.h); null: `db`. Whether a
+// word is indexed, and how the articles write it, is always read from `db`.
 std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, std::string_view typed,
-                                                          std::optional<Language> language);
+                                                          std::optional<Language> language,
+                                                          const Xapian::Database* dictionary = nullptr);
 
 // For a query that found nothing: each word the index does not know (in
 // any form), even a real word of the language ("septicemia"), replaced by
@@ -72,21 +76,8 @@ std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database
 // word was not misspelt), only as the results shown instead of none
 // (showing_results_for). Fast: no Hunspell suggestions.
 std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db, std::string_view typed,
-                                                               std::optional<Language> language);
-
-// The three functions above and below with the spelling dictionary read
-// from `lexicon` instead of `db`: a sharded index keeps it in its lexicon
-// (index_layout.h), since Xapian 1.4 does not serve spelling over its remote
-// backend; `db` still answers whether the index knows a word and how the
-// articles write it.
-std::optional<std::vector<CorrectedWord>> CorrectSpelling(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                                          std::string_view typed, std::optional<Language> language);
-std::optional<std::vector<CorrectedWord>> NearestIndexedWords(const Xapian::Database& db,
-                                                               const Xapian::Database& lexicon, std::string_view typed,
-                                                               std::optional<Language> language);
-std::optional<std::string> CorrectedTerm(const Xapian::Database& db, const Xapian::Database& lexicon,
-                                         std::string_view typed, const std::string& normalized_word,
-                                         std::optional<Language> language, unsigned max_edits);
+                                                               std::optional<Language> language,
+                                                               const Xapian::Database* dictionary = nullptr);
 
 // For as-you-type suggestions: the index term (normalised, as the analyzer
 // makes it) to search for instead of `normalized_word`, by the same rules as
@@ -96,7 +87,7 @@ std::optional<std::string> CorrectedTerm(const Xapian::Database& db, const Xapia
 // the word as written (Turkish ı, Greek ς). nullopt: keep the word.
 std::optional<std::string> CorrectedTerm(const Xapian::Database& db, std::string_view typed,
                                          const std::string& normalized_word, std::optional<Language> language,
-                                         unsigned max_edits);
+                                         unsigned max_edits, const Xapian::Database* dictionary = nullptr);
 
 // The language whose dictionary an analyzer's text is checked against:
 // nullopt for NeutralAnalyzer() (the query's language is unknown).
