@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "../support/loopback.h"
 #include "../support/process.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
@@ -37,32 +38,6 @@ const std::string kSource = HELPDEX_SOURCE_DIR;
 const std::string kContent = kSource + "/content";
 const std::string kTickets = kContent + "/tickets/tickets.jsonl";
 
-// A loopback port nothing listens on now.
-int FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0) ::close(fd);
-    return -1;
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool Listening(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return connected;
-}
 
 // The ids, order and total of a search, as one comparable line.
 std::string Answer(search::Index& index, const std::string& query, std::optional<Language> language) {
@@ -83,8 +58,7 @@ std::string Answer(search::Index& index, const std::string& query, std::optional
 class ReplicaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = FreePort();
-    ASSERT_GT(port_, 0);
+    port_ = static_cast<int>(testing::FreeLoopbackPort());
   }
 
   Result<indexer::IndexReport> IndexMaster(const std::string& content) {
@@ -98,10 +72,10 @@ class ReplicaTest : public ::testing::Test {
         std::vector<std::string>{kSource + "/tools/replicate", "serve", "--index", master(), "--port",
                                  std::to_string(port_)},
         std::vector<std::string>{}, kb_.root() / "serve.log");
-    for (int tries = 0; tries < 100 && !Listening(port_); ++tries) {
+    for (int tries = 0; tries < 100 && !testing::AcceptsOnLoopback(port_); ++tries) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    ASSERT_TRUE(Listening(port_)) << "tools/replicate serve did not listen on " << port_;
+    ASSERT_TRUE(testing::AcceptsOnLoopback(port_)) << "tools/replicate serve did not listen on " << port_;
   }
 
   // One round of tools/replicate pull; its exit status and output.

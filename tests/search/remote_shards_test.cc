@@ -58,6 +58,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "../support/loopback.h"
 #include "../support/temp_kb.h"
 #include "helpdex/indexer/indexer.h"
 #include "helpdex/search/index_layout.h"
@@ -70,33 +71,8 @@ namespace {
 using helpdex::testing::TempKb;
 using Clock = std::chrono::steady_clock;
 
-// A free loopback port (bound, read, released: a server started right after
-// gets it; nothing else on this machine competes for ephemeral ports here).
-unsigned FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("no free loopback port");
-  }
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-bool Accepts(unsigned port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  const bool connected = ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-  ::close(fd);
-  return connected;
-}
+unsigned FreePort() { return helpdex::testing::FreeLoopbackPort(); }
+bool Accepts(unsigned port) { return helpdex::testing::AcceptsOnLoopback(port); }
 
 // One xapian-tcpsrv on 127.0.0.1, serving `databases` as one. Started at
 // construction (throws when it does not listen within 20 s), killed with
