@@ -69,7 +69,8 @@ int RunIndex(const helpdex::indexer::IndexOptions& given) {
   for (const helpdex::Error& error : report->errors) std::cerr << error.ToString() << "\n";
   // A sharded generation says how many shards it has; an unsharded one
   // prints the line as it always did.
-  const std::string shards = report->shards > 0 ? std::to_string(report->shards) + " shards, " : "";
+  const std::string shards =
+      report->shards > 0 ? std::to_string(report->shards) + (report->shards == 1 ? " shard, " : " shards, ") : "";
   std::printf(
       "generation %ld: %d analysed, %d unchanged, %d removed, %d failed; %d public and %d agent documents, "
       "%s%.1f MiB (%.2f s)\n",
