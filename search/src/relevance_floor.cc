@@ -25,6 +25,7 @@
 #include "helpdex/search/schema.h"
 #include "helpdex/search/spelling.h"
 #include "compounds.h"
+#include "portable_match.h"
 
 namespace helpdex::search {
 namespace {
@@ -257,6 +258,14 @@ bool CoverageFloor::operator()(const Xapian::Document& doc) const {
   if (docid < last_) cursors_.clear();  // the next sub-database: start its lists again
   last_ = docid;
   return coverage_.ShareOf([&](const std::string& term) { return Has(term, docid); }) >= required_;
+}
+
+bool AnyAnswers(const Xapian::Database& db, const Xapian::Query& query, const QueryCoverage& coverage, bool portable) {
+  CoverageFloor gate(db, coverage, coverage.AnswerShare(), portable);
+  if (portable) return !MatchPortably(db, query, 1, {.decider = &gate}).hits.empty();
+  Xapian::Enquire probe(db);
+  probe.set_query(query);
+  return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
 }
 
 }  // namespace helpdex::search

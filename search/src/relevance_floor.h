@@ -140,4 +140,10 @@ class CoverageFloor : public Xapian::MatchDecider {
   mutable std::vector<std::string> wanted_;  // every term that counts, sorted (term-list reading)
 };
 
+// True when some document matching `query` holds coverage.AnswerShare() of
+// the question: whether a search has an answer at all (Search's retry with a
+// correction, Suggest's answer cards). `portable`: `db` has remote shards,
+// which take no MatchDecider (portable_match.h).
+bool AnyAnswers(const Xapian::Database& db, const Xapian::Query& query, const QueryCoverage& coverage, bool portable);
+
 }  // namespace helpdex::search

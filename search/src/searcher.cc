@@ -569,7 +569,7 @@ struct Searcher::Impl {
       coverage = QueryCoverage::Of(db, KeyWords(db, normalized, analyzer.stopper(), stemmer, kMaxQueryTerms), analyzer,
                                    stemmer, kMaxQueryTerms, request.query, &lexicon);
       if (!coverage->empty()) {
-        if (coverage->MayBeOffTopic() && !AnyAnswers(filtered, *coverage)) return response;
+        if (coverage->MayBeOffTopic() && !AnyAnswers(db, filtered, *coverage, portable)) return response;
         // A verbose question has no floor (RequiredShare 0): no decider at all.
         if (coverage->RequiredShare() > 0) floor.emplace(db, *coverage, coverage->RequiredShare(), portable);
       }
@@ -710,16 +710,6 @@ struct Searcher::Impl {
     if (mset.get_matches_upper_bound() > kMaxFacetDocuments) return mset.get_matches_estimated();
     enquire.clear_matchspies();
     return enquire.get_mset(0, mset.get_matches_upper_bound(), 0, nullptr, floor).size();
-  }
-
-  // True when some document matching `query` holds coverage.AnswerShare() of
-  // the question (relevance_floor.h).
-  bool AnyAnswers(const Xapian::Query& query, const QueryCoverage& coverage) {
-    CoverageFloor gate(db, coverage, coverage.AnswerShare(), portable);
-    if (portable) return !MatchPortably(db, query, 1, {.decider = &gate}).hits.empty();
-    Xapian::Enquire probe(db);
-    probe.set_query(query);
-    return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
   }
 
   // The other visible languages of the article `doc` (docid `self`), read

@@ -304,15 +304,6 @@ class Suggester {
     return card;
   }
 
-  // True when some document matching `query` holds coverage.AnswerShare().
-  bool AnyAnswers(const Xapian::Query& query, const QueryCoverage& coverage) {
-    CoverageFloor gate(db_, coverage, coverage.AnswerShare(), portable_);
-    if (portable_) return !MatchPortably(db_, query, 1, {.decider = &gate}).hits.empty();
-    Xapian::Enquire probe(db_);
-    probe.set_query(query);
-    return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
-  }
-
   // One card per article (translations collapse), the page's language first:
   // another language's card only after every card in it, and an article
   // found through another language's words shown in the page's language
@@ -325,7 +316,7 @@ class Suggester {
     std::optional<CoverageFloor> floor;
     if (floor_words_ && !floor_words_->empty()) {
       if (floor_words_->MayBeOffTopic()) {
-        if (!AnyAnswers(visible, *floor_words_)) return {};
+        if (!AnyAnswers(db_, visible, *floor_words_, portable_)) return {};
       }
       if (floor_words_->RequiredShare() > 0) {
         floor.emplace(db_, *floor_words_, floor_words_->RequiredShare(), portable_);
