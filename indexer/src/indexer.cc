@@ -186,6 +186,115 @@ struct PartDocument {
 struct PartDatabase {
   Xapian::docid first_docid = 0;
   fs::path path;
+  // Of a sharded run: shard K's documents of the part at shard_paths[K - 1]
+  // (empty when the batch had none for it), under the same docids.
+  std::vector<fs::path> shard_paths;
+};
+
+// User metadata of a shard database written by ShardMirror: its docids are
+// the unsharded working copy's. An incremental run mirrors its changes into
+// a copy of the live shards only when every one says so; shards written
+// otherwise (by an older helpdex) are rewritten from the working copy.
+constexpr const char* kShardDocidsKey = "helpdex.docids";
+constexpr const char* kShardDocidsUnsharded = "unsharded";
+
+// The shards of a sharded generation, written beside its unsharded working
+// copy (gen-N/{public,agent}) as each document is written there, under the
+// same docid: docid d of gen-N/public is docid d of the one shard that holds
+// it. So a document changed by an incremental run touches its own shard
+// only, a full run writes the shards with the parts (no copy afterwards:
+// copying 20,000 documents out of a finished database took ~5 ms each,
+// tools/bench/README.md "Shards"), and the unsharded order of any shard's
+// documents is their docid order.
+class ShardMirror {
+ public:
+  ShardMirror(const fs::path& gen_dir, int shards) : gen_dir_(gen_dir), shards_(shards) {
+    for (int shard = 1; shard <= shards; ++shard) {
+      const fs::path folder = gen_dir / search::ShardDirName(shard);
+      fs::create_directories(folder);
+      public_.emplace_back((folder / "public").string(), Xapian::DB_CREATE_OR_OPEN);
+      agent_.emplace_back((folder / "agent").string(), Xapian::DB_CREATE_OR_OPEN);
+    }
+  }
+
+  int shards() const { return shards_; }
+
+  static int ShardOfDocument(const Xapian::Document& doc, int shards) {
+    return search::ShardOf(search::ShardKey(doc.get_value(schema::kSlotType), doc.get_value(schema::kSlotId)), shards);
+  }
+
+  void Put(bool is_public, Xapian::docid docid, const Xapian::Document& doc) {
+    // replace_document() of a docid the database lacks adds it under it.
+    Database(is_public, ShardOfDocument(doc, shards_)).replace_document(docid, doc);
+  }
+
+  void Delete(bool is_public, Xapian::docid docid, const std::string& type, const std::string& id) {
+    Database(is_public, search::ShardOf(search::ShardKey(type, id), shards_)).delete_document(docid);
+  }
+
+  // Commits every shard, marked as holding the working copy's docids.
+  void Commit() {
+    for (auto* databases : {&public_, &agent_}) {
+      for (Xapian::WritableDatabase& db : *databases) {
+        // Set once: a shard this run did not change keeps its revision.
+        if (db.get_metadata(kShardDocidsKey) != kShardDocidsUnsharded) {
+          db.set_metadata(kShardDocidsKey, kShardDocidsUnsharded);
+        }
+        db.commit();
+      }
+    }
+  }
+
+  // Merges shard K's part databases into its public database (as
+  // GenerationBuilder::MergeParts does for the working copy). Commit() first.
+  void MergeParts(const std::vector<PartDatabase>& parts) {
+    for (int shard = 1; shard <= shards_; ++shard) {
+      const fs::path public_path = gen_dir_ / search::ShardDirName(shard) / "public";
+      const fs::path merged_path = gen_dir_ / search::ShardDirName(shard) / "public.merged";
+      Xapian::WritableDatabase& target = public_[static_cast<size_t>(shard - 1)];
+      target.close();
+      Xapian::Database sources(public_path.string());
+      for (const PartDatabase& part : parts) {  // sorted by first docid
+        const fs::path& path = part.shard_paths.at(static_cast<size_t>(shard - 1));
+        if (!path.empty()) sources.add_database(Xapian::Database(path.string()));
+      }
+      sources.compact(merged_path.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+      sources.close();
+      fs::remove_all(public_path);
+      for (const PartDatabase& part : parts) {
+        const fs::path& path = part.shard_paths.at(static_cast<size_t>(shard - 1));
+        if (!path.empty()) fs::remove_all(path);
+      }
+      fs::rename(merged_path, public_path);
+      SyncDatabaseFolder(public_path);
+    }
+  }
+
+  // Whether generation folder `gen_dir`'s shards were written by a
+  // ShardMirror over `shards` shards (so a copy can be mirrored into).
+  static bool Mirrored(const fs::path& gen_dir, int shards) {
+    try {
+      for (int shard = 1; shard <= shards; ++shard) {
+        for (const char* view : {"public", "agent"}) {
+          const Xapian::Database db((gen_dir / search::ShardDirName(shard) / view).string());
+          if (db.get_metadata(kShardDocidsKey) != kShardDocidsUnsharded) return false;
+        }
+      }
+    } catch (const Xapian::Error&) {
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  Xapian::WritableDatabase& Database(bool is_public, int shard) {
+    return (is_public ? public_ : agent_)[static_cast<size_t>(shard - 1)];
+  }
+
+  fs::path gen_dir_;
+  int shards_;
+  std::vector<Xapian::WritableDatabase> public_;
+  std::vector<Xapian::WritableDatabase> agent_;
 };
 
 // Why Xapian would refuse `doc`, if it would: a term over kMaxTermBytes.
@@ -203,8 +312,11 @@ std::optional<std::string> UnwritableBecause(const Xapian::Document& doc) {
 // ones are deleted. Without a previous generation it starts empty.
 class GenerationBuilder {
  public:
+  // `mirror_shards` > 0: every change is mirrored into gen_dir's shards too
+  // (ShardMirror), which are empty or a mirrored copy of the live ones.
   GenerationBuilder(const fs::path& gen_dir, IndexReport& report,
-                    const std::map<std::string, std::vector<std::string>>& learned, int flush_threshold)
+                    const std::map<std::string, std::vector<std::string>>& learned, int flush_threshold,
+                    int mirror_shards)
       : gen_dir_(gen_dir),
         public_db_((gen_dir / "public").string(), Xapian::DB_CREATE_OR_OPEN),
         agent_db_((gen_dir / "agent").string(), Xapian::DB_CREATE_OR_OPEN),
@@ -214,7 +326,11 @@ class GenerationBuilder {
         public_was_empty_(public_db_.get_lastdocid() == 0) {
     LoadExisting(public_db_, true);
     LoadExisting(agent_db_, false);
+    if (mirror_shards > 0) shards_.emplace(gen_dir, mirror_shards);
   }
+
+  // The number of shards a DocsPipeline splits each part over (0: none).
+  int MirroredShards() const { return shards_ ? shards_->shards() : 0; }
 
   // Whether --docs documents go into part databases written in parallel and
   // merged at the end (true when the public database started empty: a first
@@ -346,6 +462,12 @@ class GenerationBuilder {
     spellings_.ApplyTo(public_db_);
     public_db_.commit();
     agent_db_.commit();
+    if (shards_) {
+      shards_->Commit();
+      std::sort(parts_.begin(), parts_.end(),
+                [](const PartDatabase& a, const PartDatabase& b) { return a.first_docid < b.first_docid; });
+      if (!parts_.empty()) shards_->MergeParts(parts_);
+    }
     report_.agent_documents = static_cast<int>(agent_db_.get_doccount());
     if (parts_.empty()) {
       report_.public_documents = static_cast<int>(public_db_.get_doccount());
@@ -475,12 +597,14 @@ class GenerationBuilder {
         if (next_part_docid_ == 0) next_part_docid_ = public_db_.get_lastdocid();
         part->push_back(PartDocument{++next_part_docid_, std::move(doc)});
       } else if (record.audience == schema::kAudiencePublic) {
-        public_db_.add_document(doc);
+        const Xapian::docid docid = public_db_.add_document(doc);
+        if (shards_) shards_->Put(true, docid, doc);
         Changed(public_db_, public_changes_);
         // Only public words may reach the spelling dictionary (design.md).
         spellings_.Add(doc);
       } else {
-        agent_db_.add_document(doc);
+        const Xapian::docid docid = agent_db_.add_document(doc);
+        if (shards_) shards_->Put(false, docid, doc);
         Changed(agent_db_, agent_changes_);
       }
     } catch (const Xapian::InvalidArgumentError& e) {
@@ -496,6 +620,7 @@ class GenerationBuilder {
 
   void Delete(ExistingDocument& existing) {
     if (existing.docid == 0) return;
+    if (shards_) shards_->Delete(existing.in_public, existing.docid, existing.type, existing.id);
     if (existing.in_public) {
       spellings_.Remove(public_db_.get_document(existing.docid));
       public_db_.delete_document(existing.docid);
@@ -560,6 +685,7 @@ class GenerationBuilder {
   bool public_was_empty_;   // see WritesParts()
   Xapian::docid next_part_docid_ = 0;  // the last docid given to a part document
   std::vector<PartDatabase> parts_;    // written by the DocsPipeline
+  std::optional<ShardMirror> shards_;  // a sharded generation's shards
 };
 
 // A run of consecutive lines of a docs file: what a DocsPipeline worker
@@ -733,17 +859,34 @@ class DocsPipeline {
 
   // Step 3: one part database with the batch's admitted public documents.
   PartDatabase WritePart(long sequence, std::vector<PartDocument>& documents, search::SpellingBatch& spellings) {
-    PartDatabase part{documents.front().docid, builder_.PartPath(sequence)};
+    PartDatabase part{documents.front().docid, builder_.PartPath(sequence), {}};
     Xapian::WritableDatabase db(part.path.string(), Xapian::DB_CREATE_OR_OVERWRITE);
+    // Of a sharded run, each shard's documents of the batch too (ShardMirror).
+    const int shards = builder_.MirroredShards();
+    std::vector<std::optional<Xapian::WritableDatabase>> shard_parts(static_cast<size_t>(shards));
+    part.shard_paths.resize(static_cast<size_t>(shards));
     for (PartDocument& document : documents) {
       // replace_document() with a docid above the database's last one adds
       // the document under that docid.
       db.replace_document(document.docid, document.document);
+      if (shards > 0) {
+        const size_t shard = static_cast<size_t>(ShardMirror::ShardOfDocument(document.document, shards) - 1);
+        if (!shard_parts[shard]) {
+          part.shard_paths[shard] = part.path.string() + "." + search::ShardDirName(static_cast<int>(shard) + 1);
+          shard_parts[shard].emplace(part.shard_paths[shard].string(), Xapian::DB_CREATE_OR_OVERWRITE);
+        }
+        shard_parts[shard]->replace_document(document.docid, document.document);
+      }
       // Only public words may reach the spelling dictionary (design.md).
       spellings.Add(document.document);
     }
     db.commit();
     db.close();
+    for (std::optional<Xapian::WritableDatabase>& shard_part : shard_parts) {
+      if (!shard_part) continue;
+      shard_part->commit();
+      shard_part->close();
+    }
     return part;
   }
 
@@ -882,9 +1025,13 @@ Xapian::Database UnshardedView(const fs::path& gen_dir, bool agent_view) {
 }
 
 // Spreads the documents of gen_dir/{public,agent} over gen_dir/shard-K/
-// {public,agent} (search::ShardOf), in docid order, so each shard keeps the
-// unsharded order among its own documents. The shards get no spelling and
-// no synonyms: those are the lexicon's (WriteLexicon).
+// {public,agent} (search::ShardOf) under their docids, as ShardMirror would
+// have written them: when the number of shards changes, or the live shards
+// were written by an older helpdex (without their docids). A copy out of a
+// finished database reads every position list again (~5 ms a document),
+// which is why a run writes its shards with the working copy whenever it can.
+// The shards get no spelling and no synonyms: those are the lexicon's
+// (WriteLexicon).
 void WriteShards(const fs::path& gen_dir, int shards, int flush_threshold) {
   for (const char* view : {"public", "agent"}) {
     const Xapian::Database source((gen_dir / view).string());
@@ -900,10 +1047,11 @@ void WriteShards(const fs::path& gen_dir, int shards, int flush_threshold) {
       const int shard = search::ShardOf(
           search::ShardKey(doc.get_value(schema::kSlotType), doc.get_value(schema::kSlotId)), shards);
       Xapian::WritableDatabase& target = targets[static_cast<size_t>(shard - 1)];
-      target.add_document(doc);
+      target.replace_document(*posting, doc);
       if (flush_threshold > 0 && ++changes[static_cast<size_t>(shard - 1)] % flush_threshold == 0) target.commit();
     }
     for (Xapian::WritableDatabase& target : targets) {
+      target.set_metadata(kShardDocidsKey, kShardDocidsUnsharded);
       target.commit();
       target.close();
     }
@@ -1330,16 +1478,34 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   };
   try {
     if (::mkdir(gen_dir.c_str(), 0700) != 0) ThrowErrno("cannot create", gen_dir, errno);
+    // The shards are written with the working copy (ShardMirror) when this
+    // run starts them empty or from mirrored live shards of the same number;
+    // otherwise (another number, or shards of an older helpdex) they are
+    // rewritten from the working copy at the end (WriteShards).
+    int mirror_shards = 0;
+    const int live_shards = live ? search::GenerationShardCount(dir, *live) : 0;
+    if (options.shards > 0) {
+      if (!live || options.full_rebuild) {
+        mirror_shards = options.shards;
+      } else if (live_shards == options.shards && ShardMirror::Mirrored(live_dir, options.shards)) {
+        mirror_shards = options.shards;
+      }
+    }
     if (live && !options.full_rebuild) {
       // The live generation is never written to: the new one starts as a
       // copy of its databases (not of its views, which name it).
-      for (const char* database : {"public", "agent"}) {
+      std::vector<std::string> databases = {"public", "agent"};
+      for (int shard = 1; shard <= mirror_shards; ++shard) {
+        for (const char* view : {"public", "agent"}) databases.push_back(search::ShardDirName(shard) + "/" + view);
+      }
+      for (const std::string& database : databases) {
         if (fs::exists(live_dir / database)) {
+          fs::create_directories((gen_dir / database).parent_path());
           fs::copy(live_dir / database, gen_dir / database, fs::copy_options::recursive);
         }
       }
     }
-    GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold);
+    GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold, mirror_shards);
     if (options.failpoints.count("sigterm") != 0) {
       // As if an operator sent SIGTERM now: whoever handles it (helpdex
       // index's InterruptWatch) sets `cancel`, which the run then honours.
@@ -1391,10 +1557,9 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     builder.Finish();
     // Another number of shards than the live generation's is a new layout
     // to publish even when no document changed.
-    const int live_shards = live ? search::GenerationShardCount(dir, *live) : 0;
     changed = builder.changed() || !live || options.full_rebuild || live_shards != options.shards;
     if (changed && options.shards > 0) {
-      WriteShards(gen_dir, options.shards, options.flush_threshold);
+      if (mirror_shards == 0) WriteShards(gen_dir, options.shards, options.flush_threshold);
       WriteLexicon(gen_dir, generation, options.shards, false);
       WriteLexicon(gen_dir, generation, options.shards, true);
     }

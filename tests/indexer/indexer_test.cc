@@ -579,6 +579,82 @@ TEST(IndexerTest, DocsIndexTheSameWithAnyNumberOfThreads) {
   EXPECT_EQ(dumps[1], dumps[0]);
 }
 
+// Each document of a sharded generation is in exactly one shard, its
+// ShardOf's, under the docid it has in the unsharded working copy and with
+// the same terms, values and data, whether a full run wrote it through the
+// parts or an incremental run wrote it; and an incremental run that changes
+// one document leaves every other shard as it was (issue 17: "updating a
+// document touches one shard").
+TEST(IndexerTest, ShardsHoldTheWorkingCopysDocumentsAndAChangeTouchesOneShard) {
+  TempKb kb;
+  const auto docs = kb.root() / "docs.jsonl";
+  WriteDocsLines(docs, 90);
+  // Batches of 7 lines: many parts, each split over the shards.
+  IndexOptions options{.docs_files = {docs.string()}, .index_dir = kb.index().string(), .threads = 2,
+                       .docs_batch_lines = 7, .shards = 3};
+  Result<IndexReport> first = BuildIndex(options);
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  ASSERT_GT(first->public_documents, 60);
+
+  const auto check_generation = [&](long generation) {
+    SCOPED_TRACE("generation " + std::to_string(generation));
+    const auto gen_dir = kb.index() / search::GenerationDirName(generation);
+    for (const auto& entry : std::filesystem::directory_iterator(gen_dir)) {
+      const std::string name = entry.path().filename().string();
+      EXPECT_TRUE(name == "public" || name == "agent" || name == "views" || name == "lexicon" ||
+                  name.starts_with("shard-"))
+          << "left over: " << entry.path();
+    }
+    const Xapian::Database working((gen_dir / "public").string());
+    std::map<Xapian::docid, int> shard_of_docid;
+    for (int shard = 1; shard <= 3; ++shard) {
+      const Xapian::Database db((gen_dir / search::ShardDirName(shard) / "public").string());
+      EXPECT_GT(db.get_doccount(), 0u) << "shard " << shard;
+      for (auto docid = db.postlist_begin(""); docid != db.postlist_end(""); ++docid) {
+        EXPECT_TRUE(shard_of_docid.emplace(*docid, shard).second) << "docid " << *docid << " in two shards";
+        const Xapian::Document got = db.get_document(*docid);
+        const Xapian::Document want = working.get_document(*docid);
+        const std::string id = want.get_value(search::schema::kSlotId);
+        EXPECT_EQ(got.get_value(search::schema::kSlotId), id) << "docid " << *docid;
+        EXPECT_EQ(search::ShardOf(search::ShardKey("article", id), 3), shard) << id;
+        EXPECT_EQ(got.get_data(), want.get_data()) << id;
+        EXPECT_EQ(std::vector<std::string>(got.termlist_begin(), got.termlist_end()),
+                  std::vector<std::string>(want.termlist_begin(), want.termlist_end()))
+            << id;
+      }
+    }
+    EXPECT_EQ(shard_of_docid.size(), working.get_doccount()) << "every document in a shard";
+  };
+  check_generation(first->generation);
+
+  const auto revisions = [&](long generation) {
+    std::vector<Xapian::rev> revs;
+    for (int shard = 1; shard <= 3; ++shard) {
+      revs.push_back(Xapian::Database((kb.index() / search::GenerationDirName(generation) /
+                                       search::ShardDirName(shard) / "public")
+                                          .string())
+                         .get_revision());
+    }
+    return revs;
+  };
+  WriteDocsLines(docs, 90, "doc-12");  // one document changed
+  Result<IndexReport> second = BuildIndex(options);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(second->indexed, 1);
+  ASSERT_EQ(second->generation, first->generation + 1);
+  check_generation(second->generation);
+  const int changed = search::ShardOf("doc-12", 3);
+  const std::vector<Xapian::rev> before = revisions(first->generation);
+  const std::vector<Xapian::rev> after = revisions(second->generation);
+  for (int shard = 1; shard <= 3; ++shard) {
+    if (shard == changed) {
+      EXPECT_GT(after[shard - 1], before[shard - 1]) << "the changed document's shard " << shard;
+    } else {
+      EXPECT_EQ(after[shard - 1], before[shard - 1]) << "shard " << shard << " holds no changed document";
+    }
+  }
+}
+
 // An incremental run writes the changed documents into the copy of the live
 // generation instead of parts; each document must hold what a full build of
 // the same file gives it, and unchanged ones are reused.
