@@ -194,7 +194,7 @@ struct PartDatabase {
 // User metadata of a shard database written by ShardMirror: its docids are
 // the unsharded working copy's. An incremental run mirrors its changes into
 // a copy of the live shards only when every one says so; shards written
-// otherwise (by an older helpdex) are rewritten from the working copy.
+// otherwise (by an older helpdex) mean analysing every document again.
 constexpr const char* kShardDocidsKey = "helpdex.docids";
 constexpr const char* kShardDocidsUnsharded = "unsharded";
 
@@ -205,7 +205,8 @@ constexpr const char* kShardDocidsUnsharded = "unsharded";
 // only, a full run writes the shards with the parts (no copy afterwards:
 // copying 20,000 documents out of a finished database took ~5 ms each,
 // tools/bench/README.md "Shards"), and the unsharded order of any shard's
-// documents is their docid order.
+// documents is their docid order. The working copy keeps only what the
+// indexer reads back (WorkingCopyOf).
 class ShardMirror {
  public:
   ShardMirror(const fs::path& gen_dir, int shards) : gen_dir_(gen_dir), shards_(shards) {
@@ -218,6 +219,26 @@ class ShardMirror {
   }
 
   int shards() const { return shards_; }
+
+  // What the working copy of a sharded generation keeps of `doc`: what the
+  // next run reads (LoadExisting's source term and values, the spelling
+  // words with their wdf for SpellingBatch::Remove, the completion terms and
+  // values for WriteLexicons), without positions, data, section texts or the
+  // other prefixed terms, which only the shards hold: writing every document
+  // whole twice made a sharded run twice as long as an unsharded one.
+  static Xapian::Document WorkingCopyOf(const Xapian::Document& doc) {
+    Xapian::Document copy;
+    for (auto term = doc.termlist_begin(); term != doc.termlist_end(); ++term) {
+      const std::string& name = *term;
+      const bool prefixed = !name.empty() && name[0] >= 'A' && name[0] <= 'Z';
+      if (prefixed && !name.starts_with(schema::kSourcePath) && !name.starts_with(schema::kCompletion)) continue;
+      copy.add_term(name, term.get_wdf());
+    }
+    for (auto value = doc.values_begin(); value != doc.values_end(); ++value) {
+      if (value.get_valueno() != schema::kSlotSectionText) copy.add_value(value.get_valueno(), *value);
+    }
+    return copy;
+  }
 
   static int ShardOfDocument(const Xapian::Document& doc, int shards) {
     return search::ShardOf(search::ShardKey(doc.get_value(schema::kSlotType), doc.get_value(schema::kSlotId)), shards);
@@ -597,13 +618,13 @@ class GenerationBuilder {
         if (next_part_docid_ == 0) next_part_docid_ = public_db_.get_lastdocid();
         part->push_back(PartDocument{++next_part_docid_, std::move(doc)});
       } else if (record.audience == schema::kAudiencePublic) {
-        const Xapian::docid docid = public_db_.add_document(doc);
+        const Xapian::docid docid = public_db_.add_document(shards_ ? ShardMirror::WorkingCopyOf(doc) : doc);
         if (shards_) shards_->Put(true, docid, doc);
         Changed(public_db_, public_changes_);
         // Only public words may reach the spelling dictionary (design.md).
         spellings_.Add(doc);
       } else {
-        const Xapian::docid docid = agent_db_.add_document(doc);
+        const Xapian::docid docid = agent_db_.add_document(shards_ ? ShardMirror::WorkingCopyOf(doc) : doc);
         if (shards_) shards_->Put(false, docid, doc);
         Changed(agent_db_, agent_changes_);
       }
@@ -868,7 +889,8 @@ class DocsPipeline {
     for (PartDocument& document : documents) {
       // replace_document() with a docid above the database's last one adds
       // the document under that docid.
-      db.replace_document(document.docid, document.document);
+      db.replace_document(document.docid,
+                          shards > 0 ? ShardMirror::WorkingCopyOf(document.document) : document.document);
       if (shards > 0) {
         const size_t shard = static_cast<size_t>(ShardMirror::ShardOfDocument(document.document, shards) - 1);
         if (!shard_parts[shard]) {
@@ -1016,48 +1038,6 @@ std::optional<uint64_t> FreeBytes(const fs::path& dir) {
   return static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
 }
 
-// The databases of view `view` ("public" or "agent") of a generation's
-// unsharded working copy, as an unsharded reader opens them.
-Xapian::Database UnshardedView(const fs::path& gen_dir, bool agent_view) {
-  Xapian::Database view((gen_dir / "public").string());
-  if (agent_view) view.add_database(Xapian::Database((gen_dir / "agent").string()));
-  return view;
-}
-
-// Spreads the documents of gen_dir/{public,agent} over gen_dir/shard-K/
-// {public,agent} (search::ShardOf) under their docids, as ShardMirror would
-// have written them: when the number of shards changes, or the live shards
-// were written by an older helpdex (without their docids). A copy out of a
-// finished database reads every position list again (~5 ms a document),
-// which is why a run writes its shards with the working copy whenever it can.
-// The shards get no spelling and no synonyms: those are the lexicon's
-// (WriteLexicon).
-void WriteShards(const fs::path& gen_dir, int shards, int flush_threshold) {
-  for (const char* view : {"public", "agent"}) {
-    const Xapian::Database source((gen_dir / view).string());
-    std::vector<Xapian::WritableDatabase> targets;
-    for (int shard = 1; shard <= shards; ++shard) {
-      const fs::path folder = gen_dir / search::ShardDirName(shard);
-      fs::create_directories(folder);
-      targets.emplace_back((folder / view).string(), Xapian::DB_CREATE_OR_OVERWRITE);
-    }
-    std::vector<int> changes(targets.size(), 0);
-    for (auto posting = source.postlist_begin(""); posting != source.postlist_end(""); ++posting) {
-      const Xapian::Document doc = source.get_document(*posting);
-      const int shard = search::ShardOf(
-          search::ShardKey(doc.get_value(schema::kSlotType), doc.get_value(schema::kSlotId)), shards);
-      Xapian::WritableDatabase& target = targets[static_cast<size_t>(shard - 1)];
-      target.replace_document(*posting, doc);
-      if (flush_threshold > 0 && ++changes[static_cast<size_t>(shard - 1)] % flush_threshold == 0) target.commit();
-    }
-    for (Xapian::WritableDatabase& target : targets) {
-      target.set_metadata(kShardDocidsKey, kShardDocidsUnsharded);
-      target.commit();
-      target.close();
-    }
-  }
-}
-
 // Copies `source`'s spelling dictionary and synonyms into `lexicon`
 // (add_spelling sums the frequencies of several sources, as a multi-database
 // reader does).
@@ -1072,39 +1052,76 @@ void CopySpellingAndSynonyms(const Xapian::Database& source, Xapian::WritableDat
   }
 }
 
-// gen_dir/lexicon/{public,agent}: the view's spelling and synonyms, and one
-// document per article with completion terms, holding those terms and all
-// its values (what search's CompletionIndex and ReadDisplayRecord read), in
-// the order the unsharded view holds them (index_layout.h).
-// Its user metadata says which generation and how many shards it belongs to
-// (search::kLexiconGenerationKey, kLexiconShardsKey): a replica machine reads
-// them from a copy of the live lexicon to know what to copy next
+// The completion terms of each document of `db` that has any, by docid,
+// read from the posting lists of those (few) terms rather than from every
+// document's term list.
+std::map<Xapian::docid, std::vector<std::string>> CompletionTermsByDocid(const Xapian::Database& db) {
+  std::map<Xapian::docid, std::vector<std::string>> terms;
+  const std::string prefix(schema::kCompletion);
+  for (auto term = db.allterms_begin(prefix); term != db.allterms_end(prefix); ++term) {
+    for (auto posting = db.postlist_begin(*term); posting != db.postlist_end(*term); ++posting) {
+      terms[*posting].push_back(*term);
+    }
+  }
+  return terms;
+}
+
+// A lexicon's entry for document `docid` of `db`: its completion terms and
+// its values but the section texts (read for snippets only, from the shards:
+// they were two thirds of a lexicon's size).
+Xapian::Document LexiconEntry(const Xapian::Database& db, Xapian::docid docid, const std::vector<std::string>& terms) {
+  Xapian::Document entry;
+  for (const std::string& term : terms) entry.add_boolean_term(term);
+  const Xapian::Document doc = db.get_document(docid);
+  for (auto value = doc.values_begin(); value != doc.values_end(); ++value) {
+    if (value.get_valueno() == schema::kSlotSectionText) continue;
+    entry.add_value(value.get_valueno(), *value);
+  }
+  return entry;
+}
+
+// gen_dir/lexicon/{public,agent}: each view's spelling and synonyms, and one
+// document per article with completion terms (LexiconEntry: what search's
+// CompletionIndex and ReadDisplayRecord read), in the order the unsharded
+// view holds them (index_layout.h): the agent view's is public docid 1,
+// agent docid 1, public docid 2... (Xapian interleaves the docids of a
+// database's parts), the public view's is its own. Both in one pass.
+// Their user metadata says which generation and how many shards they belong
+// to (search::kLexiconGenerationKey, kLexiconShardsKey): a replica machine
+// reads them from a copy of the live lexicon to know what to copy next
 // (tools/replicate).
-void WriteLexicon(const fs::path& gen_dir, long generation, int shards, bool agent_view) {
+void WriteLexicons(const fs::path& gen_dir, long generation, int shards) {
   const fs::path folder = gen_dir / "lexicon";
   fs::create_directories(folder);
-  Xapian::WritableDatabase lexicon((folder / (agent_view ? "agent" : "public")).string(),
-                                   Xapian::DB_CREATE_OR_OVERWRITE);
-  CopySpellingAndSynonyms(Xapian::Database((gen_dir / "public").string()), lexicon);
-  if (agent_view) CopySpellingAndSynonyms(Xapian::Database((gen_dir / "agent").string()), lexicon);
-  const Xapian::Database view = UnshardedView(gen_dir, agent_view);
-  const std::string prefix(schema::kCompletion);
-  for (auto posting = view.postlist_begin(""); posting != view.postlist_end(""); ++posting) {
-    Xapian::TermIterator term = view.termlist_begin(*posting);
-    term.skip_to(prefix);
-    if (term == view.termlist_end(*posting) || !(*term).starts_with(prefix)) continue;
-    Xapian::Document entry;
-    for (; term != view.termlist_end(*posting) && (*term).starts_with(prefix); ++term) entry.add_boolean_term(*term);
-    const Xapian::Document doc = view.get_document(*posting);
-    for (auto value = doc.values_begin(); value != doc.values_end(); ++value) {
-      entry.add_value(value.get_valueno(), *value);
+  Xapian::WritableDatabase public_lexicon((folder / "public").string(), Xapian::DB_CREATE_OR_OVERWRITE);
+  Xapian::WritableDatabase agent_lexicon((folder / "agent").string(), Xapian::DB_CREATE_OR_OVERWRITE);
+  const Xapian::Database public_db((gen_dir / "public").string());
+  const Xapian::Database agent_db((gen_dir / "agent").string());
+  CopySpellingAndSynonyms(public_db, public_lexicon);
+  CopySpellingAndSynonyms(public_db, agent_lexicon);
+  CopySpellingAndSynonyms(agent_db, agent_lexicon);
+  const auto public_terms = CompletionTermsByDocid(public_db);
+  const auto agent_terms = CompletionTermsByDocid(agent_db);
+  auto in_public = public_terms.begin();
+  auto in_agent = agent_terms.begin();
+  while (in_public != public_terms.end() || in_agent != agent_terms.end()) {
+    // At equal docids the public database's document comes first.
+    if (in_agent == agent_terms.end() || (in_public != public_terms.end() && in_public->first <= in_agent->first)) {
+      const Xapian::Document entry = LexiconEntry(public_db, in_public->first, in_public->second);
+      public_lexicon.add_document(entry);
+      agent_lexicon.add_document(entry);
+      ++in_public;
+    } else {
+      agent_lexicon.add_document(LexiconEntry(agent_db, in_agent->first, in_agent->second));
+      ++in_agent;
     }
-    lexicon.add_document(entry);
   }
-  lexicon.set_metadata(search::kLexiconGenerationKey, std::to_string(generation));
-  lexicon.set_metadata(search::kLexiconShardsKey, std::to_string(shards));
-  lexicon.commit();
-  lexicon.close();
+  for (Xapian::WritableDatabase* lexicon : {&public_lexicon, &agent_lexicon}) {
+    lexicon->set_metadata(search::kLexiconGenerationKey, std::to_string(generation));
+    lexicon->set_metadata(search::kLexiconShardsKey, std::to_string(shards));
+    lexicon->commit();
+    lexicon->close();
+  }
 }
 
 // Writes `contents` into a new file beside `path`, fsyncs it (dying first at
@@ -1458,9 +1475,28 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   const fs::path live_dir = live ? dir / search::GenerationDirName(*live) : fs::path();
   const uint64_t live_bytes = live ? TreeBytes(live_dir) : 0;
 
+  // A sharded generation's working copy keeps only what the next run reads
+  // (ShardMirror::WorkingCopyOf), so a run with another number of shards
+  // than the live generation's, or over shards an older helpdex wrote,
+  // analyses every document again: re-sharding is re-indexing.
+  const int live_shards = live ? search::GenerationShardCount(dir, *live) : 0;
+  bool full_rebuild = options.full_rebuild;
+  if (live && !full_rebuild) {
+    if (live_shards != options.shards) {
+      full_rebuild = true;
+      report.notes.push_back("the live generation has " +
+                             (live_shards == 0 ? std::string("no shards") : std::to_string(live_shards) + " shards") +
+                             ": every document was analysed again");
+    } else if (live_shards > 0 && !ShardMirror::Mirrored(live_dir, live_shards)) {
+      full_rebuild = true;
+      report.notes.push_back("the live generation's shards were written by an older helpdex: every document was "
+                             "analysed again");
+    }
+  }
+
   // An incremental run starts with a copy of the live generation: without
   // room for it, say so before writing anything.
-  if (live && !options.full_rebuild) {
+  if (live && !full_rebuild) {
     if (std::optional<uint64_t> free = FreeBytes(dir); free && *free < live_bytes) {
       return DiskFullError(dir, free, 0, live_bytes, "");
     }
@@ -1478,24 +1514,12 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
   };
   try {
     if (::mkdir(gen_dir.c_str(), 0700) != 0) ThrowErrno("cannot create", gen_dir, errno);
-    // The shards are written with the working copy (ShardMirror) when this
-    // run starts them empty or from mirrored live shards of the same number;
-    // otherwise (another number, or shards of an older helpdex) they are
-    // rewritten from the working copy at the end (WriteShards).
-    int mirror_shards = 0;
-    const int live_shards = live ? search::GenerationShardCount(dir, *live) : 0;
-    if (options.shards > 0) {
-      if (!live || options.full_rebuild) {
-        mirror_shards = options.shards;
-      } else if (live_shards == options.shards && ShardMirror::Mirrored(live_dir, options.shards)) {
-        mirror_shards = options.shards;
-      }
-    }
-    if (live && !options.full_rebuild) {
+    if (live && !full_rebuild) {
       // The live generation is never written to: the new one starts as a
-      // copy of its databases (not of its views, which name it).
+      // copy of its databases (not of its views, which name it): the
+      // working copy and, of a sharded one, the shards.
       std::vector<std::string> databases = {"public", "agent"};
-      for (int shard = 1; shard <= mirror_shards; ++shard) {
+      for (int shard = 1; shard <= options.shards; ++shard) {
         for (const char* view : {"public", "agent"}) databases.push_back(search::ShardDirName(shard) + "/" + view);
       }
       for (const std::string& database : databases) {
@@ -1505,7 +1529,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
         }
       }
     }
-    GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold, mirror_shards);
+    GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold, options.shards);
     if (options.failpoints.count("sigterm") != 0) {
       // As if an operator sent SIGTERM now: whoever handles it (helpdex
       // index's InterruptWatch) sets `cancel`, which the run then honours.
@@ -1557,11 +1581,9 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     builder.Finish();
     // Another number of shards than the live generation's is a new layout
     // to publish even when no document changed.
-    changed = builder.changed() || !live || options.full_rebuild || live_shards != options.shards;
+    changed = builder.changed() || !live || full_rebuild;
     if (changed && options.shards > 0) {
-      if (mirror_shards == 0) WriteShards(gen_dir, options.shards, options.flush_threshold);
-      WriteLexicon(gen_dir, generation, options.shards, false);
-      WriteLexicon(gen_dir, generation, options.shards, true);
+      WriteLexicons(gen_dir, generation, options.shards);
     }
     if (changed) {
       MakePrivate(gen_dir);

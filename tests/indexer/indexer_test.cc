@@ -606,6 +606,16 @@ TEST(IndexerTest, ShardsHoldTheWorkingCopysDocumentsAndAChangeTouchesOneShard) {
           << "left over: " << entry.path();
     }
     const Xapian::Database working((gen_dir / "public").string());
+    // The same runs without shards: each shard document must be the
+    // document the unsharded index holds under the same docid.
+    IndexOptions unsharded = options;
+    unsharded.index_dir = (kb.root() / "unsharded").string();
+    unsharded.shards = 0;
+    Result<IndexReport> built = BuildIndex(unsharded);
+    ASSERT_TRUE(built.ok()) << built.error().ToString();
+    ASSERT_EQ(built->generation, generation);
+    const Xapian::Database whole(
+        (kb.root() / "unsharded" / search::GenerationDirName(generation) / "public").string());
     std::map<Xapian::docid, int> shard_of_docid;
     for (int shard = 1; shard <= 3; ++shard) {
       const Xapian::Database db((gen_dir / search::ShardDirName(shard) / "public").string());
@@ -613,14 +623,23 @@ TEST(IndexerTest, ShardsHoldTheWorkingCopysDocumentsAndAChangeTouchesOneShard) {
       for (auto docid = db.postlist_begin(""); docid != db.postlist_end(""); ++docid) {
         EXPECT_TRUE(shard_of_docid.emplace(*docid, shard).second) << "docid " << *docid << " in two shards";
         const Xapian::Document got = db.get_document(*docid);
-        const Xapian::Document want = working.get_document(*docid);
+        const Xapian::Document want = whole.get_document(*docid);
         const std::string id = want.get_value(search::schema::kSlotId);
         EXPECT_EQ(got.get_value(search::schema::kSlotId), id) << "docid " << *docid;
+        EXPECT_EQ(working.get_document(*docid).get_value(search::schema::kSlotId), id) << "docid " << *docid;
         EXPECT_EQ(search::ShardOf(search::ShardKey("article", id), 3), shard) << id;
         EXPECT_EQ(got.get_data(), want.get_data()) << id;
+        EXPECT_EQ(db.get_doclength(*docid), whole.get_doclength(*docid)) << id;
         EXPECT_EQ(std::vector<std::string>(got.termlist_begin(), got.termlist_end()),
                   std::vector<std::string>(want.termlist_begin(), want.termlist_end()))
             << id;
+        for (auto term = got.termlist_begin(); term != got.termlist_end(); ++term) {
+          if (term.positionlist_count() == 0) continue;
+          EXPECT_EQ(std::vector<Xapian::termpos>(db.positionlist_begin(*docid, *term), db.positionlist_end(*docid, *term)),
+                    std::vector<Xapian::termpos>(whole.positionlist_begin(*docid, *term),
+                                                 whole.positionlist_end(*docid, *term)))
+              << id << " " << *term;
+        }
       }
     }
     EXPECT_EQ(shard_of_docid.size(), working.get_doccount()) << "every document in a shard";
