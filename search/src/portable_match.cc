@@ -15,16 +15,28 @@ namespace {
 constexpr Xapian::doccount kFirstWindow = 50;
 constexpr Xapian::doccount kLargestWindow = 4096;
 
-// Matches [first, first + size) of `query` in the local match's order, with
-// its documents read as the hits are examined.
-Xapian::MSet Window(const Xapian::Database& db, const Xapian::Query& query, Xapian::doccount first,
-                    Xapian::doccount size, bool unweighted) {
-  Xapian::Enquire enquire(db);
+// The Enquire of a portable match, in the local match's order.
+void Prepare(Xapian::Enquire& enquire, const Xapian::Query& query, bool unweighted) {
   enquire.set_query(query);
   if (unweighted) enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_sort_by_relevance_then_value(schema::kSlotId, false);
-  // Not MSet::fetch(): with the Enquire gone, Xapian 1.4.22 crashed in it.
-  return enquire.get_mset(first, size);
+}
+
+// The documents of `mset` from rank `first` on, read in one go:
+// MSet::fetch() sends every request before reading any answer, so a window
+// costs one round trip to each shard rather than one per document. Nothing
+// else may use the connections until every fetched document is read (the
+// answers come back in order), so they are all read here, before any decider
+// runs (CoverageFloor reads term lists). `mset` must start at rank 0 and its
+// Enquire still exist: Xapian 1.4.22's fetch() indexes an MSet that starts
+// further down as if it did not (it crashed in request_doc).
+std::vector<Xapian::Document> FetchFrom(const Xapian::MSet& mset, Xapian::doccount first) {
+  std::vector<Xapian::Document> documents;
+  if (first >= mset.size()) return documents;
+  mset.fetch(mset[first], mset.end());
+  documents.reserve(mset.size() - first);
+  for (auto it = mset[first]; it != mset.end(); ++it) documents.push_back(it.get_document());
+  return documents;
 }
 
 // Accepts matches one by one as Xapian's matcher would: the decider, then
@@ -56,18 +68,24 @@ AcceptedMatches MatchPortably(const Xapian::Database& db, const Xapian::Query& q
   Xapian::doccount window = std::max(kFirstWindow, wanted + wanted / 2);
   Xapian::doccount total_estimate = 0;
   while (matches.hits.size() < wanted) {
-    const Xapian::MSet mset = Window(db, query, examined, window, options.unweighted);
+    Xapian::Enquire enquire(db);
+    Prepare(enquire, query, options.unweighted);
+    // From rank 0 (FetchFrom), examining the ranks from `from` on.
+    const Xapian::doccount from = examined;
+    const Xapian::MSet mset = enquire.get_mset(0, from + window);
     total_estimate = mset.get_matches_estimated();
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const std::vector<Xapian::Document> documents = FetchFrom(mset, from);
+    size_t index = 0;
+    for (auto it = from < mset.size() ? mset[from] : mset.end(); it != mset.end(); ++it, ++index) {
       ++examined;
-      const Xapian::Document doc = it.get_document();
+      const Xapian::Document& doc = documents[index];
       if (!acceptor.Accept(doc)) continue;
       if (matches.hits.size() < wanted) {
         matches.hits.push_back(AcceptedMatch{*it, it.get_weight(), doc, matches.windows.size()});
       }
     }
     matches.windows.push_back(mset);
-    if (mset.size() < window) {
+    if (mset.size() < from + window) {
       matches.exhausted = true;
       break;
     }

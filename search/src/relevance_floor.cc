@@ -260,12 +260,68 @@ bool CoverageFloor::operator()(const Xapian::Document& doc) const {
   return coverage_.ShareOf([&](const std::string& term) { return Has(term, docid); }) >= required_;
 }
 
+std::optional<Xapian::Query> QueryCoverage::FloorQuery(double required) const {
+  if (total_idf_ <= 0) return Xapian::Query::MatchAll;  // ShareOf is 1
+  struct Variable {
+    double idf;
+    const std::vector<std::string>* terms;
+  };
+  // In ShareOf's order (the prefix, then the words), so that the sums below
+  // are the ones it computes. A word no term matches never counts.
+  std::vector<Variable> variables;
+  if (!prefix_terms_.empty()) variables.push_back({prefix_idf_, &prefix_terms_});
+  for (const Word& word : words_) {
+    if (!word.terms.empty()) variables.push_back({word.idf, &word.terms});
+  }
+  if (variables.size() > kMaxFloorQueryWords) return std::nullopt;
+  const uint32_t sets = 1u << variables.size();
+  const auto reaches = [&](uint32_t set) {
+    double matched = 0;
+    for (size_t i = 0; i < variables.size(); ++i) {
+      if ((set >> i) & 1u) matched += variables[i].idf;
+    }
+    return matched / total_idf_ >= required;
+  };
+  if (reaches(0)) return Xapian::Query::MatchAll;
+  std::vector<Xapian::Query> alternatives;
+  for (uint32_t set = 1; set < sets; ++set) {
+    if (!reaches(set)) continue;
+    bool minimal = true;
+    for (size_t i = 0; i < variables.size() && minimal; ++i) {
+      if (((set >> i) & 1u) && reaches(set & ~(1u << i))) minimal = false;
+    }
+    if (!minimal) continue;
+    std::vector<Xapian::Query> all;
+    for (size_t i = 0; i < variables.size(); ++i) {
+      if ((set >> i) & 1u) {
+        all.emplace_back(Xapian::Query::OP_OR, variables[i].terms->begin(), variables[i].terms->end());
+      }
+    }
+    alternatives.emplace_back(Xapian::Query::OP_AND, all.begin(), all.end());
+  }
+  // No set reaches it: nothing does (an empty OR matches nothing).
+  return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+}
+
+Xapian::Query ApplyFloor(const Xapian::Database& db, const Xapian::Query& query, const QueryCoverage& coverage,
+                         double required, bool portable, std::optional<CoverageFloor>& decider) {
+  if (portable || db.size() > 1) {
+    if (std::optional<Xapian::Query> floor = coverage.FloorQuery(required)) {
+      return Xapian::Query(Xapian::Query::OP_FILTER, query, *floor);
+    }
+  }
+  decider.emplace(db, coverage, required, portable);
+  return query;
+}
+
 bool AnyAnswers(const Xapian::Database& db, const Xapian::Query& query, const QueryCoverage& coverage, bool portable) {
-  CoverageFloor gate(db, coverage, coverage.AnswerShare(), portable);
-  if (portable) return !MatchPortably(db, query, 1, {.decider = &gate}).hits.empty();
+  std::optional<CoverageFloor> gate;
+  const Xapian::Query gated = ApplyFloor(db, query, coverage, coverage.AnswerShare(), portable, gate);
+  const Xapian::MatchDecider* decider = gate ? &*gate : nullptr;
+  if (portable) return !MatchPortably(db, gated, 1, {.decider = decider}).hits.empty();
   Xapian::Enquire probe(db);
-  probe.set_query(query);
-  return !probe.get_mset(0, 1, 0, nullptr, &gate).empty();
+  probe.set_query(gated);
+  return !probe.get_mset(0, 1, 0, nullptr, decider).empty();
 }
 
 }  // namespace helpdex::search

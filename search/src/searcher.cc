@@ -558,7 +558,7 @@ struct Searcher::Impl {
     const bool has_query = !text_query.empty();
     if (!has_query && !listing) return response;
     if (!has_query) text_query = Xapian::Query::MatchAll;
-    const Xapian::Query filtered = FilterAnd(text_query, Filters(request));
+    Xapian::Query filtered = FilterAnd(text_query, Filters(request));
 
     // The relevance floor: documents that hold too little of the question
     // are not results, and a question no document holds enough of is
@@ -571,7 +571,9 @@ struct Searcher::Impl {
       if (!coverage->empty()) {
         if (coverage->MayBeOffTopic() && !AnyAnswers(db, filtered, *coverage, portable)) return response;
         // A verbose question has no floor (RequiredShare 0): no decider at all.
-        if (coverage->RequiredShare() > 0) floor.emplace(db, *coverage, coverage->RequiredShare(), portable);
+        if (coverage->RequiredShare() > 0) {
+          filtered = ApplyFloor(db, filtered, *coverage, coverage->RequiredShare(), portable, floor);
+        }
       }
     }
 

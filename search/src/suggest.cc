@@ -310,7 +310,7 @@ class Suggester {
   // when it has a version there.
   std::vector<AnswerCard> Answers(const Xapian::Query& query, size_t wanted) {
     const std::string page = PageLanguage();
-    const Xapian::Query visible(Xapian::Query::OP_FILTER, query, Visible());
+    Xapian::Query visible(Xapian::Query::OP_FILTER, query, Visible());
     // The relevance floor over the finished words (a partial last word says
     // too little to judge by): an off-topic question gets no cards.
     std::optional<CoverageFloor> floor;
@@ -319,7 +319,7 @@ class Suggester {
         if (!AnyAnswers(db_, visible, *floor_words_, portable_)) return {};
       }
       if (floor_words_->RequiredShare() > 0) {
-        floor.emplace(db_, *floor_words_, floor_words_->RequiredShare(), portable_);
+        visible = ApplyFloor(db_, visible, *floor_words_, floor_words_->RequiredShare(), portable_, floor);
       }
     }
     const RankedPage ranked = RankedMatch(db_, visible, 0, static_cast<Xapian::doccount>(wanted),
