@@ -71,14 +71,19 @@ const CompletionIndex::Variant& CompletionIndex::ShownIn(const Entry& entry, std
   return entry.variants.front();
 }
 
-std::shared_ptr<const CompletionIndex> GenerationCompletions::For(long epoch, const Xapian::Database& db,
-                                                                  const Viewer& viewer) {
+std::shared_ptr<const CompletionIndex> GenerationCompletions::For(long epoch, const std::string& source,
+                                                                  const Xapian::Database& db, const Viewer& viewer) {
   std::lock_guard lock(mutex_);
   if (index_ && epoch == epoch_) return index_;
+  if (index_ && !source.empty() && source == source_) {
+    epoch_ = std::max(epoch_, epoch);
+    return index_;
+  }
   auto built = std::make_shared<const CompletionIndex>(CompletionIndex::Build(db, viewer));
   // A Searcher of an older generation (a swap under way) gets its own, uncached.
   if (index_ && epoch < epoch_) return built;
   epoch_ = epoch;
+  source_ = source;
   index_ = built;
   return index_;
 }

@@ -3,7 +3,7 @@
 // (schema::kCompletion) and the display records behind them, then searched by
 // prefix on every keystroke without touching Xapian.
 //
-//   std::shared_ptr<const CompletionIndex> titles = completions.For(generation, db, viewer);
+//   std::shared_ptr<const CompletionIndex> titles = completions.For(generation, "", db, viewer);
 //   titles->ForEachWithPrefix("XCreset your", 50, [&](const CompletionIndex::Entry& entry) {...});
 #pragma once
 
@@ -66,15 +66,22 @@ class CompletionIndex {
 // The CompletionIndex of the live generation, shared by an Index's Searchers:
 // built by the first suggestion on a new generation (the others wait for it),
 // dropped when a newer generation's is built. Generations are told apart by
-// the Index's epoch (a generation replaced under its number is another epoch).
+// the Index's epoch (a generation replaced under its number is another epoch),
+// unless `source` names what it is built from: over an operator's stub the
+// epoch moves every few seconds (its Searchers are renewed to reconnect to
+// remote shards) while the lexicon it reads stays the same, and rebuilding
+// from a lexicon of 1,000,000 articles each time would stall suggestions.
 class GenerationCompletions {
  public:
-  // May throw Xapian::Error (building reads the index).
-  std::shared_ptr<const CompletionIndex> For(long epoch, const Xapian::Database& db, const Viewer& viewer);
+  // `source`: the identity of `db` (its UUID and revision), or "" to go by
+  // the epoch alone. May throw Xapian::Error (building reads the index).
+  std::shared_ptr<const CompletionIndex> For(long epoch, const std::string& source, const Xapian::Database& db,
+                                             const Viewer& viewer);
 
  private:
   std::mutex mutex_;
   long epoch_ = 0;                                 // guarded by mutex_
+  std::string source_;                             // guarded by mutex_
   std::shared_ptr<const CompletionIndex> index_;   // guarded by mutex_
 };
 

@@ -1,5 +1,7 @@
 #include "operator_stub.h"
 
+#include <algorithm>
+
 #include <xapian/dbfactory.h>
 
 #include <fstream>
@@ -125,6 +127,15 @@ Result<std::vector<ShardLine>> ParseOperatorStub(const std::filesystem::path& st
 bool LooksLikeOperatorStub(const std::filesystem::path& stub) {
   std::error_code ignored;
   return std::filesystem::is_regular_file(stub, ignored) && !ReadViewIdentity(stub);
+}
+
+bool OperatorStubUsable(const std::filesystem::path& stub, const std::filesystem::path& lexicon) {
+  Result<std::vector<ShardLine>> shards = ParseOperatorStub(stub);
+  if (!shards.ok()) return false;
+  const bool remote = std::any_of(shards->begin(), shards->end(),
+                                  [](const ShardLine& shard) { return shard.kind != ShardLine::Kind::kLocal; });
+  std::error_code ignored;
+  return !remote || std::filesystem::exists(lexicon, ignored);
 }
 
 Result<OpenedShards> OpenOperatorStub(const std::filesystem::path& stub, const std::filesystem::path& lexicon,

@@ -56,6 +56,11 @@ struct OpenedShards {
   std::string where;         // "DIR/public (remote 10.0.0.11:33333, ...)", for errors
 };
 
+// Whether `stub` can work once its shards answer: it parses, lists a shard,
+// and has the lexicon it needs (remote lines) at `lexicon`. Connects to
+// nothing.
+bool OperatorStubUsable(const std::filesystem::path& stub, const std::filesystem::path& lexicon);
+
 // Opens the shards of `stub` with the timeouts of `options`, and the
 // lexicon `lexicon` when it exists. kIndexUnavailable naming the shard that
 // cannot be reached or opened, and for remote shards without a lexicon.

@@ -130,6 +130,16 @@ Xapian::Query FilterAnd(const Xapian::Query& query, const Xapian::Query& filter)
 // only words that neither the index (in any form) nor the dictionary of the
 // query's language knows are corrected, never into another language, and
 // the correction is in display spelling ("sıfırlama", not "sifirlama").
+// What a lexicon database is (its UUID and revision): the same until its
+// generation is replaced. "" when Xapian cannot say.
+std::string LexiconSource(const Xapian::Database& lexicon) {
+  try {
+    return lexicon.get_uuid() + "@" + std::to_string(lexicon.get_revision());
+  } catch (const Xapian::Error&) {
+    return "";
+  }
+}
+
 std::optional<std::vector<CorrectedWord>> DidYouMean(const Xapian::Database& db, const Xapian::Database& lexicon,
                                                      const std::string& typed, const Analyzer& analyzer) {
   return CorrectSpelling(db, typed, SpellingLanguageOf(analyzer), &lexicon);
@@ -220,6 +230,9 @@ struct Searcher::Impl {
   // shards (an operator stub), which serve none of them: then the local
   // DIR/lexicon/<view> (Index::State::OpenOperatorStub).
   Xapian::Database lexicon;
+  // Over an operator's stub: LexiconSource(lexicon), which the completions
+  // are kept by while the epoch moves (GenerationCompletions::For).
+  std::string lexicon_source;
   // `db` has remote sub-databases, which take no MatchDecider and no custom
   // MatchSpy: every match that needs one is portable (portable_match.h).
   bool portable = false;
@@ -811,7 +824,7 @@ Result<Article> Searcher::GetArticle(const std::string& slug, std::optional<Lang
 Result<SuggestResponse> Searcher::Suggest(const SuggestRequest& request) {
   return impl_->Note(GuardXapian("the suggestion", impl_->where, [&] {
     const std::shared_ptr<const CompletionIndex> titles =
-        impl_->completions->For(impl_->epoch, impl_->lexicon, impl_->viewer);
+        impl_->completions->For(impl_->epoch, impl_->lexicon_source, impl_->lexicon, impl_->viewer);
     Result<SuggestResponse> response =
         SuggestIn(impl_->db, *titles, impl_->viewer, request, &impl_->lexicon, impl_->portable);
     if (response.ok()) AddPastSearches(impl_->db, request, *response);
@@ -921,13 +934,15 @@ struct Index::State {
     }
   }
 
+  std::filesystem::path LexiconPath() const { return dir / "lexicon" / (viewer.agent ? "agent" : "public"); }
+
   Result<std::unique_ptr<Searcher>> OpenOperatorStub(long gen_epoch) const {
-    const std::filesystem::path lexicon = dir / "lexicon" / (viewer.agent ? "agent" : "public");
-    Result<OpenedShards> shards = search::OpenOperatorStub(StubPath(), lexicon, remote);
+    Result<OpenedShards> shards = search::OpenOperatorStub(StubPath(), LexiconPath(), remote);
     if (!shards.ok()) return shards.error();
     auto impl = std::make_unique<Searcher::Impl>();
     impl->db = shards->db;
     impl->lexicon = shards->lexicon;
+    impl->lexicon_source = LexiconSource(impl->lexicon);
     impl->portable = shards->remote;
     impl->viewer = viewer;
     impl->epoch = gen_epoch;
@@ -1025,8 +1040,16 @@ Result<std::shared_ptr<Index>> Index::Open(const std::string& dir, Viewer viewer
   state->AdoptLocked(*live);
   state->last_check = std::chrono::steady_clock::now();
   Result<std::unique_ptr<Searcher>> probe = state->OpenGeneration(state->generation, state->epoch);
-  if (!probe.ok()) return probe.error();
-  state->pool.push_back(std::move(probe).value());
+  if (probe.ok()) {
+    state->pool.push_back(std::move(probe).value());
+  } else if (!state->operator_stub || !OperatorStubUsable(state->StubPath(), state->LexiconPath())) {
+    return probe.error();
+  }
+  // Else a remote shard is down or unreachable now: the same as one that
+  // goes down later, so the Index opens (a server starts, its /readyz says
+  // why it is not ready) and every search answers kIndexUnavailable naming
+  // the shard until the next Searcher reaches it. A stub that cannot work
+  // at all was refused above.
   return std::shared_ptr<Index>(new Index(std::move(state)));
 }
 

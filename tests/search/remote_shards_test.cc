@@ -628,6 +628,22 @@ TEST_F(RemoteShardsTest, AShardThatStopsGivesAClearErrorWithinTheTimeoutAndServe
   // Back on its port: the next request reconnects.
   shard.Start();
   ExpectSameSearch(*local, *sharded, request);
+
+  // Down when the index is opened (a server starting): it opens, and every
+  // search says which shard is missing until it is back.
+  shard.Stop();
+  Result<std::shared_ptr<Index>> opened =
+      Index::Open(sharded_dir_->string(), Viewer::Public(), std::chrono::milliseconds(500), Timeouts());
+  ASSERT_TRUE(opened.ok()) << opened.error().ToString();
+  started = Clock::now();
+  Result<SearchResponse> missing = SearchIn(**opened, request);
+  elapsed = Clock::now() - started;
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kIndexUnavailable);
+  EXPECT_NE(missing.error().ToString().find(shard.address()), std::string::npos) << missing.error().ToString();
+  EXPECT_LT(elapsed, bound) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
+  shard.Start();
+  ExpectSameSearch(*local, **opened, request);
 }
 
 TEST_F(RemoteShardsTest, AStubWithRemoteShardsAndNoLexiconIsRefusedByName) {
