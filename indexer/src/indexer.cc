@@ -191,6 +191,23 @@ struct PartDatabase {
   std::vector<fs::path> shard_paths;
 };
 
+// Merges the databases at `parts` (docid ranges rising, not overlapping) into
+// the closed database at `target` by Xapian's compactor, which streams each
+// table once in key order, so their posting lists are merged without the
+// per-commit B-tree updates of a single writer. The docids stay as the parts
+// were given them (DBCOMPACT_NO_RENUMBER). The parts are removed.
+void MergeIntoDatabase(const fs::path& target, const std::vector<fs::path>& parts) {
+  const fs::path merged = target.string() + ".merged";
+  Xapian::Database sources(target.string());
+  for (const fs::path& part : parts) sources.add_database(Xapian::Database(part.string()));
+  sources.compact(merged.string(), Xapian::DBCOMPACT_NO_RENUMBER);
+  sources.close();
+  fs::remove_all(target);
+  for (const fs::path& part : parts) fs::remove_all(part);
+  fs::rename(merged, target);
+  SyncDatabaseFolder(target);
+}
+
 // User metadata of a shard database written by ShardMirror: its docids are
 // the unsharded working copy's. An incremental run mirrors its changes into
 // a copy of the live shards only when every one says so; shards written
@@ -266,28 +283,18 @@ class ShardMirror {
     }
   }
 
-  // Merges shard K's part databases into its public database (as
-  // GenerationBuilder::MergeParts does for the working copy). Commit() first.
+  // Merges shard K's part databases into its public database, as
+  // GenerationBuilder::MergeParts does for the working copy. `parts` sorted
+  // by first docid; Commit() first.
   void MergeParts(const std::vector<PartDatabase>& parts) {
     for (int shard = 1; shard <= shards_; ++shard) {
-      const fs::path public_path = gen_dir_ / search::ShardDirName(shard) / "public";
-      const fs::path merged_path = gen_dir_ / search::ShardDirName(shard) / "public.merged";
-      Xapian::WritableDatabase& target = public_[static_cast<size_t>(shard - 1)];
-      target.close();
-      Xapian::Database sources(public_path.string());
-      for (const PartDatabase& part : parts) {  // sorted by first docid
-        const fs::path& path = part.shard_paths.at(static_cast<size_t>(shard - 1));
-        if (!path.empty()) sources.add_database(Xapian::Database(path.string()));
-      }
-      sources.compact(merged_path.string(), Xapian::DBCOMPACT_NO_RENUMBER);
-      sources.close();
-      fs::remove_all(public_path);
+      public_[static_cast<size_t>(shard - 1)].close();
+      std::vector<fs::path> paths;
       for (const PartDatabase& part : parts) {
         const fs::path& path = part.shard_paths.at(static_cast<size_t>(shard - 1));
-        if (!path.empty()) fs::remove_all(path);
+        if (!path.empty()) paths.push_back(path);
       }
-      fs::rename(merged_path, public_path);
-      SyncDatabaseFolder(public_path);
+      MergeIntoDatabase(gen_dir_ / search::ShardDirName(shard) / "public", paths);
     }
   }
 
@@ -483,10 +490,10 @@ class GenerationBuilder {
     spellings_.ApplyTo(public_db_);
     public_db_.commit();
     agent_db_.commit();
+    std::sort(parts_.begin(), parts_.end(),
+              [](const PartDatabase& a, const PartDatabase& b) { return a.first_docid < b.first_docid; });
     if (shards_) {
       shards_->Commit();
-      std::sort(parts_.begin(), parts_.end(),
-                [](const PartDatabase& a, const PartDatabase& b) { return a.first_docid < b.first_docid; });
       if (!parts_.empty()) shards_->MergeParts(parts_);
     }
     report_.agent_documents = static_cast<int>(agent_db_.get_doccount());
@@ -569,26 +576,16 @@ class GenerationBuilder {
     RecordError(std::move(error));
   }
 
-  // One database out of the public one and the parts, by Xapian's compactor:
-  // it streams each table once in key order, so the parts' posting lists are
-  // merged without the per-commit B-tree updates of a single writer. The
-  // docids stay as the parts were given them (DBCOMPACT_NO_RENUMBER), i.e.
-  // as one writer adding every document in file order would have made them.
+  // One database out of the public one and the parts (MergeIntoDatabase):
+  // the docids stay as the parts were given them, i.e. as one writer adding
+  // every document in file order would have made them.
   void MergeParts() {
     const fs::path public_path = gen_dir_ / "public";
-    const fs::path merged_path = gen_dir_ / "public.merged";
     public_db_.close();
-    std::sort(parts_.begin(), parts_.end(),
-              [](const PartDatabase& a, const PartDatabase& b) { return a.first_docid < b.first_docid; });
-    Xapian::Database sources(public_path.string());
-    for (const PartDatabase& part : parts_) sources.add_database(Xapian::Database(part.path.string()));
-    sources.compact(merged_path.string(), Xapian::DBCOMPACT_NO_RENUMBER);
-    sources.close();
-    fs::remove_all(public_path);
-    for (const PartDatabase& part : parts_) fs::remove_all(part.path);
+    std::vector<fs::path> paths;
+    for (const PartDatabase& part : parts_) paths.push_back(part.path);  // sorted by Finish()
+    MergeIntoDatabase(public_path, paths);
     parts_.clear();
-    fs::rename(merged_path, public_path);
-    SyncDatabaseFolder(public_path);
     report_.public_documents = static_cast<int>(Xapian::Database(public_path.string()).get_doccount());
   }
 
