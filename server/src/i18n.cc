@@ -1,6 +1,10 @@
 #include "i18n.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
+#include <optional>
+#include <vector>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +40,11 @@ std::string_view PluralCategory(Language language, long count) {
   return "other";
 }
 
-Result<Translations> Translations::Load(const std::string& path) {
+// One file's strings into `translations`. A key that an earlier file already
+// gave a language is an error naming both files: features keep their strings
+// in files of their own (templates/i18n/*.json), and none overrides another.
+std::optional<Error> Translations::Merge(const std::string& path,
+                                        std::map<std::string, std::string>* key_origin) {
   std::ifstream file(path);
   if (!file) return LoadError(path, "cannot read the interface strings");
   std::stringstream bytes;
@@ -44,14 +52,15 @@ Result<Translations> Translations::Load(const std::string& path) {
   nlohmann::json json = nlohmann::json::parse(bytes.str(), nullptr, /*allow_exceptions=*/false);
   if (!json.is_object()) return LoadError(path, "is not a JSON object");
 
-  Translations translations;
   for (Language language : kAllLanguages) {
     std::string code(LanguageCode(language));
     if (!json.contains(code) || !json[code].is_object()) {
       return LoadError(path, "has no strings for language " + code);
     }
-    LanguageStrings& strings = translations.strings_[language];
+    LanguageStrings& strings = strings_[language];
     for (const auto& [key, value] : json[code].items()) {
+      auto [origin, fresh] = key_origin->emplace(code + "." + key, path);
+      if (!fresh) return LoadError(path, code + "." + key + " is already defined in " + origin->second);
       if (value.is_string()) {
         strings.text[key] = value.get<std::string>();
       } else if (value.is_object()) {
@@ -67,16 +76,38 @@ Result<Translations> Translations::Load(const std::string& path) {
       }
     }
   }
+  return std::nullopt;
+}
+
+Result<Translations> Translations::Load(const std::string& path) {
+  // i18n.json, then every *.json of the i18n/ folder beside it, in name order.
+  std::vector<std::string> paths{path};
+  std::filesystem::path folder = std::filesystem::path(path).parent_path() / "i18n";
+  std::error_code ignored;
+  if (std::filesystem::is_directory(folder, ignored)) {
+    std::vector<std::string> more;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ignored)) {
+      if (entry.path().extension() == ".json") more.push_back(entry.path().string());
+    }
+    std::sort(more.begin(), more.end());
+    paths.insert(paths.end(), more.begin(), more.end());
+  }
+
+  Translations translations;
+  std::map<std::string, std::string> key_origin;
+  for (const std::string& file : paths) {
+    if (auto error = translations.Merge(file, &key_origin)) return *error;
+  }
   // Every language must say everything English says, so no page shows a key.
   const LanguageStrings& english = translations.strings_[Language::kEnglish];
   for (Language language : kAllLanguages) {
     const LanguageStrings& strings = translations.strings_[language];
     std::string code(LanguageCode(language));
     for (const auto& [key, text] : english.text) {
-      if (!strings.text.contains(key)) return LoadError(path, code + " lacks the key " + key);
+      if (!strings.text.contains(key)) return LoadError(key_origin.at("en." + key), code + " lacks the key " + key);
     }
     for (const auto& [key, forms] : english.plurals) {
-      if (!strings.plurals.contains(key)) return LoadError(path, code + " lacks the key " + key);
+      if (!strings.plurals.contains(key)) return LoadError(key_origin.at("en." + key), code + " lacks the key " + key);
     }
   }
   return translations;

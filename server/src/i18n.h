@@ -1,7 +1,8 @@
 // File: i18n.h
 // Interface strings in the six languages, loaded once from templates/i18n.json
-// (language -> key -> text, or -> {"one", "few", "many", "other"} for plural
-// forms with {n}). Immutable after Load(), so safe to share between threads.
+// and the files of templates/i18n/ (one a feature; each: language -> key -> text,
+// or -> {"one", "few", "many", "other"} for plural forms with {n}; a key is
+// defined in one file only). Immutable after Load(), so safe to share between threads.
 //
 //   Result<Translations> strings = Translations::Load("templates/i18n.json");
 //   strings->Get(Language::kNorwegian, "search_button")   // "Søk"
@@ -9,6 +10,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "helpdex/search/error.h"
@@ -18,8 +20,10 @@ namespace helpdex::server {
 
 class Translations {
  public:
-  // kInvalidInput (where = path) if the file is unreadable, is not the
-  // expected JSON, or a language lacks a key that English has.
+  // Reads `path` and then every *.json in the i18n/ folder beside it.
+  // kInvalidInput (where = the file) if a file is unreadable, is not the
+  // expected JSON, defines a key another file defines, or a language lacks a
+  // key that English has.
   static Result<Translations> Load(const std::string& path);
 
   // The text of `key`; the key itself if unknown (a visible, harmless bug).
@@ -36,6 +40,8 @@ class Translations {
     std::map<std::string, std::string> text;
     std::map<std::string, std::map<std::string, std::string>> plurals;
   };
+  std::optional<Error> Merge(const std::string& path, std::map<std::string, std::string>* key_origin);
+
   std::map<Language, LanguageStrings> strings_;
 };
 
