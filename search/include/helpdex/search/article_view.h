@@ -18,8 +18,9 @@ namespace helpdex::search {
 inline constexpr size_t kMinTocSections = 3;
 
 // The article's "##" sections (anchor and title) in order when it has at
-// least kMinTocSections of them, else none. Records indexed before heading
-// levels were stored have none.
+// least kMinTocSections of them, else none. The levels are in the record as
+// ReadDocumentRecord() reads it (the article page's), not in the display
+// slots; records indexed before schema-5 have none, so no table of contents.
 std::vector<Section> TableOfContents(const DisplayRecord& record);
 
 // The longest a meta description is, in characters (what search engines show).
