@@ -211,6 +211,14 @@ TEST(MarkdownTest, ATableOfContentsNeedsThreeSections) {
   EXPECT_EQ(toc[2].anchor, "three");
 }
 
+// An index written before schema-5 stored no heading levels: its articles
+// still render, without a table of contents, until the next `helpdex index`.
+TEST(MarkdownTest, ARecordFromAnOlderIndexHasNoTableOfContents) {
+  search::DisplayRecord old;
+  for (const char* anchor : {"one", "two", "three", "four"}) old.sections.push_back(search::Section{anchor, anchor, "text"});
+  EXPECT_TRUE(search::TableOfContents(old).empty());
+}
+
 TEST(MarkdownTest, MetaDescriptionIsTheAnswerOrTheBodysStartCutAtAWord) {
   Result<search::DocumentRecord> answered =
       ParseArticle("a.md", "---\nid: en-x\ntitle: X\nlang: en\nslug: x\nanswer: Use **port 993** and `IMAP`.\n---\nBody.\n");
