@@ -254,6 +254,15 @@ TEST(ContentLinksTest, EveryInternalLinkLeadsToAnArticleOfTheSameLanguage) {
     }
   }
   ASSERT_GE(articles.size(), 72u);
+  // The e-mail settings are a table in every language, never raw pipes.
+  int email_articles = 0;
+  for (const auto& [key, article] : articles) {
+    if (article.translation_key != "email-setup") continue;
+    ++email_articles;
+    EXPECT_TRUE(Contains(article.html, "<table>")) << article.source_path;
+    EXPECT_FALSE(Contains(article.html, "|---|")) << article.source_path;
+  }
+  EXPECT_EQ(email_articles, 6);
   int internal_links = 0;
   for (const auto& [key, article] : articles) {
     for (const std::string& link : article.links) {
