@@ -7,6 +7,6 @@
 
 namespace helpdex::indexer {
 
-inline constexpr const char* kSchemaVersion = "schema-4 (display and section-text slots)";
+inline constexpr const char* kSchemaVersion = "schema-5 (cmark-gfm tables, heading levels and anchor links)";
 
 }  // namespace helpdex::indexer

@@ -29,7 +29,7 @@ json RecordToJson(const DocumentRecord& record) {
   json sections = json::array();
   for (const Section& section : record.sections) {
     // The texts are in schema::kSlotSectionText, read only for snippets.
-    sections.push_back({{"anchor", section.anchor}, {"title", section.title}});
+    sections.push_back({{"anchor", section.anchor}, {"title", section.title}, {"level", section.level}});
   }
   json extra = json::parse(record.extra_json, nullptr, /*allow_exceptions=*/false);
   if (extra.is_discarded()) extra = json::object();
@@ -238,7 +238,7 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   if (data.contains("sections") && data["sections"].is_array()) {
     for (const json& section : data["sections"]) {
       record.sections.push_back(Section{section.value("anchor", ""), section.value("title", ""),
-                                        section.value("text", "")});
+                                        section.value("text", ""), section.value("level", 0)});
     }
   }
   if (data.contains("links") && data["links"].is_array()) {

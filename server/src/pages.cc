@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "helpdex/search/article_view.h"
+#include "helpdex/search/dates.h"
 #include "helpdex/search/text.h"
 #include "helpdex/server/params.h"
 
@@ -11,6 +13,17 @@ namespace {
 constexpr int kPageLinksAroundCurrent = 3;
 
 std::string Code(Language language) { return std::string(LanguageCode(language)); }
+
+// The article page's table of contents (articles with enough sections) and
+// its meta description (mstch escapes both).
+void AddArticleOutline(mstch::map& context, const search::DocumentRecord& record, const std::string& toc_heading) {
+  mstch::array entries;
+  for (const search::Section& section : search::TableOfContents(record)) {
+    entries.push_back(mstch::map{{"anchor", section.anchor}, {"title", section.title}});
+  }
+  if (!entries.empty()) context["toc"] = mstch::map{{"heading", toc_heading}, {"entries", entries}};
+  context["meta_description"] = search::MetaDescription(record);
+}
 
 // The corrected query in pieces for the template: {{text}} with {{changed}}
 // set on each corrected word, which the page shows in <strong>.
@@ -278,7 +291,9 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
       {"title", record.title},       {"lang", article_lang},
       {"html", record.html},         {"answer", record.answer},
       {"reviewed", record.reviewed}, {"has_answer", !record.answer.empty()},
+      {"reviewed_text", FormatDate(ui, record.reviewed)},
   };
+  AddArticleOutline(context, record, translations_.Get(ui, "article_toc_heading"));
   mstch::array tags;
   for (const std::string& tag : record.tags) {
     SearchLink link{"", record.language, {tag}, "", 1, ui};

@@ -58,7 +58,10 @@ TEST(ArticleTest, SplitsSectionsWithUniqueAnchors) {
   EXPECT_EQ(record->sections[1].title, "Check what is slow");
   EXPECT_EQ(record->sections[1].text, "Open the Performance tab.\n");
   EXPECT_EQ(record->sections[2].anchor, "check-what-is-slow-2");
-  EXPECT_NE(record->html.find("<h2 id=\"check-what-is-slow\">Check what is slow</h2>"), std::string::npos);
+  EXPECT_NE(record->html.find("<h2 id=\"check-what-is-slow\">Check what is slow <a class=\"heading-anchor\" "
+                              "href=\"#check-what-is-slow\""),
+            std::string::npos)
+      << record->html;
 }
 
 TEST(ArticleTest, AnchorsKeepNonLatinLetters) {

@@ -2,7 +2,7 @@
 # top-level CMakeLists.txt) and used only through imported targets:
 #   - a CMake config package where Debian ships one (Xapian, ICU, nlohmann_json,
 #     yaml-cpp, CLI11, SQLite3, ZLIB, OpenSSL, mstch, GTest);
-#   - else pkg-config (PkgConfig::<NAME>: hunspell, re2, cmark, pistache,
+#   - else pkg-config (PkgConfig::<NAME>: hunspell, re2, cmark-gfm, pistache,
 #     argon2, cpp-httplib);
 #   - else, for the four Debian packages that ship neither a .pc nor a CMake
 #     file (libstemmer-dev, libcld2-dev, libphonenumber-dev, libcsv-dev),
@@ -65,7 +65,11 @@ helpdex_cmake_package(ZLIB zlib1g-dev)
 
 # helpdex::article (front matter, Markdown), helpdex::redaction, helpdex::indexer.
 helpdex_cmake_package(yaml-cpp libyaml-cpp-dev)
-helpdex_pkg_config(CMARK libcmark libcmark-dev)
+# cmark-gfm (GitHub's cmark, with the table, strikethrough and autolink
+# extensions): its one .pc file links both libcmark-gfm and
+# libcmark-gfm-extensions. Plain cmark is not used: it exports the same symbol
+# names, so the two must never be linked into one program.
+helpdex_pkg_config(CMARK_GFM libcmark-gfm "libcmark-gfm-dev and libcmark-gfm-extensions-dev")
 helpdex_pkg_config(RE2 re2 libre2-dev)
 helpdex_bare_library(phonenumber LIBRARY phonenumber HEADER phonenumbers/phonenumberutil.h
                      DEBIAN libphonenumber-dev)

@@ -274,7 +274,9 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
   if (!record.answer.empty()) {
     // Agents paste the answer as Markdown (as written) or as plain text, and
     // pages show it rendered.
-    RenderedMarkdown answer_rendered = RenderMarkdown(record.answer);
+    Result<CheckedMarkdown> checked_answer = CheckArticleMarkdown(record.answer);
+    if (!checked_answer.ok()) return fields.At("answer", checked_answer.error().message);
+    RenderedMarkdown answer_rendered = RenderArticleMarkdown(*checked_answer);
     record.answer_html = std::move(answer_rendered.html);
     for (const search::Section& part : answer_rendered.sections) {
       if (!part.title.empty()) record.answer_text += part.title + "\n";
@@ -284,7 +286,13 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
   }
 
   record.extra_json = fields.UnknownFieldsJson();
-  RenderedMarkdown rendered = RenderMarkdown(split->body);
+  Result<CheckedMarkdown> checked_body = CheckArticleMarkdown(split->body);
+  if (!checked_body.ok()) {
+    // The check counts the body's lines; the file's line is further down.
+    const int body_line = checked_body.error().where.empty() ? 1 : std::stoi(checked_body.error().where);
+    return InvalidAt(path, split->body_first_line + body_line - 1, checked_body.error().message);
+  }
+  RenderedMarkdown rendered = RenderArticleMarkdown(*checked_body);
   record.html = std::move(rendered.html);
   record.sections = std::move(rendered.sections);
   record.links = std::move(rendered.links);

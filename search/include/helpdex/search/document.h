@@ -27,6 +27,7 @@ struct Section {
   std::string anchor;  // "check-what-is-slow", unique within the article
   std::string title;   // the heading text, plain
   std::string text;    // the section's plain text, for snippets
+  int level = 0;       // the heading's level (2 for ##); 0 for the introduction
 };
 
 // What a result, an answer card, a completion or a link shows of a document.

@@ -1,6 +1,6 @@
 // File: article.h
 // Parsing one article file: YAML front matter (yaml-cpp) and Markdown body
-// (cmark, safe mode) into a search::DocumentRecord. Errors name the file and
+// (cmark-gfm, safe mode, with tables) into a search::DocumentRecord. Errors name the file and
 // line: "content/tr/slow.md:3: front matter field 'lang': unknown language 'tk'".
 //
 //   Result<search::DocumentRecord> record = ParseArticle("content/en/a.md", bytes);
@@ -15,7 +15,17 @@
 
 namespace helpdex::indexer {
 
-inline constexpr size_t kMaxArticleBytes = 1 << 20;  // 1 MiB per file
+// Limits on what reaches cmark-gfm 0.29.0.gfm.6 (Debian 12), whose table
+// extension costs time and memory per table cell: every row is padded to the
+// delimiter row's number of cells, so a 14 KB table of 4000 columns became
+// 40 MB of HTML in 17 s, and 64 KiB of one-character rows under a 20-column
+// header 7 MB in 1.8 s (../shared/platform.md A3.3). The limits bound the
+// cells before anything is parsed: 64 KiB a file, 20 columns a table, 2000
+// cells a file (columns times the lines that can be rows). An article is
+// 2-5 KB.
+inline constexpr size_t kMaxArticleBytes = 64 * 1024;
+inline constexpr size_t kMaxTableColumns = 20;
+inline constexpr size_t kMaxTableCells = 2000;
 
 struct FrontMatterSplit {
   std::string yaml;      // the text between the --- lines
@@ -30,12 +40,54 @@ Result<FrontMatterSplit> SplitFrontMatter(std::string_view path, std::string_vie
 
 struct RenderedMarkdown {
   std::string html;                         // safe HTML; headings carry id="anchor"
-  std::vector<search::Section> sections;    // text split at headings
+  std::vector<search::Section> sections;    // text split at headings, with their levels
   std::vector<std::string> links;           // link destinations, for broken-link reports
 };
 
-// Renders Markdown with cmark (raw HTML and javascript:/data: links dropped).
+// Article Markdown that has passed the limits above. Only CheckArticleMarkdown()
+// makes one, so no text reaches the table extension unchecked.
+class CheckedMarkdown {
+ public:
+  std::string_view text() const { return text_; }
+
+ private:
+  friend Result<CheckedMarkdown> CheckArticleMarkdown(std::string_view markdown);
+  explicit CheckedMarkdown(std::string_view text) : text_(text) {}
+  std::string_view text_;  // not owned: the caller's Markdown
+};
+
+// Checks the limits on one article's Markdown with a single pass over its
+// lines, without parsing it: at most kMaxArticleBytes; no delimiter row
+// ("|---|:--:|") with more than kMaxTableColumns cells; at most
+// kMaxTableCells cells in all its tables, counting each table as its columns
+// times the lines up to the next blank line. kInvalidInput whose `where` is
+// the 1-based line in `markdown` ("" for the size), and whose message says
+// which limit.
+Result<CheckedMarkdown> CheckArticleMarkdown(std::string_view markdown);
+
+// Renders checked article Markdown with cmark-gfm and its table,
+// strikethrough (~~two tildes~~) and autolink extensions, in safe mode (raw
+// HTML omitted, javascript:/data: links emptied). Headings get unique ids
+// (AnchorFor) and an anchor link; a top-level table is wrapped in
+// <div class="table-scroll"> so that a wide table scrolls on its own.
+RenderedMarkdown RenderArticleMarkdown(const CheckedMarkdown& markdown);
+
+// Renders Markdown as CommonMark only (cmark-gfm without extensions: no
+// tables, so no per-cell cost), in safe mode: for text whose size is bounded
+// elsewhere and which is not an article file (`helpdex index --docs` lines).
+// Ticket and customer text is never given to either renderer (design.md:
+// escape it as plain text).
 RenderedMarkdown RenderMarkdown(std::string_view markdown);
+
+// A heading's id: the heading's text folded as search folds text
+// (search::NormalizeText: NFKC and case folding, so "ı" is "i" and a final
+// "ς" is "σ") with the letters and digits of every script kept as they are
+// ("Проверьте скорость" -> "проверьте-скорость", "Sunucu ayarları" ->
+// "sunucu-ayarlari"), any other run of characters becoming one "-", at most
+// 80 bytes; "section" when nothing is left. Not transliterated: a Greek or
+// Russian id stays readable in the address bar, and the ids are the ones
+// indexes before cmark-gfm gave, so links to sections keep working.
+std::string AnchorFor(std::string_view heading);
 
 // Parses and validates a whole article file (see content/README.md for the
 // fields). Checks that need the whole knowledge base (duplicate id or slug)
