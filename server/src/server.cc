@@ -11,6 +11,7 @@
 #include "helpdex/stores/agents.h"
 #include "helpdex/stores/contact.h"
 #include "helpdex/stores/events.h"
+#include "helpdex/server/sitemap.h"
 #include "edge_handler.h"
 #include "routes.h"
 
@@ -205,6 +206,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
       std::move(event_log), std::move(contact));
   routes->set_failpoints(options.failpoints);
+  if (!options.base_url.empty()) {
+    Result<std::string> base_url = NormalizeBaseUrl(options.base_url);
+    if (!base_url.ok()) return base_url.error();
+    routes->set_base_url(*base_url);
+  }
   auto server = std::make_unique<PistacheServer>(std::move(routes), options.drain_timeout);
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

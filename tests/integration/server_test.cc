@@ -397,7 +397,7 @@ void ExpectPageHeaders(const httplib::Result& result, const std::string& languag
   EXPECT_EQ(result->get_header_value("X-Content-Type-Options"), "nosniff");
   EXPECT_EQ(result->get_header_value("Referrer-Policy"), "same-origin");
   EXPECT_EQ(result->get_header_value("Content-Language"), language);
-  EXPECT_EQ(result->get_header_value("Vary"), "Accept-Language");
+  EXPECT_EQ(result->get_header_value("Vary"), "Cookie, Accept-Language");
   EXPECT_THAT(result->body, HasSubstr("<html lang=\"" + language + "\""));
   // The CSP forbids inline script and style; the templates must not need them.
   // Scripts come only from /static/ files (suggest.js), never inline.
