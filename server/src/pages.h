@@ -5,9 +5,12 @@
 // keeps the interface language (`ui=`) and the filters the page was reached
 // with.
 //
-// Page language: `ui=`, then `lang=`, then Accept-Language, then English
-// (see routes.cc). On /search, `lang=` also filters results; the "search in
-// all languages" link drops `lang=` and keeps `ui=`.
+// Page language: `ui=`, then the visitor's chosen language (the helpdex_lang
+// cookie), then `lang=`, then Accept-Language, then English (see routes.cc).
+// On /search, `lang=` also filters results; the "search in all languages"
+// link drops `lang=` and keeps `ui=`. The footer's language links open the
+// same page in another language (SetLanguageLinks): an article's translation,
+// the same search, the contact form; else that language's home page.
 #pragma once
 
 #include <functional>
