@@ -61,6 +61,7 @@ struct Connection {
   uint64_t requests = 0;           // handed to Pistache
   size_t unwritten_bytes = 0;      // responses queued and not yet written (TrackResponse)
   bool keep_alive = true;          // of the request being answered
+  bool head = false;               // the request being answered is a HEAD (routed as its GET)
   bool routed = false;             // Pistache's parser accepted the request handed to it
   bool closing = false;            // closing: nothing more is read or answered
   bool disconnected = false;       // the client closed it
@@ -138,6 +139,12 @@ class EdgeHandler : public Http::Handler, public std::enable_shared_from_this<Ed
       }
       connection->routed = false;
       connection->keep_alive = request.keep_alive;
+      connection->head = request.method == "HEAD";
+      if (connection->head) {
+        // Every GET route answers HEAD too (RFC 9110 9.3.2): Pistache routes
+        // it as its GET, and Send() writes the GET's head without the body.
+        request.bytes.replace(0, std::string_view("HEAD").size(), "GET");
+      }
       ++connection->requests;
       Inner().onInput(request.bytes.data(), request.bytes.size(), peer);
       if (!connection->routed) {
@@ -267,6 +274,11 @@ std::shared_ptr<Http::Handler> MakeEdgeHandler(const Pistache::Rest::Router& rou
 bool KeepsAlive(const Http::ResponseWriter& writer) {
   std::shared_ptr<Connection> connection = ConnectionOf(writer.getPeer());
   return connection && connection->keep_alive && !connection->closing;
+}
+
+bool AnswersHead(const Http::ResponseWriter& writer) {
+  std::shared_ptr<Connection> connection = ConnectionOf(writer.getPeer());
+  return connection && connection->head;
 }
 
 void TrackResponse(const Http::ResponseWriter& writer, size_t bytes, Pistache::Async::Promise<ssize_t> sent,

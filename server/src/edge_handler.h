@@ -48,6 +48,10 @@ class EdgeControl {
 // only with `Connection: keep-alive`.
 bool KeepsAlive(const Pistache::Http::ResponseWriter& writer);
 
+// Whether the request `writer` answers came as HEAD: the edge routes it as
+// the GET of the same target, and the response is sent without its body.
+bool AnswersHead(const Pistache::Http::ResponseWriter& writer);
+
 // Counts `bytes` of response as unwritten on the connection of `writer` until
 // `sent` settles. A client that pipelines requests without reading the
 // answers gets 429 and is closed once more than kMaxUnwrittenBytes are queued

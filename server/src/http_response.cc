@@ -1,9 +1,11 @@
 #include "http_response.h"
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include <pistache/cookie.h>
+#include <pistache/peer.h>
 
 #include <nlohmann/json.hpp>
 
@@ -53,7 +55,8 @@ HttpResponse HtmlResponse(int status, std::string body, std::string_view languag
       {"X-Content-Type-Options", "nosniff"},
       {"Referrer-Policy", "same-origin"},
       {"Content-Language", std::string(language)},
-      {"Vary", "Accept-Language"},
+      // The page language may come from the helpdex_lang cookie as well.
+      {"Vary", "Cookie, Accept-Language"},
   };
   return response;
 }
@@ -102,8 +105,34 @@ HttpResponse SeeOther(const std::string& location) {
 // Cookie constructor (a std::string copy), not in our code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
+namespace {
+
+// The head of the response `writer` would send for a body of `body_bytes`
+// (status line, its headers and cookies as Pistache writes them, the GET's
+// Content-Length), written straight to the connection: Pistache's writer
+// always writes its body and a Content-Length of that body.
+Pistache::Async::Promise<ssize_t> SendHeadOnly(int status, size_t body_bytes, Pistache::Http::ResponseWriter& writer) {
+  std::ostringstream head;
+  const auto code = static_cast<Pistache::Http::Code>(status);
+  head << Pistache::Http::Version::Http11 << ' ' << status << ' ' << code << "\r\n";
+  for (const auto& header : writer.headers().list()) {
+    head << header->name() << ": ";
+    header->write(head);
+    head << "\r\n";
+  }
+  for (const auto& cookie : writer.cookies()) head << "Set-Cookie: " << cookie << "\r\n";
+  head << "Content-Length: " << body_bytes << "\r\n\r\n";
+  std::shared_ptr<Pistache::Tcp::Peer> peer = writer.getPeer();
+  if (!peer) return Pistache::Async::Promise<ssize_t>::rejected(std::runtime_error("the client has gone"));
+  peer->setIdle(true);  // as Pistache's own send does
+  const std::string bytes = head.str();
+  return peer->send(Pistache::RawBuffer(bytes, bytes.size()));
+}
+
+}  // namespace
+
 Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer,
-                                       bool keep_alive) {
+                                       bool keep_alive, bool head_only) {
   using Pistache::Http::Code;
   using Pistache::Http::ConnectionControl;
   using Pistache::Http::Mime::MediaType;
@@ -126,6 +155,10 @@ Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::H
     cookie.httpOnly = true;
     cookie.ext["SameSite"] = spec.same_site == "Lax" ? "Lax" : "Strict";
     writer.cookies().add(cookie);
+  }
+  if (head_only) {
+    writer.setMime(MediaType::fromString(response.content_type));
+    return SendHeadOnly(response.status, response.body.size(), writer);
   }
   return writer.send(static_cast<Code>(response.status), response.body,
                      MediaType::fromString(response.content_type));

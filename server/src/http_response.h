@@ -82,8 +82,9 @@ void SetHeader(HttpResponse& response, const std::string& name, std::string valu
 // after a close). Throws std::invalid_argument for a
 // header with CR or LF or a cookie with a separator in it, which would be a
 // bug in the server. The promise settles when the response is written (or
-// the write failed).
+// the write failed). `head_only` (a HEAD request): the same status and
+// headers, Content-Length the body's, and no body.
 Pistache::Async::Promise<ssize_t> Send(const HttpResponse& response, Pistache::Http::ResponseWriter& writer,
-                                       bool keep_alive);
+                                       bool keep_alive, bool head_only = false);
 
 }  // namespace helpdex::server

@@ -119,6 +119,12 @@ const std::string& Translations::Get(Language language, const std::string& key) 
   return found == strings.text.end() ? key : found->second;
 }
 
+const std::string* Translations::Find(Language language, const std::string& key) const {
+  const LanguageStrings& strings = strings_.at(language);
+  auto found = strings.text.find(key);
+  return found == strings.text.end() ? nullptr : &found->second;
+}
+
 std::string Translations::Plural(Language language, const std::string& key, long count) const {
   const LanguageStrings& strings = strings_.at(language);
   auto forms = strings.plurals.find(key);

@@ -29,6 +29,10 @@ class Translations {
   // The text of `key`; the key itself if unknown (a visible, harmless bug).
   const std::string& Get(Language language, const std::string& key) const;
 
+  // The text of `key`, or null when no file defines it (for labels with a
+  // fallback, such as a topic's name: topic_TAG, else the tag as written).
+  const std::string* Find(Language language, const std::string& key) const;
+
   // The plural form of `key` for `count`, with {n} replaced.
   std::string Plural(Language language, const std::string& key, long count) const;
 

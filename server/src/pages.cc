@@ -43,6 +43,22 @@ mstch::array HiddenInputs(std::initializer_list<std::pair<std::string, std::stri
   return inputs;
 }
 
+}  // namespace
+
+std::string LinkKeepingUi(const std::string& url, Language ui) {
+  const size_t fragment = url.find('#');
+  std::string path = url.substr(0, fragment);
+  path += (path.find('?') == std::string::npos ? "?ui=" : "&ui=") + Code(ui);
+  return fragment == std::string::npos ? path : path + url.substr(fragment);
+}
+
+std::string TopicLabel(const Translations& translations, Language ui, const std::string& tag) {
+  const std::string* label = translations.Find(ui, "topic_" + tag);
+  return label ? *label : tag;
+}
+
+namespace {
+
 // Links that add or remove one facet value, with the value's count.
 mstch::array FacetValues(const std::string& facet, const std::map<std::string, size_t>& counts,
                          const search::SearchRequest& request, Language ui,
@@ -66,6 +82,7 @@ mstch::array FacetValues(const std::string& facet, const std::map<std::string, s
       } else {
         link.tags.push_back(value);
       }
+      label = TopicLabel(translations, ui, value);
     } else if (facet == "type") {
       active = request.type == value;
       link.type = active ? "" : value;
@@ -84,7 +101,9 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
                          Language ui) {
   mstch::array items;
   for (const search::SearchResult& result : response.results) {
-    mstch::map item{{"title", result.title},     {"url", result.url},
+    // The result keeps the page's language (an article in another language
+    // is shown with this interface).
+    mstch::map item{{"title", result.title},     {"url", LinkKeepingUi(result.url, ui)},
                     {"snippet", result.snippet}, {"lang", result.lang},
                     {"section", result.section_title}, {"answer", result.answer}};
     if (std::optional<Language> language = ParseLanguage(result.lang)) {
@@ -97,7 +116,7 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
     for (const search::Translation& translation : result.translations) {
       std::optional<Language> language = ParseLanguage(translation.lang);
       if (!language) continue;
-      versions.push_back(mstch::map{{"url", translation.url},
+      versions.push_back(mstch::map{{"url", LinkKeepingUi(translation.url, ui)},
                                     {"lang", translation.lang},
                                     {"name", translations.Get(*language, "language_name")}});
     }
@@ -119,9 +138,10 @@ SearchLink LinkFor(const search::SearchRequest& request, Language ui) {
 
 mstch::array FacetGroups(const search::SearchRequest& request,
                          const search::SearchResponse& response, Language ui,
-                         const Translations& translations, const SearchUrlBuilder& url_of) {
+                         const Translations& translations, const SearchUrlBuilder& url_of, bool with_type) {
   mstch::array groups;
   for (const char* facet : {"lang", "type", "tag"}) {
+    if (!with_type && std::string_view(facet) == "type") continue;
     auto found = response.facets.find(facet);
     if (found == response.facets.end() || found->second.empty()) continue;
     groups.push_back(mstch::map{
@@ -131,11 +151,15 @@ mstch::array FacetGroups(const search::SearchRequest& request,
   return groups;
 }
 
+long LastPage(const search::SearchResponse& response) {
+  const int size = std::max(1, response.page_size);
+  const long pages = static_cast<long>((response.total + size - 1) / size);
+  return std::min<long>(pages, search::kMaxPage);
+}
+
 mstch::map Pagination(const search::SearchRequest& request, const search::SearchResponse& response,
                       Language ui, const SearchUrlBuilder& url_of) {
-  int size = std::max(1, response.page_size);
-  long pages = static_cast<long>((response.total + size - 1) / size);
-  pages = std::min<long>(pages, search::kMaxPage);
+  long pages = LastPage(response);
   int current = response.page;
   mstch::map pagination{{"show", pages > 1}};
   SearchLink link = LinkFor(request, ui);
@@ -179,6 +203,19 @@ PageRenderer::PageRenderer(Translations translations, TemplateSet templates)
   }
 }
 
+void PageRenderer::SetLanguageLinks(mstch::map& context, Language ui,
+                                    const std::function<std::string(Language)>& url_for) const {
+  mstch::array interface_languages;
+  for (Language language : kAllLanguages) {
+    interface_languages.push_back(mstch::map{
+        {"code", Code(language)},
+        {"name", translations_.Get(language, "language_name")},
+        {"url", url_for(language)},
+        {"current", language == ui}});
+  }
+  context["interface_languages"] = std::move(interface_languages);
+}
+
 mstch::map PageRenderer::BaseContext(Language ui, const std::string& title) const {
   mstch::array interface_languages;
   for (Language language : kAllLanguages) {
@@ -212,7 +249,8 @@ mstch::map PageRenderer::BaseContext(Language ui, const std::string& title) cons
 }
 
 std::string PageRenderer::Home(Language ui) const {
-  mstch::map context = BaseContext(ui, translations_.Get(ui, "site_name"));
+  // The title is the site's name alone (header.html adds it after any title).
+  mstch::map context = BaseContext(ui, "");
   context["is_home"] = true;
   return templates_.Render("home", context);
 }
@@ -244,23 +282,46 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
   // A new search from this page keeps the language filter, or searches all
   // languages again if the page did.
   context["hidden_inputs"] = request.language
-                                 ? HiddenInputs({{"lang", Code(*request.language)}})
+                                 ? HiddenInputs({{"lang", Code(*request.language)}, {"ui", Code(input.ui)}})
                                  : HiddenInputs({{"ui", Code(input.ui)}});
+  // The same search in another interface language.
+  SetLanguageLinks(context, input.ui, [&request](Language language) {
+    SearchLink link = LinkFor(request, language);
+    link.page = request.page;
+    return SearchUrl(link);
+  });
   if (input.response == nullptr) {
     context["empty_query"] = true;
     return templates_.Render("search", context);
   }
   const search::SearchResponse& response = *input.response;
-  context["has_results"] = !response.results.empty();
   context["no_results"] = response.results.empty();
   context["results_count"] =
       translations_.Plural(input.ui, "results_count", static_cast<long>(response.total));
   context["results"] = ResultItems(response, translations_, input.ui);
+  context["has_results"] = !response.results.empty();
+  if (response.results.empty() && response.total > 0) {
+    // Past the last page: say so and link to the first and the last page,
+    // rather than "No articles found".
+    const long pages = LastPage(response);
+    SearchLink first = LinkFor(request, input.ui);
+    SearchLink last = first;
+    last.page = static_cast<int>(pages);
+    context["no_results"] = false;
+    context["beyond_results"] = mstch::map{
+        {"first_url", SearchUrl(first)},
+        {"last_url", SearchUrl(last)},
+        {"last_number", std::to_string(pages)}};
+  }
+  // Everything on the public site is an article: no "Type" facet here (the
+  // agent console keeps it).
   mstch::array facet_groups =
-      FacetGroups(request, response, input.ui, translations_, SearchUrl);
+      FacetGroups(request, response, input.ui, translations_, SearchUrl, /*with_type=*/false);
   context["has_facets"] = !facet_groups.empty();
   context["facet_groups"] = std::move(facet_groups);
-  context["pagination"] = Pagination(request, response, input.ui, SearchUrl);
+  context["pagination"] = context.count("beyond_results") != 0
+                             ? mstch::map{{"show", false}}
+                             : Pagination(request, response, input.ui, SearchUrl);
   if (request.language) {
     SearchLink all_languages = LinkFor(request, input.ui);
     all_languages.language.reset();
@@ -297,7 +358,7 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
   mstch::array tags;
   for (const std::string& tag : record.tags) {
     SearchLink link{"", record.language, {tag}, "", 1, ui};
-    tags.push_back(mstch::map{{"name", tag}, {"url", SearchUrl(link)}});
+    tags.push_back(mstch::map{{"name", TopicLabel(translations_, ui, tag)}, {"url", SearchUrl(link)}});
   }
   context["tags"] = tags;
   context["has_tags"] = !record.tags.empty();
@@ -310,12 +371,21 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
     translations.push_back(mstch::map{{"lang", translation.lang},
                                       {"language_name", name},
                                       {"title", translation.title},
-                                      {"url", translation.url}});
+                                      {"url", LinkKeepingUi(translation.url, ui)}});
     alternates.push_back(mstch::map{{"lang", translation.lang}, {"url", translation.url}});
   }
   context["translations"] = translations;
   context["has_translations"] = !article.translations.empty();
   context["alternates"] = alternates;
+  // The footer's languages open this article's translation in that language
+  // (the home page in it where there is none), as the interface language.
+  SetLanguageLinks(context, ui, [&article, &record](Language language) {
+    if (language == record.language) return LinkKeepingUi(search::ArticleUrl(record), language);
+    for (const search::Translation& translation : article.translations) {
+      if (ParseLanguage(translation.lang) == language) return LinkKeepingUi(translation.url, language);
+    }
+    return "/?ui=" + Code(language);
+  });
   if (feedback.thanks || !feedback.csrf_token.empty()) {
     // mstch escapes every {{value}}; the ids come from front matter.
     context["feedback"] = mstch::map{{"thanks", feedback.thanks},
@@ -346,6 +416,7 @@ std::string PageRenderer::ContactPage(const ContactPageInput& input) const {
   }
   context["has_errors"] = !errors.empty();
   context["errors"] = std::move(errors);
+  SetLanguageLinks(context, input.ui, [](Language language) { return "/contact?ui=" + Code(language); });
   return templates_.Render("contact", context);
 }
 

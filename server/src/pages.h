@@ -5,9 +5,12 @@
 // keeps the interface language (`ui=`) and the filters the page was reached
 // with.
 //
-// Page language: `ui=`, then `lang=`, then Accept-Language, then English
-// (see routes.cc). On /search, `lang=` also filters results; the "search in
-// all languages" link drops `lang=` and keeps `ui=`.
+// Page language: `ui=`, then the visitor's chosen language (the helpdex_lang
+// cookie), then `lang=`, then Accept-Language, then English (see routes.cc).
+// On /search, `lang=` also filters results; the "search in all languages"
+// link drops `lang=` and keeps `ui=`. The footer's language links open the
+// same page in another language (SetLanguageLinks): an article's translation,
+// the same search, the contact form; else that language's home page.
 #pragma once
 
 #include <functional>
@@ -124,6 +127,10 @@ class PageRenderer {
  private:
   // The context every page shares: <html lang>, strings, title, search box.
   mstch::map BaseContext(Language ui, const std::string& title) const;
+  // The footer's interface-language links: `url_for(language)` is this page
+  // in that language (BaseContext links to the home page).
+  void SetLanguageLinks(mstch::map& context, Language ui,
+                        const std::function<std::string(Language)>& url_for) const;
   std::string LoginMessage(const AgentLoginInput& input) const;
   // BaseContext plus the agent header (name, sign-out form) and footer links
   // that stay on the agent page.
@@ -159,9 +166,19 @@ std::string AgentSearchUrl(const SearchLink& link, std::optional<Language> reply
 // page links, with URLs from `url_of`.
 using SearchUrlBuilder = std::function<std::string(const SearchLink&)>;
 SearchLink LinkFor(const search::SearchRequest& request, Language ui);
+// `with_type`: the "Type" facet too (the agent console; on the public site
+// everything is an article).
 mstch::array FacetGroups(const search::SearchRequest& request,
                          const search::SearchResponse& response, Language ui,
-                         const Translations& translations, const SearchUrlBuilder& url_of);
+                         const Translations& translations, const SearchUrlBuilder& url_of,
+                         bool with_type = true);
+// The number of the last results page (at most search::kMaxPage).
+long LastPage(const search::SearchResponse& response);
+// `url` with `ui=` added (before any #fragment): a link that keeps the
+// interface language.
+std::string LinkKeepingUi(const std::string& url, Language ui);
+// A topic's (tag's) name in `ui`: the topic_TAG string, else the tag as written.
+std::string TopicLabel(const Translations& translations, Language ui, const std::string& tag);
 mstch::map Pagination(const search::SearchRequest& request, const search::SearchResponse& response,
                       Language ui, const SearchUrlBuilder& url_of);
 

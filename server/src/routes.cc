@@ -11,6 +11,8 @@
 #include "helpdex/search/json.h"
 #include "helpdex/search/text.h"
 #include "edge_handler.h"
+#include "helpdex/search/schema.h"
+#include "helpdex/server/sitemap.h"
 #include "json_render.h"
 #include "helpdex/server/params.h"
 
@@ -118,6 +120,9 @@ void Routes::AddTo(Rest::Router& router) {
   Rest::Routes::Get(router, "/api/gaps", WrapAgent("api_gaps", Kind::kAgentApi, &Routes::ApiGaps));
   Rest::Routes::Get(router, "/gaps", WrapAgent("gaps", Kind::kAgentPage, &Routes::GapsPage));
 
+  Rest::Routes::Get(router, "/sitemap.xml", Wrap("sitemap", Kind::kPage, &Routes::Sitemap));
+  Rest::Routes::Get(router, "/robots.txt", Wrap("robots", Kind::kPage, &Routes::Robots));
+
   // The API answers in JSON and pages in HTML even for unknown paths.
   Rest::Routes::NotFound(router, Wrap("not_found", Kind::kPage, &Routes::NotFound));
 }
@@ -163,7 +168,8 @@ Rest::Route::Handler Routes::Wrap(const char* route_name, Kind kind,
     // Errors and redirects included: an agent response is for one agent.
     if (agent) MarkAgentPrivate(*response);
     try {
-      TrackResponse(writer, response->body.size(), Send(*response, writer, KeepsAlive(writer)), done);
+      TrackResponse(writer, response->body.size(), Send(*response, writer, KeepsAlive(writer), AnswersHead(writer)),
+                    done);
     } catch (const std::exception& error) {
       done();
       LogLine({{"level", "error"}, {"route", route_name}, {"send_failed", error.what()}});
@@ -496,6 +502,41 @@ HttpResponse Routes::NotFound(const Request& http) {
   const std::string& path = http.resource();
   if (path == "/api" || path.starts_with("/api/")) return ApiErrorResponse(not_found);
   return ErrorPage(not_found, PageLanguage(http));
+}
+
+HttpResponse Routes::Sitemap(const Request& http) {
+  if (base_url_.empty()) {
+    // Without a configured base URL there is no absolute URL to give: the
+    // request's Host is the client's to choose (a poisoned cache would keep it).
+    HttpResponse response;
+    response.status = 404;
+    response.body = "No sitemap: start the server with --base-url https://your-help-centre to publish one.\n";
+    response.headers = {{"X-Content-Type-Options", "nosniff"}};
+    return response;
+  }
+  Result<std::shared_ptr<search::Searcher>> searcher = index_->AcquireSearcher();
+  if (!searcher.ok()) return ErrorPage(ToApiError(searcher.error()), PageLanguage(http));
+  Result<std::vector<search::DocumentRecord>> articles =
+      (*searcher)->Documents(std::string(search::schema::kTypeArticle), kMaxSitemapUrls + 1);
+  if (!articles.ok()) return ErrorPage(ToApiError(articles.error()), PageLanguage(http));
+  if (articles->size() > kMaxSitemapUrls) {
+    LogLine({{"level", "warning"}, {"route", "sitemap"},
+             {"event", "sitemap_truncated"}, {"listed", kMaxSitemapUrls}});
+  }
+  HttpResponse response;
+  response.content_type = "application/xml; charset=utf-8";
+  response.body = SitemapXml(*articles, base_url_);
+  response.headers = {{"X-Content-Type-Options", "nosniff"}};
+  MarkPublicCacheable(response);
+  return response;
+}
+
+HttpResponse Routes::Robots(const Request&) {
+  HttpResponse response;
+  response.body = RobotsTxt(base_url_);
+  response.headers = {{"X-Content-Type-Options", "nosniff"}};
+  MarkPublicCacheable(response);
+  return response;
 }
 
 }  // namespace helpdex::server

@@ -82,6 +82,9 @@ class Routes {
   // log line {"event":"failpoint_hold"}) until BeginDrain(), at most 60 s, so
   // that a test can stop the server with a request in flight.
   void set_failpoints(std::set<std::string> failpoints) { failpoints_ = std::move(failpoints); }
+  // The public site's base URL (NormalizeBaseUrl), for /sitemap.xml and
+  // /robots.txt; "" for none.
+  void set_base_url(std::string base_url) { base_url_ = std::move(base_url); }
   // The counters /metrics shows; the HTTP edge (edge_handler.h) adds to them.
   Metrics& metrics() { return metrics_; }
 
@@ -142,6 +145,9 @@ class Routes {
   HttpResponse ArticlePage(const Pistache::Rest::Request& request);
   HttpResponse StaticFile(const Pistache::Rest::Request& request);
   HttpResponse NotFound(const Pistache::Rest::Request& request);
+  // For search engines (sitemap.h).
+  HttpResponse Sitemap(const Pistache::Rest::Request& request);
+  HttpResponse Robots(const Pistache::Rest::Request& request);
 
   // Agent routes (agent_routes.cc).
   HttpResponse AgentLoginPage(const Request& http);
@@ -212,6 +218,7 @@ class Routes {
   int in_flight_ = 0;      // guarded by drain_mutex_
   bool draining_ = false;  // guarded by drain_mutex_
   std::set<std::string> failpoints_;
+  std::string base_url_;  // "" when not configured
 };
 
 }  // namespace helpdex::server

@@ -11,6 +11,7 @@
 #include "helpdex/stores/agents.h"
 #include "helpdex/stores/contact.h"
 #include "helpdex/stores/events.h"
+#include "helpdex/server/sitemap.h"
 #include "edge_handler.h"
 #include "routes.h"
 
@@ -111,6 +112,13 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   // A client that disconnects mid-response must not kill the process: send()
   // uses MSG_NOSIGNAL but sendfile() cannot (platform.md A2.3).
   std::signal(SIGPIPE, SIG_IGN);
+  // A wrong --base-url stops the start before anything is opened.
+  std::string base_url;
+  if (!options.base_url.empty()) {
+    Result<std::string> normalized = NormalizeBaseUrl(options.base_url);
+    if (!normalized.ok()) return normalized.error();
+    base_url = *normalized;
+  }
 
   // "Did you mean" needs each language's Hunspell dictionary: a missing one
   // stops the start, naming its package (never a silent fallback).
@@ -205,6 +213,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
       std::move(event_log), std::move(contact));
   routes->set_failpoints(options.failpoints);
+  routes->set_base_url(base_url);
   auto server = std::make_unique<PistacheServer>(std::move(routes), options.drain_timeout);
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

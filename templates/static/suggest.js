@@ -33,6 +33,16 @@
     return typeof url === 'string' && url.charAt(0) === '/' && url.charAt(1) !== '/' ? url : '/';
   }
 
+  // An article link that keeps the page's language (ui=), so the article
+  // opens with the interface the customer is using.
+  function withUi(url, lang) {
+    if (!lang || url === '/') return url;
+    var hash = url.indexOf('#');
+    var path = hash < 0 ? url : url.slice(0, hash);
+    var fragment = hash < 0 ? '' : url.slice(hash);
+    return path + (path.indexOf('?') < 0 ? '?' : '&') + 'ui=' + encodeURIComponent(lang) + fragment;
+  }
+
   // Reports what the customer did; sendBeacon survives leaving the page.
   function sendEvent(type, query, answer) {
     var body = JSON.stringify({ type: type, query: query, article: String(answer.id || ''),
@@ -97,7 +107,7 @@
     announce(status, labels, thanks);
   }
 
-  function cardBody(answer, withLink, labels, onOpen) {
+  function cardBody(answer, withLink, labels, onOpen, lang) {
     var box = document.createElement('div');
     box.className = 'suggest__card-body';
     if (answer.lang) box.lang = answer.lang;
@@ -105,7 +115,7 @@
     title.className = 'suggest__card-title';
     title.textContent = answer.title || '';
     if (withLink) {
-      title.href = localUrl(answer.url);
+      title.href = withUi(localUrl(answer.url), lang);
       title.addEventListener('click', onOpen);
     }
     var text = document.createElement('p');
@@ -186,7 +196,7 @@
 
     function openArticle(answer) {
       sendEvent('suggest_opened', shownFor, answer);
-      window.location.href = localUrl(answer.url);
+      window.location.href = withUi(localUrl(answer.url), lang);
     }
 
     function addRow(kind) {
@@ -336,7 +346,7 @@
         card.className = 'suggest__card contact__card';
         card.appendChild(cardBody(answer, true, region, function () {
           sendEvent('suggest_opened', shownFor, answer);
-        }));
+        }, lang));
         card.appendChild(answeredButton(region, function () { return shownFor; }, answer, status));
         list.appendChild(card);
       });

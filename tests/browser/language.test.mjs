@@ -7,8 +7,10 @@
 // Checks: on the English page, typing "banner" offers the English article
 // (not the Turkish or Greek one) and searching it shows the English article
 // first and once, its other languages listed on it; choosing Czech is kept
-// for the next page; an off-topic question shows no results and a way to
-// contact support; at phone width too.
+// for the next page; the footer's language on an article opens its
+// translation and the choice is kept, result links keep it, topics are
+// named in it; an off-topic question shows no results and a way to contact
+// support; at phone width too.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +63,25 @@ try {
   await page.goto(`${base}/search?q=ssl`);
   assert.equal(await page.getAttribute('html', 'lang'), 'cs');
   assert.equal(await page.locator('.result').first().getAttribute('lang'), 'cs');
+
+  // The footer's language on an article opens its translation, in that
+  // language; the choice is kept for the next pages, and result links keep it.
+  await page.goto(`${base}/articles/reset-password?lang=en&ui=en`);
+  await Promise.all([page.waitForURL(/tilbakestille-passord/),
+                     page.locator('.site-footer a[hreflang="nb"]').click()]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'nb');
+  assert.equal(await page.getAttribute('article', 'lang'), 'nb');
+  await page.screenshot({ path: join(screenshotDir, 'language-article-nb.png'), fullPage: true });
+  await page.goto(`${base}/search?q=ssl`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'nb', 'the chosen language was not kept');
+  const englishResult = `${base}/search?q=ssl&lang=en`;
+  await page.goto(englishResult);
+  await Promise.all([page.waitForURL(/\/articles\//), page.locator('.result__title a').first().click()]);
+  assert.equal(await page.getAttribute('html', 'lang'), 'nb', 'a result link lost the page language');
+  assert.equal(await page.getAttribute('article', 'lang'), 'en');
+  // The topics under the article are named in Norwegian.
+  const topics = await page.locator('.article-meta a.tag').allTextContents();
+  assert.ok(topics.includes('Sikkerhet'), `topics not in Norwegian: ${topics.join(', ')}`);
 
   // Off-topic: no results, a way to contact support; at phone width.
   await page.setViewportSize({ width: 375, height: 740 });

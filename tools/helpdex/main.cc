@@ -315,6 +315,10 @@ int main(int argc, char** argv) {
   serve->add_option("--response-cache", serve_options.response_cache,
                     "Recent search and suggestion responses kept in memory per kind (0: off)")
       ->envname("HELPDEX_RESPONSE_CACHE");
+  serve->add_option("--base-url", serve_options.base_url,
+                    "Where the public site is reached (https://help.example.com): absolute URLs in "
+                    "/sitemap.xml and robots.txt; without it there is no sitemap")
+      ->envname("HELPDEX_BASE_URL");
   serve->add_flag("--secure-cookies", serve_options.secure_cookies,
                   "Mark the agent session cookie Secure (behind an HTTPS proxy that does not send X-Forwarded-Proto)")
       ->envname("HELPDEX_SECURE_COOKIES");

@@ -44,6 +44,12 @@ struct ServerOptions {
   // X-Forwarded-For names the client, for the per-client limits: sign-in
   // attempts and analytics votes (client_address.h). Empty: the peer address.
   std::vector<std::string> trusted_proxies;
+  // Where the public site is reached, e.g. "https://help.example.com": the
+  // absolute URLs of /sitemap.xml and the Sitemap line of /robots.txt.
+  // Empty: /sitemap.xml answers 404 (the Host header is the client's to
+  // choose, so it never makes URLs that crawlers and caches keep) and
+  // /robots.txt names no sitemap. Checked by Start() (NormalizeBaseUrl).
+  std::string base_url;
   // The event store's limits (queue, per-visit cap, the distinct visits
   // before a search becomes a completion for everyone).
   stores::EventStoreOptions events;
