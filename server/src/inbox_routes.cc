@@ -90,11 +90,11 @@ nlohmann::ordered_json MessageJson(const stores::StoredContactMessage& stored) {
       {"description", message.description},
       {"email", message.email},
       {"lang", message.language},
-      {"status", stores::MessageStatusName(stored.status)},
+      {"status", std::string(stores::MessageStatusName(stored.status))},
       {"request", stores::RequestNumber(stored.id)},
       {"status_changed", stored.status_at_ms > 0 ? nlohmann::ordered_json(stores::IsoUtc(stored.status_at_ms))
                                                  : nlohmann::ordered_json(nullptr)},
-      {"forward", stores::ForwardStateName(stored.forward)},
+      {"forward", std::string(stores::ForwardStateName(stored.forward))},
       {"forward_detail", stored.forward_detail},
   };
   return json;

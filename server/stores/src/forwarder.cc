@@ -13,9 +13,11 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <httplib.h>
@@ -310,7 +312,7 @@ std::string ForwardJson(const StoredContactMessage& stored) {
                                  {"description", message.description},
                                  {"email", message.email},
                                  {"lang", message.language},
-                                 {"status", MessageStatusName(stored.status)},
+                                 {"status", std::string(MessageStatusName(stored.status))},
                                  {"request", RequestNumber(stored.id)}};
   return json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
@@ -375,9 +377,11 @@ struct MessageForwarder::Impl {
     if (!recorded.ok()) Report({message.id, "recording the attempt: " + recorded.error().ToString(), attempt, false});
   }
 
-  // One pass over what is due now.
+  // One pass over what is due now. Bounded: were the store to keep listing a
+  // message whose attempt it cannot record, the worker would otherwise spin.
   void Pass() {
-    for (;;) {
+    constexpr int kMaxBatchesPerPass = 100;
+    for (int batch = 0; batch < kMaxBatchesPerPass; ++batch) {
       Result<std::vector<StoredContactMessage>> due = store->DueForwards(sqlite::NowMilliseconds());
       if (!due.ok()) {
         Report({0, "listing pending messages: " + due.error().ToString(), 0, false});
