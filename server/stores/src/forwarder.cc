@@ -360,21 +360,26 @@ struct MessageForwarder::Impl {
         reasons += (reasons.empty() ? "" : "; ") + std::string("webhook: ") + failed;
       }
     }
+    const bool failed = (done & required) != required;
+    const bool final = failed && attempt >= options.max_attempts;
     ForwardState state = ForwardState::kForwarded;
     int64_t next_ms = 0;
-    if ((done & required) != required) {
-      failed_attempts++;
-      const bool final = attempt >= options.max_attempts;
+    if (failed) {
       state = final ? ForwardState::kFailed : ForwardState::kPending;
       const int64_t wait = options.first_retry.count() << std::min(attempt - 1, 20);
       next_ms = final ? 0 : sqlite::NowMilliseconds() + wait;
-      if (final) gave_up++;
-      Report({message.id, reasons, attempt, final});
-    } else {
-      forwarded++;
     }
+    // Recorded and reported first, counted after: whoever sees a count sees
+    // the store and the log agree.
     Result<bool> recorded = store->RecordForwardAttempt(message.id, state, attempt, done, reasons, next_ms);
     if (!recorded.ok()) Report({message.id, "recording the attempt: " + recorded.error().ToString(), attempt, false});
+    if (!failed) {
+      forwarded++;
+      return;
+    }
+    Report({message.id, reasons, attempt, final});
+    failed_attempts++;
+    if (final) gave_up++;
   }
 
   // One pass over what is due now. Bounded: were the store to keep listing a
