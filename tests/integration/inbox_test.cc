@@ -263,7 +263,7 @@ TEST_F(InboxTest, TheApiListsMessagesWithTheDesignedFields) {
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
   json error = json::parse(bad->body);
-  EXPECT_EQ(error["error"]["code"], "invalid_input");
+  EXPECT_EQ(error["error"]["code"], "invalid_parameter");
   EXPECT_EQ(error["error"]["parameter"], "status");
   EXPECT_TRUE(error["error"]["message"].is_string());
 }
