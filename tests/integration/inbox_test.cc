@@ -145,7 +145,7 @@ TEST_F(InboxTest, TheInboxListsOpenMessagesNewestFirstWithCountsInTheAgentsLangu
   ASSERT_NE(newer_at, std::string::npos);
   EXPECT_LT(newer_at, older_at) << "newest first";
   EXPECT_THAT(page->body, HasSubstr("href=\"" + Escaped("/agent/messages/" + std::to_string(newer)) + "?ui=en\""));
-  EXPECT_THAT(page->body, ::testing::ContainsRegex("aria-current=\"page\">Open <span class=\"badge\">[0-9]+</span>"));
+  EXPECT_THAT(page->body, ::testing::ContainsRegex("aria-current=\"page\">Open<span class=\"badge inbox__count\">[0-9]+</span>"));
   EXPECT_THAT(page->body, HasSubstr("kari@example.no"));
 
   httplib::Result norwegian = Get("/agent/messages?ui=nb", Session());
