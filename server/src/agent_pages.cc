@@ -202,7 +202,7 @@ mstch::map PageRenderer::AgentBaseContext(const AgentPageContext& page, const st
   context["interface_languages"] = interface_languages;
   context["console_url"] = "/agent?ui=" + Code(page.ui);
   context["gaps_url"] = "/gaps?ui=" + Code(page.ui);
-  context["inbox_url"] = InboxUrl(std::nullopt, 1, page.ui);
+  context["inbox_url"] = InboxUrl(stores::MessageStatus::kOpen, 1, page.ui);
   if (page.agent_name.empty()) {
     context["agent"] = false;
   } else {
