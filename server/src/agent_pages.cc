@@ -466,7 +466,7 @@ std::string PageRenderer::AgentMessage(const AgentMessageInput& input) const {
   const stores::StoredContactMessage& stored = *input.message;
   mstch::map context = AgentBaseContext(input.page, stores::RequestNumber(stored.id) + " " + stored.message.subject);
   context["on_inbox"] = true;
-  context["back_url"] = InboxUrl(stores::MessageStatus::kOpen, 1, ui);
+  context["back_url"] = InboxUrl(std::nullopt, 1, ui);  // "All messages"
   mstch::map message = MessageSummary(translations_, ui, stored);
   message["description"] = stored.message.description;
   if (!stored.message.email.empty()) {
