@@ -859,6 +859,16 @@ Result<bool> Searcher::HasArticle(const std::string& id) {
   }));
 }
 
+Result<DocumentLink> Searcher::ArticleLink(const std::string& id) {
+  return impl_->Note(GuardXapian("the article lookup", impl_->where, [&]() -> Result<DocumentLink> {
+    const Xapian::docid docid = impl_->FindDocument(std::string(schema::kTypeArticle), id);
+    if (docid == 0) return Error{ErrorCode::kNotFound, "no article with this id", "id"};
+    Result<DisplayRecord> record = ReadDisplayRecord(impl_->db.get_document(docid));
+    if (!record.ok()) return record.error();
+    return LinkTo(*record);
+  }));
+}
+
 Result<TicketCoverage> Searcher::CoverTicket(const std::string& id) {
   return impl_->Note(GuardXapian("the ticket coverage", impl_->where, [&] { return impl_->CoverTicket(id); }));
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "helpdex/search/text.h"
+#include "helpdex/stores/forwarder.h"
 #include "pages.h"
 #include "helpdex/server/params.h"
 
@@ -159,6 +160,17 @@ mstch::array LanguageOptions(const Translations& translations, std::optional<Lan
 
 }  // namespace
 
+std::string InboxUrl(std::optional<stores::MessageStatus> status, int page, Language ui) {
+  std::string url = "/agent/messages?status=";
+  url += status ? std::string(stores::MessageStatusName(*status)) : std::string(kAllStatuses);
+  if (page > 1) url += "&page=" + std::to_string(page);
+  return url + "&ui=" + Code(ui);
+}
+
+std::string InboxMessageUrl(int64_t id, Language ui) {
+  return "/agent/messages/" + std::to_string(id) + "?ui=" + Code(ui);
+}
+
 // Public articles open on the agent's article page too (it has the copy
 // buttons); internal articles and tickets are already under /agent.
 std::string AgentDocumentUrl(const std::string& url, Language ui) {
@@ -190,6 +202,7 @@ mstch::map PageRenderer::AgentBaseContext(const AgentPageContext& page, const st
   context["interface_languages"] = interface_languages;
   context["console_url"] = "/agent?ui=" + Code(page.ui);
   context["gaps_url"] = "/gaps?ui=" + Code(page.ui);
+  context["inbox_url"] = InboxUrl(stores::MessageStatus::kOpen, 1, page.ui);
   if (page.agent_name.empty()) {
     context["agent"] = false;
   } else {
@@ -374,6 +387,141 @@ std::string PageRenderer::AgentArticle(const AgentPageContext& page, const searc
   context["related"] = AgentLinks(related, page.ui);
   context["has_related"] = !related.empty();
   return templates_.Render("agent_article", context);
+}
+
+// ---------------------------------------------------------------------------
+// The inbox: /agent/messages and /agent/messages/ID.
+
+namespace {
+
+// "2026-12-03 22:54 UTC": the same in every language, and unambiguous.
+std::string ReadableUtc(int64_t ms) {
+  std::string iso = stores::IsoUtc(ms);  // 2026-12-03T22:54:07Z
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+std::string StatusLabel(const Translations& translations, Language ui, stores::MessageStatus status) {
+  return translations.Get(ui, "inbox_status_" + std::string(stores::MessageStatusName(status)));
+}
+
+// What the list and the page show of a message.
+mstch::map MessageSummary(const Translations& translations, Language ui, const stores::StoredContactMessage& stored) {
+  const stores::ContactMessage& message = stored.message;
+  return mstch::map{
+      {"id", std::to_string(stored.id)},
+      {"number", stores::RequestNumber(stored.id)},
+      {"url", InboxMessageUrl(stored.id, ui)},
+      {"subject", message.subject},
+      {"email", message.email},
+      {"lang", message.language},
+      {"language_name", LanguageName(translations, message.language)},
+      {"created", ReadableUtc(message.at_ms)},
+      {"created_iso", stores::IsoUtc(message.at_ms)},
+      {"status", std::string(stores::MessageStatusName(stored.status))},
+      {"status_label", StatusLabel(translations, ui, stored.status)},
+  };
+}
+
+}  // namespace
+
+std::string PageRenderer::AgentInbox(const AgentInboxInput& input) const {
+  const Language ui = input.page.ui;
+  mstch::map context = AgentBaseContext(input.page, translations_.Get(ui, "inbox_title"));
+  context["on_inbox"] = true;
+  mstch::array filters;
+  int64_t all = 0;
+  for (stores::MessageStatus status : stores::kAllMessageStatuses) {
+    const int64_t count = input.counts.count(status) ? input.counts.at(status) : 0;
+    all += count;
+    filters.push_back(mstch::map{{"label", StatusLabel(translations_, ui, status)},
+                                 {"count", std::to_string(count)},
+                                 {"url", InboxUrl(status, 1, ui)},
+                                 {"current", input.status == status}});
+  }
+  filters.push_back(mstch::map{{"label", translations_.Get(ui, "inbox_status_all")},
+                               {"count", std::to_string(all)},
+                               {"url", InboxUrl(std::nullopt, 1, ui)},
+                               {"current", !input.status}});
+  context["filters"] = filters;
+  mstch::array messages;
+  for (const stores::StoredContactMessage& stored : input.messages) {
+    messages.push_back(MessageSummary(translations_, ui, stored));
+  }
+  context["has_messages"] = !messages.empty();
+  context["messages"] = messages;
+  const bool paged = input.page_number > 1 || input.has_next;
+  mstch::map pagination{{"show", paged}, {"pages", mstch::array{}}};
+  if (input.page_number > 1) pagination["previous_url"] = InboxUrl(input.status, input.page_number - 1, ui);
+  if (input.has_next) pagination["next_url"] = InboxUrl(input.status, input.page_number + 1, ui);
+  if (paged) {
+    mstch::array pages{mstch::map{{"number", std::to_string(input.page_number)}, {"current", true}}};
+    pagination["pages"] = pages;
+  }
+  context["pagination"] = pagination;
+  return templates_.Render("agent_messages", context);
+}
+
+std::string PageRenderer::AgentMessage(const AgentMessageInput& input) const {
+  const Language ui = input.page.ui;
+  const stores::StoredContactMessage& stored = *input.message;
+  mstch::map context = AgentBaseContext(input.page, stores::RequestNumber(stored.id) + " " + stored.message.subject);
+  context["on_inbox"] = true;
+  context["back_url"] = InboxUrl(std::nullopt, 1, ui);  // "All messages"
+  mstch::map message = MessageSummary(translations_, ui, stored);
+  message["description"] = stored.message.description;
+  if (!stored.message.email.empty()) {
+    message["mailto"] = "mailto:" + search::PercentEncode(stored.message.email) + "?subject=" +
+                        search::PercentEncode("Re: [" + stores::RequestNumber(stored.id) + "] " + stored.message.subject);
+  }
+  if (stored.forward != stores::ForwardState::kNone) {
+    const std::string state(stores::ForwardStateName(stored.forward));
+    message["forward"] = mstch::map{{"state", state},
+                                    {"label", translations_.Get(ui, "inbox_forward_" + state)},
+                                    {"detail", stored.forward_detail}};
+  } else {
+    message["forward"] = false;
+  }
+  context["message"] = message;
+  context["changed"] = input.changed;
+  context["csrf"] = input.page.csrf_token;
+  context["status_action"] = "/agent/messages/" + std::to_string(stored.id) + "/status?ui=" + Code(ui);
+  mstch::array statuses;
+  for (stores::MessageStatus status : stores::kAllMessageStatuses) {
+    statuses.push_back(mstch::map{{"value", std::string(stores::MessageStatusName(status))},
+                                  {"label", StatusLabel(translations_, ui, status)},
+                                  {"selected", status == stored.status}});
+  }
+  context["statuses"] = statuses;
+
+  std::optional<Language> language = ParseLanguage(stored.message.language);
+  mstch::array searches;
+  for (const std::string& query : input.searches) {
+    SearchLink link{.query = query, .ui = ui};
+    searches.push_back(mstch::map{{"query", query}, {"url", AgentSearchUrl(link, language)}});
+  }
+  context["has_searches"] = !input.searches.empty();
+  context["searches"] = searches;
+  context["has_opened"] = !input.opened.empty();
+  context["opened"] = AgentLinks(input.opened, ui);
+  context["has_visit"] = !input.searches.empty() || !input.opened.empty();
+
+  const Language reply = language.value_or(Language::kEnglish);
+  mstch::array suggested;
+  for (size_t i = 0; i < input.suggested.size(); ++i) {
+    const search::AnswerCard& card = input.suggested[i];
+    // The card's answer is plain text already; its HTML is the rendered one.
+    mstch::node answer = AnswerBlock("s" + std::to_string(i + 1),
+                                     {{card.lang, card.title, card.url, card.answer, card.answer, card.answer_html}},
+                                     reply, input.page.origin, translations_);
+    suggested.push_back(mstch::map{{"title", card.title},
+                                   {"url", AgentDocumentUrl(card.url, ui)},
+                                   {"lang", card.lang},
+                                   {"language_name", LanguageName(translations_, card.lang)},
+                                   {"answer", answer}});
+  }
+  context["has_suggested"] = !suggested.empty();
+  context["suggested"] = suggested;
+  return templates_.Render("agent_message", context);
 }
 
 }  // namespace helpdex::server

@@ -2,6 +2,8 @@
 // (/api/events) and the anonymous visit cookie both rely on. Events go to the
 // EventStore's queue, never to the disk on the request path; a contact
 // message is saved before the customer is told it was sent.
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "helpdex/server/client_address.h"
@@ -69,12 +71,28 @@ void Routes::RecordEvent(stores::Event event) {
   dropped_logged_at_ = now;
 }
 
+// The request number of the thank-you page (sent=ID): only for the visit
+// that sent the message, so that nobody learns another's number or subject
+// by trying ids. "" otherwise.
+std::string Routes::SentRequestNumber(const Request& http, const std::string& sent) {
+  if (!contact_) return "";
+  int64_t id = 0;
+  auto [end, error] = std::from_chars(sent.data(), sent.data() + sent.size(), id);
+  if (error != std::errc() || end != sent.data() + sent.size() || id <= 0) return "";
+  const std::string visit = VisitOf(http);
+  if (visit.empty()) return "";
+  Result<stores::StoredContactMessage> message = contact_->Get(id);
+  if (!message.ok() || message->message.visit != visit) return "";
+  return stores::RequestNumber(id);
+}
+
 HttpResponse Routes::ContactPage(const Request& http) {
   Language ui = PageLanguage(http);
   ContactPageInput input;
   input.ui = ui;
   Result<std::optional<std::string>> sent = DecodeParameter("sent", QuerySource(http));
-  input.sent = sent.ok() && *sent && **sent == "1";
+  input.sent = sent.ok() && *sent && !(*sent)->empty();
+  if (input.sent) input.request_number = SentRequestNumber(http, **sent);
   HttpResponse response = HtmlResponse(200, "", LanguageCode(ui));
   input.csrf_token = EnsureVisit(http, response, true);
   response.body = pages_.ContactPage(input);
@@ -137,8 +155,12 @@ HttpResponse Routes::ContactSubmit(const Request& http) {
                     .visit = visit,
                     .query = input.message.subject,
                     .language = input.message.language});
+  // The forwarder takes it from the store (it was saved as pending).
+  if (forwarder_) forwarder_->Notify();
+  metrics_.CountContactMessage();
   // Post/redirect/get: reloading the thank-you page does not send it twice.
-  HttpResponse response = SeeOther("/contact?sent=1&ui=" + std::string(LanguageCode(ui)));
+  HttpResponse response =
+      SeeOther("/contact?sent=" + std::to_string(*saved) + "&ui=" + std::string(LanguageCode(ui)));
   EnsureVisit(http, response, true);
   return response;
 }

@@ -182,6 +182,17 @@ std::string Metrics::Render(const Readings& readings) const {
         << "# TYPE helpdex_events_queued gauge\n"
         << "helpdex_events_queued " << events->queued << "\n";
   }
+  out << "# HELP helpdex_contact_messages_total Contact-form messages saved since the start.\n"
+      << "# TYPE helpdex_contact_messages_total counter\n"
+      << "helpdex_contact_messages_total " << contact_messages_.load() << "\n";
+  if (const std::optional<stores::ForwarderStats>& forwarding = readings.forwarding) {
+    out << "# HELP helpdex_message_forwards_total Forwarding of contact messages by outcome: forwarded (every "
+           "target took it), failed_attempt (an attempt failed; retried or given up), gave_up (marked failed).\n"
+        << "# TYPE helpdex_message_forwards_total counter\n"
+        << "helpdex_message_forwards_total{result=\"forwarded\"} " << forwarding->forwarded << "\n"
+        << "helpdex_message_forwards_total{result=\"failed_attempt\"} " << forwarding->failed_attempts << "\n"
+        << "helpdex_message_forwards_total{result=\"gave_up\"} " << forwarding->gave_up << "\n";
+  }
   RenderProcess(out);
   return out.str();
 }

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "helpdex/stores/events.h"
+#include "helpdex/stores/forwarder.h"
 
 namespace helpdex::server {
 
@@ -36,6 +37,8 @@ class Metrics {
   // idle one, to make room) or "refused" (the new one, with 503).
   void CountShedConnection(std::string_view kind);
   void SetOpenConnections(size_t open) { open_connections_ = open; }
+  // A contact message saved (helpdex_contact_messages_total).
+  void CountContactMessage() { contact_messages_++; }
 
   // The public index's response cache lookups (search::Index::response_cache_counts).
   struct CacheLookups {
@@ -57,6 +60,7 @@ class Metrics {
     IndexGauges agent_index;
     CacheLookups cache;
     std::optional<stores::EventStoreStats> events;
+    std::optional<stores::ForwarderStats> forwarding;  // nullopt: no forwarding configured
   };
 
   // The exposition text: the counters kept here, `readings`, and the
@@ -75,6 +79,7 @@ class Metrics {
   };
   std::map<std::string, Histogram> durations_;                // GUARDED_BY(mutex_)
   std::atomic<size_t> open_connections_{0};
+  std::atomic<uint64_t> contact_messages_{0};
 };
 
 }  // namespace helpdex::server

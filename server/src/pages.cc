@@ -401,6 +401,14 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
 std::string PageRenderer::ContactPage(const ContactPageInput& input) const {
   mstch::map context = BaseContext(input.ui, translations_.Get(input.ui, input.sent ? "contact_sent_title" : "contact_title"));
   context["sent"] = input.sent;
+  if (!input.request_number.empty()) {
+    std::string text = translations_.Get(input.ui, "contact_sent_number");
+    const size_t at = text.find("{number}");
+    context["request_number"] = input.request_number;
+    // The sentence around the number, so that the number itself can be shown strong.
+    context["request_number_before"] = at == std::string::npos ? text : text.substr(0, at);
+    context["request_number_after"] = at == std::string::npos ? std::string() : text.substr(at + 8);
+  }
   context["csrf"] = input.csrf_token;
   context["subject"] = input.message.subject;
   context["description"] = input.message.description;

@@ -60,6 +60,27 @@ struct GapsPageInput {
   int min_visits = 3;  // as used for the report, kept in the page's links
 };
 
+// The agents' inbox (/agent/messages): one page of messages of a status.
+struct AgentInboxInput {
+  AgentPageContext page;
+  std::optional<stores::MessageStatus> status;      // the filter; nullopt: all
+  std::map<stores::MessageStatus, int64_t> counts;  // messages per status
+  std::vector<stores::StoredContactMessage> messages;  // this page, newest first
+  int page_number = 1;                              // 1-based
+  bool has_next = false;
+};
+
+// One message (/agent/messages/ID) with what its visit did before writing
+// and the articles that may answer it.
+struct AgentMessageInput {
+  AgentPageContext page;
+  const stores::StoredContactMessage* message = nullptr;
+  std::vector<std::string> searches;                // the visit's searches, oldest first
+  std::vector<search::DocumentLink> opened;         // the articles it opened
+  std::vector<search::AnswerCard> suggested;        // public articles for subject + description
+  bool changed = false;                             // after a status change
+};
+
 struct AgentLoginInput {
   Language ui = Language::kEnglish;
   std::string next;        // a checked local path
@@ -85,6 +106,7 @@ struct ContactPageInput {
   std::vector<stores::FieldError> errors;     // one per field at most is shown
   std::string notice_key;             // i18n key of a form-level notice ("" for none)
   bool sent = false;                  // the thank-you page
+  std::string request_number;         // "#1042" on the thank-you page ("" when not known)
 };
 
 // The "did this help?" form at the end of an article page.
@@ -123,6 +145,9 @@ class PageRenderer {
                            const std::vector<search::DocumentLink>& related) const;
   // gaps_page.cc
   std::string GapsPage(const GapsPageInput& input) const;
+  // The inbox (end of agent_pages.cc).
+  std::string AgentInbox(const AgentInboxInput& input) const;
+  std::string AgentMessage(const AgentMessageInput& input) const;
 
  private:
   // The context every page shares: <html lang>, strings, title, search box.
@@ -158,6 +183,10 @@ std::string SearchUrl(const SearchLink& link);
 // Where an agent opens a document (an article or ticket URL as search/ gives
 // it): public articles on the agent's article page, with ui= kept.
 std::string AgentDocumentUrl(const std::string& url, Language ui);
+// The inbox's list (status=open|answered|closed|all) and one message, with ui=.
+inline constexpr char kAllStatuses[] = "all";
+std::string InboxUrl(std::optional<stores::MessageStatus> status, int page, Language ui);
+std::string InboxMessageUrl(int64_t id, Language ui);
 // The agent console's URL for the same filters; `reply` is kept when the
 // agent chose one.
 std::string AgentSearchUrl(const SearchLink& link, std::optional<Language> reply);

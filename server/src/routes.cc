@@ -119,6 +119,17 @@ void Routes::AddTo(Rest::Router& router) {
                     WrapAgent("api_agent_related", Kind::kAgentApi, &Routes::ApiAgentRelated));
   Rest::Routes::Get(router, "/api/gaps", WrapAgent("api_gaps", Kind::kAgentApi, &Routes::ApiGaps));
   Rest::Routes::Get(router, "/gaps", WrapAgent("gaps", Kind::kAgentPage, &Routes::GapsPage));
+  // The inbox (inbox_routes.cc).
+  Rest::Routes::Get(router, "/agent/messages",
+                    WrapAgent("agent_inbox", Kind::kAgentPage, &Routes::AgentInboxPage));
+  Rest::Routes::Get(router, "/agent/messages/:id",
+                    WrapAgent("agent_message", Kind::kAgentPage, &Routes::AgentMessagePage));
+  Rest::Routes::Post(router, "/agent/messages/:id/status",
+                     WrapAgent("agent_message_status", Kind::kAgentPage, &Routes::AgentMessageStatusSubmit));
+  Rest::Routes::Get(router, "/api/agent/messages",
+                    WrapAgent("api_agent_messages", Kind::kAgentApi, &Routes::ApiAgentMessages));
+  Rest::Routes::Post(router, "/api/agent/messages/:id",
+                     WrapAgent("api_agent_message_status", Kind::kAgentApi, &Routes::ApiAgentMessageStatus));
 
   Rest::Routes::Get(router, "/sitemap.xml", Wrap("sitemap", Kind::kPage, &Routes::Sitemap));
   Rest::Routes::Get(router, "/robots.txt", Wrap("robots", Kind::kPage, &Routes::Robots));
@@ -275,6 +286,7 @@ HttpResponse Routes::MetricsText(const Request&) {
   const search::Index::CacheCounts cache = index_->response_cache_counts();
   readings.cache = {cache.hits, cache.misses};
   if (events_) readings.events = events_->stats();
+  if (forwarder_) readings.forwarding = forwarder_->stats();
   HttpResponse response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = metrics_.Render(readings);

@@ -26,6 +26,7 @@
 #include "helpdex/stores/contact.h"
 #include "helpdex/stores/events.h"
 #include "helpdex/stores/feedback.h"
+#include "helpdex/stores/forwarder.h"
 #include "http_response.h"
 #include "metrics.h"
 #include "pages.h"
@@ -85,6 +86,8 @@ class Routes {
   // The public site's base URL (NormalizeBaseUrl), for /sitemap.xml and
   // /robots.txt; "" for none.
   void set_base_url(std::string base_url) { base_url_ = std::move(base_url); }
+  // Forwards new contact messages (null: no forwarding configured).
+  void set_forwarder(std::shared_ptr<stores::MessageForwarder> forwarder) { forwarder_ = std::move(forwarder); }
   // The counters /metrics shows; the HTTP edge (edge_handler.h) adds to them.
   Metrics& metrics() { return metrics_; }
 
@@ -114,6 +117,7 @@ class Routes {
   // contact_routes.cc
   HttpResponse ContactPage(const Pistache::Rest::Request& request);
   HttpResponse ContactSubmit(const Pistache::Rest::Request& request);
+  std::string SentRequestNumber(const Pistache::Rest::Request& request, const std::string& sent);
   HttpResponse ApiEvents(const Pistache::Rest::Request& request);
   // feedback_routes.cc: "did this help?" from the article page's form, and
   // from /api/events (`body` is its parsed JSON object, Origin checked).
@@ -166,6 +170,17 @@ class Routes {
                                const AuthenticatedAgent& agent);
   HttpResponse ApiGaps(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
   HttpResponse GapsPage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
+  // The inbox (inbox_routes.cc): contact messages for agents.
+  HttpResponse AgentInboxPage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
+  HttpResponse AgentMessagePage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
+  HttpResponse AgentMessageStatusSubmit(const Request& http, const AgentRequest& request,
+                                        const AuthenticatedAgent& agent);
+  HttpResponse ApiAgentMessages(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
+  HttpResponse ApiAgentMessageStatus(const Request& http, const AgentRequest& request,
+                                     const AuthenticatedAgent& agent);
+  // The searches and opened articles of a message's visit before it was sent
+  // (events flushed first); empty without an event store.
+  void LoadVisitTrail(const stores::StoredContactMessage& message, AgentMessageInput& input);
   // The gap report's JSON over every recorded event (flushed first) and the
   // public index; kInternal (logged) or kIndexUnavailable otherwise.
   Result<analytics::GapReport> LoadGapReport(const GapParameters& parameters);
@@ -211,6 +226,7 @@ class Routes {
   std::shared_ptr<stores::EventLog> event_log_;    // the reports' read-only view; null when events_ is
   analytics::TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
   std::shared_ptr<stores::ContactStore> contact_;  // may be null
+  std::shared_ptr<stores::MessageForwarder> forwarder_;  // may be null
   Metrics metrics_;
   // Requests in a handler or being written (Wrap), and the drain state.
   mutable std::mutex drain_mutex_;

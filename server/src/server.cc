@@ -187,6 +187,22 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
     if (!contact_store.ok()) return contact_store.error();
     contact = std::move(*contact_store);
   }
+  std::shared_ptr<stores::MessageForwarder> forwarder;
+  if (!options.forward.command.empty() || !options.forward.webhook.empty()) {
+    stores::ForwardOptions forward = options.forward;
+    forward.on_failure = [](const stores::ForwardFailure& failure) {
+      LogLine({{"level", "error"},
+               {"event", "message_forward_failed"},
+               {"message", failure.id},
+               {"attempt", failure.attempt},
+               {"final", failure.final},
+               {"reason", failure.reason}});
+    };
+    if (contact) contact->set_forward_new_messages(true);
+    Result<std::unique_ptr<stores::MessageForwarder>> started = stores::MessageForwarder::Start(contact, forward);
+    if (!started.ok()) return started.error();
+    forwarder = std::move(*started);
+  }
 
   // Public routes get an Index over the public database only (design.md:
   // nothing agent-only may be reachable through them); the agent routes get
@@ -214,6 +230,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       std::move(event_log), std::move(contact));
   routes->set_failpoints(options.failpoints);
   routes->set_base_url(base_url);
+  routes->set_forwarder(std::move(forwarder));
   auto server = std::make_unique<PistacheServer>(std::move(routes), options.drain_timeout);
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

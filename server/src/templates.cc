@@ -10,7 +10,7 @@ namespace {
 
 constexpr const char* kPageNames[] = {"home",        "search",       "article",      "error",
                                      "agent_login", "agent",        "agent_ticket", "agent_article", "contact",
-                                     "gaps"};
+                                     "gaps",        "agent_messages", "agent_message"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
                                          "agent_answer", "facets",       "pagination", "suggest_labels",
                                          "gaps_article"};

@@ -92,6 +92,12 @@ TEST_F(ContactServerTest, AMessageIsStoredAndTheCustomerRedirectedToThanks) {
   httplib::Result thanks = Client().Get("/contact?sent=1&ui=nb", visit.Cookie());
   ASSERT_TRUE(thanks);
   EXPECT_THAT(thanks->body, HasSubstr("Meldingen er sendt"));
+  // The request number, for this visit only.
+  EXPECT_THAT(thanks->body, HasSubstr("Saksnummeret ditt er <strong data-request-number>#1</strong>"));
+  httplib::Result other = Client().Get("/contact?sent=1&ui=nb", NewVisit().Cookie());
+  ASSERT_TRUE(other);
+  EXPECT_THAT(other->body, HasSubstr("Meldingen er sendt"));
+  EXPECT_THAT(other->body, Not(HasSubstr("data-request-number")));
 
   StopServer();
   Result<std::unique_ptr<stores::ContactStore>> store = stores::ContactStore::Open(data_dir().string());
@@ -150,7 +156,9 @@ TEST_F(ContactServerTest, AVisitSendingManyMessagesIsAskedToWait) {
   for (int i = 0; i < 6; ++i) {
     httplib::Result sent = Client().Post(
         "/contact", visit.Cookie(),
-        FormBody({{"csrf", visit.id}, {"subject", "Message " + std::to_string(i)}, {"description", "text"}}), kFormType);
+        FormBody({{"csrf", visit.id}, {"subject", "Message " + std::to_string(i)}, {"description", "text"},
+                  {"email", "kari@example.no"}}),
+        kFormType);
     ASSERT_TRUE(sent);
     last_status = sent->status;
     if (i < 5) EXPECT_EQ(sent->status, 303) << i;
@@ -311,7 +319,9 @@ TEST_F(ContactServerTest, TheGapReportNeedsAnAgentAndShowsFailingSearches) {
     Client().Get("/search?q=" + Encode("zanzibar holiday voucher"), visit.Cookie());
     if (i == 0) {
       Client().Post("/contact", visit.Cookie(),
-                    FormBody({{"csrf", visit.id}, {"subject", "Voucher"}, {"description", "Where is it?"}}), kFormType);
+                    FormBody({{"csrf", visit.id}, {"subject", "Voucher"}, {"description", "Where is it?"},
+                              {"email", "kari@example.no"}}),
+                    kFormType);
     }
   }
   httplib::Result report =

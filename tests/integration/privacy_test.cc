@@ -104,6 +104,11 @@ class PrivacyTest : public helpdex::testing::HelpCentreTest {
         "/gaps",
         "/api/gaps",
         "/api/agent/search?q=" + canary,
+        "/agent/messages",                 // the inbox (issue 18): without credentials, the sign-in page
+        "/agent/messages?status=all",
+        "/agent/messages/1",
+        "/api/agent/messages",
+        "/api/agent/messages?status=open",
         "/api/search?q=&type=ticket",
         "/api/search?q=website",
         "/api/search?q=banner+slow",
@@ -156,6 +161,30 @@ TEST_F(PrivacyTest, NoPublicRouteRevealsTheCanaryOfATicketOrAnInternalArticle) {
           << path;
     }
   }
+}
+
+// What a customer writes with the contact form is for agents only: no public
+// route shows it, and the inbox API shows it to an agent.
+TEST_F(PrivacyTest, ACustomersMessageReachesOnlyAnAgent) {
+  constexpr const char* kMessageCanary = "plxqwmessagecanary";
+  httplib::Result form = Get("/contact");
+  ASSERT_TRUE(form);
+  const std::string visit = helpdex::testing::HiddenField(form->body, "csrf");
+  ASSERT_FALSE(visit.empty());
+  httplib::Result sent = Post("/contact", {{"Cookie", "helpdex_visit=" + visit}},
+                              helpdex::testing::FormBody({{"csrf", visit}, {"subject", kMessageCanary},
+                                                          {"description", kMessageCanary}, {"email", "p@example.org"}}));
+  ASSERT_TRUE(sent);
+  ASSERT_EQ(sent->status, 303);
+  for (const std::string& path : PublicPaths()) {
+    httplib::Result result = Get(path);
+    ASSERT_TRUE(result) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr(kMessageCanary))) << path;
+  }
+  httplib::Result agent = Get("/api/agent/messages", AgentHeaders());
+  ASSERT_TRUE(agent);
+  EXPECT_EQ(agent->status, 200);
+  EXPECT_THAT(agent->body, HasSubstr(kMessageCanary));
 }
 
 TEST_F(PrivacyTest, PublicCountsAndFacetsCountPublicArticlesOnly) {

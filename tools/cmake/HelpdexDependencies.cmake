@@ -79,6 +79,11 @@ helpdex_bare_library(csv LIBRARY csv HEADER csv.h DEBIAN libcsv-dev)
 helpdex_cmake_package(SQLite3 libsqlite3-dev)
 helpdex_cmake_package(OpenSSL libssl-dev)
 helpdex_pkg_config(ARGON2 libargon2 libargon2-dev)
+# helpdex::stores' message forwarder calls webhooks with cpp-httplib's client
+# (the tests use it too). Debian's cpp-httplib is a compiled library with a
+# pkg-config file (no CMake config); its Cflags carry the OpenSSL/zlib/brotli
+# defines the ABI needs.
+helpdex_pkg_config(HTTPLIB cpp-httplib libcpp-httplib-dev)
 
 # helpdex::server only: Pistache and mstch.
 helpdex_pkg_config(PISTACHE libpistache libpistache-dev)
@@ -89,7 +94,4 @@ helpdex_cmake_package(CLI11 libcli11-dev)
 
 if(HELPDEX_BUILD_TESTS)
   helpdex_cmake_package(GTest libgtest-dev)
-  # Debian's cpp-httplib is a compiled library with a pkg-config file (no CMake
-  # config); its Cflags carry the OpenSSL/zlib/brotli defines the ABI needs.
-  helpdex_pkg_config(HTTPLIB cpp-httplib libcpp-httplib-dev)
 endif()

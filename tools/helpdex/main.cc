@@ -348,6 +348,25 @@ int main(int argc, char** argv) {
                     "counted as failed (/metrics) and logged, and search goes on")
       ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 30))
       ->envname("HELPDEX_EVENTS_MAX_MB");
+  // Forwarding of new contact messages (README "Forwarding messages").
+  std::string forward_command;
+  serve->add_option("--forward-command", forward_command,
+                    "Run this command for each new contact message, the message as an e-mail on its stdin "
+                    "(sendmail -t compatible, e.g. '/usr/sbin/sendmail -t -i'); split into words like a "
+                    "shell ('...' and \"...\" quote), run without a shell")
+      ->envname("HELPDEX_FORWARD_COMMAND");
+  serve->add_option("--forward-to", serve_options.forward.to, "The To: address of the forwarded e-mail")
+      ->envname("HELPDEX_FORWARD_TO");
+  serve->add_option("--forward-from", serve_options.forward.from, "The From: of the forwarded e-mail")
+      ->capture_default_str()
+      ->envname("HELPDEX_FORWARD_FROM");
+  serve->add_option("--forward-webhook", serve_options.forward.webhook,
+                    "POST each new contact message as a JSON object to this http(s) URL")
+      ->envname("HELPDEX_FORWARD_WEBHOOK");
+  serve->add_option("--forward-attempts", serve_options.forward.max_attempts,
+                    "Attempts per message before it is marked failed (waits 30 s, then twice as long each time)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
 
   std::string eval_dataset;
   bool eval_json = false;
@@ -409,6 +428,14 @@ int main(int argc, char** argv) {
     serve_options.events.max_file_bytes = events_max_mb * 1024 * 1024;
     serve_options.drain_timeout = std::chrono::seconds(drain_seconds);
     if (!serve_failpoint.empty()) serve_options.failpoints.insert(serve_failpoint);
+    if (!forward_command.empty()) {
+      helpdex::Result<std::vector<std::string>> argv = helpdex::stores::SplitCommand(forward_command);
+      if (!argv.ok()) {
+        std::cerr << "helpdex serve: " << argv.error().ToString() << "\n";
+        return 2;
+      }
+      serve_options.forward.command = std::move(*argv);
+    }
     return RunServe(serve_options);
   }
   if (eval->parsed()) {

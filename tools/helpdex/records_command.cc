@@ -147,9 +147,11 @@ int RunMessages() {
                      {"email", message.email},
                      {"subject", message.subject},
                      {"description", message.description},
+                     {"status", std::string(stores::MessageStatusName(stored.status))},
                      {"searches_before", searched}});
     } else {
-      std::cout << (several ? data_dir : std::string()) << "#" << stored.id << " [" << message.language << "] "
+      std::cout << (several ? data_dir : std::string()) << "#" << stored.id << " ("
+                << stores::MessageStatusName(stored.status) << ") [" << message.language << "] "
                 << message.subject << " <"
                 << message.email << ">\n";
       for (const std::string& query : searched) std::cout << "  searched: " << query << '\n';

@@ -1,8 +1,11 @@
 // The contact-form store (contact.h) in DATA/contact.db.
 #include "helpdex/stores/contact.h"
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 
 #include "helpdex/search/analysis.h"
@@ -16,7 +19,7 @@ using sqlite::Use;
 
 constexpr char kStore[] = "contact store";
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr const char* kMigrations[kSchemaVersion] = {
     R"sql(
 CREATE TABLE messages (
@@ -31,14 +34,74 @@ CREATE TABLE messages (
 CREATE INDEX messages_by_visit ON messages(visit, at);
 PRAGMA user_version = 1;
 )sql",
+    // 2: the inbox (status) and forwarding. Messages of an older store are open.
+    R"sql(
+ALTER TABLE messages ADD COLUMN status TEXT NOT NULL DEFAULT 'open'
+  CHECK (status IN ('open', 'answered', 'closed'));
+ALTER TABLE messages ADD COLUMN status_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN forward TEXT NOT NULL DEFAULT '';        -- '', pending, forwarded, failed
+ALTER TABLE messages ADD COLUMN forward_detail TEXT NOT NULL DEFAULT '';
+ALTER TABLE messages ADD COLUMN forward_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN forward_done INTEGER NOT NULL DEFAULT 0;  -- bitmask of targets reached
+ALTER TABLE messages ADD COLUMN forward_next INTEGER NOT NULL DEFAULT 0;  -- pending: not before (ms)
+CREATE INDEX messages_by_status ON messages(status, id);
+CREATE INDEX messages_forward_due ON messages(forward, forward_next);
+PRAGMA user_version = 2;
+)sql",
 };
 
-enum Sql : int { kInsert, kCountVisit, kList, kSqlCount };
-constexpr const char* kSql[kSqlCount] = {
-    "INSERT INTO messages(at, visit, lang, email, subject, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    "SELECT count(*) FROM messages WHERE visit = ?1 AND at >= ?2",
-    "SELECT id, at, visit, lang, email, subject, description FROM messages ORDER BY id DESC LIMIT ?1",
+#define HELPDEX_MESSAGE_COLUMNS \
+  "id, at, visit, lang, email, subject, description, status, status_at, forward, forward_detail, " \
+  "forward_attempts, forward_done, forward_next"
+
+enum Sql : int {
+  kInsert,
+  kCountVisit,
+  kList,
+  kListStatus,
+  kCountStatus,
+  kGet,
+  kSetStatus,
+  kDueForwards,
+  kRecordForward,
+  kSqlCount
 };
+constexpr const char* kSql[kSqlCount] = {
+    "INSERT INTO messages(at, visit, lang, email, subject, description, forward) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "SELECT count(*) FROM messages WHERE visit = ?1 AND at >= ?2",
+    "SELECT " HELPDEX_MESSAGE_COLUMNS " FROM messages ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+    "SELECT " HELPDEX_MESSAGE_COLUMNS " FROM messages WHERE status = ?3 ORDER BY id DESC LIMIT ?1 OFFSET ?2",
+    "SELECT status, count(*) FROM messages GROUP BY status",
+    "SELECT " HELPDEX_MESSAGE_COLUMNS " FROM messages WHERE id = ?1",
+    "UPDATE messages SET status = ?2, status_at = ?3 WHERE id = ?1",
+    "SELECT " HELPDEX_MESSAGE_COLUMNS " FROM messages WHERE forward = 'pending' AND forward_next <= ?1 "
+    "ORDER BY id LIMIT ?2",
+    "UPDATE messages SET forward = ?2, forward_attempts = ?3, forward_done = ?4, forward_detail = ?5, "
+    "forward_next = ?6 WHERE id = ?1",
+};
+#undef HELPDEX_MESSAGE_COLUMNS
+
+ForwardState ParseForwardState(std::string_view name) {
+  if (name == "pending") return ForwardState::kPending;
+  if (name == "forwarded") return ForwardState::kForwarded;
+  if (name == "failed") return ForwardState::kFailed;
+  return ForwardState::kNone;
+}
+
+// A row of the columns above.
+StoredContactMessage ReadMessage(const Use& row) {
+  StoredContactMessage stored;
+  stored.id = row.Int(0);
+  stored.message = ContactMessage{row.Text(2), row.Text(3), row.Text(4), row.Text(5), row.Text(6), row.Int(1)};
+  stored.status = ParseMessageStatus(row.Text(7)).value_or(MessageStatus::kOpen);
+  stored.status_at_ms = row.Int(8);
+  stored.forward = ParseForwardState(row.Text(9));
+  stored.forward_detail = row.Text(10);
+  stored.forward_attempts = static_cast<int>(row.Int(11));
+  stored.forward_done = static_cast<int>(row.Int(12));
+  stored.forward_next_ms = row.Int(13);
+  return stored;
+}
 
 bool IsBlank(std::string_view text) { return text.find_first_not_of(" \t\r\n\f\v") == std::string_view::npos; }
 
@@ -75,17 +138,48 @@ std::vector<FieldError> ValidateContactMessage(const ContactMessage& message) {
   std::vector<FieldError> errors;
   CheckText("subject", message.subject, kMaxContactSubjectCharacters, errors);
   CheckText("description", message.description, kMaxContactDescriptionCharacters, errors);
-  if (!message.email.empty() && !LooksLikeEmail(message.email)) {
+  if (IsBlank(message.email)) {
+    errors.push_back({"email", "contact_error_email_missing"});
+  } else if (!LooksLikeEmail(message.email)) {
     errors.push_back({"email", "contact_error_email_invalid"});
   }
   return errors;
 }
+
+std::string_view MessageStatusName(MessageStatus status) {
+  switch (status) {
+    case MessageStatus::kOpen: return "open";
+    case MessageStatus::kAnswered: return "answered";
+    case MessageStatus::kClosed: return "closed";
+  }
+  return "open";
+}
+
+std::optional<MessageStatus> ParseMessageStatus(std::string_view name) {
+  for (MessageStatus status : kAllMessageStatuses) {
+    if (MessageStatusName(status) == name) return status;
+  }
+  return std::nullopt;
+}
+
+std::string_view ForwardStateName(ForwardState state) {
+  switch (state) {
+    case ForwardState::kNone: return "";
+    case ForwardState::kPending: return "pending";
+    case ForwardState::kForwarded: return "forwarded";
+    case ForwardState::kFailed: return "failed";
+  }
+  return "";
+}
+
+std::string RequestNumber(int64_t id) { return "#" + std::to_string(id); }
 
 struct ContactStore::Impl {
   std::string path;
   std::mutex mutex;
   sqlite::DatabaseHandle db;
   std::array<sqlite::StatementHandle, kSqlCount> statements;
+  std::atomic<bool> forward_new{false};
 
   Use Statement(Sql sql) { return Use(statements[sql].get()); }
   Error SqlError(const std::string& doing) const {
@@ -122,7 +216,8 @@ Result<int64_t> ContactStore::Save(ContactMessage message) {
       .Bind(3, message.language)
       .Bind(4, message.email)
       .Bind(5, message.subject)
-      .Bind(6, message.description);
+      .Bind(6, message.description)
+      .Bind(7, ForwardStateName(s.forward_new ? ForwardState::kPending : ForwardState::kNone));
   if (insert.Step() != SQLITE_DONE) return s.SqlError("saving a message");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(s.db.get()));
 }
@@ -142,22 +237,94 @@ Result<bool> ContactStore::IsFlooding(const std::string& visit, const FloodPolic
   return *recent >= policy.max_messages;
 }
 
-Result<std::vector<StoredContactMessage>> ContactStore::List(size_t limit) {
-  Impl& s = *impl_;
-  std::lock_guard lock(s.mutex);
-  Use list = s.Statement(kList);
-  list.Bind(1, static_cast<int64_t>(std::min<size_t>(limit, 1000000)));
+void ContactStore::set_forward_new_messages(bool forward) { impl_->forward_new = forward; }
+
+namespace {
+
+// Every row of a bound statement of message columns.
+Result<std::vector<StoredContactMessage>> ReadAll(Use& rows, const std::function<Error()>& failed) {
   std::vector<StoredContactMessage> messages;
   int rc;
-  while ((rc = list.Step()) == SQLITE_ROW) {
-    StoredContactMessage stored;
-    stored.id = list.Int(0);
-    stored.message = ContactMessage{list.Text(2), list.Text(3), list.Text(4), list.Text(5), list.Text(6),
-                                    list.Int(1)};
-    messages.push_back(std::move(stored));
-  }
-  if (rc != SQLITE_DONE) return s.SqlError("listing messages");
+  while ((rc = rows.Step()) == SQLITE_ROW) messages.push_back(ReadMessage(rows));
+  if (rc != SQLITE_DONE) return failed();
   return messages;
+}
+
+int64_t Bounded(size_t value) { return static_cast<int64_t>(std::min<size_t>(value, 1000000)); }
+
+}  // namespace
+
+Result<std::vector<StoredContactMessage>> ContactStore::List(size_t limit) {
+  return List(MessageFilter{.limit = limit});
+}
+
+Result<std::vector<StoredContactMessage>> ContactStore::List(const MessageFilter& filter) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  Use list = s.Statement(filter.status ? kListStatus : kList);
+  list.Bind(1, Bounded(filter.limit)).Bind(2, Bounded(filter.offset));
+  if (filter.status) list.Bind(3, MessageStatusName(*filter.status));
+  return ReadAll(list, [&] { return s.SqlError("listing messages"); });
+}
+
+Result<std::map<MessageStatus, int64_t>> ContactStore::CountByStatus() {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  std::map<MessageStatus, int64_t> counts;
+  for (MessageStatus status : kAllMessageStatuses) counts[status] = 0;
+  Use count = s.Statement(kCountStatus);
+  int rc;
+  while ((rc = count.Step()) == SQLITE_ROW) {
+    if (std::optional<MessageStatus> status = ParseMessageStatus(count.Text(0))) counts[*status] = count.Int(1);
+  }
+  if (rc != SQLITE_DONE) return s.SqlError("counting messages by status");
+  return counts;
+}
+
+Result<StoredContactMessage> ContactStore::Get(int64_t id) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  Use get = s.Statement(kGet);
+  get.Bind(1, id);
+  const int rc = get.Step();
+  if (rc == SQLITE_ROW) return ReadMessage(get);
+  if (rc == SQLITE_DONE) return Error{ErrorCode::kNotFound, "no message with this id", "id"};
+  return s.SqlError("reading a message");
+}
+
+Result<StoredContactMessage> ContactStore::SetStatus(int64_t id, MessageStatus status) {
+  {
+    Impl& s = *impl_;
+    std::lock_guard lock(s.mutex);
+    Use update = s.Statement(kSetStatus);
+    update.Bind(1, id).Bind(2, MessageStatusName(status)).Bind(3, sqlite::NowMilliseconds());
+    if (update.Step() != SQLITE_DONE) return s.SqlError("changing a message's status");
+    if (sqlite3_changes(s.db.get()) == 0) return Error{ErrorCode::kNotFound, "no message with this id", "id"};
+  }
+  return Get(id);
+}
+
+Result<std::vector<StoredContactMessage>> ContactStore::DueForwards(int64_t now_ms, size_t limit) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  Use due = s.Statement(kDueForwards);
+  due.Bind(1, now_ms).Bind(2, Bounded(limit));
+  return ReadAll(due, [&] { return s.SqlError("listing messages to forward"); });
+}
+
+Result<bool> ContactStore::RecordForwardAttempt(int64_t id, ForwardState state, int attempts, int done,
+                                                const std::string& detail, int64_t next_ms) {
+  Impl& s = *impl_;
+  std::lock_guard lock(s.mutex);
+  Use update = s.Statement(kRecordForward);
+  update.Bind(1, id)
+      .Bind(2, ForwardStateName(state))
+      .Bind(3, static_cast<int64_t>(attempts))
+      .Bind(4, static_cast<int64_t>(done))
+      .Bind(5, detail)
+      .Bind(6, next_ms);
+  if (update.Step() != SQLITE_DONE) return s.SqlError("recording a forwarding attempt");
+  return sqlite3_changes(s.db.get()) > 0;
 }
 
 }  // namespace helpdex::stores

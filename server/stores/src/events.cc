@@ -256,6 +256,20 @@ std::vector<std::string> SearchesBefore(const std::vector<StoredEvent>& events, 
   return searches;
 }
 
+VisitTrail VisitTrailBefore(const std::vector<StoredEvent>& events, const std::string& visit, int64_t before_ms) {
+  VisitTrail trail;
+  trail.searches = SearchesBefore(events, visit, before_ms);
+  std::set<std::string> seen;
+  for (const StoredEvent& stored : events) {
+    const Event& event = stored.event;
+    if (event.visit != visit || event.at_ms > before_ms || event.article.empty()) continue;
+    const bool opened = event.type == EventType::kSuggestOpened || event.type == EventType::kAnswered ||
+                        event.type == EventType::kResultClicked || event.type == EventType::kFeedback;
+    if (opened && seen.insert(event.article).second) trail.articles.push_back(event.article);
+  }
+  return trail;
+}
+
 bool IsKnownCrawler(std::string_view user_agent) {
   static constexpr std::string_view kMarks[] = {"bot",        "crawl",       "spider",      "slurp",
                                                  "facebookexternalhit", "preview", "monitor", "pingdom",

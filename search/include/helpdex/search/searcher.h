@@ -337,6 +337,11 @@ class Searcher {
   // a public article). For reports a client makes about an article.
   Result<bool> HasArticle(const std::string& id);
 
+  // The link to the article with this id (title, URL, language), for pages
+  // that name articles by id (the inbox: what a visit opened). kNotFound when
+  // it is not visible to the viewer.
+  Result<DocumentLink> ArticleLink(const std::string& id);
+
   // The visible documents of one type ("article" or "ticket"), in id order,
   // at most `limit`. A public viewer lists public articles only.
   Result<std::vector<DocumentRecord>> Documents(const std::string& type, size_t limit = 100000);

@@ -18,6 +18,7 @@
 #include "helpdex/search/searcher.h"
 #include "helpdex/stores/agents.h"
 #include "helpdex/stores/events.h"
+#include "helpdex/stores/forwarder.h"
 
 namespace helpdex::server {
 
@@ -57,6 +58,9 @@ struct ServerOptions {
   // wait, per address across names). Leave session_lifetime at its default:
   // the session cookie's Max-Age is that default too.
   stores::AgentStoreOptions agents;
+  // Forwarding of new contact messages (README "Forwarding messages"): on
+  // when forward.command or forward.webhook is set; needs a data directory.
+  stores::ForwardOptions forward;
   // Shutdown() waits this long at most for the requests in flight to be
   // answered and written before it closes the connections.
   std::chrono::milliseconds drain_timeout = std::chrono::seconds(10);

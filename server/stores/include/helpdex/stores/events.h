@@ -205,6 +205,16 @@ class EventLog {
 std::vector<std::string> SearchesBefore(const std::vector<StoredEvent>& events, const std::string& visit,
                                         int64_t before_ms);
 
+// What one visit did before `before_ms`: its searches (as SearchesBefore)
+// and the articles it opened (an answer card, a result, "this answered my
+// question", "did this help?"), oldest first, each once. The inbox shows it
+// beside a contact message.
+struct VisitTrail {
+  std::vector<std::string> searches;
+  std::vector<std::string> articles;  // article ids
+};
+VisitTrail VisitTrailBefore(const std::vector<StoredEvent>& events, const std::string& visit, int64_t before_ms);
+
 // A random visit id (32 hex digits), or "" if the random number generator fails.
 std::string NewVisitId();
 // True for a value NewVisitId() could have made: what a visit cookie must hold.
