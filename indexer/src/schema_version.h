@@ -7,6 +7,6 @@
 
 namespace helpdex::indexer {
 
-inline constexpr const char* kSchemaVersion = "schema-4 (display and section-text slots)";
+inline constexpr const char* kSchemaVersion = "schema-5 (categories: XG terms, list-order slot 13, display slot v2)";
 
 }  // namespace helpdex::indexer

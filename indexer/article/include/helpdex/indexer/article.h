@@ -37,10 +37,15 @@ struct RenderedMarkdown {
 // Renders Markdown with cmark (raw HTML and javascript:/data: links dropped).
 RenderedMarkdown RenderMarkdown(std::string_view markdown);
 
+struct CategoryFiles;  // categories.h
+
 // Parses and validates a whole article file (see content/README.md for the
 // fields). Checks that need the whole knowledge base (duplicate id or slug)
-// happen in BuildIndex.
-Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes);
+// happen in BuildIndex. With `categories`, the article's `category` must be
+// one of its language's (categories.h ApplyCategory), whose title and places
+// the record then carries; without, only the key is read.
+Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes,
+                                            const CategoryFiles* categories = nullptr);
 
 // A new article for a writer to start from (the gap report's drafts): the
 // front-matter fields of design.md and a Markdown body.
