@@ -20,6 +20,8 @@ constexpr auto kMostReadRefresh = std::chrono::minutes(5);
 // Articles a category card on the home page lists; the listing has them all.
 constexpr size_t kHomeArticlesPerCategory = 6;
 constexpr size_t kRelatedArticles = 5;
+// Articles each category shows where a search found nothing.
+constexpr size_t kNoResultsArticlesPerCategory = 3;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -119,7 +121,7 @@ void Routes::AddWaysOn(const search::SearchRequest& request, const search::Searc
     input.listing_title = JoinTags(request.tags);
   }
   if (response.results.empty()) {
-    input.categories = CategoriesFor(**searcher, language, 0);
+    input.categories = CategoriesFor(**searcher, language, kNoResultsArticlesPerCategory);
     input.most_read = MostRead(**searcher, language);
     return;
   }

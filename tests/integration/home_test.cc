@@ -36,6 +36,18 @@ std::string Between(const std::string& page, const std::string& from, const std:
   return page.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// href="URL" as the templates write a link they are given: mstch escapes
+// '/' and '&' (literal links in a template, like /contact, stay as written).
+std::string Href(const std::string& url) {
+  std::string escaped;
+  for (char c : url) {
+    if (c == '/') escaped += "&#x2F;";
+    else if (c == '&') escaped += "&amp;";
+    else escaped += c;
+  }
+  return "href=\"" + escaped + "\"";
+}
+
 // A new server and an empty data directory for every test: "most read"
 // starts from no events, and a test can stop the server to read its store.
 class HomeServerTest : public helpdex::testing::HelpCentreTest {
@@ -91,8 +103,8 @@ TEST_F(HomeServerTest, TheHomePageListsTheCategoriesWithTheirArticlesInItsLangua
   ASSERT_NE(account, std::string::npos);
   EXPECT_LT(website, email);
   EXPECT_LT(email, account);
-  EXPECT_THAT(categories, HasSubstr("href=\"/search?q=&amp;lang=en&amp;category=website&amp;ui=en\""));
-  EXPECT_THAT(categories, HasSubstr("href=\"/articles/website-slow?lang=en\""));
+  EXPECT_THAT(categories, HasSubstr(Href("/search?q=&lang=en&category=website&ui=en")));
+  EXPECT_THAT(categories, HasSubstr(Href("/articles/website-slow?lang=en")));
   EXPECT_THAT(categories, HasSubstr("Reset your password"));
   // Internal articles are never listed; articles without a category neither.
   EXPECT_THAT(english, Not(HasSubstr("Zqxjkvinternal")));
@@ -106,7 +118,7 @@ TEST_F(HomeServerTest, TheHomePageListsTheCategoriesWithTheirArticlesInItsLangua
   EXPECT_THAT(norwegian, HasSubstr("Bla etter kategori"));
   EXPECT_THAT(norwegian, HasSubstr("Nettsiden din"));
   EXPECT_THAT(norwegian, HasSubstr("Innboks og e-postprogram."));
-  EXPECT_THAT(norwegian, HasSubstr("href=\"/articles/nettsiden-er-treg?lang=nb\""));
+  EXPECT_THAT(norwegian, HasSubstr(Href("/articles/nettsiden-er-treg?lang=nb")));
   EXPECT_THAT(norwegian, HasSubstr("href=\"/contact?ui=nb\""));
   EXPECT_THAT(norwegian, HasSubstr("Trenger du fortsatt hjelp?"));
   EXPECT_THAT(norwegian, Not(HasSubstr("Your website")));
@@ -124,8 +136,8 @@ TEST_F(HomeServerTest, MostReadShowsTheArticlesMostVisitsOpenedInThePagesLanguag
   const std::string english = HomeWithMostRead("/?ui=en");
   const std::string most_read = Between(english, "most-read-heading", "</section>");
   ASSERT_THAT(most_read, HasSubstr("Most read"));
-  const size_t email = most_read.find("/articles/email-setup?lang=en");
-  const size_t password = most_read.find("/articles/password-reset?lang=en");
+  const size_t email = most_read.find("email-setup?lang=en");
+  const size_t password = most_read.find("password-reset?lang=en");
   ASSERT_NE(email, std::string::npos) << most_read;
   ASSERT_NE(password, std::string::npos) << most_read;
   EXPECT_LT(email, password);
@@ -133,7 +145,7 @@ TEST_F(HomeServerTest, MostReadShowsTheArticlesMostVisitsOpenedInThePagesLanguag
   const std::string norwegian = HomeWithMostRead("/?ui=nb");
   const std::string norwegian_most_read = Between(norwegian, "most-read-heading", "</section>");
   EXPECT_THAT(norwegian_most_read, HasSubstr("Mest lest"));
-  EXPECT_THAT(norwegian_most_read, HasSubstr("/articles/nettsiden-er-treg?lang=nb"));
+  EXPECT_THAT(norwegian_most_read, HasSubstr("nettsiden-er-treg?lang=nb"));
   EXPECT_THAT(norwegian_most_read, Not(HasSubstr("lang=en")));
 }
 
@@ -141,13 +153,13 @@ TEST_F(HomeServerTest, ATagWithoutAQueryListsItsArticles) {
   const std::string english = Page("/search?tag=performance&lang=en&ui=en");
   EXPECT_THAT(english, Not(HasSubstr("Type a question")));
   EXPECT_THAT(english, HasSubstr("Topic:</span> performance</h1>"));
-  EXPECT_THAT(english, HasSubstr("href=\"/articles/website-slow?lang=en\""));
+  EXPECT_THAT(english, HasSubstr(Href("/articles/website-slow?lang=en")));
   EXPECT_THAT(english, Not(HasSubstr("lang=nb\">")));
   // The page's language without lang=; a tag only internal articles have lists nothing.
   const std::string norwegian = Page("/search?tag=performance&ui=nb");
   EXPECT_THAT(norwegian, HasSubstr("Emne:</span> performance</h1>"));
-  EXPECT_THAT(norwegian, HasSubstr("href=\"/articles/nettsiden-er-treg?lang=nb\""));
-  EXPECT_THAT(norwegian, Not(HasSubstr("href=\"/articles/website-slow?lang=en\"")));
+  EXPECT_THAT(norwegian, HasSubstr(Href("/articles/nettsiden-er-treg?lang=nb")));
+  EXPECT_THAT(norwegian, Not(HasSubstr(Href("/articles/website-slow?lang=en"))));
   const std::string internal = Page("/search?tag=internal&ui=en");
   EXPECT_THAT(internal, Not(HasSubstr("Zqxjkvinternal")));
   EXPECT_THAT(internal, HasSubstr("No articles found"));
@@ -156,12 +168,12 @@ TEST_F(HomeServerTest, ATagWithoutAQueryListsItsArticles) {
 TEST_F(HomeServerTest, ACategoryListingHasItsTitleAndPublicArticlesOnly) {
   const std::string account = Page("/search?category=account&lang=en&ui=en");
   EXPECT_THAT(account, HasSubstr("Category:</span> Account &amp; sign-in</h1>"));
-  EXPECT_THAT(account, HasSubstr("href=\"/articles/password-reset?lang=en\""));
+  EXPECT_THAT(account, HasSubstr(Href("/articles/password-reset?lang=en")));
   EXPECT_THAT(account, Not(HasSubstr("Zqxjkvinternal")));
   EXPECT_THAT(account, Not(HasSubstr("internal-runbook")));
   const std::string email = Page("/search?category=email&ui=nb");
   EXPECT_THAT(email, HasSubstr("Kategori:</span> E-post</h1>"));
-  EXPECT_THAT(email, HasSubstr("href=\"/articles/email-setup?lang=nb\""));
+  EXPECT_THAT(email, HasSubstr(Href("/articles/email-setup?lang=nb")));
 }
 
 TEST_F(HomeServerTest, NoResultsOfferTheCategoriesAndTheContactForm) {
@@ -170,7 +182,7 @@ TEST_F(HomeServerTest, NoResultsOfferTheCategoriesAndTheContactForm) {
   EXPECT_THAT(page, HasSubstr("href=\"/contact?ui=en\""));
   const std::string ways_on = Between(page, "ways-on-categories", "</section>");
   EXPECT_THAT(ways_on, HasSubstr("Your website"));
-  EXPECT_THAT(ways_on, HasSubstr("href=\"/search?q=&amp;lang=en&amp;category=account&amp;ui=en\""));
+  EXPECT_THAT(ways_on, HasSubstr(Href("/search?q=&lang=en&category=account&ui=en")));
   const std::string norwegian = Page("/search?q=qwxzvbn+plokmijn&ui=nb");
   EXPECT_THAT(Between(norwegian, "ways-on-categories", "</section>"), HasSubstr("Nettsiden din"));
   EXPECT_THAT(norwegian, HasSubstr("href=\"/contact?ui=nb\""));
@@ -188,8 +200,8 @@ TEST_F(HomeServerTest, AnArticleHasBreadcrumbsAndRelatedArticles) {
   const std::string page = Page("/articles/website-slow?lang=en&ui=en");
   const std::string breadcrumb = Between(page, "<nav class=\"breadcrumb\"", "</nav>");
   EXPECT_THAT(breadcrumb, HasSubstr("aria-label=\"Breadcrumb\""));
-  EXPECT_THAT(breadcrumb, HasSubstr("href=\"/?ui=en\">Help Centre</a>"));
-  EXPECT_THAT(breadcrumb, HasSubstr("href=\"/search?q=&amp;lang=en&amp;category=website&amp;ui=en\">Your website</a>"));
+  EXPECT_THAT(breadcrumb, HasSubstr(Href("/?ui=en") + ">Help Centre</a>"));
+  EXPECT_THAT(breadcrumb, HasSubstr(Href("/search?q=&lang=en&category=website&ui=en") + ">Your website</a>"));
   EXPECT_THAT(breadcrumb, HasSubstr("aria-current=\"page\">My website is slow<"));
   const std::string norwegian = Page("/articles/nettsiden-er-treg?lang=nb&ui=nb");
   EXPECT_THAT(Between(norwegian, "<nav class=\"breadcrumb\"", "</nav>"),
