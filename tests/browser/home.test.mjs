@@ -156,11 +156,11 @@ try {
 
   // What was stored: each visit's "no", then its reason.
   await centre.stopServer();  // SIGTERM writes every queued event
-  const listed = spawnSync(helpdex, ['events', '--data', dataDir, '--type', 'feedback', '--json'], { encoding: 'utf8' });
-  assert.equal(listed.status, 0, listed.stderr);
-  const answers = JSON.parse(listed.stdout);
+  const events = spawnSync(helpdex, ['events', '--data', dataDir, '--type', 'feedback', '--json'], { encoding: 'utf8' });
+  assert.equal(events.status, 0, events.stderr);
+  const answers = JSON.parse(events.stdout);
   const reasons = answers.filter((answer) => answer.helpful === 0 && answer.reason).map((answer) => answer.reason).sort();
-  assert.deepEqual(reasons, ['other', 'outdated'], listed.stdout);
+  assert.deepEqual(reasons, ['other', 'outdated'], events.stdout);
   console.log('browser_home: ok');
 } finally {
   if (centre) await centre.stop();
