@@ -31,6 +31,7 @@
 
 #include "docs_reader.h"
 #include "schema_version.h"
+#include "helpdex/indexer/categories.h"
 #include "synonyms.h"
 #include "ticket_record.h"
 #include "helpdex/indexer/article.h"
@@ -381,6 +382,13 @@ class GenerationBuilder {
     spellings_.Add(spellings);
   }
 
+  // The content's categories (categories.h): read before the articles, whose
+  // hashes include theirs, so that a changed category title rewrites them.
+  void SetCategories(CategoryFiles categories) {
+    for (const Error& error : categories.errors) RecordError(error);
+    categories_ = std::move(categories);
+  }
+
   void AddArticleFile(const fs::path& file, const std::string& display_path, const std::string& source_key) {
     std::optional<std::string> bytes = ReadFile(file, kMaxArticleBytes);
     if (!bytes) {
@@ -389,9 +397,9 @@ class GenerationBuilder {
     }
     // The schema version is part of the hash: documents built by an older
     // schema (say, without completion terms) are analysed again once.
-    const std::string hash = schema::SourceHash(*bytes + '\n' + kSchemaVersion);
+    const std::string hash = schema::SourceHash(*bytes + '\n' + kSchemaVersion + '\n' + categories_.hash);
     if (KeepIfUnchanged(source_key, hash, display_path)) return;
-    Result<search::DocumentRecord> record = ParseArticle(display_path, *bytes);
+    Result<search::DocumentRecord> record = ParseArticle(display_path, *bytes, &categories_);
     if (!record.ok()) {
       Fail(record.error(), source_key);
       return;
@@ -692,6 +700,7 @@ class GenerationBuilder {
   std::map<std::string, std::string> slugs_;          // lang/slug -> where
   const std::map<std::string, std::vector<std::string>>& learned_;  // article id -> learned phrasings
   bool synonyms_changed_ = false;
+  CategoryFiles categories_;
   // The spelling changes of the whole run, public database only, written once
   // by Finish(): each write of a word's trigram lists recompresses them, and
   // writing them every 2,000 documents rewrote the common ones dozens of
@@ -1537,6 +1546,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     }
     if (!options.content_dir.empty()) {
       const fs::path content(options.content_dir);
+      builder.SetCategories(ReadCategoryFiles(content));
       for (const fs::path& file : ListArticleFiles(content)) {
         ThrowIfCancelled(options);
         builder.AddArticleFile(file, file.string(), fs::relative(file, content).generic_string());

@@ -7,6 +7,7 @@
 
 namespace helpdex::indexer {
 
-inline constexpr const char* kSchemaVersion = "schema-5 (cmark-gfm tables, heading levels and anchor links)";
+inline constexpr const char* kSchemaVersion =
+    "schema-6 (cmark-gfm tables, heading levels and anchor links; categories: XG terms, list-order slot 13, display slot v2)";
 
 }  // namespace helpdex::indexer

@@ -1,6 +1,7 @@
 #include "display_slots.h"
 
 #include <optional>
+#include <stdexcept>
 
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
@@ -8,7 +9,10 @@
 namespace helpdex::search {
 namespace {
 
-constexpr char kDisplayVersion = '\x01';
+// Version 2 added the category fields at the end; version 1 slots (an index
+// written before) are still read, without a category.
+constexpr char kDisplayVersion = '\x02';
+constexpr char kDisplayVersionWithoutCategory = '\x01';
 constexpr char kSectionTextVersion = '\x01';
 
 class FieldWriter {
@@ -98,11 +102,33 @@ std::string EncodeDisplaySlot(const DisplayRecord& record) {
     out.Text(section.anchor);
     out.Text(section.title);
   }
+  out.Text(record.category);
+  out.Text(record.category_title);
+  out.Text(record.category_description);
+  out.Text(std::to_string(record.category_rank));
+  out.Text(std::to_string(record.category_article_rank));
   return out.Take();
 }
 
+namespace {
+
+bool ReadRank(FieldReader& in, int& rank) {
+  std::string text;
+  if (!in.Text(text) || text.empty() || text.size() > 6) return false;
+  size_t used = 0;
+  try {
+    rank = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    return false;
+  }
+  return used == text.size();
+}
+
+}  // namespace
+
 bool DecodeDisplaySlot(std::string_view bytes, DisplayRecord& record) {
-  FieldReader in(bytes, kDisplayVersion);
+  const bool with_category = bytes.empty() || bytes.front() != kDisplayVersionWithoutCategory;
+  FieldReader in(bytes, with_category ? kDisplayVersion : kDisplayVersionWithoutCategory);
   for (std::string* field :
        {&record.id, &record.type, &record.title, &record.slug, &record.audience, &record.translation_key,
         &record.reviewed, &record.answer, &record.answer_text, &record.answer_html, &record.created}) {
@@ -124,6 +150,12 @@ bool DecodeDisplaySlot(std::string_view bytes, DisplayRecord& record) {
   record.sections.assign(*sections, Section{});
   for (Section& section : record.sections) {
     if (!in.Text(section.anchor) || !in.Text(section.title)) return false;
+  }
+  if (with_category) {
+    if (!in.Text(record.category) || !in.Text(record.category_title) || !in.Text(record.category_description) ||
+        !ReadRank(in, record.category_rank) || !ReadRank(in, record.category_article_rank)) {
+      return false;
+    }
   }
   return in.Finished();
 }

@@ -54,6 +54,13 @@ json RecordToJson(const DocumentRecord& record) {
       {"extra", extra},
       {"created", record.created},
   };
+  if (!record.category.empty()) {
+    data["category"] = {{"key", record.category},
+                        {"title", record.category_title},
+                        {"description", record.category_description},
+                        {"rank", record.category_rank},
+                        {"article_rank", record.category_article_rank}};
+  }
   // Learned phrasings are kept only where they are indexed: public articles.
   if (!record.learned.empty() && record.type == schema::kTypeArticle &&
       record.audience == schema::kAudiencePublic) {
@@ -166,7 +173,11 @@ Xapian::Document BuildDocument(const DocumentRecord& record) {
     doc.add_boolean_term(schema::Term(schema::kSourcePath, record.source_path));
   }
   for (const std::string& tag : record.tags) doc.add_boolean_term(schema::Term(schema::kTag, tag));
+  if (!record.category.empty()) doc.add_boolean_term(schema::Term(schema::kCategory, record.category));
 
+  doc.add_value(schema::kSlotListOrder,
+                schema::ListOrderKey(record.category.empty() ? -1 : record.category_rank,
+                                     record.category.empty() ? -1 : record.category_article_rank, record.id));
   doc.add_value(schema::kSlotReviewed, record.reviewed);
   doc.add_value(schema::kSlotType, record.type);
   doc.add_value(schema::kSlotTranslationKey, record.translation_key);
@@ -250,6 +261,14 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
   record.source_hash = data.value("source_hash", "");
   if (data.contains("extra")) record.extra_json = data["extra"].dump();
   record.created = data.value("created", "");
+  if (data.contains("category") && data["category"].is_object()) {
+    const json& category = data["category"];
+    record.category = category.value("key", "");
+    record.category_title = category.value("title", "");
+    record.category_description = category.value("description", "");
+    record.category_rank = category.value("rank", -1);
+    record.category_article_rank = category.value("article_rank", -1);
+  }
   // Indexed before the texts had a slot of their own: they are in the data.
   const std::string texts = doc.get_value(schema::kSlotSectionText);
   if (texts.empty()) {

@@ -39,6 +39,13 @@ std::string StemmedTerm(const Xapian::Stem& stem, const std::string& word) {
   return term;
 }
 
+std::string ListOrderKey(int category_rank, int article_rank, std::string_view id) {
+  auto rank = [](int value) { return (value < 0 || value > 9999) ? 9999 : value; };
+  char ranks[9];
+  std::snprintf(ranks, sizeof ranks, "%04d%04d", rank(category_rank), rank(article_rank));
+  return std::string(ranks) + std::string(id);
+}
+
 std::string SourceHash(std::string_view bytes) {
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(bytes)));

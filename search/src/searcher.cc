@@ -174,6 +174,7 @@ std::string CacheKey(const SearchRequest& request) {
   add(request.language ? LanguageCode(*request.language) : "-");
   add(request.query_language ? LanguageCode(*request.query_language) : "-");
   for (const std::string& tag : request.tags) add("t" + tag);
+  add("c" + request.category);
   add(request.type);
   add(std::to_string(request.page) + "," + std::to_string(request.page_size));
   add(std::string(request.with_reply_material ? "r" : "-") + (request.with_facets ? "f" : "-") +
@@ -215,6 +216,9 @@ Result<SearchRequest> NormalizeRequest(SearchRequest request) {
   }
   if (!request.type.empty() && request.type != schema::kTypeArticle && request.type != schema::kTypeTicket) {
     return Error{ErrorCode::kInvalidInput, "type must be 'article' or 'ticket'", "type"};
+  }
+  if (request.category.size() > 100 || !IsValidUtf8(request.category)) {
+    return Error{ErrorCode::kInvalidInput, "a category must be valid UTF-8 of at most 100 bytes", "category"};
   }
   request.page = std::clamp(request.page, 1, kMaxPage);
   request.page_size = std::clamp(request.page_size, 1, kMaxPageSize);
@@ -322,6 +326,7 @@ struct Searcher::Impl {
       filters.emplace_back(schema::Term(schema::kLanguage, LanguageCode(*request.language)));
     }
     for (const std::string& tag : request.tags) filters.emplace_back(schema::Term(schema::kTag, tag));
+    if (!request.category.empty()) filters.emplace_back(schema::Term(schema::kCategory, request.category));
     if (!request.type.empty()) filters.emplace_back(schema::Term(schema::kType, request.type));
     return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
   }
@@ -572,6 +577,10 @@ struct Searcher::Impl {
     if (!has_query && !listing) return response;
     if (!has_query) text_query = Xapian::Query::MatchAll;
     Xapian::Query filtered = FilterAnd(text_query, Filters(request));
+    if (!has_query) {
+      const std::optional<Language> list_language = request.language ? request.language : request.query_language;
+      if (list_language) return List(request, *list_language, filtered, stemmer, std::move(response));
+    }
 
     // The relevance floor: documents that hold too little of the question
     // are not results, and a question no document holds enough of is
@@ -629,6 +638,91 @@ struct Searcher::Impl {
       response.results.push_back(std::move(result));
     }
     return response;
+  }
+
+  // A listing (no query text: a tag's or a category's articles) in one
+  // language, in the category files' order (schema::kSlotListOrder). No
+  // relevance and no translations to collapse: a plain sorted match, which
+  // Xapian also runs over remote shards.
+  Result<SearchResponse> List(const SearchRequest& request, Language language, const Xapian::Query& filters,
+                              const Xapian::Stem& stemmer, SearchResponse response) {
+    const Xapian::Query query =
+        FilterAnd(filters, Xapian::Query(schema::Term(schema::kLanguage, LanguageCode(language))));
+    response.query_lang = std::string(LanguageCode(language));
+    Xapian::Enquire enquire(db);
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value(schema::kSlotListOrder, false);
+    const Xapian::doccount first = static_cast<Xapian::doccount>((request.page - 1) * request.page_size);
+    const Xapian::MSet mset = enquire.get_mset(first, static_cast<Xapian::doccount>(request.page_size),
+                                               std::min<Xapian::doccount>(db.get_doccount(), kMaxFacetDocuments));
+    response.total = mset.get_matches_estimated();
+    if (request.with_facets) {
+      const FacetCounts counts = CountFacets(query, false, nullptr, 0);
+      response.facets = counts.facets;
+      response.total = counts.total;
+      response.facets_counted = true;
+    }
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const Xapian::Document doc = it.get_document();
+      Result<DisplayRecord> record = ReadDisplayRecord(doc, SectionTexts::kRead);
+      if (!record.ok() || record->id.empty()) continue;
+      SearchResult result = MakeResult(*record, 0, mset, stemmer, false);
+      result.translations = TranslationsOf(doc, *it);
+      if (request.with_reply_material) AddReplyMaterial(result, *record, *it);
+      response.results.push_back(std::move(result));
+    }
+    return response;
+  }
+
+  // Public articles in `language`, whoever the viewer.
+  static Xapian::Query PublicArticlesIn(Language language) {
+    const std::vector<Xapian::Query> filters{VisibleTo(Viewer::Public()),
+                                             Xapian::Query(schema::Term(schema::kType, schema::kTypeArticle)),
+                                             Xapian::Query(schema::Term(schema::kLanguage, LanguageCode(language)))};
+    return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+  }
+
+  Result<std::vector<Category>> Categories(Language language, size_t max_articles) {
+    std::vector<Xapian::Query> keys;
+    const std::string prefix(schema::kCategory);
+    for (auto term = db.allterms_begin(prefix); term != db.allterms_end(prefix); ++term) keys.emplace_back(*term);
+    if (keys.empty()) return std::vector<Category>();
+    // Public articles only, whoever asks: the help centre's own listing.
+    const Xapian::Query filters = PublicArticlesIn(language);
+    Xapian::Enquire enquire(db);
+    enquire.set_query(FilterAnd(Xapian::Query(Xapian::Query::OP_OR, keys.begin(), keys.end()), filters));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value(schema::kSlotListOrder, false);
+    constexpr Xapian::doccount kMaxListed = 5000;
+    const Xapian::MSet mset = enquire.get_mset(0, kMaxListed);
+    std::vector<Category> categories;
+    std::map<std::string, size_t> position;  // key -> index in categories
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Result<DisplayRecord> record = ReadDisplayRecord(it.get_document());
+      if (!record.ok() || record->category.empty() || record->audience != schema::kAudiencePublic) continue;
+      auto [found, added] = position.emplace(record->category, categories.size());
+      if (added) {
+        categories.push_back(Category{record->category, record->category_title, record->category_description, {}, 0});
+      }
+      Category& category = categories[found->second];
+      ++category.total;
+      if (category.articles.size() < max_articles) category.articles.push_back(LinkTo(*record));
+    }
+    return categories;
+  }
+
+  Result<std::vector<DocumentLink>> PublicArticles(const std::vector<std::string>& ids, Language language) {
+    std::vector<DocumentLink> links;
+    for (const std::string& id : ids) {
+      Xapian::Enquire enquire(db);
+      enquire.set_query(FilterAnd(Xapian::Query(UniqueIdTerm(schema::kTypeArticle, id)), PublicArticlesIn(language)));
+      const Xapian::MSet mset = enquire.get_mset(0, 1);
+      if (mset.empty()) continue;
+      Result<DisplayRecord> record = ReadDisplayRecord(mset.begin().get_document());
+      if (record.ok() && record->audience == schema::kAudiencePublic) links.push_back(LinkTo(*record));
+    }
+    return links;
   }
 
   // Facet counts and the exact number of results (one per article when
@@ -851,6 +945,16 @@ Result<std::vector<DocumentRecord>> Searcher::Documents(const std::string& type,
   return impl_->Note(GuardXapian("the document listing", impl_->where, [&]() -> Result<std::vector<DocumentRecord>> {
     return impl_->FindRecords(Xapian::Query(schema::Term(schema::kType, type)), static_cast<Xapian::doccount>(limit));
   }));
+}
+
+Result<std::vector<Category>> Searcher::Categories(Language language, size_t max_articles) {
+  return impl_->Note(GuardXapian("the category listing", impl_->where,
+                                 [&] { return impl_->Categories(language, max_articles); }));
+}
+
+Result<std::vector<DocumentLink>> Searcher::PublicArticles(const std::vector<std::string>& ids, Language language) {
+  return impl_->Note(GuardXapian("the article lookup", impl_->where,
+                                 [&] { return impl_->PublicArticles(ids, language); }));
 }
 
 Result<bool> Searcher::HasArticle(const std::string& id) {

@@ -16,9 +16,10 @@ using Pistache::Rest::Request;
 ApiError Generic(ErrorCode code) { return ApiError{code, std::string(GenericMessage(code)), ""}; }
 
 // Where the customer goes after answering: the article again, with the
-// thank-you in place of the form (and the interface language kept).
-std::string ThanksUrl(const search::DocumentRecord& article, Language ui) {
-  std::string url = search::ArticleUrl(article) + "&feedback=thanks";
+// thank-you in place of the form, or after a bare "no" the question why
+// (`step` "no"); the interface language kept.
+std::string ThanksUrl(const search::DocumentRecord& article, Language ui, std::string_view step = "thanks") {
+  std::string url = search::ArticleUrl(article) + "&feedback=" + std::string(step);
   if (ui != article.language) url += "&ui=" + std::string(LanguageCode(ui));
   return url + "#feedback";
 }
@@ -77,7 +78,10 @@ void Routes::RecordFeedback(const std::string& visit, const search::DocumentReco
 }
 
 // POST /articles/feedback: csrf, article (id), slug, lang, ui, helpful (1|0),
-// reason (not_related|didnt_answer, optional), comment (optional).
+// reason (feedback.h kFeedbackReasons, optional), comment (optional), step
+// ("reason" on the form that follows a "no"). A "no" is stored at once; the
+// form that asks why comes after it and stores a second answer with the
+// reason (readers take a visit's latest answer).
 HttpResponse Routes::FeedbackSubmit(const Request& http) {
   Language ui = PageLanguage(http);
   Result<FormFields> form = ReadForm(http);
@@ -104,7 +108,10 @@ HttpResponse Routes::FeedbackSubmit(const Request& http) {
   // is thanked all the same, as for every other event.
   RecordFeedback(visit, article->record, *answer);
   // Post/redirect/get: a reload shows the thanks without answering twice.
-  HttpResponse response = SeeOther(ThanksUrl(article->record, ui));
+  // A bare "no" (not the reasons form, nothing said yet) is asked why.
+  const bool ask_why = !answer->helpful && FormValue(*form, "step").value_or("") != "reason" &&
+                       answer->reason.empty() && answer->comment.empty();
+  HttpResponse response = SeeOther(ThanksUrl(article->record, ui, ask_why ? "no" : "thanks"));
   EnsureVisit(http, response, true);
   return response;
 }

@@ -5,6 +5,7 @@
 #include "helpdex/search/article_view.h"
 #include "helpdex/search/dates.h"
 #include "helpdex/search/text.h"
+#include "helpdex/stores/feedback.h"
 #include "helpdex/server/params.h"
 
 namespace helpdex::server {
@@ -133,7 +134,7 @@ mstch::array ResultItems(const search::SearchResponse& response, const Translati
 
 SearchLink LinkFor(const search::SearchRequest& request, Language ui) {
   return SearchLink{request.query, request.language, request.tags, request.type, 1, ui,
-                    !request.retry_with_correction};
+                    !request.retry_with_correction, request.category};
 }
 
 mstch::array FacetGroups(const search::SearchRequest& request,
@@ -187,11 +188,49 @@ std::string SearchUrl(const SearchLink& link) {
   std::string url = "/search?q=" + search::PercentEncode(link.query);
   if (link.language) url += "&lang=" + Code(*link.language);
   if (!link.tags.empty()) url += "&tag=" + search::PercentEncode(JoinTags(link.tags));
+  if (!link.category.empty()) url += "&category=" + search::PercentEncode(link.category);
   if (!link.type.empty()) url += "&type=" + search::PercentEncode(link.type);
   if (link.page > 1) url += "&page=" + std::to_string(link.page);
   if (link.exact) url += "&exact=1";
   url += "&ui=" + Code(link.ui);
   return url;
+}
+
+std::string CategoryUrl(const std::string& key, Language language, Language ui) {
+  SearchLink link;
+  link.language = language;
+  link.ui = ui;
+  link.category = key;
+  return SearchUrl(link);
+}
+
+mstch::array PageRenderer::ArticleLinks(const std::vector<search::DocumentLink>& links) {
+  mstch::array items;
+  for (const search::DocumentLink& link : links) {
+    items.push_back(mstch::map{{"title", link.title}, {"url", link.url}, {"lang", link.lang}});
+  }
+  return items;
+}
+
+mstch::array PageRenderer::CategoryItems(const std::vector<search::Category>& categories, Language language,
+                                         Language ui) const {
+  mstch::array items;
+  for (const search::Category& category : categories) {
+    const std::string url = CategoryUrl(category.key, language, ui);
+    mstch::map item{{"key", category.key},
+                    {"title", category.title},
+                    {"description", category.description},
+                    {"url", url},
+                    {"articles", ArticleLinks(category.articles)},
+                    {"has_articles", !category.articles.empty()}};
+    // The listing has them all when the card shows only some.
+    if (category.total > category.articles.size()) {
+      item["more"] = mstch::map{
+          {"url", url}, {"text", translations_.Plural(ui, "home_category_all", static_cast<long>(category.total))}};
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
 }
 
 PageRenderer::PageRenderer(Translations translations, TemplateSet templates)
@@ -248,10 +287,14 @@ mstch::map PageRenderer::BaseContext(Language ui, const std::string& title) cons
   };
 }
 
-std::string PageRenderer::Home(Language ui) const {
+std::string PageRenderer::Home(const HomePageInput& input) const {
   // The title is the site's name alone (header.html adds it after any title).
-  mstch::map context = BaseContext(ui, "");
+  mstch::map context = BaseContext(input.ui, "");
   context["is_home"] = true;
+  context["has_categories"] = !input.categories.empty();
+  context["categories"] = CategoryItems(input.categories, input.ui, input.ui);
+  context["has_most_read"] = !input.most_read.empty();
+  context["most_read"] = ArticleLinks(input.most_read);
   return templates_.Render("home", context);
 }
 
@@ -295,7 +338,27 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
     return templates_.Render("search", context);
   }
   const search::SearchResponse& response = *input.response;
+  if (!input.listing_title.empty()) {
+    // A tag's or a category's articles: the heading says which.
+    const bool category = !request.category.empty();
+    context["listing"] = mstch::map{
+        {"label", translations_.Get(input.ui, category ? "listing_category_label" : "listing_tag_label")},
+        {"title", input.listing_title}};
+    context["title"] = input.listing_title + " – " + results_title;
+  }
+  context["has_results"] = !response.results.empty();
   context["no_results"] = response.results.empty();
+  // Ways on where the results end: never a dead end.
+  context["has_categories"] = !input.categories.empty();
+  context["categories"] = CategoryItems(input.categories, request.language.value_or(input.ui), input.ui);
+  context["has_most_read"] = !input.most_read.empty();
+  context["most_read"] = ArticleLinks(input.most_read);
+  context["has_related"] = !input.related.empty();
+  context["related"] = ArticleLinks(input.related);
+  const int page_size = std::max(1, response.page_size);
+  const bool last_page = !response.results.empty() &&
+                         static_cast<size_t>(response.page) * static_cast<size_t>(page_size) >= response.total;
+  context["end_of_results"] = last_page;
   context["results_count"] =
       translations_.Plural(input.ui, "results_count", static_cast<long>(response.total));
   context["results"] = ResultItems(response, translations_, input.ui);
@@ -344,10 +407,19 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
 }
 
 std::string PageRenderer::ArticlePage(const search::Article& article, Language ui,
-                                      const ArticleFeedbackInput& feedback) const {
+                                      const ArticleFeedbackInput& feedback, const ArticlePageExtras& extras) const {
   const search::DocumentRecord& record = article.record;
   mstch::map context = BaseContext(ui, record.title);
   std::string article_lang = Code(record.language);
+  // Help Centre › Category › Article: the category links to its listing.
+  mstch::map breadcrumb{{"home_url", "/?ui=" + Code(ui)}, {"title", record.title}};
+  if (!record.category.empty() && !record.category_title.empty()) {
+    breadcrumb["category"] = mstch::map{{"title", record.category_title},
+                                        {"url", CategoryUrl(record.category, record.language, ui)}};
+  }
+  context["breadcrumb"] = breadcrumb;
+  context["has_related"] = !extras.related.empty();
+  context["related"] = ArticleLinks(extras.related);
   context["article"] = mstch::map{
       {"title", record.title},       {"lang", article_lang},
       {"html", record.html},         {"answer", record.answer},
@@ -388,7 +460,14 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
   });
   if (feedback.thanks || !feedback.csrf_token.empty()) {
     // mstch escapes every {{value}}; the ids come from front matter.
+    mstch::array reasons;
+    for (std::string_view reason : stores::kFeedbackReasons) {
+      reasons.push_back(mstch::map{{"value", std::string(reason)},
+                                   {"label", translations_.Get(ui, "feedback_reason_" + std::string(reason))}});
+    }
     context["feedback"] = mstch::map{{"thanks", feedback.thanks},
+                                     {"asking_reason", feedback.asking_reason && !feedback.thanks},
+                                     {"reasons", reasons},
                                      {"csrf", feedback.csrf_token},
                                      {"article_id", record.id},
                                      {"slug", record.slug},

@@ -96,6 +96,23 @@ struct SearchPageInput {
   Language ui = Language::kEnglish;
   const search::SearchRequest* request = nullptr;
   const search::SearchResponse* response = nullptr;  // nullptr: empty query
+  // A listing (no query, a tag or a category): its heading's title, the
+  // category's own title when it has one ("" when not a listing).
+  std::string listing_title;
+  // Ways on when the results end: the categories and the most read articles
+  // (no results), articles related to the page's first result (the last
+  // page). Empty when there is nothing to offer.
+  std::vector<search::Category> categories;
+  std::vector<search::DocumentLink> most_read;
+  std::vector<search::DocumentLink> related;
+};
+
+// The help centre's home page: the categories of the page's language with
+// their articles, and the articles most read lately (none without events).
+struct HomePageInput {
+  Language ui = Language::kEnglish;
+  std::vector<search::Category> categories;
+  std::vector<search::DocumentLink> most_read;
 };
 
 // The contact form: empty, echoed back with its errors, or sent.
@@ -115,6 +132,15 @@ struct ArticleFeedbackInput {
   // without a visit (a crawler): the page then has no form.
   std::string csrf_token;
   bool thanks = false;  // after POST /articles/feedback: a thank-you instead of the form
+  // After a "no" (?feedback=no): the reasons form, related articles and the
+  // contact link instead of the question.
+  bool asking_reason = false;
+};
+
+// What an article page shows besides the article: public articles like it,
+// in its language.
+struct ArticlePageExtras {
+  std::vector<search::DocumentLink> related;
 };
 
 // Immutable after construction; thread-safe.
@@ -122,7 +148,7 @@ class PageRenderer {
  public:
   PageRenderer(Translations translations, TemplateSet templates);
 
-  std::string Home(Language ui) const;
+  std::string Home(const HomePageInput& input) const;
   // An interface string (the OpenSearch description's text).
   const std::string& Translate(Language ui, const std::string& key) const;
   // The search engine's name in a browser's list: OpenSearch allows at most
@@ -130,7 +156,7 @@ class PageRenderer {
   std::string OpenSearchShortName(Language ui) const;
   std::string SearchResults(const SearchPageInput& input) const;
   std::string ArticlePage(const search::Article& article, Language ui,
-                          const ArticleFeedbackInput& feedback = {}) const;
+                          const ArticleFeedbackInput& feedback = {}, const ArticlePageExtras& extras = {}) const;
   std::string ContactPage(const ContactPageInput& input) const;
   // The error page for `error` (templates/error.html), in the UI language.
   std::string ErrorPage(const ApiError& error, Language ui) const;
@@ -160,6 +186,11 @@ class PageRenderer {
   // BaseContext plus the agent header (name, sign-out form) and footer links
   // that stay on the agent page.
   mstch::map AgentBaseContext(const AgentPageContext& page, const std::string& title) const;
+  // Public article links for a template: {{title}}, {{url}}, {{lang}}.
+  static mstch::array ArticleLinks(const std::vector<search::DocumentLink>& links);
+  // Categories for a template, each linked to its listing, with its articles.
+  // `language`: the listings' (the articles'); `ui`: the page's.
+  mstch::array CategoryItems(const std::vector<search::Category>& categories, Language language, Language ui) const;
   // Links to documents for an agent ("related articles"), to the agent pages.
   mstch::array AgentLinks(const std::vector<search::DocumentLink>& links, Language ui) const;
 
@@ -178,8 +209,11 @@ struct SearchLink {
   int page = 1;
   Language ui = Language::kEnglish;
   bool exact = false;  // exact=1: no automatic spelling retry
+  std::string category;  // category=KEY
 };
 std::string SearchUrl(const SearchLink& link);
+// The listing of a category's articles in `language`: /search?category=KEY.
+std::string CategoryUrl(const std::string& key, Language language, Language ui);
 // Where an agent opens a document (an article or ticket URL as search/ gives
 // it): public articles on the agent's article page, with ui= kept.
 std::string AgentDocumentUrl(const std::string& url, Language ui);

@@ -144,6 +144,11 @@ Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& sourc
     request.type = std::string(value);
   }
 
+  // category=KEY: only that category's articles (with no q, a listing).
+  Result<std::optional<std::string>> category = DecodeParameter("category", source);
+  if (!category.ok()) return category.error();
+  if (*category) request.category = std::string(search::Trim(**category, search::kHttpWhitespace));
+
   Result<std::optional<std::string>> tags = DecodeParameter("tag", source);
   if (!tags.ok()) return tags.error();
   if (*tags) {

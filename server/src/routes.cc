@@ -295,7 +295,8 @@ HttpResponse Routes::MetricsText(const Request&) {
 
 Result<search::SearchResponse> Routes::RunSearch(search::Index& index,
                                                 const search::SearchRequest& request) {
-  if (IsBlank(request.query)) {
+  // No words and no tag or category to list: nothing to search.
+  if (IsBlank(request.query) && request.tags.empty() && request.category.empty()) {
     search::SearchResponse empty;
     empty.page = request.page;
     empty.page_size = request.page_size;
@@ -376,7 +377,7 @@ HttpResponse Routes::ErrorPage(const ApiError& error, Language ui) {
 
 HttpResponse Routes::HomePage(const Request& request) {
   Language ui = PageLanguage(request);
-  HttpResponse response = HtmlResponse(200, pages_.Home(ui), LanguageCode(ui));
+  HttpResponse response = HtmlResponse(200, pages_.Home(HomeContent(ui)), LanguageCode(ui));
   MarkPublicCacheable(response);
   RememberLanguage(request, response);
   EnsureVisit(request, response, false);
@@ -394,7 +395,11 @@ HttpResponse Routes::SearchPage(const Request& http) {
   SearchPageInput input{ui, &*request, nullptr};
   Result<search::SearchResponse> result = RunSearch(*index_, *request);
   if (!result.ok()) return ErrorPage(ToApiError(result.error()), ui);
-  if (!IsBlank(request->query)) input.response = &*result;
+  const bool listing = !request->tags.empty() || !request->category.empty();
+  if (!IsBlank(request->query) || listing) {
+    input.response = &*result;
+    AddWaysOn(*request, *result, input);
+  }
   HttpResponse response = HtmlResponse(200, pages_.SearchResults(input), LanguageCode(ui));
   MarkPublicCacheable(response);
   RememberLanguage(http, response);
@@ -430,6 +435,8 @@ HttpResponse Routes::ArticlePage(const Request& http) {
   Result<std::optional<std::string>> feedback = DecodeParameter("feedback", QuerySource(http));
   ArticleFeedbackInput feedback_input;
   feedback_input.thanks = feedback.ok() && *feedback && **feedback == "thanks";
+  feedback_input.asking_reason = feedback.ok() && *feedback && **feedback == "no";
+  const ArticlePageExtras extras{RelatedTo(**searcher, article->record)};
   HttpResponse response = HtmlResponse(200, "", LanguageCode(ui));
   // The "did this help?" form carries the visit id as its CSRF token, so the
   // page is for this browser only and never kept by a shared cache; renewing
@@ -437,9 +444,10 @@ HttpResponse Routes::ArticlePage(const Request& http) {
   const std::string visit = EnsureVisit(http, response, true);
   feedback_input.csrf_token = visit;
   SetHeader(response, "Cache-Control", visit.empty() ? "private, max-age=60" : "private, no-store");
-  response.body = pages_.ArticlePage(*article, ui, feedback_input);
+  response.body = pages_.ArticlePage(*article, ui, feedback_input, extras);
   RememberLanguage(http, response);
   RecordResultClick(http, visit, *article);
+  RecordArticleView(visit, article->record);
   return response;
 }
 

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -145,6 +146,24 @@ class Routes {
   void RecordResultClick(const Pistache::Rest::Request& request, const std::string& visit,
                          const search::Article& article);
   HttpResponse HomePage(const Pistache::Rest::Request& request);
+  // home_routes.cc: what the home page, listings, the end of results and
+  // article pages offer next (categories, most read, related articles).
+  // The home page's categories and most read articles in `ui`.
+  HomePageInput HomeContent(Language ui);
+  // The categories of `language` with their public articles ({} when the
+  // index cannot be read: the page still works, the failure is logged).
+  std::vector<search::Category> CategoriesFor(search::Searcher& searcher, Language language,
+                                              size_t max_articles);
+  // The public articles of `language` most read lately (article views in
+  // events.db over the last kMostReadDays); none without events or a store.
+  std::vector<search::DocumentLink> MostRead(search::Searcher& searcher, Language language);
+  // An article page opened (EventType::kArticleViewed), for "most read".
+  void RecordArticleView(const std::string& visit, const search::DocumentRecord& article);
+  // Public articles like `article` in its language, never internal ones.
+  std::vector<search::DocumentLink> RelatedTo(search::Searcher& searcher, const search::DocumentRecord& article);
+  // Fills a search page's listing title and its ways on (categories and most
+  // read when nothing was found, related articles on the last page).
+  void AddWaysOn(const search::SearchRequest& request, const search::SearchResponse& response, SearchPageInput& input);
   HttpResponse SearchPage(const Pistache::Rest::Request& request);
   HttpResponse ArticlePage(const Pistache::Rest::Request& request);
   HttpResponse StaticFile(const Pistache::Rest::Request& request);
@@ -235,6 +254,15 @@ class Routes {
   bool draining_ = false;  // guarded by drain_mutex_
   std::set<std::string> failpoints_;
   std::string base_url_;  // "" when not configured
+  // MostRead()'s counts per language: recounted after kMostReadRefresh, or
+  // sooner while none are known and events have been written since.
+  struct MostReadCounts {
+    std::chrono::steady_clock::time_point counted_at;
+    uint64_t events_written = 0;
+    std::vector<std::string> article_ids;  // most read first
+  };
+  std::mutex most_read_mutex_;
+  std::map<Language, MostReadCounts> most_read_;  // guarded by most_read_mutex_
 };
 
 }  // namespace helpdex::server

@@ -13,7 +13,7 @@ constexpr const char* kPageNames[] = {"home",        "search",       "article", 
                                      "gaps",        "agent_messages", "agent_message"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
                                          "agent_answer", "facets",       "pagination", "suggest_labels",
-                                         "gaps_article"};
+                                         "gaps_article", "category_cards", "contact_block"};
 
 struct AssetSpec {
   const char* name;

@@ -3,7 +3,7 @@
 //
 //   node feedback.test.mjs HELPDEX_BINARY FIXTURES_KB_DIR SCREENSHOT_DIR
 //
-// With JavaScript: open "Not helpful? Tell us why", pick a reason, write a
+// With JavaScript: answer "No", then (asked only now) pick a reason, write a
 // comment with an e-mail address in it, send: the thanks appears in place
 // (the page does not leave the article). Without JavaScript: "Yes" posts the
 // form and the server's thank-you page replaces it. Then `helpdex events`
@@ -35,13 +35,15 @@ try {
   const articleUrl = `${base}/articles/password-reset?lang=en`;
   await page.goto(articleUrl);
   await page.getByRole('heading', { name: 'Did this help?' }).or(page.getByText('Did this help?')).first().waitFor();
-  await page.getByText('Not helpful? Tell us why (optional)').click();
+  assert.equal(await page.getByText('What was wrong?').isVisible(), false, 'the reason is asked after the answer');
+  await page.getByRole('button', { name: 'No', exact: true }).click();
   await page.getByLabel('It is about my question but did not answer it').check();
   await page.getByLabel('Comment (optional)').fill('The link never came, write to kari@example.no');
   await page.getByRole('button', { name: 'Send feedback' }).click();
   await page.getByText('Thank you for your feedback.').waitFor();
   assert.equal(page.url(), articleUrl, 'the script answers in place, without leaving the article');
   assert.equal(await page.locator('form[data-feedback-form]').isVisible(), false, 'the form is gone');
+  assert.equal(await page.locator('form[data-feedback-reason-form]').isVisible(), false, 'the reasons are gone');
   await page.screenshot({ path: join(screenshotDir, 'feedback-thanks-in-place.png'), fullPage: true });
 
   // Without JavaScript: the form posts and the server answers with the thank-you page.
@@ -54,13 +56,16 @@ try {
   await noScript.screenshot({ path: join(screenshotDir, 'feedback-thanks-page.png'), fullPage: true });
   assert.deepEqual(problems, []);
 
-  // What was stored: both answers, each under its own visit, the comment redacted.
+  // What was stored: the "no" at once, then its reason, and the "yes" under
+  // another visit; the comment redacted.
   await centre.stopServer();  // SIGTERM writes every queued event
   const listed = spawnSync(helpdex, ['events', '--data', dataDir, '--type', 'feedback', '--json'], { encoding: 'utf8' });
   assert.equal(listed.status, 0, listed.stderr);
   const answers = JSON.parse(listed.stdout);
-  assert.equal(answers.length, 2, listed.stdout);
-  const no = answers.find((answer) => answer.helpful === 0);
+  assert.equal(answers.length, 3, listed.stdout);
+  const no = answers.find((answer) => answer.helpful === 0 && answer.reason);
+  assert.ok(answers.some((answer) => answer.helpful === 0 && !answer.reason && answer.visit === no.visit),
+            'the bare "no" came first');
   const yes = answers.find((answer) => answer.helpful === 1);
   assert.ok(no && yes, listed.stdout);
   assert.equal(no.article, 'en-password-reset');

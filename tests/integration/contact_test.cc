@@ -239,7 +239,7 @@ TEST_F(ContactServerTest, SearchesSuggestionsAndClicksAreRecordedForTheVisit) {
 
   StopServer();
   std::vector<stores::StoredEvent> events = StoredEvents();
-  ASSERT_EQ(events.size(), 3u);
+  ASSERT_EQ(events.size(), 4u);
   EXPECT_EQ(events[0].event.type, stores::EventType::kSuggestShown);
   EXPECT_EQ(events[0].event.query, "reset my pass");  // four keystroke requests, one search
   EXPECT_THAT(events[0].event.shown, ::testing::Contains("en-password-reset"));
@@ -249,6 +249,9 @@ TEST_F(ContactServerTest, SearchesSuggestionsAndClicksAreRecordedForTheVisit) {
   EXPECT_EQ(events[2].event.type, stores::EventType::kResultClicked);
   EXPECT_EQ(events[2].event.article, "en-password-reset");
   EXPECT_EQ(events[2].event.query, "reset password");
+  // Every article page opened counts for the home page's "most read".
+  EXPECT_EQ(events[3].event.type, stores::EventType::kArticleViewed);
+  EXPECT_EQ(events[3].event.article, "en-password-reset");
   for (const stores::StoredEvent& stored : events) EXPECT_EQ(stored.event.visit, visit.id);
 }
 

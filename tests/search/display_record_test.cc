@@ -90,6 +90,41 @@ TEST(DisplayRecordTest, TheWholeRecordStillReadsBack) {
   EXPECT_EQ(ReadDisplayRecord(BuildDocument(Ticket()), SectionTexts::kRead)->resolution, Ticket().resolution);
 }
 
+TEST(DisplayRecordTest, CarriesTheCategory) {
+  DocumentRecord record = Article();
+  record.category = "account";
+  record.category_title = "Account & sign-in";
+  record.category_description = "Passwords.";
+  record.category_rank = 4;
+  record.category_article_rank = 0;
+  const Xapian::Document doc = BuildDocument(record);
+  Result<DisplayRecord> shown = ReadDisplayRecord(doc);
+  ASSERT_TRUE(shown.ok()) << shown.error().ToString();
+  EXPECT_EQ(shown->category, "account");
+  EXPECT_EQ(shown->category_title, "Account & sign-in");
+  EXPECT_EQ(shown->category_description, "Passwords.");
+  EXPECT_EQ(shown->category_rank, 4);
+  EXPECT_EQ(shown->category_article_rank, 0);
+  Result<DocumentRecord> whole = ReadDocumentRecord(doc);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->category_title, "Account & sign-in");
+  EXPECT_EQ(doc.get_value(schema::kSlotListOrder), "00040000en-reset");
+  EXPECT_EQ(BuildDocument(Article()).get_value(schema::kSlotListOrder), "99999999en-reset");
+}
+
+TEST(DisplayRecordTest, ASlotWrittenBeforeCategoriesIsStillRead) {
+  Xapian::Document doc = BuildDocument(Article());
+  const std::string display = doc.get_value(schema::kSlotDisplay);
+  // Version 1 ended before the five category fields: "", "", "", "-1", "-1".
+  const std::string categories("\x00\x00\x00\x02-1\x02-1", 9);
+  ASSERT_EQ(display.substr(display.size() - categories.size()), categories);
+  doc.add_value(schema::kSlotDisplay, "\x01" + display.substr(1, display.size() - 1 - categories.size()));
+  Result<DisplayRecord> shown = ReadDisplayRecord(doc);
+  ASSERT_TRUE(shown.ok()) << shown.error().ToString();
+  EXPECT_EQ(shown->title, "Reset your password");
+  EXPECT_EQ(shown->category, "");
+}
+
 TEST(DisplayRecordTest, ADamagedSlotIsAnErrorNotAHalfCard) {
   Xapian::Document doc = BuildDocument(Article());
   const std::string display = doc.get_value(schema::kSlotDisplay);
@@ -99,7 +134,7 @@ TEST(DisplayRecordTest, ADamagedSlotIsAnErrorNotAHalfCard) {
   }
   doc.add_value(schema::kSlotDisplay, display + "x");
   EXPECT_FALSE(ReadDisplayRecord(doc).ok()) << "bytes left over";
-  doc.add_value(schema::kSlotDisplay, "\x02" + display.substr(1));
+  doc.add_value(schema::kSlotDisplay, "\x03" + display.substr(1));
   EXPECT_FALSE(ReadDisplayRecord(doc).ok()) << "another version";
 
   Xapian::Document texts = BuildDocument(Article());

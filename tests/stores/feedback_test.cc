@@ -38,6 +38,44 @@ TEST(ParseFeedbackTest, AcceptsYesAndNoWithTheirReasons) {
   EXPECT_EQ(ParseFeedback("0", "not_related", "")->reason, "not_related");
 }
 
+TEST(ParseFeedbackTest, AcceptsTheReasonsAskedAfterANo) {
+  for (const char* reason : {"outdated", "didnt_answer", "hard_to_follow", "not_related", "other"}) {
+    Result<FeedbackAnswer> no = ParseFeedback("0", reason, "");
+    ASSERT_TRUE(no.ok()) << reason;
+    EXPECT_EQ(no->reason, reason);
+  }
+}
+
+TEST(MostViewedTest, CountsDistinctVisitsPerArticleInTheLanguage) {
+  std::vector<StoredEvent> events;
+  auto view = [&events](const std::string& visit, const std::string& article, const std::string& lang) {
+    events.push_back(StoredEvent{0, Event{.type = EventType::kArticleViewed, .visit = visit, .language = lang,
+                                          .article = article}});
+  };
+  view(Visit(1), "en-a", "en");
+  view(Visit(1), "en-a", "en");  // the same visit again: once
+  view(Visit(1), "en-b", "en");
+  view(Visit(2), "en-b", "en");
+  view(Visit(3), "en-b", "en");
+  view(Visit(2), "en-c", "en");
+  view(Visit(4), "nb-a", "nb");
+  view(Visit(4), "nb-a", "nb");
+  // Other events about an article are not views.
+  events.push_back(StoredEvent{0, Event{.type = EventType::kResultClicked, .visit = Visit(5), .language = "en",
+                                        .article = "en-c"}});
+  std::vector<ArticleViews> most = MostViewed(events, "en", 10);
+  ASSERT_EQ(most.size(), 3u);
+  EXPECT_EQ(most[0].article, "en-b");
+  EXPECT_EQ(most[0].visits, 3u);
+  EXPECT_EQ(most[1].article, "en-a");  // a tie with en-c: by id
+  EXPECT_EQ(most[1].visits, 1u);
+  EXPECT_EQ(most[2].article, "en-c");
+  EXPECT_EQ(MostViewed(events, "en", 1).size(), 1u);
+  ASSERT_EQ(MostViewed(events, "nb", 10).size(), 1u);
+  EXPECT_EQ(MostViewed(events, "nb", 10)[0].visits, 1u);
+  EXPECT_TRUE(MostViewed(events, "tr", 10).empty());
+}
+
 TEST(ParseFeedbackTest, AYesDropsAReasonTickedBeforehand) {
   Result<FeedbackAnswer> yes = ParseFeedback("1", "not_related", "thanks");
   ASSERT_TRUE(yes.ok());
@@ -52,7 +90,8 @@ TEST(ParseFeedbackTest, RefusesWhatTheFormCannotSend) {
     EXPECT_EQ(answer.error().code, ErrorCode::kInvalidInput);
     EXPECT_EQ(answer.error().where, "helpful");
   }
-  EXPECT_EQ(ParseFeedback("0", "other", "").error().where, "reason");
+  EXPECT_EQ(ParseFeedback("0", "outdated ", "").error().where, "reason");
+  EXPECT_EQ(ParseFeedback("0", "bogus", "").error().where, "reason");
   EXPECT_EQ(ParseFeedback("0", "", "caf\xC3").error().where, "comment");
   // 1000 characters (here 2 bytes each) are fine; one more is not.
   std::string greek;

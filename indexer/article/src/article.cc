@@ -11,6 +11,7 @@
 #include <regex>
 #include <set>
 
+#include "helpdex/indexer/categories.h"
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/schema.h"
 #include "helpdex/search/text.h"
@@ -195,7 +196,8 @@ Result<FrontMatterSplit> SplitFrontMatter(std::string_view path, std::string_vie
   return InvalidAt(path, 1, "the front matter opened here is never closed with a '---' line");
 }
 
-Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes) {
+Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes,
+                                            const CategoryFiles* categories) {
   if (bytes.size() > kMaxArticleBytes) {
     return InvalidAt(path, 1, "the file is " + std::to_string(bytes.size()) + " bytes; the limit is " +
                                   std::to_string(kMaxArticleBytes));
@@ -283,6 +285,19 @@ Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_v
       record.answer_text += part.text;
     }
     while (!record.answer_text.empty() && record.answer_text.back() == '\n') record.answer_text.pop_back();
+  }
+
+  Result<std::optional<std::string>> category = fields.Scalar("category");
+  if (!category.ok()) return category.error();
+  record.category = category->value_or("");
+  if (!record.category.empty() && !IsValidSlug(record.category)) {
+    return fields.At("category", "'" + record.category +
+                                     "' must be a category key (lower-case a-z, 0-9 and single hyphens)");
+  }
+  if (categories != nullptr) {
+    const std::string where = std::string(path) + ":" + std::to_string(fields.LineOfField("category"));
+    Result<bool> applied = ApplyCategory(record, *categories, where);
+    if (!applied.ok()) return applied.error();
   }
 
   record.extra_json = fields.UnknownFieldsJson();

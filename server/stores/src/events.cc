@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
+#include <map>
+#include <set>
 #include <array>
 #include <atomic>
 #include <condition_variable>
@@ -130,7 +132,7 @@ constexpr const char* kSql[kSqlCount] = {
     "DELETE FROM events WHERE at < ?1",
 };
 
-constexpr std::array<std::pair<EventType, std::string_view>, 7> kTypeNames = {{
+constexpr std::array<std::pair<EventType, std::string_view>, 8> kTypeNames = {{
     {EventType::kSearch, "search"},
     {EventType::kSuggestShown, "suggest_shown"},
     {EventType::kSuggestOpened, "suggest_opened"},
@@ -138,6 +140,7 @@ constexpr std::array<std::pair<EventType, std::string_view>, 7> kTypeNames = {{
     {EventType::kResultClicked, "result_clicked"},
     {EventType::kContactSubmitted, "contact_submitted"},
     {EventType::kFeedback, "feedback"},
+    {EventType::kArticleViewed, "article_viewed"},
 }};
 
 // Cuts `text` to at most `characters` code points.
@@ -241,6 +244,24 @@ std::string NewVisitId() { return RandomHex(kVisitIdBytes).value_or(""); }
 bool IsValidVisitId(std::string_view id) {
   return id.size() == kVisitIdBytes * 2 &&
          std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::vector<ArticleViews> MostViewed(const std::vector<StoredEvent>& events, std::string_view language,
+                                     size_t limit) {
+  std::map<std::string, std::set<std::string_view>> visits;  // article -> the visits that opened it
+  for (const StoredEvent& stored : events) {
+    const Event& event = stored.event;
+    if (event.type != EventType::kArticleViewed || event.language != language || event.article.empty()) continue;
+    visits[event.article].insert(event.visit);
+  }
+  std::vector<ArticleViews> views;
+  views.reserve(visits.size());
+  for (const auto& [article, seen] : visits) views.push_back(ArticleViews{article, seen.size()});
+  // Stable after the map's id order: equal counts stay by id.
+  std::stable_sort(views.begin(), views.end(),
+                   [](const ArticleViews& a, const ArticleViews& b) { return a.visits > b.visits; });
+  if (views.size() > limit) views.resize(limit);
+  return views;
 }
 
 std::vector<std::string> SearchesBefore(const std::vector<StoredEvent>& events, const std::string& visit,

@@ -1,6 +1,9 @@
 // Checks for "did this help?" answers (feedback.h).
 #include "helpdex/stores/feedback.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "helpdex/search/analysis.h"
 #include "helpdex/search/text.h"
 
@@ -12,8 +15,10 @@ Result<FeedbackAnswer> ParseFeedback(std::string_view helpful, std::string_view 
   } else if (helpful != "0") {
     return Error{ErrorCode::kInvalidInput, "helpful must be 1 (yes) or 0 (no)", "helpful"};
   }
-  if (!reason.empty() && reason != kFeedbackReasonNotRelated && reason != kFeedbackReasonDidntAnswer) {
-    return Error{ErrorCode::kInvalidInput, "reason must be not_related, didnt_answer or empty", "reason"};
+  if (!reason.empty() && std::find(std::begin(kFeedbackReasons), std::end(kFeedbackReasons), reason) ==
+                              std::end(kFeedbackReasons)) {
+    return Error{ErrorCode::kInvalidInput,
+                 "reason must be outdated, didnt_answer, hard_to_follow, not_related, other or empty", "reason"};
   }
   // A customer may tick a reason and then press "Yes": the yes wins.
   if (!answer.helpful) answer.reason = std::string(reason);

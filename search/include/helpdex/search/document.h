@@ -56,6 +56,16 @@ struct DisplayRecord {
   std::string problem;                   // what the customer wrote
   std::string resolution;                // what the agents answered
   std::string created;                   // ISO 8601
+  // The article's category (front matter `category`, described by the
+  // language's content/categories/<lang>.yaml): its key, shared by the
+  // translations, and as that file gives it, its title, description, place
+  // among the categories and the article's place in it (0-based; -1: none,
+  // the article comes after the listed ones). "" when the article has none.
+  std::string category;
+  std::string category_title;
+  std::string category_description;
+  int category_rank = -1;
+  int category_article_rank = -1;
   // The start of the body's first section text that is not empty (at most
   // kOpeningBytes), for cards without an answer: what OpeningText() cuts.
   // Filled when a record is read; BuildDocument derives it from `sections`.

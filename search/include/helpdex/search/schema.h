@@ -41,6 +41,7 @@ inline constexpr std::string_view kSlug = "XSLUG";          // XSLUG<slug>
 inline constexpr std::string_view kTranslationKey = "XTK";  // XTK<translation_key>
 inline constexpr std::string_view kSourcePath = "XPATH";    // XPATH<path or hash>: change detection
 inline constexpr std::string_view kCompletion = "XC";       // XC<normalised article title or heading>: suggest completions (articles only)
+inline constexpr std::string_view kCategory = "XG";         // XG<category key>: an article's category (content/categories/); not "XC...", which completions enumerate
 
 // Within-document frequency added per word of each field, so that a title
 // word counts more than a body word in BM25 (Xapian 1.4 has no BM25F).
@@ -67,6 +68,10 @@ inline constexpr Xapian::valueno kSlotLearned = 10;        // LearnedSignature()
 inline constexpr Xapian::valueno kSlotDisplay = 11;
 // The section texts (a ticket's problem and resolution), for snippets.
 inline constexpr Xapian::valueno kSlotSectionText = 12;
+// The order of a listing (a tag or a category without a query): the
+// category's place, the article's place in it (both 4 digits, 9999 when
+// none) and the id. ListOrderKey() writes it.
+inline constexpr Xapian::valueno kSlotListOrder = 13;
 
 inline constexpr std::string_view kTypeArticle = "article";
 inline constexpr std::string_view kTypeTicket = "ticket";
@@ -80,6 +85,9 @@ std::string Term(std::string_view prefix, std::string_view value);
 // kStemmed + the stem of `word`: the stemmed term TermGenerator and
 // QueryParser make, for code that builds such terms itself.
 std::string StemmedTerm(const Xapian::Stem& stem, const std::string& word);
+
+// kSlotListOrder's value: "CCCCAAAA<id>" (ranks 0-based, 9999 for none).
+std::string ListOrderKey(int category_rank, int article_rank, std::string_view id);
 
 // The hash stored in kSlotSourceHash: 16 hex digits of FNV-1a 64 over `bytes`.
 // Equal hashes mean the source is unchanged and need not be analysed again.

@@ -51,7 +51,13 @@ struct SearchRequest {
   // into that language's version), others only after them and flagged.
   // Ignored when `language` is set.
   std::optional<Language> query_language;
-  std::vector<std::string> tags;       // AND of tag filters
+  // AND of tag filters. With no query text, tags and a category make a
+  // listing: in `language`, else in `query_language` (the page's), ordered
+  // as the category files order articles (schema::kSlotListOrder), then id.
+  std::vector<std::string> tags;
+  // Only articles of this category (front matter `category`, a key such as
+  // "billing"); "" for any.
+  std::string category;
   std::string type;                    // "" (any), "article" or "ticket"
   int page = 1;                        // 1-based, 1..kMaxPage
   int page_size = 10;                  // 1..kMaxPageSize
@@ -94,6 +100,16 @@ struct DocumentLink {
   std::string title;
   std::string url;
   std::string lang;
+};
+
+// A category of the help centre in one language (content/categories/), with
+// its public articles in the order the category file gives.
+struct Category {
+  std::string key;          // front matter `category`, shared by the languages
+  std::string title;
+  std::string description;  // may be empty
+  std::vector<DocumentLink> articles;  // at most the limit asked for
+  size_t total = 0;                    // its public articles in this language
 };
 
 // The link to a record: its id, type, title, DocumentUrl() and language code.
@@ -332,6 +348,15 @@ class Searcher {
   // "ticket". kNotFound for an unknown (or invisible) document.
   Result<std::vector<DocumentLink>> RelatedArticles(const std::string& type, const std::string& id,
                                                      size_t limit = 5);
+
+  // The categories of `language` that have public articles in it, in the
+  // category file's order, each with its first `max_articles` public
+  // articles. Never an internal article, whoever the viewer.
+  Result<std::vector<Category>> Categories(Language language, size_t max_articles = 50);
+
+  // Links to the public articles among `ids` that are in `language`, in the
+  // order of `ids` (the most read, say); ids of other articles are left out.
+  Result<std::vector<DocumentLink>> PublicArticles(const std::vector<std::string>& ids, Language language);
 
   // Whether an article with this id is visible to the viewer (a public viewer:
   // a public article). For reports a client makes about an article.

@@ -56,6 +56,7 @@ std::optional<std::string> FormValue(const FormFields& fields, std::string_view 
 //   type  "", "article" or "ticket"
 //   tag   comma-separated tags, all required (AND). A repeated `tag=` keeps only
 //         its first value: Pistache 0.0.5 stores query parameters in a map.
+//   category  a category key (content/categories/): only its articles
 //   page  1-based page number; size: results per page. Non-numeric values are
 //         errors, numbers out of range are clamped later by NormalizeRequest().
 Result<search::SearchRequest> ParseSearchRequest(const RawParameterSource& source);

@@ -88,11 +88,15 @@ RenderedMarkdown RenderMarkdown(std::string_view markdown);
 // Russian id stays readable in the address bar, and the ids are the ones
 // indexes before cmark-gfm gave, so links to sections keep working.
 std::string AnchorFor(std::string_view heading);
+struct CategoryFiles;  // categories.h
 
 // Parses and validates a whole article file (see content/README.md for the
 // fields). Checks that need the whole knowledge base (duplicate id or slug)
-// happen in BuildIndex.
-Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes);
+// happen in BuildIndex. With `categories`, the article's `category` must be
+// one of its language's (categories.h ApplyCategory), whose title and places
+// the record then carries; without, only the key is read.
+Result<search::DocumentRecord> ParseArticle(std::string_view path, std::string_view bytes,
+                                            const CategoryFiles* categories = nullptr);
 
 // A new article for a writer to start from (the gap report's drafts): the
 // front-matter fields of design.md and a Markdown body.

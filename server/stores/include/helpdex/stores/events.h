@@ -39,10 +39,11 @@ enum class EventType {
   kResultClicked,     // a search result opened: query, article
   kContactSubmitted,  // the contact form sent: query (the subject)
   kFeedback,          // "did this help?" on an article: article, language, revision, helpful, reason, comment
+  kArticleViewed,     // an article page opened (from anywhere): article, language (the home page's "most read")
 };
 
 // "search", "suggest_shown", "suggest_opened", "answered", "result_clicked",
-// "contact_submitted", "feedback".
+// "contact_submitted", "feedback", "article_viewed".
 std::string_view EventTypeName(EventType type);
 std::optional<EventType> ParseEventType(std::string_view name);
 
@@ -60,7 +61,7 @@ struct Event {
   // included (never collapsed): readers count a visit once per article and
   // take its latest answer.
   int helpful = -1;                // 1 yes, 0 no, -1 not feedback
-  std::string reason;              // for a no: "not_related", "didnt_answer" or ""
+  std::string reason;              // for a no: feedback.h's reasons ("outdated", "didnt_answer", ...) or ""
   std::string comment;             // stored redacted, at most 1000 characters
   std::string revision;            // the article's DocumentRecord::source_hash when answered
   // The client's address range ("198.51.100.0/24", server/client_address.h)
@@ -214,6 +215,18 @@ struct VisitTrail {
   std::vector<std::string> articles;  // article ids
 };
 VisitTrail VisitTrailBefore(const std::vector<StoredEvent>& events, const std::string& visit, int64_t before_ms);
+// How many distinct visits opened an article.
+struct ArticleViews {
+  std::string article;  // the article id
+  size_t visits = 0;
+};
+
+// The articles in `language` ("en", ...) that most visits opened
+// (EventType::kArticleViewed among `events`; a visit counts once per
+// article), most first, ties by id, at most `limit`. The home page's "most
+// read": the caller keeps the public ones.
+std::vector<ArticleViews> MostViewed(const std::vector<StoredEvent>& events, std::string_view language,
+                                     size_t limit);
 
 // A random visit id (32 hex digits), or "" if the random number generator fails.
 std::string NewVisitId();

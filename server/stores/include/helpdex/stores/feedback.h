@@ -17,17 +17,24 @@ namespace helpdex::stores {
 
 inline constexpr size_t kMaxFeedbackCommentCharacters = 1000;
 
-// The reasons a customer may give for "no" (the form's radio values).
+// The reasons a customer may give for "no" (the form's radio values),
+// asked after the "no" (the article page's second step).
 inline constexpr std::string_view kFeedbackReasonNotRelated = "not_related";
 inline constexpr std::string_view kFeedbackReasonDidntAnswer = "didnt_answer";
+inline constexpr std::string_view kFeedbackReasonOutdated = "outdated";
+inline constexpr std::string_view kFeedbackReasonHardToFollow = "hard_to_follow";
+inline constexpr std::string_view kFeedbackReasonOther = "other";
+inline constexpr std::string_view kFeedbackReasons[] = {kFeedbackReasonOutdated, kFeedbackReasonDidntAnswer,
+                                                        kFeedbackReasonHardToFollow, kFeedbackReasonNotRelated,
+                                                        kFeedbackReasonOther};
 
 struct FeedbackAnswer {
   bool helpful = false;
-  std::string reason;   // "", "not_related" or "didnt_answer"; always "" for a yes
+  std::string reason;   // "" or one of kFeedbackReasons; always "" for a yes
   std::string comment;  // trimmed, as written (the event store redacts it)
 };
 
-// `helpful` must be "1" or "0"; `reason` "", "not_related" or "didnt_answer"
+// `helpful` must be "1" or "0"; `reason` "" or one of kFeedbackReasons
 // (dropped for a yes: the form sends the radio whichever button is pressed);
 // `comment` valid UTF-8 of at most kMaxFeedbackCommentCharacters code points.
 // kInvalidInput naming the field ("helpful", "reason", "comment") otherwise.
