@@ -179,11 +179,13 @@ TEST(VisitTrailTest, TheVisitsSearchesAndOpenedArticlesBeforeTheMessage) {
       event(EventType::kAnswered, other, "x", "en-other", 140),
       event(EventType::kSuggestOpened, visit, "betaling", "nb-payment", 150),
       event(EventType::kResultClicked, visit, "kort", "nb-card-declined", 160),
+      event(EventType::kArticleViewed, visit, "", "nb-invoices", 170),  // an article page opened directly
       event(EventType::kSearch, visit, "after writing", "", 500),
+      event(EventType::kArticleViewed, visit, "", "nb-after", 510),
   };
   VisitTrail trail = VisitTrailBefore(events, visit, 400);
   EXPECT_EQ(trail.searches, (std::vector<std::string>{"kort avvist"}));
-  EXPECT_EQ(trail.articles, (std::vector<std::string>{"nb-card-declined", "nb-payment"}));
+  EXPECT_EQ(trail.articles, (std::vector<std::string>{"nb-card-declined", "nb-payment", "nb-invoices"}));
 }
 
 // --- forwarding ---------------------------------------------------------

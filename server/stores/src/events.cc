@@ -285,7 +285,8 @@ VisitTrail VisitTrailBefore(const std::vector<StoredEvent>& events, const std::s
     const Event& event = stored.event;
     if (event.visit != visit || event.at_ms > before_ms || event.article.empty()) continue;
     const bool opened = event.type == EventType::kSuggestOpened || event.type == EventType::kAnswered ||
-                        event.type == EventType::kResultClicked || event.type == EventType::kFeedback;
+                        event.type == EventType::kResultClicked || event.type == EventType::kFeedback ||
+                        event.type == EventType::kArticleViewed;
     if (opened && seen.insert(event.article).second) trail.articles.push_back(event.article);
   }
   return trail;

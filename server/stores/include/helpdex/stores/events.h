@@ -207,8 +207,8 @@ std::vector<std::string> SearchesBefore(const std::vector<StoredEvent>& events, 
                                         int64_t before_ms);
 
 // What one visit did before `before_ms`: its searches (as SearchesBefore)
-// and the articles it opened (an answer card, a result, "this answered my
-// question", "did this help?"), oldest first, each once. The inbox shows it
+// and the articles it opened (an article page, an answer card, a result,
+// "this answered my question", "did this help?"), oldest first, each once. The inbox shows it
 // beside a contact message.
 struct VisitTrail {
   std::vector<std::string> searches;
