@@ -117,6 +117,7 @@ void Routes::AddTo(Rest::Router& router) {
                     WrapAgent("api_agent_related", Kind::kAgentApi, &Routes::ApiAgentRelated));
   Rest::Routes::Get(router, "/api/gaps", WrapAgent("api_gaps", Kind::kAgentApi, &Routes::ApiGaps));
   Rest::Routes::Get(router, "/gaps", WrapAgent("gaps", Kind::kAgentPage, &Routes::GapsPage));
+  Rest::Routes::Post(router, "/gaps/triage", WrapAgent("gaps_triage", Kind::kAgentPage, &Routes::GapsTriage));
 
   // The API answers in JSON and pages in HTML even for unknown paths.
   Rest::Routes::NotFound(router, Wrap("not_found", Kind::kPage, &Routes::NotFound));

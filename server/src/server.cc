@@ -205,6 +205,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
       PageRenderer(std::move(*translations), std::move(*templates)), std::move(*assets), std::move(events),
       std::move(event_log), std::move(contact));
   routes->set_failpoints(options.failpoints);
+  if (!options.data_dir.empty()) {
+    Result<std::unique_ptr<stores::GapTriageStore>> triage = stores::GapTriageStore::Open(options.data_dir);
+    if (!triage.ok()) return triage.error();
+    routes->set_gap_triage(std::move(*triage));
+  }
   auto server = std::make_unique<PistacheServer>(std::move(routes), options.drain_timeout);
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

@@ -13,7 +13,8 @@ constexpr const char* kPageNames[] = {"home",        "search",       "article", 
                                      "gaps"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
                                          "agent_answer", "facets",       "pagination", "suggest_labels",
-                                         "gaps_article"};
+                                         "gaps_article",
+                                         "agent_ticket_thread"};
 
 struct AssetSpec {
   const char* name;

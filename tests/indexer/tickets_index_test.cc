@@ -229,3 +229,47 @@ TEST_F(TicketsIndexTest, ALanguageIsDetectedWhenTheExportGivesNone) {
 
 }  // namespace
 }  // namespace helpdex::indexer
+
+namespace helpdex::indexer {
+namespace {
+
+// Issue 18: the agent console showed tickets' raw Markdown. An agent's message
+// is rendered at index time by plain cmark (no raw HTML, no javascript:
+// links); a customer's stays text, to be escaped where it is shown.
+TEST_F(TicketsIndexTest, AgentMessagesAreRenderedSafelyAndCustomerMessagesStayText) {
+  WriteTickets(
+      R"({"id": "T-9", "subject": "Invoice zqxjkvmd", "lang": "en", "status": "solved", "created": "2026-12-03T14:05:00Z", )"
+      R"("messages": [{"role": "customer", "time": "2026-12-03T14:05:00Z", "text": "I **cannot** <script>alert(1)</script>"}, )"
+      R"({"role": "agent", "time": "2026-12-03T14:40:00Z", "text": "**Open Billing**\n\n- <script>alert(2)</script>\n- [details](javascript:alert(3))"}]})"
+      "\n");
+  Build();
+  auto index = search::Index::Open(kb_.index().string(), search::Viewer::Agent(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok());
+  auto searcher = (*index)->AcquireSearcher();
+  ASSERT_TRUE(searcher.ok());
+  Result<search::DocumentRecord> ticket = (*searcher)->GetTicket("T-9");
+  ASSERT_TRUE(ticket.ok()) << ticket.error().ToString();
+  ASSERT_EQ(ticket->messages.size(), 2u);
+  const search::TicketMessage& customer = ticket->messages[0];
+  EXPECT_EQ(customer.role, "customer");
+  EXPECT_EQ(customer.time, "2026-12-03T14:05:00Z");
+  EXPECT_EQ(customer.text, "I **cannot** <script>alert(1)</script>");
+  EXPECT_EQ(customer.html, "");
+  const search::TicketMessage& agent = ticket->messages[1];
+  EXPECT_NE(agent.html.find("<strong>Open Billing</strong>"), std::string::npos) << agent.html;
+  EXPECT_EQ(agent.html.find("<script"), std::string::npos) << agent.html;
+  EXPECT_EQ(agent.html.find("javascript:"), std::string::npos) << agent.html;
+  EXPECT_EQ(agent.text_plain.find("**"), std::string::npos) << agent.text_plain;
+  EXPECT_NE(agent.text_plain.find("Open Billing"), std::string::npos);
+  // The problem and resolution are still the joined messages (snippets, JSON).
+  EXPECT_EQ(ticket->problem, customer.text);
+  EXPECT_EQ(ticket->resolution, agent.text);
+
+  // The console's results carry the thread too.
+  search::SearchResponse response = Search("zqxjkvmd", search::Viewer::Agent(), "ticket", /*reply_material=*/true);
+  ASSERT_EQ(response.results.size(), 1u);
+  EXPECT_EQ(response.results[0].messages.size(), 2u);
+}
+
+}  // namespace
+}  // namespace helpdex::indexer

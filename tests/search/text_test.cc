@@ -1,6 +1,7 @@
 // text.h: the one copy of trimming, UTF-8 validation, percent-encoding and
 // hex that the indexer, the searcher, the stores and the server share.
 #include "helpdex/search/text.h"
+#include "helpdex/search/document.h"
 
 #include <gtest/gtest.h>
 
@@ -71,3 +72,39 @@ TEST(HexEncodeTest, LowerCaseTwoDigitsPerByte) {
 
 }  // namespace
 }  // namespace helpdex::search
+
+// document.h's FirstLines(): what a ticket's resolution shows before it is
+// expanded in the agent console.
+TEST(FirstLinesTest, KeepsTheFirstLinesThatAreNotBlank) {
+  EXPECT_EQ(FirstLines("one\n\n  \ntwo\nthree\nfour", 3, 100), "one\ntwo\nthree…");
+  EXPECT_EQ(FirstLines("one\ntwo", 3, 100), "one\ntwo");
+  EXPECT_EQ(FirstLines("", 3, 100), "");
+  // A long line is cut at a character boundary, never inside one.
+  EXPECT_EQ(FirstLines("şşşş", 1, 5), "şş…");
+}
+
+TEST(TicketThreadTest, TheResolutionIsTheLastAgentMessage) {
+  DocumentRecord record;
+  record.messages = {{"customer", "2026-12-03T14:05:00Z", "help", "", ""},
+                     {"agent", "2026-12-03T14:20:00Z", "which browser?", "", ""},
+                     {"customer", "2026-12-03T14:31:00Z", "Firefox", "", ""},
+                     {"agent", "2026-12-03T14:40:00Z", "**Open** billing", "Open billing", "<p><strong>Open</strong> billing</p>\n"}};
+  const std::vector<TicketMessage> thread = TicketThread(record);
+  ASSERT_EQ(thread.size(), 4u);
+  const TicketMessage* resolution = TicketResolution(thread);
+  ASSERT_NE(resolution, nullptr);
+  EXPECT_EQ(resolution->text, "**Open** billing");
+  EXPECT_EQ(TicketResolution({{"customer", "", "no reply yet", "", ""}}), nullptr);
+}
+
+TEST(TicketThreadTest, ATicketIndexedBeforeMessagesWereKeptIsOneMessageEach) {
+  DocumentRecord record;
+  record.problem = "My site is slow";
+  record.resolution = "Turn on caching";
+  const std::vector<TicketMessage> thread = TicketThread(record);
+  ASSERT_EQ(thread.size(), 2u);
+  EXPECT_EQ(thread[0].role, "customer");
+  EXPECT_EQ(thread[0].text, "My site is slow");
+  EXPECT_EQ(thread[1].role, "agent");
+  EXPECT_EQ(thread[1].html, "");  // shown as plain text: never rendered at read time
+}
