@@ -2,8 +2,8 @@
 
 #include "schema_version.h"
 
-#include "helpdex/indexer/article.h"
 #include "helpdex/search/analysis.h"
+#include "helpdex/search/markdown_text.h"
 #include "helpdex/search/schema.h"
 
 namespace helpdex::indexer {
@@ -53,7 +53,7 @@ Result<search::DocumentRecord> TicketToRecord(const Ticket& ticket, const Redact
                                               RedactionCounts* counts) {
   std::vector<search::TicketMessage> raw;
   for (const TicketMessage& message : ticket.messages) {
-    if (!message.text.empty()) raw.push_back(search::TicketMessage{message.role, message.time, message.text, "", ""});
+    if (!message.text.empty()) raw.push_back(search::TicketMessage{message.role, message.time, message.text, ""});
   }
   if (ticket.subject.empty() && raw.empty()) {
     return Error{ErrorCode::kInvalidInput, "ticket '" + ticket.id + "' has no subject and no messages", ticket.where};
@@ -77,9 +77,8 @@ Result<search::DocumentRecord> TicketToRecord(const Ticket& ticket, const Redact
     message.text = redactor.Redact(message.text, context, counts);
     RemoveRequesterEmails(ticket, message.text, counts);
     if (message.role == "agent") {
-      RenderedTicketMessage rendered = RenderTicketMarkdown(message.text);
-      message.html = std::move(rendered.html);
-      if (rendered.text != message.text) message.text_plain = std::move(rendered.text);
+      std::string plain = search::MarkdownToPlainText(message.text);
+      if (plain != message.text) message.text_plain = std::move(plain);
     }
   }
   record.problem = JoinMessages(raw, "customer");

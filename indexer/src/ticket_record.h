@@ -14,7 +14,7 @@ namespace helpdex::indexer {
 inline constexpr const char* kRedactionRulesVersion = "redaction-1";
 
 // Bumped when what a ticket's record holds changes (ticket-messages-1: the
-// conversation message by message, agent messages rendered), so that every
+// conversation message by message, agent messages' visible text), so that every
 // ticket is read again without re-analysing the articles.
 inline constexpr const char* kTicketRecordVersion = "ticket-messages-1";
 

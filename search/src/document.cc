@@ -60,8 +60,7 @@ json RecordToJson(const DocumentRecord& record) {
       messages.push_back({{"role", message.role},
                           {"time", message.time},
                           {"text", message.text},
-                          {"text_plain", message.text_plain},
-                          {"html", message.html}});
+                          {"text_plain", message.text_plain}});
     }
     data["messages"] = std::move(messages);
   }
@@ -280,8 +279,7 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
     for (const json& message : data["messages"]) {
       if (!message.is_object()) continue;
       record.messages.push_back(TicketMessage{message.value("role", ""), message.value("time", ""),
-                                              message.value("text", ""), message.value("text_plain", ""),
-                                              message.value("html", "")});
+                                              message.value("text", ""), message.value("text_plain", "")});
     }
   }
   return record;
@@ -290,8 +288,8 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
 std::vector<TicketMessage> TicketThread(const DocumentRecord& record) {
   if (!record.messages.empty()) return record.messages;
   std::vector<TicketMessage> thread;
-  if (!record.problem.empty()) thread.push_back(TicketMessage{"customer", "", record.problem, "", ""});
-  if (!record.resolution.empty()) thread.push_back(TicketMessage{"agent", "", record.resolution, "", ""});
+  if (!record.problem.empty()) thread.push_back(TicketMessage{"customer", "", record.problem, ""});
+  if (!record.resolution.empty()) thread.push_back(TicketMessage{"agent", "", record.resolution, ""});
   return thread;
 }
 

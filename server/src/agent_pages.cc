@@ -171,10 +171,8 @@ mstch::map TicketView(const std::string& id, const std::vector<search::TicketMes
         {"role_label", translations.Get(ui, by_agent ? "agent_role_agent" : "agent_role_customer")},
         {"time", message.time},
         {"time_label", search::ReadableDate(message.time, ui)},
-        // Only an agent's message has HTML, and only what cmark rendered at
-        // index time; a customer's is always escaped text.
-        {"html", by_agent ? message.html : std::string()},
-        {"text", message.text},
+        // Escaped text either way; an agent's without its Markdown markup.
+        {"text", by_agent && !message.text_plain.empty() ? message.text_plain : message.text},
     });
   }
   mstch::node resolution = false;

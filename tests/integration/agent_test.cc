@@ -877,22 +877,27 @@ TEST_F(AgentTest, ConsoleShowsATicketCompactlyWithItsThreadCollapsed) {
   EXPECT_THAT(plain[0], Not(HasSubstr("**")));
 }
 
-TEST_F(AgentTest, TicketMarkdownIsRenderedOnlyFromAgentsAndNeverRunsScript) {
+// No ticket text is rendered as Markdown (platform.md A3.3): an agent's
+// message shows its words without the markup, a customer's as typed; both
+// escaped, so neither a <script> nor a javascript: link can become live.
+TEST_F(AgentTest, TicketMarkdownShowsAsTextAndNeverRunsScript) {
   for (const std::string path : {"/agent?q=zqxjkvmarkdown&ui=en", "/agent/tickets/T-1004?ui=en"}) {
     std::string page = AgentPage(path);
-    // The agent's Markdown is rendered (cmark, safe: no raw HTML)...
-    EXPECT_THAT(page, HasSubstr("<strong>Hesap &gt; Faturalar</strong>")) << path;
-    // ... the customer's is text: markup shown as typed, escaped.
-    EXPECT_THAT(page, HasSubstr("Faturamı **indiremiyorum** &lt;script&gt;alert(")) << path;
+    // The agent's message: its words, without "**" or the link's destination.
+    EXPECT_THAT(page, HasSubstr("ticket-text\">Hesap &gt; Faturalar sayfasını açın ve PDF düğmesine basın.\n\n"
+                                "• Açılır pencereleri engelleyiciyi kapatın &lt;script&gt;")) << path;
+    EXPECT_THAT(page, HasSubstr("• Ayrıntılar</div>")) << path;
+    // The customer's: as typed, escaped.
+    EXPECT_THAT(page, HasSubstr("ticket-text\">Faturamı **indiremiyorum** &lt;script&gt;alert(")) << path;
     // Nothing of either runs: no script element but the console's own file,
-    // no javascript: link.
+    // no javascript: link (the Markdown to copy holds it as text only).
     EXPECT_THAT(page, Not(HasSubstr("<script>"))) << path;
-    EXPECT_THAT(page, Not(HasSubstr("<script>alert"))) << path;
-    EXPECT_THAT(page, Not(HasSubstr("javascript:"))) << path;
-    // No raw "**" in what is rendered from agents.
-    const std::vector<std::string> rendered = Between(page, "ticket-markdown\">", "</div>");
-    ASSERT_FALSE(rendered.empty()) << path;
-    for (const std::string& html : rendered) EXPECT_THAT(html, Not(HasSubstr("**"))) << path;
+    EXPECT_THAT(page, Not(HasSubstr("href=\"javascript"))) << path;
+    EXPECT_THAT(page, Not(HasSubstr("<strong>"))) << path;
+    // No raw "**" in what agents wrote, as the page shows it.
+    const std::vector<std::string> shown = Between(page, "ticket-message--agent\">", "</li>");
+    ASSERT_EQ(shown.size(), 2u) << path;
+    for (const std::string& text : shown) EXPECT_THAT(text, Not(HasSubstr("**"))) << path;
     for (const std::string& lines : Between(page, "ticket-resolution__lines\">", "</p>")) {
       EXPECT_THAT(lines, Not(HasSubstr("**"))) << path;
     }

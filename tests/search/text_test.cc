@@ -2,6 +2,7 @@
 // hex that the indexer, the searcher, the stores and the server share.
 #include "helpdex/search/text.h"
 #include "helpdex/search/document.h"
+#include "helpdex/search/markdown_text.h"
 
 #include <gtest/gtest.h>
 
@@ -85,16 +86,16 @@ TEST(FirstLinesTest, KeepsTheFirstLinesThatAreNotBlank) {
 
 TEST(TicketThreadTest, TheResolutionIsTheLastAgentMessage) {
   DocumentRecord record;
-  record.messages = {{"customer", "2026-12-03T14:05:00Z", "help", "", ""},
-                     {"agent", "2026-12-03T14:20:00Z", "which browser?", "", ""},
-                     {"customer", "2026-12-03T14:31:00Z", "Firefox", "", ""},
-                     {"agent", "2026-12-03T14:40:00Z", "**Open** billing", "Open billing", "<p><strong>Open</strong> billing</p>\n"}};
+  record.messages = {{"customer", "2026-12-03T14:05:00Z", "help", ""},
+                     {"agent", "2026-12-03T14:20:00Z", "which browser?", ""},
+                     {"customer", "2026-12-03T14:31:00Z", "Firefox", ""},
+                     {"agent", "2026-12-03T14:40:00Z", "**Open** billing", "Open billing"}};
   const std::vector<TicketMessage> thread = TicketThread(record);
   ASSERT_EQ(thread.size(), 4u);
   const TicketMessage* resolution = TicketResolution(thread);
   ASSERT_NE(resolution, nullptr);
   EXPECT_EQ(resolution->text, "**Open** billing");
-  EXPECT_EQ(TicketResolution({{"customer", "", "no reply yet", "", ""}}), nullptr);
+  EXPECT_EQ(TicketResolution({{"customer", "", "no reply yet", ""}}), nullptr);
 }
 
 TEST(TicketThreadTest, ATicketIndexedBeforeMessagesWereKeptIsOneMessageEach) {
@@ -106,5 +107,47 @@ TEST(TicketThreadTest, ATicketIndexedBeforeMessagesWereKeptIsOneMessageEach) {
   EXPECT_EQ(thread[0].role, "customer");
   EXPECT_EQ(thread[0].text, "My site is slow");
   EXPECT_EQ(thread[1].role, "agent");
-  EXPECT_EQ(thread[1].html, "");  // shown as plain text: never rendered at read time
+  EXPECT_EQ(thread[1].text, "Turn on caching");
+}
+
+// markdown_text.h: what an agent's ticket message shows, never rendered.
+TEST(MarkdownToPlainTextTest, KeepsTheWordsAndDropsTheMarkup) {
+  struct Case {
+    const char* markdown;
+    const char* text;
+  };
+  const Case kCases[] = {
+      {"**Hesap > Faturalar** sayfasını açın", "Hesap > Faturalar sayfasını açın"},
+      {"Use __port 993__ and *SSL*, or ~~995~~ `imap.example.com`.", "Use port 993 and SSL, or 995 imap.example.com."},
+      {"# Steps\n\n1. Open **Billing**\n2. Click *PDF*", "Steps\n\n1. Open Billing\n2. Click PDF"},
+      {"- first\n* second\n+ third", "• first\n• second\n• third"},
+      {"> quoted **line**", "quoted line"},
+      {"See [the guide](https://help.example/guide) or [this](/articles/x?lang=en).",
+       "See the guide (https://help.example/guide) or this (/articles/x?lang=en)."},
+      {"![screenshot](https://x.example/s.png) done", "screenshot done"},
+      {"Mail <https://help.example> now", "Mail https://help.example now"},
+      // Nothing becomes a link: a javascript: or data: destination is dropped.
+      {"[Details](javascript:alert(1)) and [x](data:text/html,hi)", "Details and x"},
+      // HTML is text (escaped where it is shown), not removed and not run.
+      {"close it <script>alert('a')</script>", "close it <script>alert('a')</script>"},
+      // What is not markup stays: snake_case, a lone star, arithmetic, escapes.
+      {"set max_upload_size to 2 * 64 MB", "set max_upload_size to 2 * 64 MB"},
+      {"a \\*literal\\* star", "a *literal* star"},
+      {"```\n**not bold** in code\n```\nafter", "**not bold** in code\nafter"},
+      {"above\n\n---\n\nbelow", "above\n\n\nbelow"},
+      {"[unclosed link (no) [x]", "[unclosed link (no) [x]"},
+      {"", ""},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(MarkdownToPlainText(c.markdown), c.text) << c.markdown;
+}
+
+TEST(MarkdownToPlainTextTest, HostileTextTakesLinearTime) {
+  // Thousands of unclosed brackets and markers: each is looked past at most
+  // a bounded distance (no timing assertion; a quadratic pass would take
+  // minutes on this and the test would time out).
+  const std::string brackets(20000, '[');
+  EXPECT_EQ(MarkdownToPlainText(brackets), brackets);
+  std::string stars;
+  for (int i = 0; i < 50000; ++i) stars += "*a ";
+  EXPECT_EQ(MarkdownToPlainText(stars).size(), 99999u);
 }

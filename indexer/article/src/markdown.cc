@@ -139,17 +139,4 @@ RenderedMarkdown RenderMarkdown(std::string_view markdown) {
   return rendered;
 }
 
-RenderedTicketMessage RenderTicketMarkdown(std::string_view markdown) {
-  // Without CMARK_OPT_SMART: an agent's quotes and dashes are pasted as typed.
-  constexpr int kTicketOptions = CMARK_OPT_VALIDATE_UTF8;
-  std::unique_ptr<cmark_node, NodeDeleter> document(
-      cmark_parse_document(markdown.data(), markdown.size(), kTicketOptions));
-  RenderedTicketMessage rendered;
-  std::unique_ptr<char, CharDeleter> html(cmark_render_html(document.get(), kTicketOptions));
-  if (html) rendered.html = html.get();
-  rendered.text = PlainText(document.get(), nullptr);
-  while (!rendered.text.empty() && rendered.text.back() == '\n') rendered.text.pop_back();
-  return rendered;
-}
-
 }  // namespace helpdex::indexer

@@ -202,7 +202,7 @@ json ReportToJson(const GapReport& report) {
           // figures count, and what the writers' triage left out.
           {"period",
            {{"from", report.from_ms > 0 ? json(IsoTime(report.from_ms)) : json(nullptr)},
-            {"to", IsoTime(report.to_ms)},
+            {"to", report.to_ms > 0 ? json(IsoTime(report.to_ms)) : json(nullptr)},
             {"days", report.window_days},
             {"trend_days", report.trend_days}}},
           {"triage", {{"hidden", std::move(hidden)}, {"returned", report.returned_after_triage}}}};

@@ -64,18 +64,18 @@ struct DisplayRecord {
 // The most of the opening that the display slot keeps.
 inline constexpr size_t kOpeningBytes = 1024;
 
-// One message of a ticket's conversation, already redacted. Customer text is
-// only ever shown escaped (platform.md A3.3: never render ticket or customer
-// text as Markdown). An agent's message is rendered at index time with plain
-// cmark 0.30 (indexer::RenderTicketMarkdown: CommonMark without extensions,
-// linear time, raw HTML omitted, javascript:/data: links emptied), because
-// agents write light Markdown that shows as raw "**" otherwise.
+// One message of a ticket's conversation, already redacted. No ticket text
+// is ever rendered as Markdown (platform.md A3.3; the one Markdown library
+// helpdex links is cmark-gfm, polynomial time on hostile tables), and pages
+// show every message as escaped plain text. Agents write light Markdown,
+// which would show as raw "**": their messages also keep the visible text
+// (markdown_text.h, at index time), shown and copied "as text"; the message
+// as written is what "Copy as Markdown" takes.
 struct TicketMessage {
   std::string role;        // "customer" or "agent"
   std::string time;        // ISO 8601 as exported, may be empty
-  std::string text;        // as written (an agent's: Markdown)
-  std::string text_plain;  // agent: the Markdown's visible text ("" = text is plain)
-  std::string html;        // agent: safe HTML from cmark ("" = show text escaped)
+  std::string text;        // as written (an agent's: often Markdown)
+  std::string text_plain;  // agent: MarkdownToPlainText(text) ("" = the same as text)
 };
 
 // Everything the indexer knows of a document, as stored in its data (the

@@ -37,20 +37,6 @@ struct RenderedMarkdown {
 // Renders Markdown with cmark (raw HTML and javascript:/data: links dropped).
 RenderedMarkdown RenderMarkdown(std::string_view markdown);
 
-// An agent's ticket message rendered for the console: safe HTML and its
-// visible text (Markdown markup stripped, one line a block).
-struct RenderedTicketMessage {
-  std::string html;
-  std::string text;
-};
-
-// Renders an agent's message with plain cmark 0.30: CommonMark only, never
-// cmark-gfm or its extensions (platform.md A3.3: gfm.6 tables are polynomial
-// time on hostile input, and ticket text comes from outside). Linear time;
-// raw HTML becomes a comment and javascript:/data: links an empty href.
-// Customer messages are never rendered (they are shown escaped).
-RenderedTicketMessage RenderTicketMarkdown(std::string_view markdown);
-
 // Parses and validates a whole article file (see content/README.md for the
 // fields). Checks that need the whole knowledge base (duplicate id or slug)
 // happen in BuildIndex.
