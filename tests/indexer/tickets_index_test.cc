@@ -238,9 +238,9 @@ namespace {
 // markup stripped at index time, never rendered); a customer's as written.
 TEST_F(TicketsIndexTest, MessagesAreKeptAndAgentMarkdownIsStrippedNeverRendered) {
   WriteTickets(
-      R"({"id": "T-9", "subject": "Invoice zqxjkvmd", "lang": "en", "status": "solved", "created": "2026-12-03T14:05:00Z", )"
-      R"("messages": [{"role": "customer", "time": "2026-12-03T14:05:00Z", "text": "I **cannot** <script>alert(1)</script>"}, )"
-      R"({"role": "agent", "time": "2026-12-03T14:40:00Z", "text": "**Open Billing**\n\n- <script>alert(2)</script>\n- [details](javascript:alert(3))"}]})"
+      R"json({"id": "T-9", "subject": "Invoice zqxjkvmd", "lang": "en", "status": "solved", "created": "2026-12-03T14:05:00Z", )json"
+      R"json("messages": [{"role": "customer", "time": "2026-12-03T14:05:00Z", "text": "I **cannot** <script>alert(1)</script>"}, )json"
+      R"json({"role": "agent", "time": "2026-12-03T14:40:00Z", "text": "**Open Billing**\n\n- <script>alert(2)</script>\n- [details](javascript:alert(3))"}]})json"
       "\n");
   Build();
   auto index = search::Index::Open(kb_.index().string(), search::Viewer::Agent(), std::chrono::milliseconds(0));

@@ -106,7 +106,7 @@ class CliProgressTest : public ::testing::Test {
 
 // The summary line as it always was.
 const char* kSummary =
-    "generation 1: [0-9]+ analysed, 0 unchanged, 0 removed, 0 failed; [0-9]+ public and [0-9]+ agent documents, "
+    "generation [0-9]+: [0-9]+ analysed, 0 unchanged, 0 removed, 0 failed; [0-9]+ public and [0-9]+ agent documents, "
     "[0-9.]+ MiB \\([0-9.]+ s\\)\n.*";
 
 TEST_F(CliProgressTest, StderrThatIsNotATerminalGetsNothingExtra) {

@@ -15,7 +15,7 @@ TEST(ReadableDateTest, EnglishDayMonthYearAndTime) {
   EXPECT_EQ(ReadableDate("2026-12-03T14:05:09.123Z", Language::kEnglish), "3 Dec 2026, 14:05");
 }
 
-TEST(ReadableDateTest, EachLanguageHasItsOwnMonthNames) {
+TEST(ReadableDateTest, EachLanguageWritesDatesItsOwnWay) {
   for (Language language : kAllLanguages) {
     const std::string date = ReadableDate("2026-12-03T14:05:00Z", language);
     EXPECT_NE(date.find("2026"), std::string::npos) << date;
@@ -24,6 +24,9 @@ TEST(ReadableDateTest, EachLanguageHasItsOwnMonthNames) {
   }
   EXPECT_EQ(ReadableDate("2026-12-03T14:05:00Z", Language::kNorwegian), "3. des. 2026, 14:05");
   EXPECT_EQ(ReadableDate("2026-12-03T14:05:00Z", Language::kRussian), "3 дек. 2026 г., 14:05");
+  EXPECT_EQ(ReadableDate("2026-12-03T14:05:00Z", Language::kTurkish), "3 Ara 2026 14:05");
+  EXPECT_EQ(ReadableDate("2026-12-03T14:05:00Z", Language::kGreek), "3 Δεκ 2026, 14:05");
+  EXPECT_EQ(ReadableDate("2026-12-03T14:05:00Z", Language::kCzech), "3. 12. 2026 14:05");  // Czech writes months as numbers
 }
 
 TEST(ReadableDateTest, TextThatIsNotADateComesBackUnchanged) {

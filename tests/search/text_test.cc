@@ -74,6 +74,9 @@ TEST(HexEncodeTest, LowerCaseTwoDigitsPerByte) {
 }  // namespace
 }  // namespace helpdex::search
 
+namespace helpdex::search {
+namespace {
+
 // document.h's FirstLines(): what a ticket's resolution shows before it is
 // expanded in the agent console.
 TEST(FirstLinesTest, KeepsTheFirstLinesThatAreNotBlank) {
@@ -151,3 +154,6 @@ TEST(MarkdownToPlainTextTest, HostileTextTakesLinearTime) {
   for (int i = 0; i < 50000; ++i) stars += "*a ";
   EXPECT_EQ(MarkdownToPlainText(stars).size(), 99999u);
 }
+
+}  // namespace
+}  // namespace helpdex::search
