@@ -40,7 +40,7 @@ std::string ReadAll(const fs::path& path) {
   return bytes.str();
 }
 
-struct Run {
+struct IndexRun {
   int exit_code = -1;
   std::string stdout_text;
   std::string stderr_text;  // what the file or the terminal received
@@ -48,7 +48,7 @@ struct Run {
 
 // Runs `helpdex index` over the fixtures into a new index; stdout to a file,
 // stderr to a file or, with `terminal`, to a pseudo-terminal read to its end.
-Run RunIndex(const fs::path& dir, bool terminal, const std::vector<std::string>& extra) {
+IndexRun RunIndex(const fs::path& dir, bool terminal, const std::vector<std::string>& extra) {
   std::vector<std::string> argv = {HELPDEX_BINARY, "index", "--content", kKnowledgeBase.string(), "--tickets",
                                    kTickets.string(), "--index", (dir / "index").string()};
   argv.insert(argv.end(), extra.begin(), extra.end());
@@ -70,7 +70,7 @@ Run RunIndex(const fs::path& dir, bool terminal, const std::vector<std::string>&
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  Run run;
+  IndexRun run;
   if (terminal) {
     ::close(slave);  // the child holds the only other end: reading ends when it exits
     if (spawned == 0) {
@@ -112,7 +112,7 @@ const char* kSummary =
 TEST_F(CliProgressTest, StderrThatIsNotATerminalGetsNothingExtra) {
   for (const std::vector<std::string>& flags : {std::vector<std::string>{}, std::vector<std::string>{"--quiet"}}) {
     fs::remove_all(dir_ / "index");
-    Run run = RunIndex(dir_, /*terminal=*/false, flags);
+    IndexRun run = RunIndex(dir_, /*terminal=*/false, flags);
     ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
     EXPECT_EQ(run.stderr_text, "") << "flags: " << flags.size();
     EXPECT_THAT(run.stdout_text, MatchesRegex(kSummary));
@@ -121,7 +121,7 @@ TEST_F(CliProgressTest, StderrThatIsNotATerminalGetsNothingExtra) {
 }
 
 TEST_F(CliProgressTest, ATerminalSeesProgressErasedBeforeTheSummary) {
-  Run run = RunIndex(dir_, /*terminal=*/true, {});
+  IndexRun run = RunIndex(dir_, /*terminal=*/true, {});
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
   EXPECT_THAT(run.stderr_text, HasSubstr("\rIndexing: "));
   EXPECT_THAT(run.stderr_text, HasSubstr(" documents"));
@@ -133,7 +133,7 @@ TEST_F(CliProgressTest, ATerminalSeesProgressErasedBeforeTheSummary) {
 }
 
 TEST_F(CliProgressTest, QuietKeepsATerminalSilent) {
-  Run run = RunIndex(dir_, /*terminal=*/true, {"--quiet"});
+  IndexRun run = RunIndex(dir_, /*terminal=*/true, {"--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.stderr_text;
   EXPECT_EQ(run.stderr_text, "");
   EXPECT_THAT(run.stdout_text, MatchesRegex(kSummary));
