@@ -294,10 +294,15 @@ std::vector<TicketMessage> TicketThread(const DocumentRecord& record) {
 }
 
 const TicketMessage* TicketResolution(const std::vector<TicketMessage>& thread) {
-  for (auto it = thread.rbegin(); it != thread.rend(); ++it) {
-    if (it->role == "agent") return &*it;
+  const TicketMessage* last = nullptr;
+  const TicketMessage* longest = nullptr;
+  for (const TicketMessage& message : thread) {
+    if (message.role != "agent") continue;
+    last = &message;
+    if (longest == nullptr || message.text.size() >= longest->text.size()) longest = &message;
   }
-  return nullptr;
+  if (last != nullptr && longest->text.size() > 2 * last->text.size()) return longest;
+  return last;
 }
 
 std::string FirstLines(std::string_view text, size_t max_lines, size_t max_line_bytes) {

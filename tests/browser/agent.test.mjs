@@ -58,7 +58,7 @@ try {
     firstFive.push({
       href: await results.nth(i).locator('.result__title a').getAttribute('href'),
       hasTicket: await results.nth(i).locator('.ticket-view').count() > 0,
-      hasAnswer: await results.nth(i).locator('.agent-answer').count() > 0,
+      hasAnswer: await results.nth(i).locator('.answer-variant').count() > 0,
     });
   }
   assert.ok(firstFive.some((r) => r.hasTicket && r.href.startsWith('/agent/tickets/')),
@@ -67,7 +67,7 @@ try {
             `an article with its answer among the first five: ${JSON.stringify(firstFive)}`);
 
   // The first article's answer, copied as Markdown with one click.
-  const article = results.filter({ has: page.locator('.agent-answer') }).first();
+  const article = results.filter({ has: page.locator('.answer-variant') }).first();
   const articleUrl = await article.locator('.result__title a').getAttribute('href');
   const visible = article.locator('.answer-variant:not([hidden])');
   const expectedMarkdown = await visible.locator('textarea[id$="-md"]').inputValue();

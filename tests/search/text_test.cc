@@ -99,6 +99,14 @@ TEST(TicketThreadTest, TheResolutionIsTheLastAgentMessage) {
   ASSERT_NE(resolution, nullptr);
   EXPECT_EQ(resolution->text, "**Open** billing");
   EXPECT_EQ(TicketResolution({{"customer", "", "no reply yet", ""}}), nullptr);
+  // A short closing remark after the fix: the fix is the resolution.
+  const std::vector<TicketMessage> closed = {
+      {"customer", "", "My export fails", ""},
+      {"agent", "", "Go to Mail, then Export, then Start export; the link stays valid for 7 days.", ""},
+      {"customer", "", "Thanks, it worked!", ""},
+      {"agent", "", "Glad to hear it. Closing.", ""}};
+  ASSERT_NE(TicketResolution(closed), nullptr);
+  EXPECT_EQ(TicketResolution(closed)->text, closed[1].text);
 }
 
 TEST(TicketThreadTest, ATicketIndexedBeforeMessagesWereKeptIsOneMessageEach) {

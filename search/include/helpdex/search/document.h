@@ -192,8 +192,10 @@ void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGrou
 // agent message (no time, shown as plain text).
 std::vector<TicketMessage> TicketThread(const DocumentRecord& record);
 
-// The message an agent reuses: the last agent message of the thread, or
-// nullptr when no agent wrote.
+// The message an agent reuses: the last agent message of the thread, unless
+// an earlier agent message is more than twice as long (threads often end with
+// a short "glad it works, closing this"; the fix is the long answer before
+// it), then the longest. nullptr when no agent wrote.
 const TicketMessage* TicketResolution(const std::vector<TicketMessage>& thread);
 
 // The first `max_lines` lines of `text` that are not blank, each cut at
