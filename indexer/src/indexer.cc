@@ -336,6 +336,59 @@ std::optional<std::string> UnwritableBecause(const Xapian::Document& doc) {
   return std::nullopt;
 }
 
+// Reports IndexOptions::progress: documents done, and the share of the
+// --docs input read (its bytes against the files' sizes). Documents are
+// admitted by one thread at a time but --docs lines are read on another, so
+// the counters are atomic and the callback is called under a mutex.
+class ProgressTracker {
+ public:
+  ProgressTracker(const search::ProgressCallback& callback, const std::vector<std::string>& docs_files)
+      : callback_(callback) {
+    if (!callback_) return;
+    for (const std::string& file : docs_files) bytes_total_ += UncompressedSize(file);
+  }
+
+  void DocumentDone() {
+    if (!callback_) return;
+    const long done = ++done_;
+    search::Progress progress;
+    progress.done = done;
+    if (bytes_total_ > 0) {
+      progress.fraction = static_cast<double>(bytes_read_.load()) / static_cast<double>(bytes_total_);
+    }
+    std::lock_guard lock(mutex_);
+    callback_(progress);
+  }
+
+  void BytesRead(uint64_t bytes) {
+    if (callback_) bytes_read_ += bytes;
+  }
+
+ private:
+  // A plain file's size; a gzip file's uncompressed size from its trailer
+  // (ISIZE: the size modulo 2^32 of the last member, exact for the usual
+  // single-member file under 4 GiB; only an estimate of progress anyway).
+  static uint64_t UncompressedSize(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    unsigned char magic[2] = {0, 0};
+    if (!in.read(reinterpret_cast<char*>(magic), 2)) return 0;
+    std::error_code ec;
+    const uint64_t size = fs::file_size(file, ec);
+    if (ec) return 0;
+    if (magic[0] != 0x1f || magic[1] != 0x8b || size < 18) return size;
+    unsigned char trailer[4];
+    in.seekg(static_cast<std::streamoff>(size - 4));
+    if (!in.read(reinterpret_cast<char*>(trailer), 4)) return 0;
+    return uint64_t{trailer[0]} | uint64_t{trailer[1]} << 8 | uint64_t{trailer[2]} << 16 | uint64_t{trailer[3]} << 24;
+  }
+
+  const search::ProgressCallback& callback_;
+  uint64_t bytes_total_ = 0;
+  std::atomic<long> done_{0};
+  std::atomic<uint64_t> bytes_read_{0};
+  std::mutex mutex_;
+};
+
 // Builds generation N+1 as a copy of generation N plus changes: unchanged
 // sources cost a hash, changed ones are re-analysed and replaced, vanished
 // ones are deleted. Without a previous generation it starts empty.
@@ -357,6 +410,9 @@ class GenerationBuilder {
     LoadExisting(agent_db_, false);
     if (mirror_shards > 0) shards_.emplace(gen_dir, mirror_shards);
   }
+
+  // Told of every document done; may stay unset.
+  void SetProgress(ProgressTracker* progress) { progress_ = progress; }
 
   // The number of shards a DocsPipeline splits each part over (0: none).
   int MirroredShards() const { return shards_ ? shards_->shards() : 0; }
@@ -484,6 +540,7 @@ class GenerationBuilder {
 
   void RecordError(Error error) {
     ++report_.failed;
+    if (progress_ != nullptr) progress_->DocumentDone();
     report_.errors.push_back(std::move(error));
   }
 
@@ -565,6 +622,7 @@ class GenerationBuilder {
     existing->seen = true;
     if (Admit(existing->type, existing->id, existing->lang, existing->slug, where)) {
       ++report_.reused;
+      if (progress_ != nullptr) progress_->DocumentDone();
     } else {
       Delete(*existing);  // it now clashes with a document met earlier in this run
     }
@@ -642,6 +700,7 @@ class GenerationBuilder {
     }
     ++report_.indexed;
     if (!record.learned.empty()) ++report_.learned_articles;
+    if (progress_ != nullptr) progress_->DocumentDone();
   }
 
   void Delete(ExistingDocument& existing) {
@@ -713,6 +772,7 @@ class GenerationBuilder {
   Xapian::docid next_part_docid_ = 0;  // the last docid given to a part document
   std::vector<PartDatabase> parts_;    // written by the DocsPipeline
   std::optional<ShardMirror> shards_;  // a sharded generation's shards
+  ProgressTracker* progress_ = nullptr;  // IndexOptions::progress, when set
 };
 
 // A run of consecutive lines of a docs file: what a DocsPipeline worker
@@ -742,8 +802,9 @@ struct PipelineCancelled {};
 // and the other core sat idle 40% of the time.
 class DocsPipeline {
  public:
-  DocsPipeline(GenerationBuilder& builder, int threads, size_t batch_lines, const std::atomic<bool>* cancel)
-      : builder_(builder), batch_lines_(batch_lines), cancel_(cancel) {
+  DocsPipeline(GenerationBuilder& builder, int threads, size_t batch_lines, const std::atomic<bool>* cancel,
+               ProgressTracker* progress)
+      : builder_(builder), batch_lines_(batch_lines), cancel_(cancel), progress_(progress) {
     for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
   }
   DocsPipeline(const DocsPipeline&) = delete;
@@ -769,6 +830,7 @@ class DocsPipeline {
         path,
         [&](const DocsLine& line) {
           if (cancel_ != nullptr && cancel_->load()) throw Cancelled();
+          progress_->BytesRead(line.text.size() + 1);  // the line and its end of line
           AnalysedDocsLine item;
           item.line = line;
           add(std::move(item));
@@ -921,6 +983,7 @@ class DocsPipeline {
   GenerationBuilder& builder_;
   const size_t batch_lines_;
   const std::atomic<bool>* cancel_;  // IndexOptions::cancel
+  ProgressTracker* progress_;         // never null
   std::vector<std::thread> workers_;
   std::mutex mutex_;  // everything below, and the builder during a turn
   std::condition_variable batch_ready_;
@@ -1536,6 +1599,8 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
       }
     }
     GenerationBuilder builder(gen_dir, report, options.learned, options.flush_threshold, options.shards);
+    ProgressTracker progress(options.progress, options.docs_files);
+    builder.SetProgress(&progress);
     if (options.failpoints.count("sigterm") != 0) {
       // As if an operator sent SIGTERM now: whoever handles it (helpdex
       // index's InterruptWatch) sets `cancel`, which the run then honours.
@@ -1573,7 +1638,7 @@ Result<IndexReport> BuildIndex(const IndexOptions& options) {
     }
     if (!options.docs_files.empty()) {
       DocsPipeline pipeline(builder, WorkerThreads(options), static_cast<size_t>(std::max(1, options.docs_batch_lines)),
-                            options.cancel);
+                            options.cancel, &progress);
       try {
         for (const std::string& docs : options.docs_files) pipeline.Read(docs);
       } catch (const PipelineCancelled&) {

@@ -13,6 +13,11 @@ namespace helpdex::indexer {
 // again by the next `helpdex index` even when its export line is unchanged.
 inline constexpr const char* kRedactionRulesVersion = "redaction-1";
 
+// Bumped when what a ticket's record holds changes (ticket-messages-1: the
+// conversation message by message, agent messages' visible text), so that every
+// ticket is read again without re-analysing the articles.
+inline constexpr const char* kTicketRecordVersion = "ticket-messages-1";
+
 // "ticket:<id>": what identifies a ticket across runs.
 std::string TicketSourceKey(const Ticket& ticket);
 

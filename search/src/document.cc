@@ -61,6 +61,16 @@ json RecordToJson(const DocumentRecord& record) {
                         {"rank", record.category_rank},
                         {"article_rank", record.category_article_rank}};
   }
+  if (!record.messages.empty()) {
+    json messages = json::array();
+    for (const TicketMessage& message : record.messages) {
+      messages.push_back({{"role", message.role},
+                          {"time", message.time},
+                          {"text", message.text},
+                          {"text_plain", message.text_plain}});
+    }
+    data["messages"] = std::move(messages);
+  }
   // Learned phrasings are kept only where they are indexed: public articles.
   if (!record.learned.empty() && record.type == schema::kTypeArticle &&
       record.audience == schema::kAudiencePublic) {
@@ -284,7 +294,59 @@ Result<DocumentRecord> ReadDocumentRecord(const Xapian::Document& doc) {
       if (phrasing.is_string()) record.learned.push_back(phrasing.get<std::string>());
     }
   }
+  if (data.contains("messages") && data["messages"].is_array()) {
+    for (const json& message : data["messages"]) {
+      if (!message.is_object()) continue;
+      record.messages.push_back(TicketMessage{message.value("role", ""), message.value("time", ""),
+                                              message.value("text", ""), message.value("text_plain", "")});
+    }
+  }
   return record;
+}
+
+std::vector<TicketMessage> TicketThread(const DocumentRecord& record) {
+  if (!record.messages.empty()) return record.messages;
+  std::vector<TicketMessage> thread;
+  if (!record.problem.empty()) thread.push_back(TicketMessage{"customer", "", record.problem, ""});
+  if (!record.resolution.empty()) thread.push_back(TicketMessage{"agent", "", record.resolution, ""});
+  return thread;
+}
+
+const TicketMessage* TicketResolution(const std::vector<TicketMessage>& thread) {
+  const TicketMessage* last = nullptr;
+  const TicketMessage* longest = nullptr;
+  for (const TicketMessage& message : thread) {
+    if (message.role != "agent") continue;
+    last = &message;
+    if (longest == nullptr || message.text.size() >= longest->text.size()) longest = &message;
+  }
+  if (last != nullptr && longest->text.size() > 2 * last->text.size()) return longest;
+  return last;
+}
+
+std::string FirstLines(std::string_view text, size_t max_lines, size_t max_line_bytes) {
+  std::string out;
+  size_t lines = 0;
+  size_t start = 0;
+  bool cut = false;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (lines == max_lines) {
+      cut = true;
+      break;
+    }
+    std::string kept = CutUtf8(line, max_line_bytes);
+    if (kept.size() < line.size()) kept += "…";
+    if (!out.empty()) out += '\n';
+    out += kept;
+    ++lines;
+  }
+  if (cut) out += "…";
+  return out;
 }
 
 Result<DisplayRecord> ReadDisplayRecord(const Xapian::Document& doc, SectionTexts texts) {

@@ -42,6 +42,14 @@ std::string SearchResponseToJson(const SearchResponse& response, int indent) {
       entry["problem"] = result.problem;
       entry["resolution"] = result.resolution;
       entry["created"] = result.created;
+      if (!result.messages.empty()) {
+        // Raw text only: the HTML is for the console's pages.
+        json messages = json::array();
+        for (const TicketMessage& message : result.messages) {
+          messages.push_back({{"role", message.role}, {"time", message.time}, {"text", message.text}});
+        }
+        entry["messages"] = std::move(messages);
+      }
     }
     if (!result.answers.empty()) {
       json answers = json::array();

@@ -395,6 +395,16 @@ struct Searcher::Impl {
   // The agent console's extras for one result: the answer in the article's
   // other languages, and related articles.
   void AddReplyMaterial(SearchResult& result, const DisplayRecord& record, Xapian::docid docid) {
+    if (record.type == schema::kTypeTicket) {
+      // The console shows the conversation collapsed: one data read per
+      // ticket on the page, never on the public path.
+      Result<DocumentRecord> whole = ReadDocumentRecord(db.get_document(docid));
+      if (whole.ok()) {
+        whole->problem = record.problem;
+        whole->resolution = record.resolution;
+        result.messages = TicketThread(*whole);
+      }
+    }
     if (!record.translation_key.empty()) {
       const Xapian::Query group(schema::Term(schema::kTranslationKey, record.translation_key));
       for (const DisplayRecord& other : FindDisplayRecords(group, 50)) {

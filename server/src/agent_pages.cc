@@ -8,6 +8,7 @@
 // buttons read and that can be selected by hand without JavaScript.
 #include <algorithm>
 
+#include "helpdex/search/readable_date.h"
 #include "helpdex/search/text.h"
 #include "helpdex/stores/forwarder.h"
 #include "pages.h"
@@ -158,6 +159,42 @@ mstch::array LanguageOptions(const Translations& translations, std::optional<Lan
   return options;
 }
 
+// A ticket's resolution and conversation (templates/partials/
+// agent_ticket_thread.html). `id` makes element ids unique on the page;
+// `open` shows the conversation unfolded (the ticket's own page).
+mstch::map TicketView(const std::string& id, const std::vector<search::TicketMessage>& thread, Language ui,
+                      bool open, const Translations& translations) {
+  mstch::array messages;
+  for (const search::TicketMessage& message : thread) {
+    const bool by_agent = message.role == "agent";
+    messages.push_back(mstch::map{
+        {"role", std::string(by_agent ? "agent" : "customer")},
+        {"role_label", translations.Get(ui, by_agent ? "agent_role_agent" : "agent_role_customer")},
+        {"time", message.time},
+        {"time_label", search::ReadableDate(message.time, ui)},
+        // Escaped text either way; an agent's without its Markdown markup.
+        {"text", by_agent && !message.text_plain.empty() ? message.text_plain : message.text},
+    });
+  }
+  mstch::node resolution = false;
+  if (const search::TicketMessage* last = search::TicketResolution(thread)) {
+    const std::string& plain = last->text_plain.empty() ? last->text : last->text_plain;
+    resolution = mstch::map{{"id", id + "-resolution"},
+                            {"time", last->time},
+                            {"time_label", search::ReadableDate(last->time, ui)},
+                            {"first_lines", search::FirstLines(plain, 3, 240)},
+                            {"text", plain},
+                            {"markdown", last->text}};
+  }
+  return mstch::map{
+      {"resolution", resolution},
+      {"messages", messages},
+      {"open", open},
+      {"conversation_label",
+       translations.Plural(ui, "agent_conversation_count", static_cast<long>(thread.size()))},
+  };
+}
+
 }  // namespace
 
 std::string InboxUrl(std::optional<stores::MessageStatus> status, int page, Language ui) {
@@ -203,6 +240,8 @@ mstch::map PageRenderer::AgentBaseContext(const AgentPageContext& page, const st
   context["console_url"] = "/agent?ui=" + Code(page.ui);
   context["gaps_url"] = "/gaps?ui=" + Code(page.ui);
   context["inbox_url"] = InboxUrl(stores::MessageStatus::kOpen, 1, page.ui);
+  // The footer's customer links ("Contact support") are not for agents.
+  context["agent_page"] = true;
   if (page.agent_name.empty()) {
     context["agent"] = false;
   } else {
@@ -320,6 +359,10 @@ std::string PageRenderer::AgentConsole(const AgentSearchInput& input) const {
         {"problem", result.problem},
         {"resolution", result.resolution},
         {"created", result.created},
+        {"created_label", search::ReadableDate(result.created, ui)},
+        {"ticket_view", is_ticket ? mstch::node(TicketView("r" + std::to_string(i + 1), result.messages, ui,
+                                                           /*open=*/false, translations_))
+                                  : mstch::node(false)},
         {"answer", answer},
         {"related", AgentLinks(result.related, ui)},
         {"has_related", !result.related.empty()},
@@ -344,8 +387,8 @@ std::string PageRenderer::AgentTicket(const AgentPageContext& page, const search
       {"tags", tags},
       {"has_tags", !ticket.tags.empty()},
       {"created", ticket.created},
-      {"problem", ticket.problem},
-      {"resolution", ticket.resolution},
+      {"created_label", search::ReadableDate(ticket.created, page.ui)},
+      {"ticket_view", TicketView("t", search::TicketThread(ticket), page.ui, /*open=*/true, translations_)},
   };
   context["related"] = AgentLinks(related, page.ui);
   context["has_related"] = !related.empty();
@@ -368,6 +411,7 @@ std::string PageRenderer::AgentArticle(const AgentPageContext& page, const searc
       {"badge_modifier", BadgeModifier(record.type, record.audience)},
       {"html", record.html},
       {"reviewed", record.reviewed},
+      {"reviewed_label", search::ReadableDate(record.reviewed, page.ui)},
       {"tags", tags},
       {"has_tags", !record.tags.empty()},
       {"public_url", IsPublicArticleUrl(url) ? url : std::string()},

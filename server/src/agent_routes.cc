@@ -6,6 +6,7 @@
 // Only `agent_index_` is used here, and only here: public routes never see
 // tickets or internal articles.
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <chrono>
 
@@ -15,6 +16,7 @@
 #include "helpdex/search/text.h"
 #include "helpdex/analytics/gap_format.h"
 #include "helpdex/analytics/gaps.h"
+#include "helpdex/analytics/triage.h"
 #include "json_render.h"
 #include "routes.h"
 
@@ -193,16 +195,8 @@ HttpResponse Routes::AgentConsole(const Request& http, const AgentRequest& reque
     }
     return ErrorPage(ToApiError(result.error()), ui);
   }
-  // Reply in: reply=, else the results' language filter, else the language
-  // the customer wrote the query in, else English.
-  Language reply_language = Language::kEnglish;
-  if (reply) {
-    reply_language = *reply;
-  } else if (search_request->language) {
-    reply_language = *search_request->language;
-  } else if (std::optional<Language> detected = ParseLanguage(result->query_lang)) {
-    reply_language = *detected;
-  }
+  // Reply in: reply=, else what the search says the customer writes in.
+  const Language reply_language = reply ? *reply : search::DefaultReplyLanguage(*search_request, *result, ui);
 
   const search::SearchRequest& parsed_request = *search_request;
   AgentSearchInput input;
@@ -325,6 +319,14 @@ Result<analytics::GapReport> Routes::LoadGapReport(const GapParameters& paramete
     LogLine({{"level", "error"}, {"route", "gaps"}, {"error", report.error().ToString()}});
     return report.error();
   }
+  if (gap_triage_) {
+    Result<std::vector<stores::TriageEntry>> triaged = gap_triage_->All();
+    if (!triaged.ok()) {
+      LogLine({{"level", "error"}, {"route", "gaps"}, {"error", triaged.error().ToString()}});
+      return triaged.error();
+    }
+    analytics::ApplyTriage(*report, *triaged, report->to_ms);
+  }
   return report;
 }
 
@@ -358,6 +360,52 @@ HttpResponse Routes::GapsPage(const Request& http, const AgentRequest& request, 
   input.report = &*report;
   input.min_visits = min_visits;
   return HtmlResponse(200, pages_.GapsPage(input), LanguageCode(ui));
+}
+
+// A writer's triage of a failing-search topic, from the form beside it on
+// /gaps: action=dismiss|done records it (with the topic's visits now, the
+// measure of its coming back: analytics/triage.h), action=restore undoes it.
+// Then back to the report, as a form post should (303).
+HttpResponse Routes::GapsTriage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  Result<FormFields> form = ReadForm(http);
+  if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
+  if (!agent_auth_.SameOrigin(request) ||
+      !agent_auth_.SessionCsrfMatches(agent, request, FormValue(*form, kCsrfField))) {
+    return ErrorPage(Generic(ErrorCode::kForbidden), ui);
+  }
+  if (!gap_triage_) return ErrorPage(ToApiError(Error{ErrorCode::kIndexUnavailable, "no data directory", "triage"}), ui);
+  const std::string key = FormValue(*form, "key").value_or("");
+  const std::string action = FormValue(*form, "action").value_or("");
+  int64_t visits = 0;
+  const std::string visits_text = FormValue(*form, "visits").value_or("0");
+  if (auto [end, error] = std::from_chars(visits_text.data(), visits_text.data() + visits_text.size(), visits);
+      error != std::errc() || end != visits_text.data() + visits_text.size() || visits < 0) {
+    return ErrorPage(InvalidParameter("visits", "visits must be a whole number, 0 or more"), ui);
+  }
+  Result<bool> done = action == "restore" ? gap_triage_->Clear("search", key)
+                      : action == "dismiss" || action == "done"
+                          ? gap_triage_->Set({.kind = "search",
+                                              .key = key,
+                                              .state = action == "done" ? stores::TriageState::kDone
+                                                                        : stores::TriageState::kDismissed,
+                                              .visits = visits,
+                                              .agent = agent.name})
+                          : Result<bool>(Error{ErrorCode::kInvalidInput, "action must be dismiss, done or restore",
+                                               "action"});
+  if (!done.ok()) {
+    if (done.error().code == ErrorCode::kInternal) {
+      LogLine({{"level", "error"}, {"route", "gaps_triage"}, {"error", done.error().ToString()}});
+    }
+    return ErrorPage(ToApiError(done.error()), ui);
+  }
+  std::string back = "/gaps?ui=" + Code(ui);
+  const std::string min_visits = FormValue(*form, "min_visits").value_or("");
+  if (!min_visits.empty() && min_visits.size() <= 4 &&
+      min_visits.find_first_not_of("0123456789") == std::string::npos) {
+    back += "&min_visits=" + min_visits;
+  }
+  return SeeOther(back + "#gaps-searches");
 }
 
 }  // namespace helpdex::server

@@ -10,6 +10,8 @@
 #include <string>
 
 #include "helpdex/analytics/gap_format.h"
+#include "helpdex/analytics/triage.h"
+#include "helpdex/search/readable_date.h"
 #include "helpdex/search/text.h"
 #include "pages.h"
 #include "helpdex/server/params.h"
@@ -34,7 +36,13 @@ class GapsView {
 
   mstch::map Build(const analytics::GapReport& report) const {
     mstch::map view;
-    Section(view, "searches", Searches(report.searches));
+    Section(view, "searches", Searches(report.searches, report.returned_after_triage));
+    Section(view, "hidden", Hidden(report.hidden_by_triage));
+    view["hidden_heading"] = WithNumber(T("gaps_triage_hidden_heading"), report.hidden_by_triage.size());
+    view["period"] = Period(report);
+    view["visits_unit"] = WithNumber(T("gaps_unit_period"), static_cast<size_t>(std::max(report.window_days, 0)));
+    view["has_window"] = report.window_days > 0;
+    view["trend_unit"] = WithNumber(T("gaps_unit_trend"), static_cast<size_t>(std::max(report.trend_days, 0)));
     Section(view, "tickets", Tickets(report.tickets));
     Section(view, "translations", TranslationRows(report.translations));
     Section(view, "review", Review(report.review));
@@ -97,9 +105,66 @@ class GapsView {
     return items;
   }
 
-  mstch::array Searches(const std::vector<analytics::SearchGap>& searches) const {
+  // "{n}" in a label replaced by a number.
+  static std::string WithNumber(std::string text, size_t number) {
+    if (size_t at = text.find("{n}"); at != std::string::npos) text.replace(at, 3, std::to_string(number));
+    return text;
+  }
+
+  // The report's period, in the page's language ("3 Sep 2026 – 2 Dec 2026").
+  mstch::node Period(const analytics::GapReport& report) const {
+    if (report.to_ms <= 0) return false;
+    std::string text = report.from_ms > 0 ? T("gaps_period") : T("gaps_period_until");
+    const auto date = [this](int64_t ms) { return search::ReadableDate(analytics::IsoTime(ms).substr(0, 10), ui_); };
+    for (auto [placeholder, value] : {std::pair<std::string, std::string>{"{from}", date(report.from_ms)},
+                                      {"{to}", date(report.to_ms)},
+                                      {"{n}", std::to_string(report.window_days)}}) {
+      if (size_t at = text.find(placeholder); at != std::string::npos) text.replace(at, placeholder.size(), value);
+    }
+    return mstch::map{{"text", text},
+                      {"from", report.from_ms > 0 ? analytics::IsoTime(report.from_ms) : std::string()},
+                      {"to", analytics::IsoTime(report.to_ms)},
+                      {"note", WithNumber(T("gaps_period_note"), static_cast<size_t>(report.trend_days))}};
+  }
+
+  // The search a topic stands for, as customers run it: the public results
+  // page in the language most of its visits searched in.
+  static std::string SearchUrl(const analytics::SearchGap& gap) {
+    std::string lang;
+    int most = 0;
+    for (const auto& [code, visits] : gap.languages) {
+      if (visits > most) {
+        most = visits;
+        lang = code;
+      }
+    }
+    std::string url = "/search?q=" + search::PercentEncode(gap.query);
+    if (ParseLanguage(lang)) url += "&ui=" + lang;
+    return url;
+  }
+
+  mstch::array Hidden(const std::vector<analytics::HiddenGap>& hidden) const {
+    mstch::array rows;
+    for (const analytics::HiddenGap& gap : hidden) {
+      rows.push_back(mstch::map{
+          {"query", gap.query},
+          {"triage_key", gap.key},
+          {"state", T(std::string("gaps_triage_state_") + std::string(stores::TriageStateName(gap.triage.state)))},
+          {"by", gap.triage.agent},
+          {"at", analytics::IsoTime(gap.triage.at_ms)},
+          {"at_label", search::ReadableDate(analytics::IsoTime(gap.triage.at_ms), ui_)},
+          {"visits_then", std::to_string(gap.triage.visits)},
+          {"visits", std::to_string(gap.visits)},
+      });
+    }
+    return rows;
+  }
+
+  mstch::array Searches(const std::vector<analytics::SearchGap>& searches,
+                        const std::vector<std::string>& returned) const {
     mstch::array rows;
     for (const analytics::SearchGap& gap : searches) {
+      const std::string key = analytics::TriageKey(gap);
       std::vector<int> trend;
       for (int day : gap.trend) trend.push_back(std::max(day, 0));
       std::string description = T("gaps_trend_label");
@@ -121,6 +186,10 @@ class GapsView {
           {"trend_svg", trend.empty() ? std::string() : analytics::SparklineSvg(trend, description)},
           {"nearest", Article(gap.nearest)},
           {"expected_tickets", DecimalText(gap.expected_tickets)},
+          {"search_url", SearchUrl(gap)},
+          {"triage_key", key},
+          {"visits_raw", std::to_string(gap.visits)},
+          {"returned", std::find(returned.begin(), returned.end(), key) != returned.end()},
       });
     }
     return rows;
@@ -259,6 +328,8 @@ std::string PageRenderer::GapsPage(const GapsPageInput& input) const {
   context["ui"] = code;
   context["csv_url"] = "/api/gaps?format=csv&min_visits=" + min_visits;
   context["json_url"] = "/api/gaps?min_visits=" + min_visits;
+  // The triage forms post with the session's CSRF token (agent_auth.h).
+  context["triage_csrf"] = input.page.csrf_token;
   return templates_.Render("gaps", context);
 }
 

@@ -133,6 +133,7 @@ void Routes::AddTo(Rest::Router& router) {
 
   Rest::Routes::Get(router, "/sitemap.xml", Wrap("sitemap", Kind::kPage, &Routes::Sitemap));
   Rest::Routes::Get(router, "/robots.txt", Wrap("robots", Kind::kPage, &Routes::Robots));
+  Rest::Routes::Post(router, "/gaps/triage", WrapAgent("gaps_triage", Kind::kAgentPage, &Routes::GapsTriage));
 
   // The API answers in JSON and pages in HTML even for unknown paths.
   Rest::Routes::NotFound(router, Wrap("not_found", Kind::kPage, &Routes::NotFound));

@@ -32,6 +32,7 @@
 #include "metrics.h"
 #include "pages.h"
 #include "helpdex/analytics/gaps.h"
+#include "helpdex/stores/gap_triage.h"
 #include "helpdex/server/params.h"
 #include "templates.h"
 
@@ -83,6 +84,8 @@ class Routes {
   // For tests only: "hold_request" holds each /api/search request (after a
   // log line {"event":"failpoint_hold"}) until BeginDrain(), at most 60 s, so
   // that a test can stop the server with a request in flight.
+  // The writers' triage (DATA/triage.db): /gaps leaves out what it hides.
+  void set_gap_triage(std::shared_ptr<stores::GapTriageStore> store) { gap_triage_ = std::move(store); }
   void set_failpoints(std::set<std::string> failpoints) { failpoints_ = std::move(failpoints); }
   // The public site's base URL (NormalizeBaseUrl), for /sitemap.xml and
   // /robots.txt; "" for none.
@@ -200,6 +203,8 @@ class Routes {
   // The searches and opened articles of a message's visit before it was sent
   // (events flushed first); empty without an event store.
   void LoadVisitTrail(const stores::StoredContactMessage& message, AgentMessageInput& input);
+  // POST /gaps/triage: dismiss, mark done or restore a failing-search topic.
+  HttpResponse GapsTriage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent);
   // The gap report's JSON over every recorded event (flushed first) and the
   // public index; kInternal (logged) or kIndexUnavailable otherwise.
   Result<analytics::GapReport> LoadGapReport(const GapParameters& parameters);
@@ -246,6 +251,7 @@ class Routes {
   analytics::TicketGapCache ticket_gaps_;             // the gap report's ticket topics, per index generation
   std::shared_ptr<stores::ContactStore> contact_;  // may be null
   std::shared_ptr<stores::MessageForwarder> forwarder_;  // may be null
+  std::shared_ptr<stores::GapTriageStore> gap_triage_;  // the writers' triage of /gaps; may be null
   Metrics metrics_;
   // Requests in a handler or being written (Wrap), and the drain state.
   mutable std::mutex drain_mutex_;

@@ -231,6 +231,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   routes->set_failpoints(options.failpoints);
   routes->set_base_url(base_url);
   routes->set_forwarder(std::move(forwarder));
+  if (!options.data_dir.empty()) {
+    Result<std::unique_ptr<stores::GapTriageStore>> triage = stores::GapTriageStore::Open(options.data_dir);
+    if (!triage.ok()) return triage.error();
+    routes->set_gap_triage(std::move(*triage));
+  }
   auto server = std::make_unique<PistacheServer>(std::move(routes), options.drain_timeout);
   Result<bool> listening = server->Listen(options);
   if (!listening.ok()) return listening.error();

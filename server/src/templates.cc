@@ -13,7 +13,8 @@ constexpr const char* kPageNames[] = {"home",        "search",       "article", 
                                      "gaps",        "agent_messages", "agent_message"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
                                          "agent_answer", "facets",       "pagination", "suggest_labels",
-                                         "gaps_article", "category_cards", "contact_block"};
+                                         "gaps_article", "category_cards", "contact_block",
+                                         "agent_ticket_thread"};
 
 struct AssetSpec {
   const char* name;

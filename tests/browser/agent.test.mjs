@@ -57,8 +57,8 @@ try {
   for (let i = 0; i < Math.min(count, 5); i++) {
     firstFive.push({
       href: await results.nth(i).locator('.result__title a').getAttribute('href'),
-      hasTicket: await results.nth(i).locator('.ticket-summary').count() > 0,
-      hasAnswer: await results.nth(i).locator('.agent-answer').count() > 0,
+      hasTicket: await results.nth(i).locator('.ticket-view').count() > 0,
+      hasAnswer: await results.nth(i).locator('.answer-variant').count() > 0,
     });
   }
   assert.ok(firstFive.some((r) => r.hasTicket && r.href.startsWith('/agent/tickets/')),
@@ -67,7 +67,7 @@ try {
             `an article with its answer among the first five: ${JSON.stringify(firstFive)}`);
 
   // The first article's answer, copied as Markdown with one click.
-  const article = results.filter({ has: page.locator('.agent-answer') }).first();
+  const article = results.filter({ has: page.locator('.answer-variant') }).first();
   const articleUrl = await article.locator('.result__title a').getAttribute('href');
   const visible = article.locator('.answer-variant:not([hidden])');
   const expectedMarkdown = await visible.locator('textarea[id$="-md"]').inputValue();
@@ -94,6 +94,43 @@ try {
     problems.push('the first article has no Norwegian translation to pick');
   }
   await page.screenshot({ path: join(screenshotDir, 'agent-copied.png'), fullPage: true });
+
+  // Tickets are compact (issue 18): the resolution's first lines, the whole
+  // conversation folded until the agent opens it.
+  const ticket = results.filter({ has: page.locator('.ticket-view') }).first();
+  const thread = ticket.locator('details.ticket-thread');
+  assert.equal(await thread.evaluate((details) => details.open), false, 'the conversation starts folded');
+  assert.equal(await ticket.locator('.ticket-message').first().isVisible(), false, 'messages hidden while folded');
+  await thread.locator('summary').click();
+  assert.equal(await thread.evaluate((details) => details.open), true, 'a click unfolds the conversation');
+  const messages = ticket.locator('.ticket-message');
+  assert.ok(await messages.count() >= 2, 'a customer and an agent message');
+  assert.equal(await messages.first().isVisible(), true);
+  assert.match(await messages.first().locator('.ticket-message__meta').innerText(), /Customer/);
+  for (const body of await ticket.locator('.ticket-markdown').allInnerTexts()) {
+    assert.ok(!body.includes('**'), `no raw Markdown in an agent message: ${body}`);
+  }
+  // The resolution copies like an answer.
+  const resolution = ticket.locator('.ticket-resolution');
+  const resolutionMarkdown = await resolution.locator('textarea[id$="-md"]').inputValue();
+  assert.ok(resolutionMarkdown.length > 10, 'the resolution as written is on the page');
+  await resolution.locator('.copy-button[data-copy-from$="-md"]').click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), resolutionMarkdown);
+  const resolutionText = await resolution.locator('textarea[id$="-text"]').inputValue();
+  await resolution.locator('.copy-button[data-copy-from$="-text"]').click();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), resolutionText);
+  await thread.locator('summary').click();  // folded again for the screenshots
+
+  // The same search at desktop and phone width, tickets folded.
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  console.log(`agent search page: ${height} px tall at 1280 px wide`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: join(screenshotDir, 'agent-tickets-desktop.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(screenshotDir, 'agent-tickets-phone.png'), fullPage: true });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `nothing wider than a phone screen (${overflow} px too wide)`);
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // The ticket page shows the redacted ticket.
   const ticketHref = firstFive.find((r) => r.hasTicket).href;

@@ -229,3 +229,44 @@ TEST_F(TicketsIndexTest, ALanguageIsDetectedWhenTheExportGivesNone) {
 
 }  // namespace
 }  // namespace helpdex::indexer
+
+namespace helpdex::indexer {
+namespace {
+
+// Issue 18: the agent console showed tickets' raw Markdown. Each message is
+// kept with its role and time; an agent's also as its visible text (Markdown
+// markup stripped at index time, never rendered); a customer's as written.
+TEST_F(TicketsIndexTest, MessagesAreKeptAndAgentMarkdownIsStrippedNeverRendered) {
+  WriteTickets(
+      R"json({"id": "T-9", "subject": "Invoice zqxjkvmd", "lang": "en", "status": "solved", "created": "2026-12-03T14:05:00Z", )json"
+      R"json("messages": [{"role": "customer", "time": "2026-12-03T14:05:00Z", "text": "I **cannot** <script>alert(1)</script>"}, )json"
+      R"json({"role": "agent", "time": "2026-12-03T14:40:00Z", "text": "**Open Billing**\n\n- <script>alert(2)</script>\n- [details](javascript:alert(3))"}]})json"
+      "\n");
+  Build();
+  auto index = search::Index::Open(kb_.index().string(), search::Viewer::Agent(), std::chrono::milliseconds(0));
+  ASSERT_TRUE(index.ok());
+  auto searcher = (*index)->AcquireSearcher();
+  ASSERT_TRUE(searcher.ok());
+  Result<search::DocumentRecord> ticket = (*searcher)->GetTicket("T-9");
+  ASSERT_TRUE(ticket.ok()) << ticket.error().ToString();
+  ASSERT_EQ(ticket->messages.size(), 2u);
+  const search::TicketMessage& customer = ticket->messages[0];
+  EXPECT_EQ(customer.role, "customer");
+  EXPECT_EQ(customer.time, "2026-12-03T14:05:00Z");
+  EXPECT_EQ(customer.text, "I **cannot** <script>alert(1)</script>");
+  EXPECT_EQ(customer.text_plain, "");
+  const search::TicketMessage& agent = ticket->messages[1];
+  EXPECT_EQ(agent.role, "agent");
+  EXPECT_EQ(agent.text_plain, "Open Billing\n\n• <script>alert(2)</script>\n• details");
+  // The problem and resolution are still the joined messages (snippets, JSON).
+  EXPECT_EQ(ticket->problem, customer.text);
+  EXPECT_EQ(ticket->resolution, agent.text);
+
+  // The console's results carry the thread too.
+  search::SearchResponse response = Search("zqxjkvmd", search::Viewer::Agent(), "ticket", /*reply_material=*/true);
+  ASSERT_EQ(response.results.size(), 1u);
+  EXPECT_EQ(response.results[0].messages.size(), 2u);
+}
+
+}  // namespace
+}  // namespace helpdex::indexer

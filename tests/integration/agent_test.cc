@@ -138,6 +138,7 @@ const std::vector<AgentRoute> kAgentRoutes = {
     {"GET", "/gaps", false},
     {"GET", "/gaps?min_visits=1&ui=nb", false},
     {"POST", "/agent/logout", false},
+    {"POST", "/gaps/triage", false},
 };
 
 TEST_F(AgentTest, EveryAgentRouteRefusesAMissingWrongOrEndedCredential) {
@@ -644,7 +645,7 @@ TEST_F(AgentTest, ConsoleReplyDefaultsToTheQueryLanguage) {
 TEST_F(AgentTest, ConsoleShowsTicketsWithProblemResolutionAndCoveringArticles) {
   std::string page = AgentPage("/agent?q=zqxjkvslider&ui=en");
   EXPECT_THAT(page, HasSubstr("badge--ticket\">Ticket</span>"));
-  EXPECT_THAT(page, HasSubstr("class=\"ticket-text\">My website became very slow"));
+  EXPECT_THAT(page, HasSubstr("ticket-text\">My website became very slow"));
   EXPECT_THAT(page, HasSubstr("Pages take ten seconds"));
   EXPECT_THAT(page, HasSubstr("compressed the images"));
   EXPECT_THAT(page, HasSubstr("Articles that cover this ticket"));
@@ -668,7 +669,7 @@ TEST_F(AgentTest, TicketPageShowsTheRedactedTicketAndCoveringArticles) {
   EXPECT_THAT(page, HasSubstr("<h1>Website slow after adding a zqxjkvslider banner</h1>"));
   EXPECT_THAT(page, HasSubstr("2026-09-14T08:30:00Z"));
   EXPECT_THAT(page, HasSubstr(">performance</span>"));
-  EXPECT_THAT(page, HasSubstr("class=\"ticket-text\">My website became very slow"));
+  EXPECT_THAT(page, HasSubstr("ticket-text\">My website became very slow"));
   EXPECT_THAT(page, HasSubstr("compressed the images"));
   EXPECT_THAT(page, HasSubstr("My website is slow</a>"));  // the covering article
   for (const char* path : {"/agent/tickets/NO-SUCH", "/agent/tickets/T-1003", "/agent/tickets/%FF"}) {
@@ -739,7 +740,9 @@ TEST_F(AgentTest, GapsPageShowsFailingSearchesEscapedWithTheirTrend) {
                               ">Why searches found nothing</h2>"}) {
     EXPECT_THAT(page, HasSubstr(heading));
   }
-  EXPECT_THAT(page, HasSubstr("<th scope=\"row\" class=\"gaps-table__query\">zanzibar holiday voucher"));
+  // Each search links to the search itself, as customers run it.
+  EXPECT_THAT(page, HasSubstr("<th scope=\"row\" class=\"gaps-table__query\"><a href=\"&#x2F;search?q=zanzibar"));
+  EXPECT_THAT(page, HasSubstr(">zanzibar holiday voucher</a>"));
   EXPECT_THAT(page, HasSubstr("<svg class=\"sparkline\""));
   EXPECT_THAT(page, HasSubstr("aria-label=\"Visits per day over 14 days: "));
   // Sections the report does not have yet say so.
@@ -831,6 +834,240 @@ TEST_F(AgentTest, MetricsCountAgentRoutesWithoutQueriesOrNames) {
   EXPECT_THAT(metrics->body, HasSubstr("route=\"agent_login\""));
   EXPECT_THAT(metrics->body, Not(HasSubstr("zqxjkvmetricword")));
   EXPECT_THAT(metrics->body, Not(HasSubstr("kari")));
+}
+
+// --- Issue 18: tickets compactly and safely; reply language; footer; dates --
+
+// The texts between each `open` and the next `close` on a page.
+std::vector<std::string> Between(const std::string& page, const std::string& open, const std::string& close) {
+  std::vector<std::string> found;
+  for (size_t at = page.find(open); at != std::string::npos; at = page.find(open, at + 1)) {
+    const size_t start = at + open.size();
+    found.push_back(page.substr(start, page.find(close, start) - start));
+  }
+  return found;
+}
+
+// fixtures/tickets/agent_tickets.jsonl's T-1004 (Turkish, zqxjkvmarkdown):
+// four messages; the agent's last one has **bold**, a raw <script> and a
+// javascript: link, and so has the customer's first.
+TEST_F(AgentTest, ConsoleShowsATicketCompactlyWithItsThreadCollapsed) {
+  std::string page = AgentPage("/agent?q=zqxjkvmarkdown&ui=en");
+  EXPECT_THAT(page, HasSubstr("Fatura zqxjkvmarkdown indirilemiyor</a>"));
+  // The resolution's first lines (its last agent message, Markdown stripped)...
+  EXPECT_THAT(page, HasSubstr("class=\"ticket-resolution__lines\">Hesap &gt; Faturalar sayfasını açın"));
+  // ... and the whole conversation one click away, folded without JavaScript.
+  EXPECT_THAT(page, HasSubstr("<details class=\"ticket-thread\">"));
+  EXPECT_THAT(page, Not(HasSubstr("<details class=\"ticket-thread\" open>")));
+  EXPECT_THAT(page, HasSubstr("<summary class=\"ticket-thread__summary\">Conversation (4 messages)</summary>"));
+  // Each message says who wrote it and when, readably.
+  EXPECT_THAT(page, HasSubstr("<span class=\"ticket-message__role\">Customer</span> · "
+                              "<time datetime=\"2026-12-03T14:05:00Z\">3 Dec 2026, 14:05</time>"));
+  EXPECT_THAT(page, HasSubstr("<span class=\"ticket-message__role\">Agent</span> · "
+                              "<time datetime=\"2026-12-03T14:40:00Z\">3 Dec 2026, 14:40</time>"));
+  // The old inline "Problem" and "Resolution" texts are gone.
+  EXPECT_THAT(page, Not(HasSubstr("ticket-summary__heading")));
+  // The resolution has the copy controls of an answer: text and Markdown.
+  EXPECT_THAT(page, HasSubstr("data-copy-from=\"r1-resolution-text\""));
+  EXPECT_THAT(page, HasSubstr("data-copy-from=\"r1-resolution-md\""));
+  EXPECT_THAT(page, HasSubstr("id=\"r1-resolution-md\" readonly rows=\"5\">**Hesap &gt; Faturalar** sayfasını"));
+  const std::vector<std::string> plain = Between(page, "id=\"r1-resolution-text\" readonly rows=\"4\">", "</textarea>");
+  ASSERT_EQ(plain.size(), 1u);
+  EXPECT_THAT(plain[0], StartsWith("Hesap &gt; Faturalar sayfasını açın"));
+  EXPECT_THAT(plain[0], Not(HasSubstr("**")));
+}
+
+// No ticket text is rendered as Markdown (platform.md A3.3): an agent's
+// message shows its words without the markup, a customer's as typed; both
+// escaped, so neither a <script> nor a javascript: link can become live.
+TEST_F(AgentTest, TicketMarkdownShowsAsTextAndNeverRunsScript) {
+  for (const std::string path : {"/agent?q=zqxjkvmarkdown&ui=en", "/agent/tickets/T-1004?ui=en"}) {
+    std::string page = AgentPage(path);
+    // The agent's message: its words, without "**" or the link's destination.
+    EXPECT_THAT(page, HasSubstr("ticket-text\">Hesap &gt; Faturalar sayfasını açın ve PDF düğmesine basın.\n\n"
+                                "• Açılır pencereleri engelleyiciyi kapatın &lt;script&gt;")) << path;
+    EXPECT_THAT(page, HasSubstr("• Ayrıntılar</div>")) << path;
+    // The customer's: as typed, escaped.
+    EXPECT_THAT(page, HasSubstr("ticket-text\">Faturamı **indiremiyorum** &lt;script&gt;alert(")) << path;
+    // Nothing of either runs: no script element but the console's own file,
+    // no javascript: link (the Markdown to copy holds it as text only).
+    EXPECT_THAT(page, Not(HasSubstr("<script>"))) << path;
+    EXPECT_THAT(page, Not(HasSubstr("href=\"javascript"))) << path;
+    EXPECT_THAT(page, Not(HasSubstr("<strong>Hesap"))) << path;
+    // No raw "**" in what agents wrote, as the page shows it.
+    const std::vector<std::string> shown = Between(page, "ticket-message--agent\">", "</li>");
+    ASSERT_EQ(shown.size(), 2u) << path;
+    for (const std::string& text : shown) EXPECT_THAT(text, Not(HasSubstr("**"))) << path;
+    for (const std::string& lines : Between(page, "ticket-resolution__lines\">", "</p>")) {
+      EXPECT_THAT(lines, Not(HasSubstr("**"))) << path;
+    }
+  }
+}
+
+TEST_F(AgentTest, TicketPageShowsTheWholeConversationInTheAgentsLanguage) {
+  std::string page = AgentPage("/agent/tickets/T-1004?ui=nb");
+  EXPECT_THAT(page, HasSubstr("<html lang=\"nb\""));
+  EXPECT_THAT(page, HasSubstr("<details class=\"ticket-thread\" open>"));
+  EXPECT_THAT(page, HasSubstr("Samtale (4 meldinger)"));
+  EXPECT_THAT(page, HasSubstr("<span class=\"ticket-message__role\">Kunde</span>"));
+  EXPECT_THAT(page, HasSubstr("<time datetime=\"2026-12-03T14:05:00Z\">3. des. 2026, 14:05</time>"));
+  EXPECT_THAT(page, HasSubstr("data-copy-from=\"t-resolution-md\""));
+  std::string english = AgentPage("/agent/tickets/T-1001?ui=en");
+  EXPECT_THAT(english, HasSubstr("<time datetime=\"2026-09-14T08:30:00Z\">14 Sept 2026, 08:30</time>"));
+}
+
+TEST_F(AgentTest, ReplyInStartsInTheTicketsLanguage) {
+  // "zqxjkvmarkdown" says no language; the ticket it finds is Turkish.
+  std::string page = AgentPage("/agent?q=zqxjkvmarkdown&ui=en");
+  size_t reply = page.find("name=\"reply\"");
+  ASSERT_NE(reply, std::string::npos);
+  size_t selected = page.find(" selected>", reply);
+  ASSERT_NE(selected, std::string::npos);
+  EXPECT_EQ(page.substr(selected - 4, 4), "\"tr\"");
+  // reply= still wins.
+  std::string chosen = AgentPage("/agent?q=zqxjkvmarkdown&reply=cs&ui=en");
+  reply = chosen.find("name=\"reply\"");
+  selected = chosen.find(" selected>", reply);
+  ASSERT_NE(selected, std::string::npos);
+  EXPECT_EQ(chosen.substr(selected - 4, 4), "\"cs\"");
+}
+
+TEST_F(AgentTest, SearchBoxHasFocusAndTheFooterHasNoCustomerContactLink) {
+  for (const char* ui : {"en", "nb"}) {
+    for (const std::string path : {"/agent", "/agent?q=zqxjkvslider", "/agent/tickets/T-1001", "/gaps"}) {
+      std::string page = AgentPage(path + (path.find('?') == std::string::npos ? "?ui=" : "&ui=") + ui);
+      EXPECT_THAT(page, Not(HasSubstr("&#x2F;contact?ui="))) << path << " " << ui;
+      EXPECT_THAT(page, Not(HasSubstr("site-footer__contact"))) << path << " " << ui;
+    }
+    EXPECT_THAT(AgentPage(std::string("/agent?ui=") + ui), HasSubstr("maxlength=\"1000\" autofocus>"));
+  }
+  // Customers keep it.
+  httplib::Result home = Get("/?ui=en");
+  ASSERT_TRUE(home);
+  EXPECT_THAT(home->body, HasSubstr("site-footer__contact"));
+}
+
+TEST_F(AgentTest, GapsPageSaysTheUnitAndPeriodOfEveryFigure) {
+  std::string page = AgentPage("/gaps?ui=en");
+  EXPECT_THAT(page, HasSubstr("class=\"gaps__period\""));
+  EXPECT_THAT(page, HasSubstr("(90 days)</time>"));
+  EXPECT_THAT(page, HasSubstr("trends show visits per day over the last 14 days"));
+  std::string czech = AgentPage("/gaps?ui=cs");
+  EXPECT_THAT(czech, HasSubstr("(90 dní)</time>"));
+}
+
+// The writers' triage (POST /gaps/triage): kept in the data directory, so it
+// outlives the server; a dismissed topic returns once more visits fail.
+class GapsTriageTest : public AgentTest {
+ protected:
+  // `count` new visits that search `query` and find nothing.
+  static void FailingSearches(httplib::Client& client, const std::string& query, int count) {
+    for (int i = 0; i < count; ++i) {
+      httplib::Result contact = client.Get("/contact");
+      ASSERT_TRUE(contact);
+      const std::string visit = SetCookieValue(*contact, "helpdex_visit");
+      ASSERT_FALSE(visit.empty());
+      httplib::Result search = client.Get("/search?lang=en&q=" + Encode(query), {{"Cookie", "helpdex_visit=" + visit}});
+      ASSERT_TRUE(search);
+      ASSERT_EQ(search->status, 200);
+    }
+  }
+
+  // A new session on the server `client` talks to.
+  static std::string SignInTo(httplib::Client& client) {
+    httplib::Result form = client.Get("/agent/login");
+    EXPECT_TRUE(form);
+    if (!form) return "";
+    const std::string csrf = SetCookieValue(*form, "helpdex_login_csrf");
+    httplib::Result signed_in = client.Post("/agent/login", {{"Cookie", "helpdex_login_csrf=" + csrf}},
+                                            "csrf=" + csrf + "&name=" + kAgentName + "&password=" + kPassword,
+                                            "application/x-www-form-urlencoded");
+    EXPECT_TRUE(signed_in);
+    return signed_in ? SetCookieValue(*signed_in, "helpdex_session") : "";
+  }
+
+  static constexpr const char* kQuery = "zanzibar holiday voucher";
+};
+
+TEST_F(GapsTriageTest, ADismissedSearchStaysHiddenAcrossARestartUntilItComesBack) {
+  httplib::Client first = Client();
+  FailingSearches(first, kQuery, 3);
+  std::string page = AgentPage("/gaps?ui=en");
+  ASSERT_THAT(page, HasSubstr(">zanzibar holiday voucher</a>"));
+  ASSERT_THAT(page, HasSubstr("name=\"key\" value=\"zanzibar holiday voucher\""));
+  const std::string csrf = HiddenField(page, "csrf");
+
+  // Without the session's CSRF token: refused, nothing recorded.
+  httplib::Result forged = Post("/gaps/triage", SessionHeaders(agent_session()),
+                                "action=dismiss&visits=3&key=" + Encode(kQuery));
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 403);
+  EXPECT_THAT(AgentPage("/gaps?ui=en"), HasSubstr(">zanzibar holiday voucher</a>"));
+  // A bad action names itself.
+  httplib::Result bad = Post("/gaps/triage", SessionHeaders(agent_session()),
+                             "csrf=" + csrf + "&action=delete&visits=3&key=" + Encode(kQuery));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_THAT(bad->body, HasSubstr("action"));
+
+  httplib::Result dismissed = Post("/gaps/triage?ui=en", SessionHeaders(agent_session()),
+                                   "csrf=" + csrf + "&action=dismiss&visits=3&min_visits=3&key=" + Encode(kQuery));
+  ASSERT_TRUE(dismissed);
+  EXPECT_EQ(dismissed->status, 303);
+  EXPECT_EQ(dismissed->get_header_value("Location"), "/gaps?ui=en&min_visits=3#gaps-searches");
+  page = AgentPage("/gaps?ui=en");
+  EXPECT_THAT(page, Not(HasSubstr(">zanzibar holiday voucher</a>")));
+  EXPECT_THAT(page, HasSubstr("<summary>Dismissed or done (1)</summary>"));
+  EXPECT_THAT(page, HasSubstr("<strong>zanzibar holiday voucher</strong> · Dismissed · kari"));
+  // The API and its JSON leave it out too, and say why.
+  httplib::Result api = Get("/api/gaps", {{"Authorization", "Bearer " + agent_token()}});
+  ASSERT_TRUE(api);
+  json report = json::parse(api->body, nullptr, false);
+  for (const json& gap : report["searches"]) EXPECT_NE(gap["query"], kQuery);
+  ASSERT_EQ(report["triage"]["hidden"].size(), 1u) << api->body;
+  EXPECT_EQ(report["triage"]["hidden"][0]["state"], "dismissed");
+  EXPECT_EQ(report["period"]["days"], 90);
+
+  // A new server on the same data directory keeps the triage.
+  StopServer();
+  server::ServerOptions options{.address = "127.0.0.1", .port = 0, .threads = 2};
+  options.index_dir = index_dir().string();
+  options.data_dir = data_dir().string();
+  Result<std::unique_ptr<server::Server>> restarted = server::Server::Start(options);
+  ASSERT_TRUE(restarted.ok()) << restarted.error().ToString();
+  httplib::Client second("127.0.0.1", (*restarted)->port());
+  second.set_read_timeout(30);
+  const std::string session = SignInTo(second);
+  ASSERT_FALSE(session.empty());
+  httplib::Result after = second.Get("/gaps?ui=en", SessionHeaders(session));
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->status, 200);
+  EXPECT_THAT(after->body, Not(HasSubstr(">zanzibar holiday voucher</a>")));
+  EXPECT_THAT(after->body, HasSubstr("Dismissed or done (1)"));
+
+  // One more visit fails: more than when it was dismissed, so it is back.
+  FailingSearches(second, kQuery, 1);
+  httplib::Result back = second.Get("/gaps?ui=en", SessionHeaders(session));
+  ASSERT_TRUE(back);
+  EXPECT_THAT(back->body, HasSubstr(">zanzibar holiday voucher</a> <span class=\"badge\">Back: more visits than when triaged</span>"));
+
+  // Restore undoes a triage.
+  const std::string csrf2 = HiddenField(back->body, "csrf");
+  httplib::Result done = second.Post("/gaps/triage", SessionHeaders(session),
+                                     "csrf=" + csrf2 + "&action=done&visits=4&key=" + Encode(kQuery),
+                                     "application/x-www-form-urlencoded");
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 303);
+  httplib::Result restore = second.Post("/gaps/triage", SessionHeaders(session),
+                                        "csrf=" + csrf2 + "&action=restore&key=" + Encode(kQuery),
+                                        "application/x-www-form-urlencoded");
+  ASSERT_TRUE(restore);
+  EXPECT_EQ(restore->status, 303);
+  httplib::Result restored = second.Get("/gaps?ui=en", SessionHeaders(session));
+  ASSERT_TRUE(restored);
+  EXPECT_THAT(restored->body, HasSubstr(">zanzibar holiday voucher</a>"));
+  EXPECT_THAT(restored->body, Not(HasSubstr("Back: more visits")));
+  (*restarted)->Shutdown();
 }
 
 }  // namespace

@@ -187,6 +187,21 @@ TEST_F(PrivacyTest, ACustomersMessageReachesOnlyAnAgent) {
   EXPECT_THAT(agent->body, HasSubstr(kMessageCanary));
 }
 
+// Agent forms that change something (issue 18: the gap report's triage)
+// refuse a visitor without an agent's credentials, and reveal nothing.
+TEST_F(PrivacyTest, AgentFormsRefuseAVisitorWithoutCredentials) {
+  for (const std::string path : {"/gaps/triage", "/gaps/triage?ui=nb"}) {
+    httplib::Result result = Post(path, {}, "action=dismiss&visits=1&key=" + std::string(kCanary));
+    ASSERT_TRUE(result) << path;
+    EXPECT_EQ(result->status, 303) << path;
+    EXPECT_EQ(result->get_header_value("Location").rfind("/agent/login", 0), 0u) << path;
+    EXPECT_THAT(result->body, Not(HasSubstr(kSilentCanary))) << path;
+    httplib::Result bearer_only = Post(path, AgentHeaders(), "action=dismiss&visits=1&key=x");
+    ASSERT_TRUE(bearer_only) << path;
+    EXPECT_EQ(bearer_only->status, 303) << path << ": pages take the session cookie, never a token";
+  }
+}
+
 TEST_F(PrivacyTest, PublicCountsAndFacetsCountPublicArticlesOnly) {
   // "website" is in public articles and in both tickets.
   httplib::Result result = Get("/api/search?q=website&facets=1");

@@ -1,6 +1,8 @@
 // text.h: the one copy of trimming, UTF-8 validation, percent-encoding and
 // hex that the indexer, the searcher, the stores and the server share.
 #include "helpdex/search/text.h"
+#include "helpdex/search/document.h"
+#include "helpdex/search/markdown_text.h"
 
 #include <gtest/gtest.h>
 
@@ -67,6 +69,98 @@ TEST(PercentEncodeTest, KeepsOnlyUnreservedCharacters) {
 TEST(HexEncodeTest, LowerCaseTwoDigitsPerByte) {
   EXPECT_EQ(HexEncode(std::string("\x00\x01\xab\xff", 4)), "0001abff");
   EXPECT_EQ(HexEncode(""), "");
+}
+
+}  // namespace
+}  // namespace helpdex::search
+
+namespace helpdex::search {
+namespace {
+
+// document.h's FirstLines(): what a ticket's resolution shows before it is
+// expanded in the agent console.
+TEST(FirstLinesTest, KeepsTheFirstLinesThatAreNotBlank) {
+  EXPECT_EQ(FirstLines("one\n\n  \ntwo\nthree\nfour", 3, 100), "one\ntwo\nthree…");
+  EXPECT_EQ(FirstLines("one\ntwo", 3, 100), "one\ntwo");
+  EXPECT_EQ(FirstLines("", 3, 100), "");
+  // A long line is cut at a character boundary, never inside one.
+  EXPECT_EQ(FirstLines("şşşş", 1, 5), "şş…");
+}
+
+TEST(TicketThreadTest, TheResolutionIsTheLastAgentMessage) {
+  DocumentRecord record;
+  record.messages = {{"customer", "2026-12-03T14:05:00Z", "help", ""},
+                     {"agent", "2026-12-03T14:20:00Z", "which browser?", ""},
+                     {"customer", "2026-12-03T14:31:00Z", "Firefox", ""},
+                     {"agent", "2026-12-03T14:40:00Z", "**Open** billing", "Open billing"}};
+  const std::vector<TicketMessage> thread = TicketThread(record);
+  ASSERT_EQ(thread.size(), 4u);
+  const TicketMessage* resolution = TicketResolution(thread);
+  ASSERT_NE(resolution, nullptr);
+  EXPECT_EQ(resolution->text, "**Open** billing");
+  EXPECT_EQ(TicketResolution({{"customer", "", "no reply yet", ""}}), nullptr);
+  // A short closing remark after the fix: the fix is the resolution.
+  const std::vector<TicketMessage> closed = {
+      {"customer", "", "My export fails", ""},
+      {"agent", "", "Go to Mail, then Export, then Start export; the link stays valid for 7 days.", ""},
+      {"customer", "", "Thanks, it worked!", ""},
+      {"agent", "", "Glad to hear it. Closing.", ""}};
+  ASSERT_NE(TicketResolution(closed), nullptr);
+  EXPECT_EQ(TicketResolution(closed)->text, closed[1].text);
+}
+
+TEST(TicketThreadTest, ATicketIndexedBeforeMessagesWereKeptIsOneMessageEach) {
+  DocumentRecord record;
+  record.problem = "My site is slow";
+  record.resolution = "Turn on caching";
+  const std::vector<TicketMessage> thread = TicketThread(record);
+  ASSERT_EQ(thread.size(), 2u);
+  EXPECT_EQ(thread[0].role, "customer");
+  EXPECT_EQ(thread[0].text, "My site is slow");
+  EXPECT_EQ(thread[1].role, "agent");
+  EXPECT_EQ(thread[1].text, "Turn on caching");
+}
+
+// markdown_text.h: what an agent's ticket message shows, never rendered.
+TEST(MarkdownToPlainTextTest, KeepsTheWordsAndDropsTheMarkup) {
+  struct Case {
+    const char* markdown;
+    const char* text;
+  };
+  const Case kCases[] = {
+      {"**Hesap > Faturalar** sayfasını açın", "Hesap > Faturalar sayfasını açın"},
+      {"Use __port 993__ and *SSL*, or ~~995~~ `imap.example.com`.", "Use port 993 and SSL, or 995 imap.example.com."},
+      {"# Steps\n\n1. Open **Billing**\n2. Click *PDF*", "Steps\n\n1. Open Billing\n2. Click PDF"},
+      {"- first\n* second\n+ third", "• first\n• second\n• third"},
+      {"> quoted **line**", "quoted line"},
+      {"See [the guide](https://help.example/guide) or [this](/articles/x?lang=en).",
+       "See the guide (https://help.example/guide) or this (/articles/x?lang=en)."},
+      {"![screenshot](https://x.example/s.png) done", "screenshot done"},
+      {"Mail <https://help.example> now", "Mail https://help.example now"},
+      // Nothing becomes a link: a javascript: or data: destination is dropped.
+      {"[Details](javascript:alert(1)) and [x](data:text/html,hi)", "Details and x"},
+      // HTML is text (escaped where it is shown), not removed and not run.
+      {"close it <script>alert('a')</script>", "close it <script>alert('a')</script>"},
+      // What is not markup stays: snake_case, a lone star, arithmetic, escapes.
+      {"set max_upload_size to 2 * 64 MB", "set max_upload_size to 2 * 64 MB"},
+      {"a \\*literal\\* star", "a *literal* star"},
+      {"```\n**not bold** in code\n```\nafter", "**not bold** in code\nafter"},
+      {"above\n\n---\n\nbelow", "above\n\n\nbelow"},
+      {"[unclosed link (no) [x]", "[unclosed link (no) [x]"},
+      {"", ""},
+  };
+  for (const Case& c : kCases) EXPECT_EQ(MarkdownToPlainText(c.markdown), c.text) << c.markdown;
+}
+
+TEST(MarkdownToPlainTextTest, HostileTextTakesLinearTime) {
+  // Thousands of unclosed brackets and markers: each is looked past at most
+  // a bounded distance (no timing assertion; a quadratic pass would take
+  // minutes on this and the test would time out).
+  const std::string brackets(20000, '[');
+  EXPECT_EQ(MarkdownToPlainText(brackets), brackets);
+  std::string stars;
+  for (int i = 0; i < 50000; ++i) stars += "*a ";
+  EXPECT_EQ(MarkdownToPlainText(stars).size(), 99999u);
 }
 
 }  // namespace

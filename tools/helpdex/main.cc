@@ -13,6 +13,7 @@
 
 #include "agent_command.h"
 #include "learned_command.h"
+#include "progress_line.h"
 #include "records_command.h"
 #include "helpdex/eval/eval.h"
 #include "helpdex/indexer/indexer.h"
@@ -56,11 +57,17 @@ class InterruptWatch {
   std::thread thread_;
 };
 
+// --quiet: no progress line (set by main before RunIndex runs).
+bool quiet = false;
+
 int RunIndex(const helpdex::indexer::IndexOptions& given) {
   InterruptWatch interrupts;
   helpdex::indexer::IndexOptions options = given;
   options.cancel = interrupts.cancel();
+  helpdex::cli::ProgressLine progress("Indexing", "documents", quiet);
+  options.progress = progress.Callback();
   helpdex::Result<helpdex::indexer::IndexReport> report = helpdex::indexer::BuildIndex(options);
+  progress.Finish();
   if (!report.ok()) {
     std::cerr << "helpdex index: " << report.error().ToString() << "\n";
     return 2;
@@ -213,8 +220,11 @@ int RunEval(const std::string& dataset_dir, bool as_json) {
 
 // `helpdex eval --suggest`: the as-you-type answer cards instead of search.
 int RunSuggestEval(const std::string& dataset_dir, bool as_json) {
-  return PrintEvaluation(helpdex::eval::RunSuggestEvaluation({.dataset_dir = dataset_dir}), as_json,
-                         &helpdex::eval::SuggestReportToJson, &helpdex::eval::SuggestReportToTable);
+  helpdex::cli::ProgressLine progress("Replaying queries", "queries", quiet);
+  helpdex::Result<helpdex::eval::SuggestReport> report =
+      helpdex::eval::RunSuggestEvaluation({.dataset_dir = dataset_dir, .progress = progress.Callback()});
+  progress.Finish();
+  return PrintEvaluation(report, as_json, &helpdex::eval::SuggestReportToJson, &helpdex::eval::SuggestReportToTable);
 }
 
 // `helpdex eval --learn-from DIR2` / `--learn-share F`: search after learning
@@ -249,6 +259,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   index->add_option("--index", index_options.index_dir, "Index directory to publish into")->required();
   index->add_flag("--full", index_options.full_rebuild, "Re-analyse every file, even unchanged ones");
+  index->add_flag("--quiet", quiet,
+                  "No progress line on stderr (there is none anyway when stderr is not a terminal)");
   index->add_option("--shards", index_options.shards,
                     "Spread the documents over N shards (INDEX/shards/K/{public,agent}, K = 1..N), each servable "
                     "by its own xapian-tcpsrv; without it the index is not sharded")
@@ -375,6 +387,8 @@ int main(int argc, char** argv) {
   eval->add_option("--dataset", eval_dataset, "Folder with docs.jsonl.gz, queries.jsonl.gz and qrels.tsv")
       ->required();
   eval->add_flag("--json", eval_json, "Print one JSON object");
+  eval->add_flag("--quiet", quiet,
+                 "No progress line on stderr (there is none anyway when stderr is not a terminal)");
   eval->add_flag("--suggest", eval_suggest,
                  "Measure the as-you-type answer cards instead: replay each query one character at a time");
   bool eval_gaps = false;

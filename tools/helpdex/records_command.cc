@@ -17,6 +17,8 @@
 #include "helpdex/stores/events.h"
 #include "helpdex/analytics/gap_format.h"
 #include "helpdex/analytics/gaps.h"
+#include "helpdex/analytics/triage.h"
+#include "helpdex/stores/gap_triage.h"
 
 namespace helpdex::cli {
 namespace {
@@ -201,6 +203,17 @@ int RunGaps() {
                                                     .review_after_days = arguments.review_after_days},
                              agent_index.ok() ? agent_index->get() : nullptr);
   if (!report.ok()) return Fail("gaps", report.error().ToString());
+  // The writers' triage on /gaps holds here too (analytics/triage.h), from
+  // every data directory given.
+  std::vector<stores::TriageEntry> triaged;
+  for (const std::string& data_dir : arguments.data_dirs) {
+    Result<std::unique_ptr<stores::GapTriageStore>> triage = stores::GapTriageStore::OpenReadOnly(data_dir);
+    if (!triage.ok()) return Fail("gaps", triage.error().ToString());
+    Result<std::vector<stores::TriageEntry>> entries = (*triage)->All();
+    if (!entries.ok()) return Fail("gaps", entries.error().ToString());
+    triaged.insert(triaged.end(), entries->begin(), entries->end());
+  }
+  analytics::ApplyTriage(*report, triaged, report->to_ms);
   if (arguments.json) {
     std::cout << analytics::GapReportJson(*report, 2) << '\n';
     return 0;
@@ -217,6 +230,10 @@ int RunGaps() {
               << ", not opened " << gap.not_opened_visits << ", then contact " << gap.contact_visits << ")";
     if (gap.nearest) std::cout << "  nearest: " << gap.nearest->title << " " << gap.nearest->url;
     std::cout << '\n';
+  }
+  if (!report->hidden_by_triage.empty()) {
+    std::cout << "  (" << report->hidden_by_triage.size()
+              << " more dismissed or marked done on /gaps; they return when their visits grow)\n";
   }
   std::cout << "\nResolved tickets no article answers (" << report->tickets.size() << " topics)\n";
   for (const analytics::TicketGap& gap : report->tickets) {

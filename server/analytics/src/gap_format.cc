@@ -1,10 +1,12 @@
 #include "helpdex/analytics/gap_format.h"
 
+#include "helpdex/analytics/triage.h"
 #include "helpdex/search/document.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <map>
 #include <optional>
 
@@ -39,6 +41,15 @@ std::string Coordinate(double value) {
 }
 
 }  // namespace
+
+std::string IsoTime(int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buffer;
+}
 
 std::string CsvCell(std::string_view text) {
   std::string cell;
@@ -151,7 +162,8 @@ json ReportToJson(const GapReport& report) {
                         {"languages", gap.languages},
                         {"trend", gap.trend},
                         {"nearest", nearest},
-                        {"expected_tickets", gap.expected_tickets}});
+                        {"expected_tickets", gap.expected_tickets},
+                        {"triage_key", TriageKey(gap)}});
   }
   json tickets = json::array();
   for (const TicketGap& gap : report.tickets) {
@@ -169,13 +181,31 @@ json ReportToJson(const GapReport& report) {
                        {"expected_tickets", gap.expected_tickets},
                        {"draft", {{"path", gap.draft_path}, {"markdown", gap.draft_markdown}}}});
   }
+  json hidden = json::array();
+  for (const HiddenGap& gap : report.hidden_by_triage) {
+    hidden.push_back({{"triage_key", gap.key},
+                      {"query", gap.query},
+                      {"state", stores::TriageStateName(gap.triage.state)},
+                      {"at", IsoTime(gap.triage.at_ms)},
+                      {"by", gap.triage.agent},
+                      {"visits_then", gap.triage.visits},
+                      {"visits", gap.visits}});
+  }
   return {{"searches", std::move(searches)},
           {"tickets", std::move(tickets)},
           {"translations", TranslationsToJson(report.translations)},
           {"review", ReviewToJson(report.review)},
           {"funnel", FunnelToJson(report.funnel)},
           {"zero_causes", report.zero_causes},
-          {"searches_seen", report.searches_seen}};
+          {"searches_seen", report.searches_seen},
+          // Added for issue 18 (fields only ever added): what period the
+          // figures count, and what the writers' triage left out.
+          {"period",
+           {{"from", report.from_ms > 0 ? json(IsoTime(report.from_ms)) : json(nullptr)},
+            {"to", report.to_ms > 0 ? json(IsoTime(report.to_ms)) : json(nullptr)},
+            {"days", report.window_days},
+            {"trend_days", report.trend_days}}},
+          {"triage", {{"hidden", std::move(hidden)}, {"returned", report.returned_after_triage}}}};
 }
 
 }  // namespace

@@ -447,6 +447,8 @@ Result<GapReport> BuildGapReport(const std::vector<StoredEvent>& events, search:
     ReadOutcomes(intents, events, options);
     GapReport report;
     report.searches_seen = static_cast<int>(intents.size());
+    report.to_ms = now_ms;
+    report.trend_days = options.trend_days;
     std::vector<const Intent*> failing;
     VisitIndex by_visit = IndexByVisit(intents);
     ExistsCache exists(**searcher);
@@ -506,7 +508,11 @@ Result<GapReport> LoadGapReport(const stores::EventLog& events, search::Index& i
   Result<std::vector<StoredEvent>> read = events.Read({.since_ms = since_ms, .limit = kMaxReportEvents});
   if (!read.ok()) return read.error();
   Result<GapReport> report = BuildGapReport(*read, index, fixed, agent_index, ticket_cache);
-  if (report.ok()) report->events_read = static_cast<int64_t>(read->size());
+  if (report.ok()) {
+    report->events_read = static_cast<int64_t>(read->size());
+    report->from_ms = since_ms;
+    report->window_days = std::max(fixed.window_days, 1);
+  }
   return report;
 }
 

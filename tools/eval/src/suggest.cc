@@ -86,6 +86,7 @@ Result<SuggestReport> Run(const EvalOptions& options) {
   OutcomeSums overall;
   std::map<std::string, OutcomeSums> by_language;
   std::vector<double> latencies_ms;
+  long replayed = 0;
   for (const JudgedQuery& query : dataset->queries) {
     report.long_queries += CountCodePoints(query.text) > kSuggestMaxReplayedPrefix;
     // Times each Suggest call alone, without the scoring around it.
@@ -105,6 +106,9 @@ Result<SuggestReport> Run(const EvalOptions& options) {
     if (!outcome.ok()) return outcome.error();
     overall.Add(*outcome);
     by_language[query.lang].Add(*outcome);
+    if (options.progress) {
+      options.progress({.done = ++replayed, .total = static_cast<long>(dataset->queries.size())});
+    }
   }
   report.suggest_calls = static_cast<long>(latencies_ms.size());
   report.overall = overall.Means();

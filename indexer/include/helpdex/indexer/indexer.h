@@ -20,6 +20,7 @@
 
 #include "helpdex/indexer/redaction.h"
 #include "helpdex/search/error.h"
+#include "helpdex/search/progress.h"
 
 namespace helpdex::indexer {
 
@@ -74,6 +75,12 @@ struct IndexOptions {
   // removes the half-built generation and returns kInternal "interrupted";
   // the live generation stays published. Checked between documents.
   const std::atomic<bool>* cancel = nullptr;
+  // Told of each document done (analysed, reused or failed), from the thread
+  // that admitted it, one call at a time. Progress::done counts documents;
+  // Progress::fraction is the share of the --docs input read so far (bytes,
+  // the uncompressed size of a .gz from its trailer), -1 without --docs.
+  // Nothing is printed by the library; empty: no reports.
+  search::ProgressCallback progress;
 };
 
 struct IndexReport {

@@ -75,9 +75,27 @@ struct DisplayRecord {
 // The most of the opening that the display slot keeps.
 inline constexpr size_t kOpeningBytes = 1024;
 
+// One message of a ticket's conversation, already redacted. No ticket text
+// is ever rendered as Markdown (platform.md A3.3; the one Markdown library
+// helpdex links is cmark-gfm, polynomial time on hostile tables), and pages
+// show every message as escaped plain text. Agents write light Markdown,
+// which would show as raw "**": their messages also keep the visible text
+// (markdown_text.h, at index time), shown and copied "as text"; the message
+// as written is what "Copy as Markdown" takes.
+struct TicketMessage {
+  std::string role;        // "customer" or "agent"
+  std::string time;        // ISO 8601 as exported, may be empty
+  std::string text;        // as written (an agent's: often Markdown)
+  std::string text_plain;  // agent: MarkdownToPlainText(text) ("" = the same as text)
+};
+
 // Everything the indexer knows of a document, as stored in its data (the
 // article page and the ticket view read it whole).
 struct DocumentRecord : DisplayRecord {
+  // Tickets: the conversation in order (empty for tickets indexed before
+  // messages were kept; TicketThread() then rebuilds one from the problem
+  // and the resolution).
+  std::vector<TicketMessage> messages;
   std::string html;                      // the body rendered to safe HTML, with heading ids
   // Articles: the body's link destinations as written ("../nb/slug.md",
   // "/articles/slug?lang=en"), collected when the Markdown is rendered, for
@@ -179,6 +197,21 @@ struct SynonymGroup {
 // 1.4 can look up a phrase ("sign in") but can only expand to single words,
 // so a group needs at least one single word to have an effect.
 void ReplaceSynonyms(Xapian::WritableDatabase& db, const std::vector<SynonymGroup>& groups);
+
+// A ticket's conversation: `messages`, or for a ticket indexed before they
+// were kept, the problem as one customer message and the resolution as one
+// agent message (no time, shown as plain text).
+std::vector<TicketMessage> TicketThread(const DocumentRecord& record);
+
+// The message an agent reuses: the last agent message of the thread, unless
+// an earlier agent message is more than twice as long (threads often end with
+// a short "glad it works, closing this"; the fix is the long answer before
+// it), then the longest. nullptr when no agent wrote.
+const TicketMessage* TicketResolution(const std::vector<TicketMessage>& thread);
+
+// The first `max_lines` lines of `text` that are not blank, each cut at
+// `max_line_bytes` on a UTF-8 boundary, "…" added where anything was cut.
+std::string FirstLines(std::string_view text, size_t max_lines, size_t max_line_bytes);
 
 // Text made safe inside HTML or XML text and attribute values: & < > " '
 // become entities (&#39; for the apostrophe, valid in both).

@@ -140,6 +140,7 @@ struct SearchResult {
   std::string resolution;
   std::string created;
   // Only with SearchRequest::with_reply_material.
+  std::vector<TicketMessage> messages;    // a ticket's conversation (TicketThread())
   std::vector<TranslatedAnswer> answers;  // this article's answer in its other languages
   std::vector<DocumentLink> related;      // related articles ("more like this")
 };
@@ -165,6 +166,15 @@ struct SearchResponse {
   // the corrected words marked: for showing what changed. Empty without one.
   std::vector<CorrectedWord> did_you_mean_words;
 };
+
+// The language an agent's reply starts in when they did not choose one
+// ("Reply in"): the results' language filter, else the language the query is
+// clearly written in (CLD2), else the language of the first ticket among the
+// results (the customer's conversation), else of the first result, else
+// `fallback` (the agent's interface language). Never English just because
+// the page is.
+Language DefaultReplyLanguage(const SearchRequest& request, const SearchResponse& response, Language fallback);
+
 
 // How well the public articles answer a resolved ticket (for the gap report).
 struct TicketCoverage {

@@ -37,6 +37,9 @@ std::string GapSearchesCsv(const GapReport& report);
 // A number for people: at most two decimals, no trailing zeros ("2.5", "5").
 std::string DecimalText(double value);
 
+// "2026-12-03T14:05:00Z": milliseconds since the epoch as ISO 8601, UTC.
+std::string IsoTime(int64_t ms);
+
 // A bar chart of `values` (one bar each, oldest first), 100 x 24 px, bars
 // scaled to the largest value (negative values count as 0; all zeros draw
 // empty bars). `description` ("Visits per day over 14 days") becomes, with

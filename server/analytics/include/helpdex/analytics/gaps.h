@@ -31,6 +31,7 @@
 #include "helpdex/search/error.h"
 #include "helpdex/search/searcher.h"
 #include "helpdex/stores/events.h"
+#include "helpdex/stores/gap_triage.h"
 
 namespace helpdex::analytics {
 
@@ -153,6 +154,14 @@ struct Funnel {
   std::vector<ArticleFunnel> by_article;  // most shown first
 };
 
+// A failing-search topic the writers' triage leaves out (triage.h).
+struct HiddenGap {
+  std::string key;                          // TriageKey()
+  std::string query;                        // its typical wording now
+  stores::TriageEntry triage;               // how, when, by whom, and its visits then
+  int visits = 0;                           // its visits now (not more than then)
+};
+
 struct GapReport {
   std::vector<SearchGap> searches;          // ranked, best first
   std::vector<TicketGap> tickets;           // ranked, best first
@@ -162,6 +171,18 @@ struct GapReport {
   std::map<std::string, int> zero_causes;   // ZeroCauseName -> searches, all of them (also unranked ones)
   int searches_seen = 0;                    // search intents looked at
   int64_t events_read = 0;                  // events of the window (LoadGapReport)
+  // The period the figures count: events from `from_ms` (0: all that were
+  // given, BuildGapReport) to `to_ms` (GapOptions::now_ms), `window_days`
+  // long; visits, contacts and expected tickets are over all of it, trends
+  // per day over its last `trend_days` days.
+  int64_t from_ms = 0;
+  int64_t to_ms = 0;
+  int window_days = 0;
+  int trend_days = 0;
+  // The writers' triage (ApplyTriage, triage.h): topics left out, and the
+  // keys of triaged topics shown again because they came back.
+  std::vector<HiddenGap> hidden_by_triage;
+  std::vector<std::string> returned_after_triage;
 };
 
 // Ticket topics depend on the index alone, and reading every ticket takes a

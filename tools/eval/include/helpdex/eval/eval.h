@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "helpdex/search/progress.h"
 #include "helpdex/search/error.h"
 
 namespace helpdex::eval {
@@ -96,6 +97,9 @@ struct EvalReport {
 
 struct EvalOptions {
   std::string dataset_dir;  // holds docs.jsonl.gz, queries.jsonl.gz and qrels.tsv
+  // RunSuggestEvaluation(): told of each judged query replayed (done of
+  // total), from the calling thread. Nothing is printed; empty: no reports.
+  search::ProgressCallback progress;
 };
 
 // Reads the data set, builds a temporary helpdex index (removed before
