@@ -8,7 +8,7 @@
 // buttons read and that can be selected by hand without JavaScript.
 #include <algorithm>
 
-#include "helpdex/search/readable_date.h"
+#include "helpdex/search/dates.h"
 #include "helpdex/search/text.h"
 #include "helpdex/stores/forwarder.h"
 #include "pages.h"
@@ -438,12 +438,6 @@ std::string PageRenderer::AgentArticle(const AgentPageContext& page, const searc
 
 namespace {
 
-// "2026-12-03 22:54 UTC": the same in every language, and unambiguous.
-std::string ReadableUtc(int64_t ms) {
-  std::string iso = stores::IsoUtc(ms);  // 2026-12-03T22:54:07Z
-  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
-}
-
 std::string StatusLabel(const Translations& translations, Language ui, stores::MessageStatus status) {
   return translations.Get(ui, "inbox_status_" + std::string(stores::MessageStatusName(status)));
 }
@@ -459,7 +453,7 @@ mstch::map MessageSummary(const Translations& translations, Language ui, const s
       {"email", message.email},
       {"lang", message.language},
       {"language_name", LanguageName(translations, message.language)},
-      {"created", ReadableUtc(message.at_ms)},
+      {"created", search::ReadableDate(stores::IsoUtc(message.at_ms), ui)},  // as the console's tickets
       {"created_iso", stores::IsoUtc(message.at_ms)},
       {"status", std::string(stores::MessageStatusName(stored.status))},
       {"status_label", StatusLabel(translations, ui, stored.status)},

@@ -11,7 +11,7 @@
 
 #include "helpdex/analytics/gap_format.h"
 #include "helpdex/analytics/triage.h"
-#include "helpdex/search/readable_date.h"
+#include "helpdex/search/dates.h"
 #include "helpdex/search/text.h"
 #include "pages.h"
 #include "helpdex/server/params.h"

@@ -424,7 +424,7 @@ std::string PageRenderer::ArticlePage(const search::Article& article, Language u
       {"title", record.title},       {"lang", article_lang},
       {"html", record.html},         {"answer", record.answer},
       {"reviewed", record.reviewed}, {"has_answer", !record.answer.empty()},
-      {"reviewed_text", FormatDate(ui, record.reviewed)},
+      {"reviewed_text", search::LongDate(record.reviewed, ui)},
   };
   AddArticleOutline(context, record, translations_.Get(ui, "article_toc_heading"));
   mstch::array tags;
