@@ -152,15 +152,22 @@ HttpResponse Routes::AgentLoginSubmit(const Request& http) {
   return response;
 }
 
-HttpResponse Routes::AgentLogout(const Request& http, const AgentRequest& request,
-                                 const AuthenticatedAgent& agent) {
-  Language ui = AgentLanguage(http);
+std::variant<FormFields, HttpResponse> Routes::AgentFormPost(const Request& http, const AgentRequest& request,
+                                                             const AuthenticatedAgent& agent, Language ui) {
   Result<FormFields> form = ReadForm(http);
   if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
   if (!agent_auth_.SameOrigin(request) ||
       !agent_auth_.SessionCsrfMatches(agent, request, FormValue(*form, kCsrfField))) {
     return ErrorPage(Generic(ErrorCode::kForbidden), ui);
   }
+  return std::move(*form);
+}
+
+HttpResponse Routes::AgentLogout(const Request& http, const AgentRequest& request,
+                                 const AuthenticatedAgent& agent) {
+  Language ui = AgentLanguage(http);
+  std::variant<FormFields, HttpResponse> posted = AgentFormPost(http, request, agent, ui);
+  if (HttpResponse* refusal = std::get_if<HttpResponse>(&posted)) return std::move(*refusal);
   agent_auth_.SignOut(agent);
   HttpResponse response = SeeOther("/agent/login?ui=" + Code(ui));
   response.cookies.push_back(agent_auth_.ExpiredSessionCookie(request));
@@ -368,17 +375,14 @@ HttpResponse Routes::GapsPage(const Request& http, const AgentRequest& request, 
 // Then back to the report, as a form post should (303).
 HttpResponse Routes::GapsTriage(const Request& http, const AgentRequest& request, const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
-  Result<FormFields> form = ReadForm(http);
-  if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
-  if (!agent_auth_.SameOrigin(request) ||
-      !agent_auth_.SessionCsrfMatches(agent, request, FormValue(*form, kCsrfField))) {
-    return ErrorPage(Generic(ErrorCode::kForbidden), ui);
-  }
+  std::variant<FormFields, HttpResponse> posted = AgentFormPost(http, request, agent, ui);
+  if (HttpResponse* refusal = std::get_if<HttpResponse>(&posted)) return std::move(*refusal);
+  const FormFields& form = std::get<FormFields>(posted);
   if (!gap_triage_) return ErrorPage(ToApiError(Error{ErrorCode::kIndexUnavailable, "no data directory", "triage"}), ui);
-  const std::string key = FormValue(*form, "key").value_or("");
-  const std::string action = FormValue(*form, "action").value_or("");
+  const std::string key = FormValue(form, "key").value_or("");
+  const std::string action = FormValue(form, "action").value_or("");
   int64_t visits = 0;
-  const std::string visits_text = FormValue(*form, "visits").value_or("0");
+  const std::string visits_text = FormValue(form, "visits").value_or("0");
   if (auto [end, error] = std::from_chars(visits_text.data(), visits_text.data() + visits_text.size(), visits);
       error != std::errc() || end != visits_text.data() + visits_text.size() || visits < 0) {
     return ErrorPage(InvalidParameter("visits", "visits must be a whole number, 0 or more"), ui);
@@ -400,7 +404,7 @@ HttpResponse Routes::GapsTriage(const Request& http, const AgentRequest& request
     return ErrorPage(ToApiError(done.error()), ui);
   }
   std::string back = "/gaps?ui=" + Code(ui);
-  const std::string min_visits = FormValue(*form, "min_visits").value_or("");
+  const std::string min_visits = FormValue(form, "min_visits").value_or("");
   if (!min_visits.empty() && min_visits.size() <= 4 &&
       min_visits.find_first_not_of("0123456789") == std::string::npos) {
     back += "&min_visits=" + min_visits;

@@ -202,15 +202,12 @@ HttpResponse Routes::AgentMessageStatusSubmit(const Request& http, const AgentRe
                                               const AuthenticatedAgent& agent) {
   Language ui = AgentLanguage(http);
   if (!contact_) return ErrorPage(NoContactStore(), ui);
-  Result<FormFields> form = ReadForm(http);
-  if (!form.ok()) return ErrorPage(ToApiError(form.error()), ui);
-  if (!agent_auth_.SameOrigin(request) ||
-      !agent_auth_.SessionCsrfMatches(agent, request, FormValue(*form, kCsrfField))) {
-    return ErrorPage(Generic(ErrorCode::kForbidden), ui);
-  }
+  std::variant<FormFields, HttpResponse> posted = AgentFormPost(http, request, agent, ui);
+  if (HttpResponse* refusal = std::get_if<HttpResponse>(&posted)) return std::move(*refusal);
+  const FormFields& form = std::get<FormFields>(posted);
   std::optional<int64_t> id = MessageId(http);
   if (!id) return ErrorPage(Generic(ErrorCode::kNotFound), ui);
-  std::optional<stores::MessageStatus> status = stores::ParseMessageStatus(FormValue(*form, "status").value_or(""));
+  std::optional<stores::MessageStatus> status = stores::ParseMessageStatus(FormValue(form, "status").value_or(""));
   if (!status) return ErrorPage(BadStatus(false), ui);
   Result<stores::StoredContactMessage> changed = contact_->SetStatus(*id, *status);
   if (!changed.ok()) return ErrorPage(ToApiError(changed.error()), ui);

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 #include <pistache/router.h>
@@ -218,6 +219,11 @@ class Routes {
   // The agent's interface language: ui=, Accept-Language, English (lang= is
   // a results filter on the console, not the agent's language).
   Language AgentLanguage(const Request& request);
+  // The fields of a form an agent's page posted, or the error page to answer
+  // instead: 400 for a body that is not a form, 403 unless it comes from this
+  // origin with the session's CSRF token.
+  std::variant<FormFields, HttpResponse> AgentFormPost(const Request& http, const AgentRequest& request,
+                                                       const AuthenticatedAgent& agent, Language ui);
 
   // Runs a search (an empty query gives an empty response without touching
   // the index).

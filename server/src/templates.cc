@@ -12,7 +12,7 @@ constexpr const char* kPageNames[] = {"home",        "search",       "article", 
                                      "agent_login", "agent",        "agent_ticket", "agent_article", "contact",
                                      "gaps",        "agent_messages", "agent_message"};
 constexpr const char* kPartialNames[] = {"header",       "footer",       "search_form", "agent_header",
-                                         "agent_answer", "facets",       "pagination", "suggest_labels",
+                                         "agent_answer", "copy_buttons", "facets",       "pagination", "suggest_labels",
                                          "gaps_article", "category_cards", "contact_block",
                                          "agent_ticket_thread"};
 
