@@ -341,10 +341,17 @@ std::string PageRenderer::SearchResults(const SearchPageInput& input) const {
   if (!input.listing_title.empty()) {
     // A tag's or a category's articles: the heading says which.
     const bool category = !request.category.empty();
+    std::string title = input.listing_title;
+    if (!category) {  // tags by their names in the page's language, as on the chips
+      title.clear();
+      for (const std::string& tag : request.tags) {
+        title += (title.empty() ? "" : ", ") + TopicLabel(translations_, input.ui, tag);
+      }
+    }
     context["listing"] = mstch::map{
         {"label", translations_.Get(input.ui, category ? "listing_category_label" : "listing_tag_label")},
-        {"title", input.listing_title}};
-    context["title"] = input.listing_title + " – " + results_title;
+        {"title", title}};
+    context["title"] = title + " – " + results_title;
   }
   context["has_results"] = !response.results.empty();
   context["no_results"] = response.results.empty();

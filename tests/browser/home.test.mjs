@@ -87,7 +87,7 @@ try {
 
   // A tag chip lists its tag's articles (no "Type a question").
   await Promise.all([page.waitForURL(/tag=dns/), page.locator('a.tag', { hasText: 'dns' }).first().click()]);
-  await page.getByRole('heading', { level: 1, name: /dns/ }).waitFor();
+  await page.getByRole('heading', { level: 1, name: /dns/i }).waitFor();
   assert.equal(await page.getByText('Type a question to search the articles.').count(), 0);
   assert.ok(await page.locator('.result__title a').count() > 0, 'the tag lists articles');
   await page.screenshot({ path: join(screenshotDir, 'home-tag-listing.png'), fullPage: true });

@@ -522,26 +522,35 @@ class ContactStoreTest : public EventStoreTest {
 };
 
 TEST(ContactValidationTest, RequiresSubjectAndDescription) {
-  std::vector<FieldError> errors = ValidateContactMessage({.subject = "  ", .description = ""});
+  std::vector<FieldError> errors =
+      ValidateContactMessage({.email = "ayse@example.com.tr", .subject = "  ", .description = ""});
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].field, "subject");
   EXPECT_EQ(errors[0].message_key, "contact_error_subject_missing");
   EXPECT_EQ(errors[1].field, "description");
-  EXPECT_TRUE(ValidateContactMessage({.subject = "Kart reddedildi", .description = "Ödeme yapamıyorum."}).empty());
+  EXPECT_TRUE(ValidateContactMessage({.email = "ayse@example.com.tr",
+                                      .subject = "Kart reddedildi",
+                                      .description = "Ödeme yapamıyorum."})
+                  .empty());
 }
 
 TEST(ContactValidationTest, LengthsCountCharactersNotBytes) {
   // 200 Greek letters are 400 bytes and still a valid subject.
   std::string subject;
   for (int i = 0; i < 200; ++i) subject += "λ";
-  EXPECT_TRUE(ValidateContactMessage({.subject = subject, .description = "x"}).empty());
-  std::vector<FieldError> errors = ValidateContactMessage({.subject = subject + "λ", .description = "x"});
+  EXPECT_TRUE(ValidateContactMessage({.email = "eleni@example.gr", .subject = subject, .description = "x"}).empty());
+  std::vector<FieldError> errors =
+      ValidateContactMessage({.email = "eleni@example.gr", .subject = subject + "λ", .description = "x"});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].message_key, "contact_error_subject_too_long");
 }
 
-TEST(ContactValidationTest, ChecksTheEmailOnlyWhenGiven) {
-  EXPECT_TRUE(ValidateContactMessage({.email = "", .subject = "a", .description = "b"}).empty());
+// Without an address nobody can answer: the e-mail is required, and checked.
+TEST(ContactValidationTest, RequiresAndChecksTheEmail) {
+  std::vector<FieldError> missing = ValidateContactMessage({.email = "", .subject = "a", .description = "b"});
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].field, "email");
+  EXPECT_EQ(missing[0].message_key, "contact_error_email_missing");
   EXPECT_TRUE(ValidateContactMessage({.email = "kari@example.no", .subject = "a", .description = "b"}).empty());
   for (const char* bad : {"kari", "kari@", "@example.no", "kari@example", "kari@exa mple.no",
                           "kari@example.no\r\nBcc: x@y.z", "<kari@example.no>", "a@b@c.no"}) {
@@ -552,7 +561,8 @@ TEST(ContactValidationTest, ChecksTheEmailOnlyWhenGiven) {
 }
 
 TEST(ContactValidationTest, RefusesInvalidUtf8) {
-  std::vector<FieldError> errors = ValidateContactMessage({.subject = "a\xff", .description = "b"});
+  std::vector<FieldError> errors =
+      ValidateContactMessage({.email = "kari@example.no", .subject = "a\xff", .description = "b"});
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].message_key, "contact_error_invalid_text");
 }
