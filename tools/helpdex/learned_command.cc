@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "helpdex/stores/events.h"
+#include "helpdex/stores/forwarder.h"
 #include "helpdex/stores/learned.h"
 
 namespace helpdex::cli {
@@ -31,16 +32,6 @@ LearnedArguments& Arguments() {
 int Fail(std::string_view command, const std::string& message) {
   std::cerr << "helpdex " << command << ": " << message << "\n";
   return 2;
-}
-
-// "2026-03-01T12:00:00Z".
-std::string IsoTime(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 // What was learned now: the phrasings by article, or nullopt when there is no
@@ -93,11 +84,11 @@ int ListLearned(stores::LearnedStore& store) {
                      {"lang", phrasing.language},
                      {"phrasing", phrasing.phrasing},
                      {"visits", phrasing.visits},
-                     {"first_seen", IsoTime(phrasing.first_seen_ms)},
-                     {"last_seen", IsoTime(phrasing.last_seen_ms)}});
+                     {"first_seen", stores::IsoUtc(phrasing.first_seen_ms)},
+                     {"last_seen", stores::IsoUtc(phrasing.last_seen_ms)}});
     } else {
       std::cout << phrasing.id << '\t' << phrasing.article << '\t' << phrasing.language << '\t' << phrasing.visits
-                << '\t' << IsoTime(phrasing.first_seen_ms) << '\t' << IsoTime(phrasing.last_seen_ms) << '\t'
+                << '\t' << stores::IsoUtc(phrasing.first_seen_ms) << '\t' << stores::IsoUtc(phrasing.last_seen_ms) << '\t'
                 << phrasing.phrasing << '\n';
     }
   }

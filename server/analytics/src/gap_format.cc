@@ -2,6 +2,7 @@
 
 #include "helpdex/analytics/triage.h"
 #include "helpdex/search/document.h"
+#include "helpdex/stores/forwarder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,14 +43,7 @@ std::string Coordinate(double value) {
 
 }  // namespace
 
-std::string IsoTime(int64_t ms) {
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+std::string IsoTime(int64_t ms) { return stores::IsoUtc(ms); }
 
 std::string CsvCell(std::string_view text) {
   std::string cell;
